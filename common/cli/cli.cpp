@@ -1,0 +1,102 @@
+#include "cli.hpp"
+
+#include <xapian.h>
+
+#include <cctype>
+#include <iostream>
+
+#include "folio/error.hpp"
+#include "folio/paths.hpp"
+#include "folio/stemmer.hpp"
+
+namespace folio::cli {
+
+CLI::Option* add_db_option(CLI::App& app, std::string& db) {
+    db = database_path_from_environment();
+    return app.add_option("--db", db, "Database directory (default: $FOLIO_DB, else " +
+                                          default_database_path() + ")");
+}
+
+CLI::Option* add_db_option(CLI::App& app, std::vector<std::string>& dbs) {
+    return app.add_option("--db", dbs,
+                          "Database directory or stub file; repeat to search several as one "
+                          "(default: $FOLIO_DB, else " +
+                              default_database_path() + ")")
+        ->allow_extra_args(false);
+}
+
+CLI::Option* add_language_option(CLI::App& app, std::string& language, const std::string& what) {
+    return app
+        .add_option("--language,-l", language, what + " (a Snowball language or ISO code, or none)")
+        ->check([](const std::string& value) -> std::string {
+            try {
+                canonical_language(value);
+                return {};
+            } catch (const UsageError& e) {
+                return e.what();
+            }
+        });
+}
+
+void add_version_flag(CLI::App& app, const std::string& program) {
+    app.add_flag_callback(
+        "--version",
+        [program] {
+            std::cout << version_text(program);
+            throw CLI::Success();
+        },
+        "Print the versions of Folio, Xapian and libstemmer, and exit");
+}
+
+std::uint64_t parse_size(const std::string& text) {
+    std::size_t used = 0;
+    unsigned long long n = 0;
+    try {
+        n = std::stoull(text, &used);
+    } catch (const std::exception&) {
+        throw CLI::ValidationError("size", "'" + text + "' is not a size (e.g. 100M)");
+    }
+    std::string unit = text.substr(used);
+    std::uint64_t scale = 1;
+    if (unit.size() > 1 || (unit.size() == 1 && !std::isalpha(static_cast<unsigned char>(unit[0])))) {
+        throw CLI::ValidationError("size", "'" + text + "' is not a size (e.g. 100M)");
+    }
+    if (!unit.empty()) {
+        switch (std::tolower(static_cast<unsigned char>(unit[0]))) {
+            case 'k': scale = 1ull << 10; break;
+            case 'm': scale = 1ull << 20; break;
+            case 'g': scale = 1ull << 30; break;
+            default: throw CLI::ValidationError("size", "'" + text + "': unit must be k, M or G");
+        }
+    }
+    return n * scale;
+}
+
+int run(const std::string& program, CLI::App& app, int argc, char** argv,
+        const std::function<int()>& body) {
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::Success& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::cerr << program << ": error: " << e.what() << "\n"
+                  << "Run with --help for more information.\n";
+        return kFailure;
+    }
+    try {
+        return body();
+    } catch (const CLI::Success&) {
+        return kOk;
+    } catch (const Error& e) {
+        std::cerr << program << ": error: " << e.what() << "\n";
+    } catch (const Xapian::DatabaseOpeningError& e) {
+        std::cerr << program << ": error: cannot open the database: " << e.get_msg() << "\n";
+    } catch (const Xapian::Error& e) {
+        std::cerr << program << ": error: " << e.get_description() << "\n";
+    } catch (const std::exception& e) {
+        std::cerr << program << ": error: " << e.what() << "\n";
+    }
+    return kFailure;
+}
+
+}  // namespace folio::cli

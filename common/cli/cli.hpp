@@ -1,0 +1,38 @@
+// cli.hpp: the command-line pieces both programs share: the --db and --language flags, size
+// arguments, and main's single error handler with Folio's exit codes.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace folio::cli {
+
+/// Exit codes shared by both programs (grep's convention for the searcher).
+enum ExitCode : int {
+    kOk = 0,        ///< indexer: everything went in; searcher: hits
+    kPartial = 1,   ///< indexer: some articles failed; searcher: no hits
+    kFailure = 2,   ///< nothing could be done: bad arguments, database, query
+};
+
+/// --db DB, defaulting to $FOLIO_DB, else folio::default_database_path().
+CLI::Option* add_db_option(CLI::App& app, std::string& db);
+/// --db DB, repeatable (several databases searched as one).
+CLI::Option* add_db_option(CLI::App& app, std::vector<std::string>& dbs);
+/// --language LANG, checked against libstemmer's languages.
+CLI::Option* add_language_option(CLI::App& app, std::string& language, const std::string& what);
+/// --version, printing Folio's, Xapian's and libstemmer's versions.
+void add_version_flag(CLI::App& app, const std::string& program);
+
+/// "10M", "512k", "1G", "1000" -> bytes; throws CLI::ValidationError.
+std::uint64_t parse_size(const std::string& text);
+
+/// Runs `body` and turns every exception into "PROGRAM: error: ..." on stderr and exit code 2
+/// (CLI11's own parse errors print its message and usage hint). Returns the exit code.
+int run(const std::string& program, CLI::App& app, int argc, char** argv,
+        const std::function<int()>& body);
+
+}  // namespace folio::cli

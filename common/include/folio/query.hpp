@@ -1,0 +1,63 @@
+// folio/query.hpp: Folio's query language on top of Xapian's QueryParser. Owns the field names
+// (title:, author:, tag:, source:, lang:, date:, year:), operators, stemming and stopwords of
+// queries, the check that reports where a malformed query goes wrong, and what a query asks to
+// highlight.
+#pragma once
+
+#include <xapian.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace folio {
+
+struct QueryOptions {
+    std::string language = "english";  ///< the database's language: stems and stopwords
+    bool default_and = false;          ///< words without an operator: AND (else OR)
+    unsigned wildcard_limit = 256;     ///< most terms a trailing wildcard expands to
+};
+
+/// The terms a query wants highlighted, split by the phrase rule: phrase words are shown only
+/// where the whole phrase occurs, other terms (plain words, stems, expansions) anywhere.
+struct QueryTerms {
+    std::vector<std::vector<std::string>> phrases;  ///< exact lower-case words, in order
+    std::vector<std::string> phrase_only;  ///< terms that occur only inside phrases
+};
+
+/// Parses query strings against one database. Not thread-safe (it holds a QueryParser).
+class QueryBuilder {
+public:
+    /// `db` is used for wildcard expansion and must outlive the builder.
+    QueryBuilder(const Xapian::Database& db, const QueryOptions& options);
+    ~QueryBuilder();
+    QueryBuilder(const QueryBuilder&) = delete;
+    QueryBuilder& operator=(const QueryBuilder&) = delete;
+
+    /// The Xapian query for `text`. An empty (or all-stopword-free-empty) text gives
+    /// Xapian::Query() (matches nothing). Throws QueryError, with the byte column of the fault,
+    /// for unbalanced quotes or parentheses, an operator without an operand, a bad date or year
+    /// range, or anything Xapian's parser rejects.
+    Xapian::Query parse(const std::string& text);
+
+    /// `query` restricted to documents matching each filter expression, without the filters
+    /// changing the ranking. Filters use the same language as queries.
+    Xapian::Query filtered(const Xapian::Query& query, const std::vector<std::string>& filters);
+
+    /// The stemmer queries are stemmed with (also used to match passages).
+    const Xapian::Stem& stemmer() const noexcept { return stem_; }
+
+private:
+    Xapian::QueryParser parser_;
+    Xapian::Stem stem_;
+    unsigned flags_;
+};
+
+/// Checks `text` for the faults Xapian's parser would silently repair or report without a
+/// position; throws QueryError pointing at the first one.
+void check_query_syntax(const std::string& text);
+
+/// The phrases of a parsed query and the terms found only inside them.
+QueryTerms query_terms(const Xapian::Query& query);
+
+}  // namespace folio

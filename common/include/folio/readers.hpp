@@ -1,0 +1,101 @@
+// folio/readers.hpp: turning input files into Articles. Owns file-format detection, encoding
+// repair (UTF-8, else Windows-1252), binary and size checks, and one parser per format.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <istream>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "folio/article.hpp"
+
+namespace folio {
+
+/// A problem found while reading input: reported to the user, never fatal for other files.
+struct Diagnostic {
+    enum class Severity { warning, error };
+    Severity severity = Severity::error;
+    std::string path;
+    std::size_t line = 0;  ///< 1-based, 0 when not tied to a line
+    std::string message;
+
+    /// "PATH[:LINE]: MESSAGE"
+    std::string to_string() const;
+};
+
+using ArticleSink = std::function<void(Article&&)>;
+using DiagnosticSink = std::function<void(Diagnostic&&)>;
+
+enum class Format { text, markdown, html, jsonl, unknown };
+
+/// The format a file's name says it has (by extension, case-insensitive); "-" is jsonl.
+Format format_for_path(const std::filesystem::path& path);
+
+/// What the caller knows about an input file before it is read.
+struct FileInfo {
+    std::string path;    ///< as shown in messages, and stored as Article::path
+    std::string id;      ///< the stable id of a single-article file (ignored for jsonl)
+    std::string source;  ///< default Article::source
+    std::optional<std::int64_t> mtime;  ///< seconds since the epoch, resolves relative dates
+};
+
+struct ReadOptions {
+    std::uint64_t max_file_size = 100ull << 20;  ///< larger files are skipped (0: no limit)
+};
+
+/// What reading one file produced.
+struct ReadStats {
+    std::size_t articles = 0;  ///< articles passed to the sink
+    std::size_t failed = 0;    ///< articles (records, or the whole file) that could not be read
+};
+
+/// Makes text valid UTF-8: strips a UTF-8 BOM, keeps valid UTF-8 as it is, and otherwise
+/// decodes the bytes as Windows-1252 (Latin-1 where 1252 has holes). Line ends become "\n".
+/// Sets *transcoded when the bytes were not valid UTF-8.
+std::string to_utf8(std::string_view bytes, bool* transcoded = nullptr);
+
+/// True when the bytes contain a NUL byte (taken as a binary file).
+bool looks_binary(std::string_view bytes);
+
+// One parser per format. Each takes valid UTF-8 text (see to_utf8) and throws InputError
+// (path and, where it applies, line) on input it cannot use.
+
+/// .txt: first non-empty line is the title; a date line just below it ("February 18, 2022",
+/// "2022-02-18", or relative: "1 year ago", resolved against info.mtime) becomes the date;
+/// a trailing "Read Entire Article" link line is dropped; the rest is the body.
+Article parse_text(std::string_view text, const FileInfo& info);
+
+/// .md: optional YAML front matter (title, date, author/authors, tags, url, lang/language,
+/// source, id, description); else the first heading is the title. Markdown markup is reduced
+/// to its text (headings, emphasis, links, code fences).
+Article parse_markdown(std::string_view text, const FileInfo& info);
+
+/// .html/.htm: <title> (else the first <h1>), meta author/date/description/keywords, the
+/// html lang attribute, visible text only (no script/style/noscript/template), entities decoded,
+/// block elements separated by blank lines.
+Article parse_html(std::string_view text, const FileInfo& info);
+
+/// .jsonl/.ndjson: one JSON object per line with fields id, title, body (or text/content),
+/// date, author/authors, tags, url, language/lang, source, description. A bad line is reported
+/// through `diagnostics` as "path:line: reason" and skipped; blank lines are ignored. A record
+/// without an id gets "<info.id>#<content hash>" so re-reading gives the same id.
+ReadStats parse_jsonl(std::istream& in, const FileInfo& info, const ArticleSink& sink,
+                      const DiagnosticSink& diagnostics);
+
+/// Reads one file (or standard input for path "-") in the format its name says, with the
+/// encoding, binary and size checks; every article goes to `sink`, every problem to
+/// `diagnostics`. Never throws for a bad file: the failure is counted and reported.
+ReadStats read_file(const FileInfo& info, const ReadOptions& options, const ArticleSink& sink,
+                    const DiagnosticSink& diagnostics);
+
+/// Normalises a date written in any common form (ISO 8601 with or without time, "YYYY",
+/// "YYYY-MM", "February 18, 2022", "Feb. 18, 2022", "18 February 2022", "2/18/2022",
+/// RFC 2822 "Fri, 18 Feb 2022 ...") to "YYYY-MM-DD"; std::nullopt when it is not a date.
+std::optional<std::string> normalize_date(std::string_view text);
+
+}  // namespace folio

@@ -1,0 +1,40 @@
+// folio/render.hpp: how search results look: for a person at a terminal (ANSI colour, or
+// plain markers), and for scripts (versioned JSON, JSON Lines, file lists). Owns the JSON
+// output schema; pure functions of the results, so the same input always gives the same output.
+#pragma once
+
+#include <ostream>
+#include <string>
+
+#include "folio/search.hpp"
+#include "folio/snippet.hpp"
+
+namespace folio {
+
+/// Version of the JSON output schema (documented in the README); bumped on incompatible change.
+inline constexpr int kJsonSchemaVersion = 1;
+
+struct TextStyle {
+    bool color = false;          ///< ANSI escapes (bold red matches, bold titles, ...)
+    std::string open = "**";     ///< marks a highlighted range when not in colour
+    std::string close = "**";
+};
+
+/// A snippet's text with its highlights marked ("…" where it is cut from a longer text).
+std::string render_snippet(const Snippet& snippet, const TextStyle& style, bool ellipses);
+
+/// The human listing: each hit's rank and title, date, authors, source and path, and passages;
+/// then a line "N-M of about T matches".
+void write_text(std::ostream& out, const SearchResult& result, const TextStyle& style);
+
+/// One JSON document: {"version", "query", "parsed", "total", "offset", "hits": [...]}.
+std::string result_json(const SearchResult& result, bool pretty);
+/// One hit as a JSON object (a line of --jsonl).
+std::string hit_json(const Hit& hit);
+/// A batch-mode line for a query that failed: {"version", "query", "error", "column"}.
+std::string error_json(const std::string& query, const std::string& message, long column);
+
+/// What --files prints for a hit: its path, else its url, else its id.
+const std::string& hit_location(const Hit& hit);
+
+}  // namespace folio

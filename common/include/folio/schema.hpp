@@ -1,0 +1,73 @@
+// folio/schema.hpp: the document schema, the ONLY place that knows term prefixes, value slots,
+// metadata keys and the stored-data layout. The writer and the searcher both go through it.
+#pragma once
+
+#include <xapian.h>
+
+#include <string>
+#include <string_view>
+
+#include "folio/article.hpp"
+
+namespace folio::schema {
+
+/// Version of this schema, recorded in every database; bumped on incompatible change.
+inline constexpr int kVersion = 1;
+
+// Term prefixes (omega's conventions where one exists).
+inline constexpr std::string_view kPrefixId = "Q";           ///< unique id term, one per article
+inline constexpr std::string_view kPrefixTitle = "S";        ///< title words (free text, title:)
+inline constexpr std::string_view kPrefixAuthor = "A";       ///< author name words (author:)
+inline constexpr std::string_view kPrefixAuthorExact = "XA"; ///< whole author name, boolean
+inline constexpr std::string_view kPrefixTag = "K";          ///< tag, lower case, boolean (tag:)
+inline constexpr std::string_view kPrefixSource = "XS";      ///< source, lower case, boolean
+inline constexpr std::string_view kPrefixLanguage = "L";     ///< language name, boolean (lang:)
+inline constexpr std::string_view kPrefixYear = "Y";         ///< YYYY
+inline constexpr std::string_view kPrefixMonth = "M";        ///< YYYYMM
+inline constexpr std::string_view kPrefixDay = "D";          ///< YYYYMMDD
+inline constexpr std::string_view kPrefixFile = "XF";        ///< hash of the file an article came from
+
+// Value slots.
+enum Slot : Xapian::valueno {
+    kSlotDate = 0,         ///< "YYYYMMDD": sorting and date ranges
+    kSlotAuthors = 1,      ///< author names joined by kListSeparator (facets)
+    kSlotTags = 2,         ///< tags joined by kListSeparator (facets)
+    kSlotSource = 3,       ///< source (facets, collapse)
+    kSlotLanguage = 4,     ///< language name (facets)
+    kSlotFileStamp = 5,    ///< "SIZE:MTIME_NS" of the source file (incremental updates)
+    kSlotContentHash = 6,  ///< hex content hash of the article's input (incremental updates)
+    kSlotTitle = 7,        ///< the title, lower case (collapse)
+};
+
+inline constexpr char kListSeparator = '\x1f';
+
+// Database metadata keys.
+inline constexpr std::string_view kMetaSchema = "folio.schema";
+inline constexpr std::string_view kMetaLanguage = "folio.language";
+inline constexpr std::string_view kMetaUpdated = "folio.updated";
+
+/// How much more a title word weighs than a body word (wdf increment per occurrence).
+inline constexpr Xapian::termcount kTitleWeight = 3;
+
+/// Xapian's hard limit on a term's length in bytes.
+inline constexpr std::size_t kMaxTermLength = 245;
+
+/// The id term for an article id: kPrefixId + id, or kPrefixId + "#" + a 128-bit hash of the
+/// id where the plain form would pass Xapian's term length limit.
+std::string id_term(std::string_view id);
+
+/// Boolean filter term for a prefix and a value: the value is lower-cased (ASCII and Latin-1
+/// letters through Xapian's Unicode tables) and, like id_term, hashed if too long.
+std::string boolean_term(std::string_view prefix, std::string_view value);
+
+/// "YYYY-MM-DD" to the "YYYYMMDD" value stored in kSlotDate; "" when the date is not ISO.
+std::string date_value(std::string_view iso_date);
+
+/// Encodes every stored field of an article as the document data (a compact binary layout:
+/// a version byte, then length-prefixed fields). decode_article is its exact inverse.
+std::string encode_article(const Article& article);
+
+/// Decodes document data written by encode_article. Throws folio::Error on malformed data.
+Article decode_article(std::string_view data);
+
+}  // namespace folio::schema

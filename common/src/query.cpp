@@ -1,0 +1,329 @@
+#include "folio/query.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+#include <string_view>
+
+#include "folio/error.hpp"
+#include "folio/readers.hpp"
+#include "folio/schema.hpp"
+#include "folio/stemmer.hpp"
+
+namespace folio {
+
+namespace {
+
+/// A boolean field: the value is lower-cased into one filter term.
+class BooleanField : public Xapian::FieldProcessor {
+public:
+    explicit BooleanField(std::string_view prefix) : prefix_(prefix) {}
+    Xapian::Query operator()(const std::string& value) override {
+        return Xapian::Query(schema::boolean_term(prefix_, value));
+    }
+
+private:
+    std::string prefix_;
+};
+
+/// lang:en, lang:English, lang:french: any name or code Folio accepts.
+class LanguageField : public Xapian::FieldProcessor {
+public:
+    Xapian::Query operator()(const std::string& value) override {
+        std::string language;
+        try {
+            language = canonical_language(value);
+        } catch (const UsageError&) {
+            language = value;  // matches nothing, as an unknown tag would
+        }
+        return Xapian::Query(schema::boolean_term(schema::kPrefixLanguage, language));
+    }
+};
+
+/// year:1990..1999 over the date slot; either end may be open.
+class YearRange : public Xapian::RangeProcessor {
+public:
+    YearRange() : Xapian::RangeProcessor(schema::kSlotDate, "year:") {}
+    Xapian::Query operator()(const std::string& begin, const std::string& end) override {
+        auto year = [](const std::string& s) {
+            return s.size() == 4 && std::all_of(s.begin(), s.end(), [](unsigned char c) {
+                       return std::isdigit(c) != 0;
+                   });
+        };
+        if ((!begin.empty() && !year(begin)) || (!end.empty() && !year(end))) {
+            return Xapian::Query(Xapian::Query::OP_INVALID);
+        }
+        return Xapian::RangeProcessor::operator()(begin.empty() ? "" : begin + "0101",
+                                                  end.empty() ? "" : end + "1231");
+    }
+};
+
+/// date:2020-01-01..2021-06-30 (also 2020-01 or 2020 at either end, open ends allowed).
+class DateRange : public Xapian::RangeProcessor {
+public:
+    DateRange() : Xapian::RangeProcessor(schema::kSlotDate, "date:") {}
+    Xapian::Query operator()(const std::string& begin, const std::string& end) override {
+        std::string from, to;
+        if (!begin.empty() && !bound(begin, false, from)) {
+            return Xapian::Query(Xapian::Query::OP_INVALID);
+        }
+        if (!end.empty() && !bound(end, true, to)) {
+            return Xapian::Query(Xapian::Query::OP_INVALID);
+        }
+        return Xapian::RangeProcessor::operator()(from, to);
+    }
+
+    /// "2020" -> 20200101 (or 20201231 as an upper bound), "2020-06" likewise, full dates as
+    /// they are; false when `text` is no date.
+    static bool bound(const std::string& text, bool upper, std::string& out) {
+        std::string iso = text;
+        if (text.size() == 4) {
+            iso += upper ? "-12-31" : "-01-01";
+        } else if (text.size() == 7) {
+            iso += upper ? "-31" : "-01";
+        }
+        if (iso.size() == 10 && upper && text.size() == 7) {
+            // The end of a month: the last day that normalize_date accepts.
+            for (const char* day : {"31", "30", "29", "28"}) {
+                std::string candidate = iso.substr(0, 8) + day;
+                if (normalize_date(candidate)) {
+                    iso = candidate;
+                    break;
+                }
+            }
+        }
+        auto normal = normalize_date(iso);
+        if (!normal || *normal != iso) return false;
+        out = schema::date_value(iso);
+        return true;
+    }
+};
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+struct Token {
+    std::string text;
+    std::size_t column;
+};
+
+/// Splits outside quotes at spaces and parentheses, keeping each parenthesis as a token.
+std::vector<Token> tokens_of(const std::string& text) {
+    std::vector<Token> out;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        if (is_space(text[i])) {
+            ++i;
+            continue;
+        }
+        if (text[i] == '(' || text[i] == ')') {
+            out.push_back({std::string(1, text[i]), i});
+            ++i;
+            continue;
+        }
+        std::size_t start = i;
+        bool quoted = false;
+        while (i < text.size() && (quoted || (!is_space(text[i]) && text[i] != '(' &&
+                                              text[i] != ')'))) {
+            if (text[i] == '"') quoted = !quoted;
+            ++i;
+        }
+        out.push_back({text.substr(start, i - start), start});
+    }
+    return out;
+}
+
+bool is_binary_operator(const std::string& t) {
+    if (t == "AND" || t == "OR" || t == "XOR" || t == "NEAR" || t == "ADJ") return true;
+    return t.starts_with("NEAR/") || t.starts_with("ADJ/");
+}
+
+}  // namespace
+
+void check_query_syntax(const std::string& text) {
+    // Quotes first: an unterminated phrase points at its opening quote.
+    std::size_t open_quote = std::string::npos;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '"') open_quote = open_quote == std::string::npos ? i : std::string::npos;
+    }
+    if (open_quote != std::string::npos) {
+        throw QueryError(text, open_quote, "unterminated phrase: missing closing \"");
+    }
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        auto c = static_cast<unsigned char>(text[i]);
+        if (c < 0x20 && !is_space(text[i])) {
+            throw QueryError(text, i, "control character in query");
+        }
+    }
+
+    std::vector<Token> tokens = tokens_of(text);
+    std::vector<std::size_t> open;
+    const Token* previous = nullptr;
+    for (std::size_t k = 0; k < tokens.size(); ++k) {
+        const Token& t = tokens[k];
+        if (t.text == "(") {
+            open.push_back(t.column);
+        } else if (t.text == ")") {
+            if (open.empty()) throw QueryError(text, t.column, "unbalanced ')'");
+            if (previous != nullptr && previous->text == "(") {
+                throw QueryError(text, previous->column, "empty parentheses");
+            }
+            if (previous != nullptr && (is_binary_operator(previous->text) ||
+                                        previous->text == "NOT")) {
+                throw QueryError(text, previous->column,
+                                 "'" + previous->text + "' needs something after it");
+            }
+            open.pop_back();
+        } else if (is_binary_operator(t.text)) {
+            if (previous == nullptr || previous->text == "(" ||
+                is_binary_operator(previous->text) || previous->text == "NOT") {
+                throw QueryError(text, t.column,
+                                 "'" + t.text + "' needs something before it");
+            }
+        }
+        if ((is_binary_operator(t.text) || t.text == "NOT") && k + 1 == tokens.size()) {
+            throw QueryError(text, t.column, "'" + t.text + "' needs something after it");
+        }
+        if (t.text.starts_with("date:") || t.text.starts_with("year:")) {
+            std::string value = t.text.substr(5);
+            std::size_t dots = value.find("..");
+            bool is_year = t.text[0] == 'y';
+            auto ok = [&](const std::string& v, bool upper) {
+                if (v.empty()) return true;
+                if (is_year) {
+                    return v.size() == 4 && std::all_of(v.begin(), v.end(), [](unsigned char c) {
+                               return std::isdigit(c) != 0;
+                           });
+                }
+                std::string ignored;
+                return DateRange::bound(v, upper, ignored);
+            };
+            if (dots == std::string::npos) {
+                if (!ok(value, false) || value.empty()) {
+                    throw QueryError(text, t.column + 5,
+                                     std::string("expected ") +
+                                         (is_year ? "a year (YYYY) or a range YYYY..YYYY"
+                                                  : "a date (YYYY-MM-DD) or a range FROM..TO"));
+                }
+            } else {
+                std::string from = value.substr(0, dots), to = value.substr(dots + 2);
+                if (!ok(from, false)) {
+                    throw QueryError(text, t.column + 5,
+                                     "'" + from + "' is not a " + (is_year ? "year" : "date"));
+                }
+                if (!ok(to, true)) {
+                    throw QueryError(text, t.column + 5 + dots + 2,
+                                     "'" + to + "' is not a " + (is_year ? "year" : "date"));
+                }
+                if (!from.empty() && !to.empty() && from > to) {
+                    throw QueryError(text, t.column + 5, "range starts after it ends");
+                }
+            }
+        }
+        previous = &t;
+    }
+    if (!open.empty()) throw QueryError(text, open.back(), "unbalanced '(': missing ')'");
+}
+
+QueryBuilder::QueryBuilder(const Xapian::Database& db, const QueryOptions& options)
+    : stem_(make_stemmer(options.language)) {
+    parser_.set_database(db);
+    parser_.set_stemmer(stem_);
+    parser_.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+    if (const Xapian::Stopper* stopper = make_stopper(options.language)) {
+        parser_.set_stopper(stopper);
+    }
+    parser_.set_default_op(options.default_and ? Xapian::Query::OP_AND : Xapian::Query::OP_OR);
+    parser_.set_max_expansion(options.wildcard_limit,
+                              Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    parser_.add_prefix("title", std::string(schema::kPrefixTitle));
+    parser_.add_prefix("author", std::string(schema::kPrefixAuthor));
+    parser_.add_boolean_prefix("tag", (new BooleanField(schema::kPrefixTag))->release());
+    parser_.add_boolean_prefix("source", (new BooleanField(schema::kPrefixSource))->release());
+    parser_.add_boolean_prefix("lang", (new LanguageField())->release());
+    parser_.add_boolean_prefix("year", std::string(schema::kPrefixYear));
+    parser_.add_rangeprocessor((new YearRange())->release());
+    parser_.add_rangeprocessor((new DateRange())->release());
+    flags_ = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
+             Xapian::QueryParser::FLAG_PURE_NOT;
+}
+
+QueryBuilder::~QueryBuilder() = default;
+
+Xapian::Query QueryBuilder::parse(const std::string& text) {
+    check_query_syntax(text);
+    // Operators with a distance are unambiguous in any case: near/3, Adj/2.
+    std::string normal = text;
+    for (Token& t : tokens_of(text)) {
+        std::string upper = t.text;
+        std::transform(upper.begin(), upper.end(), upper.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+        if (upper.starts_with("NEAR/") || upper.starts_with("ADJ/")) {
+            normal.replace(t.column, t.text.size(), upper);
+        }
+    }
+    try {
+        return parser_.parse_query(normal, flags_);
+    } catch (const Xapian::QueryParserError& e) {
+        throw QueryError(text, 0, e.get_msg());
+    } catch (const Xapian::WildcardError& e) {
+        throw QueryError(text, 0, "a wildcard matches too many words: " + e.get_msg());
+    }
+}
+
+Xapian::Query QueryBuilder::filtered(const Xapian::Query& query,
+                                     const std::vector<std::string>& filters) {
+    Xapian::Query result = query;
+    for (const auto& f : filters) {
+        Xapian::Query filter = parse(f);
+        if (result.empty()) {
+            result = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, filter, 0.0);
+        } else {
+            result = Xapian::Query(Xapian::Query::OP_FILTER, result, filter);
+        }
+    }
+    return result;
+}
+
+namespace {
+
+void collect(const Xapian::Query& q, bool in_phrase, QueryTerms& out, std::set<std::string>& inside,
+             std::set<std::string>& outside) {
+    auto type = q.get_type();
+    if (type == Xapian::Query::LEAF_TERM) {
+        for (auto it = q.get_terms_begin(); it != q.get_terms_end(); ++it) {
+            (in_phrase ? inside : outside).insert(*it);
+        }
+        return;
+    }
+    if (type == Xapian::Query::OP_PHRASE) {
+        std::vector<std::string> words;
+        for (auto it = q.get_terms_begin(); it != q.get_terms_end(); ++it) {
+            std::string term = *it;
+            // Field phrases (title:"...") carry their prefix; the passage text has none.
+            std::size_t skip = 0;
+            while (skip < term.size() && std::isupper(static_cast<unsigned char>(term[skip]))) {
+                ++skip;
+            }
+            words.push_back(term.substr(skip));
+            inside.insert(term);
+        }
+        if (!words.empty()) out.phrases.push_back(std::move(words));
+        return;
+    }
+    for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) {
+        collect(q.get_subquery(i), in_phrase, out, inside, outside);
+    }
+}
+
+}  // namespace
+
+QueryTerms query_terms(const Xapian::Query& query) {
+    QueryTerms out;
+    std::set<std::string> inside, outside;
+    collect(query, false, out, inside, outside);
+    std::set_difference(inside.begin(), inside.end(), outside.begin(), outside.end(),
+                        std::back_inserter(out.phrase_only));
+    return out;
+}
+
+}  // namespace folio

@@ -1,0 +1,1547 @@
+#include "folio/readers.hpp"
+
+#include <fcntl.h>
+#include <gumbo.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <utility>
+
+#include "folio/error.hpp"
+#include "folio/stemmer.hpp"
+#include "text_util.hpp"
+
+namespace folio {
+
+using detail::iequals;
+using detail::is_blank;
+using detail::is_space;
+using detail::trim;
+using detail::trim_right;
+
+std::string Diagnostic::to_string() const {
+    std::string out = path;
+    if (line != 0) out += ":" + std::to_string(line);
+    return out + ": " + message;
+}
+
+Format format_for_path(const std::filesystem::path& path) {
+    if (path == "-") return Format::jsonl;
+    const std::string ext = detail::lower(path.extension().string());
+    if (ext == ".txt" || ext == ".text") return Format::text;
+    if (ext == ".md" || ext == ".markdown" || ext == ".mdown" || ext == ".mkd") {
+        return Format::markdown;
+    }
+    if (ext == ".html" || ext == ".htm" || ext == ".xhtml") return Format::html;
+    if (ext == ".jsonl" || ext == ".ndjson") return Format::jsonl;
+    return Format::unknown;
+}
+
+namespace {
+
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
+// ---------------------------------------------------------------------------------------------
+// Helpers shared by the parsers
+
+std::string_view strip_bom(std::string_view text) {
+    if (text.substr(0, kUtf8Bom.size()) == kUtf8Bom) text.remove_prefix(kUtf8Bom.size());
+    return text;
+}
+
+// The lines of `text`, without their "\n" or "\r\n".
+std::vector<std::string_view> split_lines(std::string_view text) {
+    std::vector<std::string_view> lines;
+    while (!text.empty()) {
+        const std::size_t nl = text.find('\n');
+        std::string_view line = text.substr(0, nl);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        lines.push_back(line);
+        if (nl == std::string_view::npos) break;
+        text.remove_prefix(nl + 1);
+    }
+    return lines;
+}
+
+// Lines joined into a body: trailing spaces dropped, runs of blank lines become one blank line
+// (a paragraph break), no blank lines at either end.
+std::string join_body(const std::vector<std::string>& lines) {
+    std::string body;
+    bool pending_break = false;
+    for (const std::string& raw : lines) {
+        const std::string_view line = trim_right(raw);
+        if (line.empty()) {
+            pending_break = !body.empty();
+            continue;
+        }
+        if (!body.empty()) body += pending_break ? "\n\n" : "\n";
+        pending_break = false;
+        body += line;
+    }
+    return body;
+}
+
+// Whitespace runs (including no-break spaces) become one space; the ends are trimmed.
+std::string collapse_spaces(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    bool space = false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (is_space(s[i]) || (s[i] == '\xC2' && i + 1 < s.size() && s[i + 1] == '\xA0')) {
+            if (s[i] == '\xC2') ++i;
+            space = !out.empty();
+            continue;
+        }
+        if (space) out += ' ';
+        space = false;
+        out += s[i];
+    }
+    return out;
+}
+
+// Appends a trimmed, non-empty value that is not already in the list.
+void add_unique(std::vector<std::string>& list, std::string_view value) {
+    const std::string v = collapse_spaces(value);
+    if (!v.empty() && std::find(list.begin(), list.end(), v) == list.end()) list.push_back(v);
+}
+
+void add_comma_separated(std::vector<std::string>& list, std::string_view csv) {
+    while (!csv.empty()) {
+        const std::size_t comma = csv.find(',');
+        add_unique(list, csv.substr(0, comma));
+        if (comma == std::string_view::npos) break;
+        csv.remove_prefix(comma + 1);
+    }
+}
+
+// The canonical stemmer language for a name or a BCP 47 tag ("en-US"), or "" when unknown.
+std::string language_or_empty(std::string_view tag) {
+    tag = trim(tag);
+    if (tag.empty()) return "";
+    try {
+        return canonical_language(tag);
+    } catch (const Error&) {
+    }
+    const std::size_t dash = tag.find_first_of("-_");
+    if (dash == std::string_view::npos) return "";
+    try {
+        return canonical_language(tag.substr(0, dash));
+    } catch (const Error&) {
+    }
+    return "";
+}
+
+Article new_article(const FileInfo& info) {
+    Article article;
+    article.id = info.id;
+    article.source = info.source;
+    article.path = info.path == "-" ? "" : info.path;
+    return article;
+}
+
+void append_code_point(std::string& out, char32_t cp) {
+    if (cp < 0x80) {
+        out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Relative dates ("3 days ago") against a file's modification time
+
+std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - (a % b < 0 ? 1 : 0); }
+
+// Days since 1970-01-01 for a proleptic Gregorian date (H. Hinnant's algorithm).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+    y -= m <= 2;
+    const std::int64_t era = floor_div(y, 400);
+    const auto yoe = static_cast<unsigned>(y - era * 400);
+    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+struct Civil {
+    std::int64_t year;
+    unsigned month;
+    unsigned day;
+};
+
+Civil civil_from_days(std::int64_t z) {
+    z += 719468;
+    const std::int64_t era = floor_div(z, 146097);
+    const auto doe = static_cast<unsigned>(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+    const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+    return {static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2), m, d};
+}
+
+std::optional<std::string> format_civil(const Civil& c) {
+    if (c.year < 1000 || c.year > 9999) return std::nullopt;
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(c.year), c.month, c.day);
+    return std::string(buf);
+}
+
+// `c` moved back by whole months, the day clamped to the end of the month (Mar 31 -> Feb 28).
+Civil minus_months(Civil c, std::int64_t months) {
+    std::int64_t index = c.year * 12 + (c.month - 1) - months;
+    c.year = floor_div(index, 12);
+    c.month = static_cast<unsigned>(index - c.year * 12) + 1;
+    const std::int64_t first = days_from_civil(c.year, c.month, 1);
+    const std::int64_t next = days_from_civil(c.year + (c.month == 12), c.month % 12 + 1, 1);
+    c.day = std::min<unsigned>(c.day, static_cast<unsigned>(next - first));
+    return c;
+}
+
+struct DateLine {
+    bool is_date = false;  ///< the whole line is a date (absolute or relative)
+    std::string date;      ///< "YYYY-MM-DD", or "" when it could not be resolved
+};
+
+// "N unit(s) ago", "a year ago", "yesterday", "today": resolved against mtime when given.
+std::optional<DateLine> relative_date(std::string_view text, std::optional<std::int64_t> mtime) {
+    const std::string line = collapse_spaces(detail::lower(text));
+    std::int64_t count = 0;
+    std::string unit;
+    if (line == "today" || line == "just now") {
+        unit = "day";
+    } else if (line == "yesterday") {
+        count = 1;
+        unit = "day";
+    } else {
+        const std::size_t sp1 = line.find(' ');
+        const std::size_t sp2 = sp1 == std::string::npos ? sp1 : line.find(' ', sp1 + 1);
+        if (sp2 == std::string::npos || line.substr(sp2 + 1) != "ago") return std::nullopt;
+        const std::string n = line.substr(0, sp1);
+        unit = line.substr(sp1 + 1, sp2 - sp1 - 1);
+        if (n == "a" || n == "an" || n == "one") {
+            count = 1;
+        } else if (!n.empty() && n.size() <= 6 && std::all_of(n.begin(), n.end(), detail::is_digit)) {
+            count = std::stoll(n);
+        } else {
+            return std::nullopt;
+        }
+        if (unit.size() > 1 && unit.back() == 's') unit.pop_back();
+    }
+    std::int64_t seconds = 0;
+    std::int64_t months = 0;
+    if (unit == "second" || unit == "sec") {
+        seconds = count;
+    } else if (unit == "minute" || unit == "min") {
+        seconds = count * 60;
+    } else if (unit == "hour" || unit == "hr") {
+        seconds = count * 3600;
+    } else if (unit == "day") {
+        seconds = count * 86400;
+    } else if (unit == "week" || unit == "wk") {
+        seconds = count * 7 * 86400;
+    } else if (unit == "month") {
+        months = count;
+    } else if (unit == "year" || unit == "yr") {
+        months = count * 12;
+    } else {
+        return std::nullopt;
+    }
+    DateLine result{true, ""};
+    if (!mtime) return result;
+    const Civil now = civil_from_days(floor_div(*mtime - seconds, 86400));
+    result.date = format_civil(minus_months(now, months)).value_or("");
+    return result;
+}
+
+// The line just below a .txt title, when the whole line is a date: "1 year ago",
+// "February 18, 2022", "Published: 2022-02-18", "Updated on Feb. 18, 2022".
+DateLine date_line(std::string_view line, std::optional<std::int64_t> mtime) {
+    line = trim(line);
+    for (std::string_view prefix : {"published", "updated", "posted"}) {
+        if (!detail::istarts_with(line, prefix)) continue;
+        std::string_view rest = line.substr(prefix.size());
+        if (!rest.empty() && !is_space(rest.front()) && rest.front() != ':') break;
+        rest = trim(rest);
+        if (!rest.empty() && rest.front() == ':') rest = trim(rest.substr(1));
+        if (detail::istarts_with(rest, "on ")) rest = trim(rest.substr(3));
+        line = rest;
+        break;
+    }
+    if (line.empty()) return {};
+    if (auto relative = relative_date(line, mtime)) return *relative;
+    if (auto date = normalize_date(line)) return {true, *date};
+    return {};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Markdown
+
+enum class BlockKind { blank, heading, paragraph, code };
+
+struct Block {
+    BlockKind kind;
+    std::string text;
+};
+
+std::size_t leading_spaces(std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size() && s[i] == ' ') ++i;
+    return i;
+}
+
+// "```" or "~~~" (3 or more) after at most three spaces: returns the fence, else "".
+std::string_view fence_of(std::string_view line) {
+    const std::size_t indent = leading_spaces(line);
+    if (indent > 3 || indent >= line.size()) return {};
+    const char c = line[indent];
+    if (c != '`' && c != '~') return {};
+    std::size_t end = indent;
+    while (end < line.size() && line[end] == c) ++end;
+    if (end - indent < 3) return {};
+    return line.substr(indent, end - indent);
+}
+
+// The text of an ATX heading ("## Title ##"), or nullopt when the line is not one.
+std::optional<std::string_view> atx_heading(std::string_view line) {
+    const std::size_t indent = leading_spaces(line);
+    if (indent > 3) return std::nullopt;
+    std::size_t hashes = indent;
+    while (hashes < line.size() && line[hashes] == '#') ++hashes;
+    const std::size_t level = hashes - indent;
+    if (level == 0 || level > 6) return std::nullopt;
+    if (hashes < line.size() && line[hashes] != ' ' && line[hashes] != '\t') return std::nullopt;
+    std::string_view text = trim(line.substr(hashes));
+    // A closing sequence of '#' is dropped when it stands apart from the text.
+    std::size_t end = text.size();
+    while (end > 0 && text[end - 1] == '#') --end;
+    if (end == 0 || (end < text.size() && is_space(text[end - 1]))) text = trim(text.substr(0, end));
+    return text;
+}
+
+// "===" or "---" alone on a line: a setext underline (or, after a blank line, a rule).
+char underline_of(std::string_view line) {
+    line = trim(line);
+    if (line.empty() || (line.front() != '=' && line.front() != '-')) return 0;
+    for (char c : line) {
+        if (c != line.front()) return 0;
+    }
+    return line.front();
+}
+
+bool is_thematic_break(std::string_view line) {
+    line = trim(line);
+    if (line.empty() || (line.front() != '*' && line.front() != '-' && line.front() != '_')) {
+        return false;
+    }
+    std::size_t marks = 0;
+    for (char c : line) {
+        if (c == line.front()) {
+            ++marks;
+        } else if (c != ' ' && c != '\t') {
+            return false;
+        }
+    }
+    return marks >= 3;
+}
+
+// "[label]: https://..." (a link reference definition, not text).
+bool is_link_definition(std::string_view line) {
+    line = trim(line);
+    if (line.size() < 4 || line.front() != '[') return false;
+    const std::size_t close = line.find("]:");
+    return close != std::string_view::npos && close > 1 && line.find('[', 1) > close;
+}
+
+std::string_view strip_blockquote(std::string_view line) {
+    for (;;) {
+        const std::size_t indent = leading_spaces(line);
+        if (indent > 3 || indent >= line.size() || line[indent] != '>') return line;
+        line.remove_prefix(indent + 1);
+        if (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+    }
+}
+
+// Markdown lines (after the front matter) as blocks; fences dropped, their code kept.
+std::vector<Block> markdown_blocks(const std::vector<std::string_view>& lines, std::size_t first) {
+    std::vector<Block> blocks;
+    std::string_view fence;
+    for (std::size_t i = first; i < lines.size(); ++i) {
+        std::string_view line = lines[i];
+        if (!fence.empty()) {
+            const std::string_view close = fence_of(line);
+            if (close.size() >= fence.size() && close.front() == fence.front() &&
+                is_blank(trim(line).substr(close.size()))) {
+                fence = {};
+                blocks.push_back({BlockKind::blank, ""});
+            } else {
+                blocks.push_back({BlockKind::code, std::string(line)});
+            }
+            continue;
+        }
+        line = strip_blockquote(line);
+        if (const std::string_view open = fence_of(line); !open.empty()) {
+            fence = open;
+            blocks.push_back({BlockKind::blank, ""});
+            continue;
+        }
+        if (is_blank(line)) {
+            blocks.push_back({BlockKind::blank, ""});
+        } else if (const auto heading = atx_heading(line)) {
+            blocks.push_back({BlockKind::heading, std::string(*heading)});
+        } else if (const char u = underline_of(line);
+                   u != 0 && !blocks.empty() && blocks.back().kind == BlockKind::paragraph) {
+            blocks.back().kind = BlockKind::heading;
+        } else if (is_thematic_break(line) || is_link_definition(line)) {
+            blocks.push_back({BlockKind::blank, ""});
+        } else {
+            blocks.push_back({BlockKind::paragraph, std::string(line)});
+        }
+    }
+    return blocks;
+}
+
+// Decodes "&amp;", "&#8220;", "&#x201C;" and a few other common entities at s[i] ('&').
+// Returns the length consumed, 0 when it is not an entity.
+std::size_t decode_entity(std::string_view s, std::size_t i, std::string& out) {
+    const std::size_t semi = s.find(';', i);
+    if (semi == std::string_view::npos || semi - i > 10 || semi == i + 1) return 0;
+    const std::string_view name = s.substr(i + 1, semi - i - 1);
+    static constexpr std::pair<std::string_view, std::string_view> kNamed[] = {
+        {"amp", "&"},  {"lt", "<"},   {"gt", ">"},         {"quot", "\""},
+        {"apos", "'"}, {"nbsp", " "}, {"mdash", "\u2014"}, {"ndash", "\u2013"}};
+    for (const auto& [entity, text] : kNamed) {
+        if (name == entity) {
+            out += text;
+            return semi - i + 1;
+        }
+    }
+    if (name.front() != '#') return 0;
+    const bool hex = name.size() > 1 && (name[1] == 'x' || name[1] == 'X');
+    const std::string_view digits = name.substr(hex ? 2 : 1);
+    if (digits.empty()) return 0;
+    char32_t cp = 0;
+    for (char c : digits) {
+        int v;
+        if (detail::is_digit(c)) {
+            v = c - '0';
+        } else if (hex && detail::to_lower(c) >= 'a' && detail::to_lower(c) <= 'f') {
+            v = detail::to_lower(c) - 'a' + 10;
+        } else {
+            return 0;
+        }
+        cp = cp * (hex ? 16 : 10) + static_cast<char32_t>(v);
+        if (cp > 0x10FFFF) return 0;
+    }
+    if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    append_code_point(out, cp);
+    return semi - i + 1;
+}
+
+// How far matching brackets and code spans are looked for, to keep bad input linear.
+constexpr std::size_t kInlineSearchLimit = 4096;
+constexpr int kMaxLinkNesting = 8;
+
+// Index of the `close` matching the `open` at s[i], or npos.
+std::size_t matching(std::string_view s, std::size_t i, char open, char close) {
+    int depth = 0;
+    const std::size_t end = std::min(s.size(), i + kInlineSearchLimit);
+    for (std::size_t k = i; k < end; ++k) {
+        if (s[k] == '\\') {
+            ++k;
+        } else if (s[k] == open) {
+            ++depth;
+        } else if (s[k] == close && --depth == 0) {
+            return k;
+        }
+    }
+    return std::string_view::npos;
+}
+
+bool is_word_byte(char c) {
+    return detail::is_alpha(c) || detail::is_digit(c) || static_cast<unsigned char>(c) >= 0x80;
+}
+
+bool is_ascii_punct(char c) {
+    return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') ||
+           (c >= '{' && c <= '~');
+}
+
+void reduce_inline(std::string_view s, std::string& out, int depth);
+
+// A link or image at s[i] ('['): appends its text and returns the length consumed, or 0.
+std::size_t reduce_link(std::string_view s, std::size_t i, std::string& out, int depth) {
+    const std::size_t close = matching(s, i, '[', ']');
+    if (close == std::string_view::npos || close + 1 >= s.size()) return 0;
+    std::size_t end;
+    if (s[close + 1] == '(') {
+        end = matching(s, close + 1, '(', ')');
+    } else if (s[close + 1] == '[') {
+        end = s.find(']', close + 1);
+    } else {
+        return 0;
+    }
+    if (end == std::string_view::npos) return 0;
+    const std::string_view label = s.substr(i + 1, close - i - 1);
+    if (depth < kMaxLinkNesting) {
+        reduce_inline(label, out, depth + 1);
+    } else {
+        out += label;
+    }
+    return end - i + 1;
+}
+
+// A code span at s[i] ('`'): appends its text verbatim and returns the length consumed.
+std::size_t reduce_code_span(std::string_view s, std::size_t i, std::string& out) {
+    std::size_t ticks = i;
+    while (ticks < s.size() && s[ticks] == '`') ++ticks;
+    const std::string_view fence = s.substr(i, ticks - i);
+    std::size_t k = ticks;
+    const std::size_t end = std::min(s.size(), ticks + kInlineSearchLimit);
+    while (k < end) {
+        const std::size_t found = s.find(fence, k);
+        if (found == std::string_view::npos || found >= end) break;
+        std::size_t after = found + fence.size();
+        if (after < s.size() && s[after] == '`') {
+            while (after < s.size() && s[after] == '`') ++after;
+            k = after;
+            continue;
+        }
+        std::string_view code = s.substr(ticks, found - ticks);
+        if (code.size() >= 2 && code.front() == ' ' && code.back() == ' ') {
+            code = code.substr(1, code.size() - 2);
+        }
+        out += code;
+        return after - i;
+    }
+    return fence.size();  // an unmatched run of backticks is dropped
+}
+
+// An HTML tag or autolink at s[i] ('<'): appends an autolink's address, drops a tag, and
+// returns the length consumed, or 0 when it is a plain '<'.
+std::size_t reduce_angle(std::string_view s, std::size_t i, std::string& out) {
+    if (i + 1 >= s.size()) return 0;
+    const char next = s[i + 1];
+    if (!detail::is_alpha(next) && next != '/' && next != '!' && next != '?') return 0;
+    const std::size_t close = s.find('>', i + 1);
+    if (close == std::string_view::npos) return 0;
+    const std::string_view inner = s.substr(i + 1, close - i - 1);
+    if (inner.find('<') != std::string_view::npos) return 0;
+    const std::size_t colon = inner.find(':');
+    const bool autolink = inner.find_first_of(" \t") == std::string_view::npos &&
+                          ((colon != std::string_view::npos && colon >= 2) ||
+                           inner.find('@') != std::string_view::npos);
+    if (autolink) out += inner;
+    return close - i + 1;
+}
+
+// Reduces one line of Markdown inline markup to its text.
+void reduce_inline(std::string_view s, std::string& out, int depth) {
+    for (std::size_t i = 0; i < s.size();) {
+        const char c = s[i];
+        std::size_t used = 0;
+        if (c == '\\' && i + 1 < s.size() && is_ascii_punct(s[i + 1])) {
+            out += s[i + 1];
+            used = 2;
+        } else if (c == '`') {
+            used = reduce_code_span(s, i, out);
+        } else if (c == '!' && i + 1 < s.size() && s[i + 1] == '[') {
+            used = reduce_link(s, i + 1, out, depth);
+            if (used != 0) ++used;
+        } else if (c == '[') {
+            used = reduce_link(s, i, out, depth);
+        } else if (c == '<') {
+            used = reduce_angle(s, i, out);
+        } else if (c == '&') {
+            used = decode_entity(s, i, out);
+        } else if (c == '*' || c == '_' || c == '~') {
+            std::size_t end = i;
+            while (end < s.size() && s[end] == c) ++end;
+            const bool before_word = i > 0 && is_word_byte(s[i - 1]);
+            const bool after_word = end < s.size() && is_word_byte(s[end]);
+            const bool before_space = i == 0 || is_space(s[i - 1]);
+            const bool after_space = end == s.size() || is_space(s[end]);
+            bool markup;
+            if (c == '_') {
+                markup = !(before_word && after_word);  // snake_case stays
+            } else if (c == '~') {
+                markup = end - i == 2;  // ~~strikethrough~~
+            } else {
+                markup = !(before_space && after_space);  // a lone " * " stays
+            }
+            if (!markup) out.append(s.substr(i, end - i));
+            used = end - i;
+        }
+        if (used == 0) {
+            out += c;
+            used = 1;
+        }
+        i += used;
+    }
+}
+
+std::string reduce_line(std::string_view line) {
+    std::string out;
+    out.reserve(line.size());
+    reduce_inline(line, out, 0);
+    return out;
+}
+
+// Where the front matter's YAML text starts (the line after the opening "---"), 1-based.
+constexpr std::size_t kFrontMatterFirstLine = 2;
+
+class FrontMatter {
+public:
+    FrontMatter(const std::string& path, Article& article) : path_(path), article_(article) {}
+
+    // Applies the YAML front matter to the article; throws InputError on bad YAML or types.
+    void apply(const std::string& yaml) {
+        YAML::Node root;
+        try {
+            root = YAML::Load(yaml);
+        } catch (const YAML::Exception& e) {
+            const std::size_t line =
+                e.mark.is_null() ? 1 : kFrontMatterFirstLine + static_cast<std::size_t>(e.mark.line);
+            throw InputError(path_, line, "bad YAML front matter: " + e.msg);
+        }
+        if (!root || root.IsNull()) return;
+        if (!root.IsMap()) {
+            throw InputError(path_, 1, "front matter is not a YAML mapping of keys to values");
+        }
+        for (const auto& entry : root) {
+            if (!entry.first.IsScalar()) continue;
+            apply_field(detail::lower(entry.first.Scalar()), entry.second);
+        }
+    }
+
+    bool has_title() const { return has_title_; }
+
+private:
+    void apply_field(const std::string& key, const YAML::Node& value) {
+        if (key == "title") {
+            if (auto s = scalar(key, value)) {
+                article_.title = collapse_spaces(*s);
+                has_title_ = true;
+            }
+        } else if (key == "date") {
+            // An unreadable date is left out rather than losing the article.
+            if (auto s = scalar(key, value)) article_.date = normalize_date(*s).value_or("");
+        } else if (key == "author" || key == "authors") {
+            list(key, value, false, article_.authors);
+        } else if (key == "tags" || key == "keywords") {
+            list(key, value, true, article_.tags);
+        } else if (key == "url") {
+            if (auto s = scalar(key, value)) article_.url = std::string(trim(*s));
+        } else if (key == "lang" || key == "language") {
+            if (auto s = scalar(key, value)) article_.language = language_or_empty(*s);
+        } else if (key == "source") {
+            if (auto s = scalar(key, value); s && !is_blank(*s)) article_.source = *s;
+        } else if (key == "id") {
+            if (auto s = scalar(key, value); s && !is_blank(*s)) article_.id = trim(*s);
+        } else if (key == "description") {
+            if (auto s = scalar(key, value)) article_.description = std::string(trim(*s));
+        }
+    }
+
+    std::size_t line_of(const YAML::Node& node) const {
+        const YAML::Mark mark = node.Mark();
+        return mark.is_null() ? 1 : kFrontMatterFirstLine + static_cast<std::size_t>(mark.line);
+    }
+
+    std::optional<std::string> scalar(const std::string& key, const YAML::Node& value) const {
+        if (value.IsNull()) return std::nullopt;
+        if (!value.IsScalar()) {
+            throw InputError(path_, line_of(value),
+                             "front matter field '" + key + "' must be a single value, not a " +
+                                 (value.IsSequence() ? "list" : "mapping"));
+        }
+        return value.Scalar();
+    }
+
+    void list(const std::string& key, const YAML::Node& value, bool comma_separated,
+              std::vector<std::string>& out) const {
+        if (value.IsNull()) return;
+        if (value.IsScalar()) {
+            if (comma_separated) {
+                add_comma_separated(out, value.Scalar());
+            } else {
+                add_unique(out, value.Scalar());
+            }
+            return;
+        }
+        if (!value.IsSequence()) {
+            throw InputError(path_, line_of(value),
+                             "front matter field '" + key + "' must be a list or a string");
+        }
+        for (const auto& item : value) {
+            if (item.IsNull()) continue;
+            if (!item.IsScalar()) {
+                throw InputError(path_, line_of(item),
+                                 "front matter field '" + key + "' must be a list of strings");
+            }
+            add_unique(out, item.Scalar());
+        }
+    }
+
+    const std::string& path_;
+    Article& article_;
+    bool has_title_ = false;
+};
+
+// ---------------------------------------------------------------------------------------------
+// HTML
+
+// Accumulates visible text: whitespace collapsed, blocks separated by blank lines.
+class TextBuilder {
+public:
+    void text(std::string_view s) {
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            const char c = s[i];
+            if (is_space(c)) {
+                space_ = true;
+            } else if (c == '\xC2' && i + 1 < s.size() && s[i + 1] == '\xA0') {
+                space_ = true;  // a no-break space separates words like any other
+                ++i;
+            } else {
+                flush();
+                out_ += c;
+            }
+        }
+    }
+
+    // Preformatted text: kept as it is.
+    void verbatim(std::string_view s) {
+        if (s.empty()) return;
+        flush();
+        out_ += s;
+    }
+
+    void line_break(int newlines) {
+        if (!out_.empty()) breaks_ = std::max(breaks_, newlines);
+    }
+
+    void space() { space_ = true; }
+
+    std::string finish() {
+        while (!out_.empty() && is_space(out_.back())) out_.pop_back();
+        return std::move(out_);
+    }
+
+private:
+    void flush() {
+        if (breaks_ > 0) {
+            while (!out_.empty() && (out_.back() == ' ' || out_.back() == '\t')) out_.pop_back();
+            int have = 0;
+            for (auto it = out_.rbegin(); it != out_.rend() && *it == '\n'; ++it) ++have;
+            for (; have < breaks_; ++have) out_ += '\n';
+        } else if (space_ && !out_.empty() && out_.back() != '\n') {
+            out_ += ' ';
+        }
+        breaks_ = 0;
+        space_ = false;
+    }
+
+    std::string out_;
+    int breaks_ = 0;
+    bool space_ = false;
+};
+
+bool is_hidden_tag(GumboTag tag) {
+    switch (tag) {
+        case GUMBO_TAG_SCRIPT:
+        case GUMBO_TAG_STYLE:
+        case GUMBO_TAG_NOSCRIPT:
+        case GUMBO_TAG_TEMPLATE:
+        case GUMBO_TAG_HEAD:
+        case GUMBO_TAG_SVG:
+        case GUMBO_TAG_CANVAS:
+        case GUMBO_TAG_IFRAME:
+        case GUMBO_TAG_OBJECT:
+        case GUMBO_TAG_AUDIO:
+        case GUMBO_TAG_VIDEO:
+            return true;
+        default:
+            return false;
+    }
+}
+
+bool is_block_tag(GumboTag tag) {
+    switch (tag) {
+        case GUMBO_TAG_ADDRESS:
+        case GUMBO_TAG_ARTICLE:
+        case GUMBO_TAG_ASIDE:
+        case GUMBO_TAG_BLOCKQUOTE:
+        case GUMBO_TAG_BODY:
+        case GUMBO_TAG_CAPTION:
+        case GUMBO_TAG_CENTER:
+        case GUMBO_TAG_DD:
+        case GUMBO_TAG_DETAILS:
+        case GUMBO_TAG_DIR:
+        case GUMBO_TAG_DIV:
+        case GUMBO_TAG_DL:
+        case GUMBO_TAG_DT:
+        case GUMBO_TAG_FIELDSET:
+        case GUMBO_TAG_FIGCAPTION:
+        case GUMBO_TAG_FIGURE:
+        case GUMBO_TAG_FOOTER:
+        case GUMBO_TAG_FORM:
+        case GUMBO_TAG_H1:
+        case GUMBO_TAG_H2:
+        case GUMBO_TAG_H3:
+        case GUMBO_TAG_H4:
+        case GUMBO_TAG_H5:
+        case GUMBO_TAG_H6:
+        case GUMBO_TAG_HEADER:
+        case GUMBO_TAG_HGROUP:
+        case GUMBO_TAG_HR:
+        case GUMBO_TAG_LEGEND:
+        case GUMBO_TAG_LI:
+        case GUMBO_TAG_LISTING:
+        case GUMBO_TAG_MAIN:
+        case GUMBO_TAG_MENU:
+        case GUMBO_TAG_NAV:
+        case GUMBO_TAG_OL:
+        case GUMBO_TAG_P:
+        case GUMBO_TAG_PRE:
+        case GUMBO_TAG_SECTION:
+        case GUMBO_TAG_SUMMARY:
+        case GUMBO_TAG_TABLE:
+        case GUMBO_TAG_TR:
+        case GUMBO_TAG_UL:
+            return true;
+        default:
+            return false;
+    }
+}
+
+std::string_view attribute(const GumboElement& element, const char* name) {
+    const GumboAttribute* attr = gumbo_get_attribute(&element.attributes, name);
+    return attr == nullptr ? std::string_view() : std::string_view(attr->value);
+}
+
+// What the <head> (and <html>) say about the page.
+struct HtmlMeta {
+    std::string title;
+    std::string h1;
+    std::string og_title;
+    std::vector<std::string> authors;
+    std::string date;
+    std::string description;
+    std::string og_description;
+    std::vector<std::string> tags;
+    std::string canonical;
+    std::string og_url;
+    std::string lang;
+    std::string meta_lang;
+};
+
+void read_meta(const GumboElement& element, HtmlMeta& meta) {
+    std::string_view key = attribute(element, "name");
+    if (key.empty()) key = attribute(element, "property");
+    if (key.empty()) key = attribute(element, "itemprop");
+    if (key.empty()) key = attribute(element, "http-equiv");
+    const std::string name = detail::lower(trim(key));
+    const std::string_view content = trim(attribute(element, "content"));
+    if (name.empty() || content.empty()) return;
+    if (name == "author" || name == "dc.creator" || name == "article:author") {
+        if (content.find("://") == std::string_view::npos) add_unique(meta.authors, content);
+    } else if (name == "date" || name == "article:published_time" || name == "dc.date" ||
+               name == "dc.date.issued" || name == "pubdate" || name == "publish-date" ||
+               name == "datepublished") {
+        if (meta.date.empty()) meta.date = normalize_date(content).value_or("");
+    } else if (name == "description") {
+        meta.description = collapse_spaces(content);
+    } else if (name == "og:description") {
+        meta.og_description = collapse_spaces(content);
+    } else if (name == "keywords" || name == "news_keywords") {
+        add_comma_separated(meta.tags, content);
+    } else if (name == "article:tag") {
+        add_unique(meta.tags, content);
+    } else if (name == "og:url") {
+        meta.og_url = content;
+    } else if (name == "og:title") {
+        meta.og_title = collapse_spaces(content);
+    } else if (name == "content-language" || name == "language" || name == "dc.language") {
+        meta.meta_lang = content;
+    }
+}
+
+void read_link(const GumboElement& element, HtmlMeta& meta) {
+    const std::string rel = detail::lower(attribute(element, "rel"));
+    const std::string_view href = trim(attribute(element, "href"));
+    if (meta.canonical.empty() && !href.empty() &&
+        (" " + collapse_spaces(rel) + " ").find(" canonical ") != std::string::npos) {
+        meta.canonical = href;
+    }
+}
+
+// Walks the document without recursion (pages can nest deeply), collecting the visible text
+// into `body` and the metadata into `meta`.
+void walk_html(const GumboNode* root, TextBuilder& body, HtmlMeta& meta) {
+    struct Frame {
+        const GumboNode* node;
+        unsigned next_child;
+    };
+    std::vector<Frame> stack;
+    int hidden = 0;     // inside script, style, head...
+    int preformatted = 0;
+    int title_depth = 0;
+    int h1_depth = 0;
+    bool seen_title = false;
+    bool seen_h1 = false;
+    std::string title;
+    std::string h1;
+
+    auto enter = [&](const GumboNode* node) {
+        if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_WHITESPACE ||
+            node->type == GUMBO_NODE_CDATA) {
+            const std::string_view text = node->v.text.text;
+            if (title_depth > 0) title += text;
+            if (h1_depth > 0) h1 += text;
+            if (hidden > 0) return;
+            if (preformatted > 0) {
+                body.verbatim(text);
+            } else {
+                body.text(text);
+            }
+            return;
+        }
+        if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_TEMPLATE) return;
+        const GumboElement& element = node->v.element;
+        const GumboTag tag = element.tag;
+        const bool html_ns = element.tag_namespace == GUMBO_NAMESPACE_HTML;
+        if (html_ns && tag == GUMBO_TAG_HTML && meta.lang.empty()) {
+            meta.lang = attribute(element, "lang");
+            if (meta.lang.empty()) meta.lang = attribute(element, "xml:lang");
+        }
+        if (tag == GUMBO_TAG_META) read_meta(element, meta);
+        if (tag == GUMBO_TAG_LINK) read_link(element, meta);
+        if (html_ns && tag == GUMBO_TAG_TITLE && !seen_title) {
+            seen_title = true;
+            ++title_depth;
+        }
+        if (html_ns && tag == GUMBO_TAG_H1 && !seen_h1) {
+            seen_h1 = true;
+            ++h1_depth;
+        }
+        if (node->type == GUMBO_NODE_TEMPLATE || is_hidden_tag(tag)) ++hidden;
+        if (tag == GUMBO_TAG_PRE || tag == GUMBO_TAG_LISTING) ++preformatted;
+        if (is_block_tag(tag)) body.line_break(2);
+        if (tag == GUMBO_TAG_BR) body.line_break(1);
+        if (tag == GUMBO_TAG_TD || tag == GUMBO_TAG_TH) body.space();
+        stack.push_back({node, 0});
+    };
+
+    auto leave = [&](const GumboNode* node) {
+        const GumboElement& element = node->v.element;
+        const GumboTag tag = element.tag;
+        const bool html_ns = element.tag_namespace == GUMBO_NAMESPACE_HTML;
+        if (html_ns && tag == GUMBO_TAG_TITLE && title_depth > 0) --title_depth;
+        if (html_ns && tag == GUMBO_TAG_H1 && h1_depth > 0) --h1_depth;
+        if (node->type == GUMBO_NODE_TEMPLATE || is_hidden_tag(tag)) --hidden;
+        if (tag == GUMBO_TAG_PRE || tag == GUMBO_TAG_LISTING) --preformatted;
+        if (is_block_tag(tag)) body.line_break(2);
+        if (tag == GUMBO_TAG_TD || tag == GUMBO_TAG_TH) body.space();
+    };
+
+    if (root->type == GUMBO_NODE_DOCUMENT) {
+        stack.push_back({root, 0});
+    } else {
+        enter(root);
+    }
+    while (!stack.empty()) {
+        Frame& frame = stack.back();
+        const GumboVector& children = frame.node->type == GUMBO_NODE_DOCUMENT
+                                          ? frame.node->v.document.children
+                                          : frame.node->v.element.children;
+        if (frame.next_child < children.length) {
+            const auto* child = static_cast<const GumboNode*>(children.data[frame.next_child++]);
+            enter(child);
+            continue;
+        }
+        const GumboNode* done = frame.node;
+        stack.pop_back();
+        if (done->type != GUMBO_NODE_DOCUMENT) leave(done);
+    }
+    meta.title = collapse_spaces(title);
+    meta.h1 = collapse_spaces(h1);
+}
+
+struct GumboOutputDeleter {
+    void operator()(GumboOutput* output) const {
+        gumbo_destroy_output(&kGumboDefaultOptions, output);
+    }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Input: files and standard input, read in chunks
+
+// A file opened for reading (or standard input for "-"); throws std::system_error.
+class Input {
+public:
+    explicit Input(const std::string& path) {
+        if (path == "-") return;
+        fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "cannot open file");
+        struct stat st {};
+        if (::fstat(fd_, &st) != 0) {
+            throw std::system_error(errno, std::generic_category(), "cannot open file");
+        }
+        if (S_ISDIR(st.st_mode)) {
+            throw std::system_error(EISDIR, std::generic_category(), "cannot read file");
+        }
+        if (S_ISREG(st.st_mode)) size_ = static_cast<std::uint64_t>(st.st_size);
+    }
+    Input(const Input&) = delete;
+    Input& operator=(const Input&) = delete;
+    ~Input() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+
+    /// The size when it is known before reading (regular files).
+    std::optional<std::uint64_t> size() const { return size_; }
+
+    /// Reads up to n bytes; 0 at the end.
+    std::size_t read(char* buffer, std::size_t n) {
+        if (fd_ < 0) {
+            std::cin.read(buffer, static_cast<std::streamsize>(n));
+            if (std::cin.bad()) throw std::runtime_error("cannot read standard input");
+            return static_cast<std::size_t>(std::cin.gcount());
+        }
+        for (;;) {
+            const ssize_t got = ::read(fd_, buffer, n);
+            if (got >= 0) return static_cast<std::size_t>(got);
+            if (errno != EINTR) {
+                throw std::system_error(errno, std::generic_category(), "cannot read file");
+            }
+        }
+    }
+
+private:
+    int fd_ = -1;
+    std::optional<std::uint64_t> size_;
+};
+
+using ChunkReader = std::function<std::size_t(char*, std::size_t)>;
+
+// Splits a byte stream into lines without holding more than one line (and a buffer).
+class LineReader {
+public:
+    explicit LineReader(ChunkReader read) : read_(std::move(read)), buffer_(1 << 20) {}
+
+    // The next line without its "\n". A line longer than `limit` bytes (0: no limit) is
+    // skipped up to its end and comes back empty with *too_long set. False at the end.
+    bool next(std::string& line, std::uint64_t limit, bool* too_long) {
+        line.clear();
+        *too_long = false;
+        bool any = false;
+        for (;;) {
+            if (pos_ == end_) {
+                if (eof_) return any;
+                end_ = read_(buffer_.data(), buffer_.size());
+                pos_ = 0;
+                if (end_ == 0) {
+                    eof_ = true;
+                    return any;
+                }
+            }
+            any = true;
+            const char* start = buffer_.data() + pos_;
+            const auto* nl = static_cast<const char*>(std::memchr(start, '\n', end_ - pos_));
+            const std::size_t len = nl == nullptr ? end_ - pos_ : static_cast<std::size_t>(nl - start);
+            if (!*too_long) {
+                if (limit != 0 && line.size() + len > limit) {
+                    *too_long = true;
+                    line.clear();
+                    line.shrink_to_fit();
+                } else {
+                    line.append(start, len);
+                }
+            }
+            pos_ += len;
+            if (nl != nullptr) {
+                ++pos_;
+                return true;
+            }
+        }
+    }
+
+private:
+    ChunkReader read_;
+    std::vector<char> buffer_;
+    std::size_t pos_ = 0;
+    std::size_t end_ = 0;
+    bool eof_ = false;
+};
+
+// ---------------------------------------------------------------------------------------------
+// JSONL
+
+// A record that cannot be used: reported, counted, skipped.
+struct BadRecord {
+    std::string reason;
+};
+
+std::string kind_of(const nlohmann::json& value) {
+    switch (value.type()) {
+        case nlohmann::json::value_t::object:
+            return "an object";
+        case nlohmann::json::value_t::array:
+            return "an array";
+        case nlohmann::json::value_t::string:
+            return "a string";
+        case nlohmann::json::value_t::boolean:
+            return "a boolean";
+        case nlohmann::json::value_t::null:
+            return "null";
+        default:
+            return "a number";
+    }
+}
+
+const nlohmann::json* field(const nlohmann::json& record, const char* key) {
+    const auto it = record.find(key);
+    return it == record.end() || it->is_null() ? nullptr : &*it;
+}
+
+std::optional<std::string> string_field(const nlohmann::json& record, const char* key) {
+    const nlohmann::json* value = field(record, key);
+    if (value == nullptr) return std::nullopt;
+    if (!value->is_string()) {
+        throw BadRecord{"field '" + std::string(key) + "' must be a string, not " +
+                        kind_of(*value)};
+    }
+    return value->get<std::string>();
+}
+
+// A string or an array of strings; a string is split at commas when `comma_separated`.
+void list_field(const nlohmann::json& record, const char* key, bool comma_separated,
+                std::vector<std::string>& out) {
+    const nlohmann::json* value = field(record, key);
+    if (value == nullptr) return;
+    if (value->is_string()) {
+        if (comma_separated) {
+            add_comma_separated(out, value->get_ref<const std::string&>());
+        } else {
+            add_unique(out, value->get_ref<const std::string&>());
+        }
+        return;
+    }
+    if (!value->is_array()) {
+        throw BadRecord{"field '" + std::string(key) + "' must be a string or an array of strings, not " +
+                        kind_of(*value)};
+    }
+    for (std::size_t i = 0; i < value->size(); ++i) {
+        const nlohmann::json& item = (*value)[i];
+        if (item.is_null()) continue;
+        if (!item.is_string()) {
+            throw BadRecord{"field '" + std::string(key) + "' must be an array of strings, item " +
+                            std::to_string(i + 1) + " is " + kind_of(item)};
+        }
+        add_unique(out, item.get_ref<const std::string&>());
+    }
+}
+
+std::string hex64(std::uint64_t h) {
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    return buf;
+}
+
+// nlohmann's message without its "[json.exception...] parse error at line 1, column N: " head.
+std::string json_error_reason(const nlohmann::json::parse_error& e) {
+    std::string_view what = e.what();
+    const std::size_t column = what.find("column ");
+    if (column != std::string_view::npos) {
+        const std::size_t colon = what.find(": ", column);
+        if (colon != std::string_view::npos) what.remove_prefix(colon + 2);
+    }
+    constexpr std::size_t kMaxReason = 200;
+    std::string reason(what.substr(0, kMaxReason));
+    if (what.size() > kMaxReason) reason += "...";
+    return "invalid JSON at column " + std::to_string(e.byte) + ": " + reason;
+}
+
+class JsonlReader {
+public:
+    JsonlReader(const FileInfo& info, const ArticleSink& sink, const DiagnosticSink& diagnostics)
+        : info_(info), sink_(sink), diagnostics_(diagnostics) {}
+
+    // `line_limit`: longer lines are errors (0: no limit).
+    ReadStats run(LineReader& lines, std::uint64_t line_limit) {
+        std::string line;
+        bool too_long = false;
+        std::size_t number = 0;
+        bool seen_record = false;
+        while (lines.next(line, line_limit, &too_long)) {
+            ++number;
+            if (too_long) {
+                fail(number, "line is longer than the --max-file-size limit (" +
+                                 std::to_string(line_limit) + " bytes)");
+                seen_record = true;
+                continue;
+            }
+            std::string_view raw = line;
+            if (number == 1) raw = strip_bom(raw);
+            if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
+            if (is_blank(raw)) continue;
+            if (looks_binary(raw)) {
+                if (!seen_record) {
+                    report(Diagnostic::Severity::warning, 0,
+                           "binary file (contains NUL bytes), skipped");
+                    return stats_;
+                }
+                fail(number, "line contains NUL bytes");
+                continue;
+            }
+            seen_record = true;
+            record(raw, number);
+        }
+        return stats_;
+    }
+
+private:
+    void record(std::string_view raw, std::size_t number) {
+        bool transcoded = false;
+        const std::string text = to_utf8(raw, &transcoded);
+        if (transcoded) {
+            report(Diagnostic::Severity::warning, number, "not valid UTF-8, decoded as Windows-1252");
+        }
+        nlohmann::json json;
+        try {
+            json = nlohmann::json::parse(text);
+        } catch (const nlohmann::json::parse_error& e) {
+            fail(number, json_error_reason(e));
+            return;
+        }
+        if (!json.is_object()) {
+            fail(number, "line is not a JSON object but " + kind_of(json));
+            return;
+        }
+        Article article;
+        try {
+            article = to_article(json, raw, number);
+        } catch (const BadRecord& bad) {
+            fail(number, bad.reason);
+            return;
+        }
+        ++stats_.articles;
+        sink_(std::move(article));
+    }
+
+    Article to_article(const nlohmann::json& json, std::string_view raw, std::size_t number) {
+        Article a = new_article(info_);
+        if (const nlohmann::json* id = field(json, "id")) {
+            if (id->is_string()) {
+                a.id = trim(id->get_ref<const std::string&>());
+                if (a.id.empty()) throw BadRecord{"field 'id' is empty"};
+            } else if (id->is_number_integer()) {
+                a.id = id->dump();
+            } else {
+                throw BadRecord{"field 'id' must be a string or an integer, not " + kind_of(*id)};
+            }
+        } else {
+            a.id = info_.id + "#" + hex64(XXH3_64bits(raw.data(), raw.size()));
+        }
+        const auto title = string_field(json, "title");
+        std::optional<std::string> body;
+        for (const char* key : {"body", "text", "content"}) {
+            if ((body = string_field(json, key))) break;
+        }
+        if (!title && !body) {
+            throw BadRecord{"record has no 'title' and no 'body' (nor 'text' or 'content')"};
+        }
+        a.title = collapse_spaces(title.value_or(""));
+        a.body = body ? to_utf8(*body) : "";
+        list_field(json, "author", false, a.authors);
+        list_field(json, "authors", false, a.authors);
+        list_field(json, "tags", true, a.tags);
+        if (auto url = string_field(json, "url")) a.url = trim(*url);
+        if (auto description = string_field(json, "description")) a.description = *description;
+        if (auto source = string_field(json, "source"); source && !is_blank(*source)) {
+            a.source = *source;
+        }
+        auto language = string_field(json, "language");
+        if (!language) language = string_field(json, "lang");
+        if (language && !is_blank(*language)) {
+            a.language = language_or_empty(*language);
+            if (a.language.empty()) {
+                report(Diagnostic::Severity::warning, number,
+                       "unknown language '" + *language + "', indexed with the default language");
+            }
+        }
+        if (auto date = string_field(json, "date"); date && !is_blank(*date)) {
+            if (auto normal = normalize_date(*date)) {
+                a.date = *normal;
+            } else {
+                report(Diagnostic::Severity::warning, number,
+                       "field 'date' is not a date: \"" + *date + "\" (indexed without a date)");
+            }
+        }
+        return a;
+    }
+
+    void report(Diagnostic::Severity severity, std::size_t line, std::string message) {
+        diagnostics_(Diagnostic{severity, info_.path, line, std::move(message)});
+    }
+
+    void fail(std::size_t line, std::string reason) {
+        ++stats_.failed;
+        report(Diagnostic::Severity::error, line, std::move(reason));
+    }
+
+    const FileInfo& info_;
+    const ArticleSink& sink_;
+    const DiagnosticSink& diagnostics_;
+    ReadStats stats_;
+};
+
+// The whole input, or nullopt when it grows past `limit` (0: no limit).
+std::optional<std::string> read_all(Input& input, std::uint64_t limit) {
+    std::string data;
+    if (input.size()) data.reserve(static_cast<std::size_t>(*input.size()));
+    std::vector<char> chunk(1 << 16);
+    for (;;) {
+        const std::size_t got = input.read(chunk.data(), chunk.size());
+        if (got == 0) return data;
+        data.append(chunk.data(), got);
+        if (limit != 0 && data.size() > limit) return std::nullopt;
+    }
+}
+
+Article parse(Format format, std::string_view text, const FileInfo& info) {
+    switch (format) {
+        case Format::text:
+            return parse_text(text, info);
+        case Format::markdown:
+            return parse_markdown(text, info);
+        case Format::html:
+            return parse_html(text, info);
+        default:
+            throw InputError(info.path, 0, "unsupported file type");
+    }
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+
+Article parse_text(std::string_view text, const FileInfo& info) {
+    const std::vector<std::string_view> lines = split_lines(strip_bom(text));
+    std::size_t i = 0;
+    while (i < lines.size() && is_blank(lines[i])) ++i;
+    if (i == lines.size()) throw InputError(info.path, 0, "no text (the file is empty)");
+    Article article = new_article(info);
+    article.title = collapse_spaces(lines[i++]);
+
+    std::size_t next = i;
+    while (next < lines.size() && is_blank(lines[next])) ++next;
+    if (next < lines.size()) {
+        DateLine date = date_line(lines[next], info.mtime);
+        if (date.is_date) {
+            article.date = std::move(date.date);
+            i = next + 1;
+        }
+    }
+
+    std::size_t end = lines.size();
+    while (end > i && is_blank(lines[end - 1])) --end;
+    if (end > i && iequals(trim(lines[end - 1]), "Read Entire Article")) --end;
+
+    article.body = join_body(std::vector<std::string>(lines.begin() + static_cast<std::ptrdiff_t>(i),
+                                                      lines.begin() + static_cast<std::ptrdiff_t>(end)));
+    return article;
+}
+
+Article parse_markdown(std::string_view text, const FileInfo& info) {
+    const std::vector<std::string_view> lines = split_lines(strip_bom(text));
+    Article article = new_article(info);
+    FrontMatter front(info.path, article);
+    std::size_t first = 0;
+    if (!lines.empty() && trim_right(lines[0]) == "---") {
+        std::size_t close = 1;
+        while (close < lines.size() && trim_right(lines[close]) != "---" &&
+               trim_right(lines[close]) != "...") {
+            ++close;
+        }
+        if (close == lines.size()) {
+            throw InputError(info.path, 1, "front matter is not closed by a '---' line");
+        }
+        std::string yaml;
+        for (std::size_t k = 1; k < close; ++k) {
+            yaml += lines[k];
+            yaml += '\n';
+        }
+        front.apply(yaml);
+        first = close + 1;
+    }
+
+    std::vector<Block> blocks = markdown_blocks(lines, first);
+    // The title heading is not repeated in the body: the first heading when the front matter
+    // has no title, else a leading heading that only repeats the front matter's title.
+    auto first_content = std::find_if(blocks.begin(), blocks.end(),
+                                      [](const Block& b) { return b.kind != BlockKind::blank; });
+    if (!front.has_title()) {
+        auto heading = std::find_if(blocks.begin(), blocks.end(),
+                                    [](const Block& b) { return b.kind == BlockKind::heading; });
+        if (heading != blocks.end()) {
+            article.title = collapse_spaces(reduce_line(heading->text));
+            heading->kind = BlockKind::blank;
+        } else if (first_content != blocks.end()) {
+            // No heading: the first line names the article but stays part of the text.
+            article.title = collapse_spaces(reduce_line(first_content->text));
+        }
+    } else if (first_content != blocks.end() && first_content->kind == BlockKind::heading &&
+               iequals(collapse_spaces(reduce_line(first_content->text)), article.title)) {
+        first_content->kind = BlockKind::blank;
+    }
+
+    std::vector<std::string> body;
+    body.reserve(blocks.size());
+    for (const Block& block : blocks) {
+        switch (block.kind) {
+            case BlockKind::blank:
+                body.emplace_back();
+                break;
+            case BlockKind::code:
+                body.push_back(block.text);
+                break;
+            case BlockKind::heading:
+                body.emplace_back();
+                body.push_back(collapse_spaces(reduce_line(block.text)));
+                body.emplace_back();
+                break;
+            case BlockKind::paragraph:
+                body.push_back(reduce_line(block.text));
+                break;
+        }
+    }
+    article.body = join_body(body);
+    return article;
+}
+
+Article parse_html(std::string_view text, const FileInfo& info) {
+    const std::unique_ptr<GumboOutput, GumboOutputDeleter> output(
+        gumbo_parse_with_options(&kGumboDefaultOptions, text.data(), text.size()));
+    if (!output) throw InputError(info.path, 0, "cannot parse the HTML");
+    TextBuilder body;
+    HtmlMeta meta;
+    walk_html(output->document, body, meta);
+
+    Article article = new_article(info);
+    article.title = !meta.title.empty() ? meta.title : !meta.h1.empty() ? meta.h1 : meta.og_title;
+    article.body = body.finish();
+    article.date = meta.date;
+    article.authors = std::move(meta.authors);
+    article.tags = std::move(meta.tags);
+    article.url = !meta.canonical.empty() ? meta.canonical : meta.og_url;
+    article.description = !meta.description.empty() ? meta.description : meta.og_description;
+    article.language = language_or_empty(meta.lang.empty() ? meta.meta_lang : meta.lang);
+    return article;
+}
+
+ReadStats parse_jsonl(std::istream& in, const FileInfo& info, const ArticleSink& sink,
+                      const DiagnosticSink& diagnostics) {
+    LineReader lines([&in](char* buffer, std::size_t n) {
+        in.read(buffer, static_cast<std::streamsize>(n));
+        return static_cast<std::size_t>(in.gcount());
+    });
+    return JsonlReader(info, sink, diagnostics).run(lines, 0);
+}
+
+ReadStats read_file(const FileInfo& info, const ReadOptions& options, const ArticleSink& sink,
+                    const DiagnosticSink& diagnostics) {
+    ReadStats stats;
+    auto report = [&](Diagnostic::Severity severity, std::size_t line, std::string message) {
+        diagnostics(Diagnostic{severity, info.path, line, std::move(message)});
+    };
+    auto fail = [&](std::size_t line, std::string message) {
+        report(Diagnostic::Severity::error, line, std::move(message));
+        stats.failed = 1;
+        return stats;
+    };
+    const std::string too_large = "file is larger than the --max-file-size limit (" +
+                                  std::to_string(options.max_file_size) + " bytes)";
+
+    const Format format = format_for_path(info.path);
+    if (format == Format::unknown) return fail(0, "unsupported file type");
+
+    std::optional<Input> input;
+    std::optional<std::string> bytes;
+    try {
+        input.emplace(info.path);
+        if (options.max_file_size != 0 && input->size() &&
+            *input->size() > options.max_file_size) {
+            return fail(0, too_large);
+        }
+        if (format != Format::jsonl) bytes = read_all(*input, options.max_file_size);
+    } catch (const std::runtime_error& e) {
+        return fail(0, e.what());
+    }
+    if (format == Format::jsonl) {
+        // Read errors end the stream and are reported after the records read so far; errors
+        // thrown by the sink are not about the file and pass through.
+        std::string read_error;
+        LineReader lines([&](char* buffer, std::size_t n) -> std::size_t {
+            try {
+                return input->read(buffer, n);
+            } catch (const std::runtime_error& e) {
+                read_error = e.what();
+                return 0;
+            }
+        });
+        // A file's size was checked above; a stream's records are held to the limit instead.
+        const std::uint64_t line_limit = input->size() ? 0 : options.max_file_size;
+        stats = JsonlReader(info, sink, diagnostics).run(lines, line_limit);
+        if (!read_error.empty()) {
+            report(Diagnostic::Severity::error, 0, read_error);
+            ++stats.failed;
+        }
+        return stats;
+    }
+    if (!bytes) return fail(0, too_large);
+    if (looks_binary(*bytes)) {
+        report(Diagnostic::Severity::warning, 0, "binary file (contains NUL bytes), skipped");
+        return stats;
+    }
+    bool transcoded = false;
+    const std::string text = to_utf8(*bytes, &transcoded);
+    bytes.reset();
+    if (is_blank(text)) {
+        report(Diagnostic::Severity::warning, 0, "empty file, skipped");
+        return stats;
+    }
+    if (transcoded) report(Diagnostic::Severity::warning, 0, "not valid UTF-8, decoded as Windows-1252");
+    Article article;
+    try {
+        article = parse(format, text, info);
+    } catch (const InputError& e) {
+        return fail(e.line(), e.reason());
+    } catch (const std::exception& e) {
+        return fail(0, e.what());
+    }
+    sink(std::move(article));
+    stats.articles = 1;
+    return stats;
+}
+
+}  // namespace folio

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The README's first command: installs what Folio needs, builds it, indexes the bundled corpus/
+# into the default database ($FOLIO_DB, else ~/.local/share/folio/index) and runs an example
+# phrase search.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DFOLIO_BUILD_TESTS=OFF >/dev/null
+cmake --build build/release -j "$(nproc)"
+
+echo "== indexer corpus"
+./build/release/indexer/indexer corpus
+echo
+echo "== searcher --limit 3 '\"nato allies\"'"
+./build/release/searcher/searcher --limit 3 '"nato allies"'

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs everything Folio needs to build and test, from Debian's packages.
+# Idempotent: when every package is already there it returns at once.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git python3
+  libxapian-dev xapian-tools      # the search library; xapian-check, xapian-tcpsrv, quest
+  libstemmer-dev                  # Snowball stemmers
+  libcli11-dev                    # command lines
+  libboost-test-dev               # unit tests
+  nlohmann-json3-dev              # JSON (JSONL input, --json output)
+  libgumbo-dev                    # HTML5 parser
+  libyaml-cpp-dev                 # Markdown front matter
+  libxxhash-dev                   # content hashes
+  clang clang-format libclang-rt-14-dev   # sanitizer build, formatting check
+  jq                              # example scripts
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "setup: installing ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what Folio needs, builds it with warnings as errors, and runs the whole test suite:
+# once in a normal build, once under AddressSanitizer + UndefinedBehaviorSanitizer, and the
+# formatting check. This is the README's second command; .ci/run calls it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+jobs=$(nproc)
+
+echo "== build (warnings as errors)"
+cmake -S . -B build/ci -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFOLIO_WERROR=ON >/dev/null
+cmake --build build/ci -j "$jobs"
+echo "== tests"
+ctest --test-dir build/ci --output-on-failure -j "$jobs"
+
+echo "== formatting (clang-format)"
+git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
+
+echo "== build and tests under ASan + UBSan"
+cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DFOLIO_SANITIZE=ON \
+  -DFOLIO_WERROR=ON >/dev/null
+cmake --build build/asan -j "$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build/asan --output-on-failure -j "$jobs"

@@ -1,0 +1,189 @@
+// searcher: searches a Folio database and prints the hits with highlighted passages.
+// A thin layer over folio::Searcher and the renderers.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <map>
+
+#include "cli.hpp"
+#include "folio/error.hpp"
+#include "folio/paths.hpp"
+#include "folio/render.hpp"
+#include "folio/search.hpp"
+
+namespace {
+
+enum class Output { text, json, jsonl, files, count, quiet };
+
+struct Flags {
+    std::vector<std::string> words;
+    std::vector<std::string> dbs;
+    folio::SearchRequest request;
+    std::string default_op = "or";
+    std::string sort = "relevance";
+    std::string color = "auto";
+    std::vector<std::string> highlight;
+    bool json = false, jsonl = false, files = false, count = false, quiet = false, batch = false;
+};
+
+bool use_color(const std::string& mode) {
+    if (mode == "always") return true;
+    if (mode == "never") return false;
+    const char* no_color = std::getenv("NO_COLOR");
+    const char* term = std::getenv("TERM");
+    return ::isatty(STDOUT_FILENO) != 0 && (no_color == nullptr || *no_color == '\0') &&
+           !(term != nullptr && std::string(term) == "dumb");
+}
+
+std::string join(const std::vector<std::string>& words) {
+    std::string out;
+    for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
+    return out;
+}
+
+/// Prints a malformed query with a caret under the fault.
+void report_query_error(const folio::QueryError& e) {
+    std::cerr << "searcher: error: " << e.reason() << "\n  " << e.query() << "\n  "
+              << std::string(e.column(), ' ') << "^\n";
+}
+
+int run_batch(folio::Searcher& searcher, folio::SearchRequest request) {
+    bool any_hits = false, any_error = false;
+    std::string line;
+    while (std::getline(std::cin, line)) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.find_first_not_of(" \t") == std::string::npos) continue;
+        request.query = line;
+        try {
+            folio::SearchResult result = searcher.search(request);
+            any_hits = any_hits || !result.hits.empty();
+            std::cout << folio::result_json(result, false) << "\n";
+        } catch (const folio::QueryError& e) {
+            any_error = true;
+            std::cout << folio::error_json(line, e.reason(), static_cast<long>(e.column())) << "\n";
+        }
+    }
+    std::cout.flush();
+    if (any_error) return folio::cli::kFailure;
+    return any_hits ? folio::cli::kOk : folio::cli::kPartial;
+}
+
+int run(Flags& flags) {
+    if (flags.dbs.empty()) flags.dbs.push_back(folio::database_path_from_environment());
+    folio::SearchRequest& request = flags.request;
+    request.default_and = flags.default_op == "and";
+    static const std::map<std::string, folio::SortOrder> sorts{
+        {"relevance", folio::SortOrder::relevance},
+        {"date", folio::SortOrder::date},
+        {"-date", folio::SortOrder::date_descending}};
+    request.sort = sorts.at(flags.sort);
+
+    folio::Searcher searcher(flags.dbs);
+    if (flags.batch) return run_batch(searcher, request);
+
+    request.query = join(flags.words);
+    if (request.query.empty() && request.filters.empty()) {
+        throw folio::UsageError("no query (see --help)");
+    }
+    Output output = flags.quiet   ? Output::quiet
+                    : flags.count ? Output::count
+                    : flags.files ? Output::files
+                    : flags.jsonl ? Output::jsonl
+                    : flags.json  ? Output::json
+                                  : Output::text;
+    if (output == Output::count || output == Output::quiet) {
+        request.limit = output == Output::quiet ? 1 : 0;
+        request.passages = 0;
+        request.exact_count = output == Output::count;
+    }
+    if (output == Output::files) request.passages = 0;
+
+    folio::SearchResult result;
+    try {
+        result = searcher.search(request);
+    } catch (const folio::QueryError& e) {
+        report_query_error(e);
+        return folio::cli::kFailure;
+    }
+    bool matched = output == Output::count ? result.estimated > 0 : !result.hits.empty();
+
+    switch (output) {
+        case Output::quiet: break;
+        case Output::count: std::cout << result.estimated << "\n"; break;
+        case Output::files:
+            for (const auto& hit : result.hits) std::cout << folio::hit_location(hit) << "\n";
+            break;
+        case Output::jsonl:
+            for (const auto& hit : result.hits) std::cout << folio::hit_json(hit) << "\n";
+            break;
+        case Output::json: std::cout << folio::result_json(result, true) << "\n"; break;
+        case Output::text: {
+            folio::TextStyle style;
+            style.color = use_color(flags.color);
+            if (flags.highlight.size() == 2) {
+                style.open = flags.highlight[0];
+                style.close = flags.highlight[1];
+            }
+            folio::write_text(std::cout, result, style);
+            break;
+        }
+    }
+    return matched ? folio::cli::kOk : folio::cli::kPartial;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"Search a Folio database: words, \"exact phrases\", AND/OR/NOT, +/-word, "
+                 "NEAR/n, ADJ/n, wildcards (milit*), fields (title: author: tag: source: lang:), "
+                 "date:FROM..TO and year:FROM..TO.",
+                 "searcher"};
+    Flags flags;
+    auto& request = flags.request;
+    app.add_option("query", flags.words, "The query (several arguments are joined by spaces)");
+    folio::cli::add_db_option(app, flags.dbs);
+    app.add_option("--default-op", flags.default_op, "How words without an operator combine")
+        ->check(CLI::IsMember({"and", "or"}, CLI::ignore_case))
+        ->capture_default_str();
+    app.add_option("--filter,-f", request.filters,
+                   "Restrict to matches of this query without changing the ranking "
+                   "(repeatable), e.g. --filter 'tag:whig'")
+        ->allow_extra_args(false);
+    app.add_option("--sort", flags.sort, "Order of hits: relevance, date (oldest first), -date")
+        ->check(CLI::IsMember({"relevance", "date", "-date"}))
+        ->capture_default_str();
+    app.add_option("--limit,-n", request.limit, "Hits to show")->capture_default_str();
+    app.add_option("--offset", request.offset, "Hits to skip (paging)")->capture_default_str();
+    app.add_option("--passages", request.passages, "Passages per hit (0 for none)")
+        ->capture_default_str();
+    app.add_option("--passage-length", request.passage_length, "Bytes per passage, roughly")
+        ->check(CLI::Range(20, 100000))
+        ->capture_default_str();
+    app.add_option("--color,--colour", flags.color,
+                   "Colour: auto (a terminal, unless NO_COLOR is set), always, never")
+        ->check(CLI::IsMember({"auto", "always", "never"}))
+        ->capture_default_str();
+    app.add_option("--highlight", flags.highlight,
+                   "Markers around matched words when not in colour (default ** **)")
+        ->expected(2);
+    auto* json = app.add_flag("--json", flags.json, "One JSON document with all hits");
+    auto* jsonl = app.add_flag("--jsonl", flags.jsonl, "One JSON object per hit, one per line");
+    auto* files = app.add_flag("--files,-l", flags.files, "Only the path (or url, or id) of each hit");
+    auto* count = app.add_flag("--count,-c", flags.count, "Only the number of matches");
+    auto* quiet = app.add_flag("--quiet,-q", flags.quiet, "Print nothing; the exit status says");
+    auto* batch = app.add_flag("--batch", flags.batch,
+                               "Read one query per line from standard input; answer each with "
+                               "a JSON line");
+    for (auto* a : {json, jsonl, files, count, quiet, batch}) {
+        for (auto* b : {json, jsonl, files, count, quiet, batch}) {
+            if (a != b) a->excludes(b);
+        }
+    }
+    folio::cli::add_version_flag(app, "searcher");
+    app.footer(
+        "Exit status: 0 hits found, 1 no hits, 2 error (bad query, arguments or database). "
+        "With --batch: 2 if any query was malformed, else 0 if any query had hits, else 1.");
+
+    return folio::cli::run("searcher", app, argc, argv, [&] { return run(flags); });
+}

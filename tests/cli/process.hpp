@@ -1,0 +1,23 @@
+// process.hpp: runs a program as the CLI tests need it: arguments, environment, standard
+// input, and its standard output, standard error and exit status captured.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace folio::test {
+
+struct RunResult {
+    int status = -1;  ///< exit status, or 128 + signal number
+    std::string out;
+    std::string err;
+};
+
+/// Runs `program` with `args`; `env` entries are set (an empty value unsets); `input` is
+/// written to its standard input. Blocks until the program ends.
+RunResult run_program(const std::string& program, const std::vector<std::string>& args,
+                      const std::string& input = {},
+                      const std::map<std::string, std::string>& env = {});
+
+}  // namespace folio::test

@@ -1,0 +1,747 @@
+#define BOOST_TEST_MODULE readers
+#include <boost/test/data/monomorphic.hpp>
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "folio/error.hpp"
+#include "folio/readers.hpp"
+
+namespace folio {
+// Lets Boost.Test print a Format in a failed check.
+std::ostream& operator<<(std::ostream& out, Format format) {
+    return out << static_cast<int>(format);
+}
+}  // namespace folio
+
+namespace bdata = boost::unit_test::data;
+namespace fs = std::filesystem;
+using folio::Article;
+using folio::Diagnostic;
+using folio::FileInfo;
+using folio::Format;
+
+namespace {
+
+const fs::path kData = fs::path(FOLIO_TEST_DATA) / "readers";
+
+// 2023-11-14T22:13:20Z
+constexpr std::int64_t kMtime = 1700000000;
+
+// A string literal with its embedded NUL bytes.
+template <std::size_t N>
+std::string bytes(const char (&literal)[N]) {
+    return std::string(literal, N - 1);
+}
+
+std::string slurp(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+
+FileInfo info_for(const std::string& path, std::optional<std::int64_t> mtime = kMtime) {
+    return FileInfo{path, "file-id", "test-source", mtime};
+}
+
+// One read_file or parse_jsonl call: what reached the sinks.
+struct Result {
+    folio::ReadStats stats;
+    std::vector<Article> articles;
+    std::vector<Diagnostic> diagnostics;
+
+    std::vector<std::string> messages() const {
+        std::vector<std::string> out;
+        for (const auto& d : diagnostics) {
+            out.push_back(std::string(d.severity == Diagnostic::Severity::error ? "E " : "W ") +
+                          d.to_string());
+        }
+        return out;
+    }
+};
+
+Result read(const std::string& path, folio::ReadOptions options = {}) {
+    Result r;
+    r.stats = folio::read_file(
+        info_for(path), options, [&](Article&& a) { r.articles.push_back(std::move(a)); },
+        [&](Diagnostic&& d) { r.diagnostics.push_back(std::move(d)); });
+    return r;
+}
+
+Result read_jsonl(const std::string& text, const std::string& path = "in.jsonl") {
+    Result r;
+    std::istringstream in(text);
+    r.stats = folio::parse_jsonl(
+        in, info_for(path), [&](Article&& a) { r.articles.push_back(std::move(a)); },
+        [&](Diagnostic&& d) { r.diagnostics.push_back(std::move(d)); });
+    return r;
+}
+
+std::string hash_id(const std::string& prefix, const std::string& line) {
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx",
+                  static_cast<unsigned long long>(XXH3_64bits(line.data(), line.size())));
+    return prefix + "#" + hex;
+}
+
+// A scratch directory for files whose exact bytes matter (NUL, bad UTF-8, sizes).
+struct TempDir {
+    fs::path dir;
+
+    TempDir() {
+        std::string pattern = (fs::temp_directory_path() / "folio-readers-XXXXXX").string();
+        BOOST_REQUIRE(mkdtemp(pattern.data()) != nullptr);
+        dir = pattern;
+    }
+    ~TempDir() { fs::remove_all(dir); }
+
+    std::string write(const std::string& name, const std::string& bytes) const {
+        const fs::path path = dir / name;
+        std::ofstream(path, std::ios::binary) << bytes;
+        return path.string();
+    }
+};
+
+std::string markdown_body(const std::string& line) {
+    return folio::parse_markdown("# Title\n\n" + line + "\n", info_for("t.md")).body;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(text_encoding)
+
+// Valid UTF-8 is kept, anything else is decoded byte by byte as Windows-1252.
+BOOST_AUTO_TEST_CASE(to_utf8_keeps_utf8_and_repairs_the_rest) {
+    struct Case {
+        std::string in;
+        std::string out;
+        bool transcoded;
+    };
+    const std::vector<Case> cases = {
+        {"plain ascii", "plain ascii", false},
+        {"", "", false},
+        {"caf\xC3\xA9 \xE2\x80\x94 \xF0\x9F\x98\x80", "caf\xC3\xA9 \xE2\x80\x94 \xF0\x9F\x98\x80",
+         false},
+        {"\xEF\xBB\xBFwith bom", "with bom", false},
+        {"a\r\nb\rc\nd\r", "a\nb\nc\nd\n", false},
+        {"\x93quoted\x94", "\xE2\x80\x9Cquoted\xE2\x80\x9D", true},  // U+201C, U+201D
+        {"M\xFCller", "M\xC3\xBCller", true},                        // u-umlaut
+        {"\x80 5", "\xE2\x82\xAC 5", true},                          // euro sign
+        {"\x81\x8D\x8F\x90\x9D", "\xC2\x81\xC2\x8D\xC2\x8F\xC2\x90\xC2\x9D", true},  // 1252 holes
+        {"\xC0\xAF", "\xC3\x80\xC2\xAF", true},                   // overlong '/'
+        {"\xE0\x80\xAF", "\xC3\xA0\xE2\x82\xAC\xC2\xAF", true},  // overlong, 3 bytes
+        {"\xED\xA0\x80", "\xC3\xAD\xC2\xA0\xE2\x82\xAC", true},  // surrogate U+D800
+        {"\xF4\x90\x80\x80", "\xC3\xB4\xC2\x90\xE2\x82\xAC\xE2\x82\xAC", true},  // > U+10FFFF
+        {"trailing \xC3", "trailing \xC3\x83", true},                           // truncated
+        {"\xEF\xBB\xBF\x93x\r\ny", "\xE2\x80\x9Cx\ny", true},
+        {std::string(37, 'a') + "\xE9" + std::string(20, 'b'),
+         std::string(37, 'a') + "\xC3\xA9" + std::string(20, 'b'), true},
+    };
+    for (const auto& c : cases) {
+        BOOST_TEST_CONTEXT("input " << c.in) {
+            bool transcoded = !c.transcoded;
+            BOOST_TEST(folio::to_utf8(c.in, &transcoded) == c.out);
+            BOOST_TEST(transcoded == c.transcoded);
+        }
+    }
+}
+
+// A NUL byte anywhere marks binary data; other control bytes do not.
+BOOST_AUTO_TEST_CASE(looks_binary_finds_nul_bytes) {
+    BOOST_TEST(!folio::looks_binary(""));
+    BOOST_TEST(!folio::looks_binary("text\x01\x7f\n"));
+    BOOST_TEST(folio::looks_binary(bytes("ab\0cd")));
+    BOOST_TEST(folio::looks_binary(std::string(1, '\0')));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(dates)
+
+// Every documented way of writing a date normalises to YYYY-MM-DD.
+BOOST_DATA_TEST_CASE(normalize_date_accepts_common_forms,
+                     bdata::make({"2022-02-18",
+                                  "  2022-02-18  ",
+                                  "2022-02-18T10:20:30Z",
+                                  "2022-02-18T10:20:30.123+01:00",
+                                  "2022-02-18 10:20:30",
+                                  "2022-02-18T23:59:59-0500",
+                                  "2022",
+                                  "2022-02",
+                                  "2022/2/8",
+                                  "February 18, 2022",
+                                  "Feb. 18, 2022",
+                                  "Feb 18 2022",
+                                  "feb 18th, 2022",
+                                  "Sept. 5, 2021",
+                                  "February 2022",
+                                  "18 February 2022",
+                                  "18 Feb. 2022",
+                                  "18-Feb-2022",
+                                  "2/18/2022",
+                                  "18/2/2022",
+                                  "18.02.2022",
+                                  "Fri, 18 Feb 2022 10:00:00 +0000",
+                                  "Tue, 1 Mar 2022 08:00:00 GMT",
+                                  "Friday, February 18, 2022",
+                                  "February 18, 2022 at 3:45 PM EST",
+                                  "2024-02-29",
+                                  "1000-01-01",
+                                  "9999-12-31"}) ^
+                         bdata::make({"2022-02-18", "2022-02-18", "2022-02-18", "2022-02-18",
+                                      "2022-02-18", "2022-02-18", "2022-01-01", "2022-02-01",
+                                      "2022-02-08", "2022-02-18", "2022-02-18", "2022-02-18",
+                                      "2022-02-18", "2021-09-05", "2022-02-01", "2022-02-18",
+                                      "2022-02-18", "2022-02-18", "2022-02-18", "2022-02-18",
+                                      "2022-02-18", "2022-02-18", "2022-03-01", "2022-02-18",
+                                      "2022-02-18", "2024-02-29", "1000-01-01", "9999-12-31"}),
+                     input, expected) {
+    const auto date = folio::normalize_date(input);
+    BOOST_REQUIRE(date.has_value());
+    BOOST_TEST(*date == expected);
+}
+
+// Impossible dates, years outside 1000-9999 and text around a date are rejected.
+BOOST_DATA_TEST_CASE(normalize_date_rejects_non_dates,
+                     bdata::make({"", "   ", "hello", "2022-13-01", "2022-00-10", "2022-02-30",
+                                  "2023-02-29", "1900-02-29", "0999-01-01", "10000-01-01",
+                                  "99-01-01", "February 30, 2022", "13/13/2022",
+                                  "February 18, 2022 the army said", "1 year ago", "Monday",
+                                  "2022-02-18T25:00", "2022-02-18abc", "12345", "March 5"}),
+                     input) {
+    BOOST_TEST(!folio::normalize_date(input).has_value());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(formats)
+
+// Diagnostics read "PATH[:LINE]: MESSAGE".
+BOOST_AUTO_TEST_CASE(diagnostic_to_string_names_path_and_line) {
+    BOOST_TEST((Diagnostic{Diagnostic::Severity::error, "a.jsonl", 3, "bad"}.to_string()) ==
+               "a.jsonl:3: bad");
+    BOOST_TEST((Diagnostic{Diagnostic::Severity::warning, "b.txt", 0, "empty"}.to_string()) ==
+               "b.txt: empty");
+}
+
+// The extension (any case) picks the format; "-" is a JSONL stream.
+BOOST_DATA_TEST_CASE(format_for_path_uses_the_extension,
+                     bdata::make({"a.txt", "dir/B.TXT", "c.md", "d.Markdown", "e.html", "f.HTM",
+                                  "g.jsonl", "h.ndjson", "-", "i.pdf", "noext", "j.txt.gz"}) ^
+                         bdata::make({Format::text, Format::text, Format::markdown,
+                                      Format::markdown, Format::html, Format::html, Format::jsonl,
+                                      Format::jsonl, Format::jsonl, Format::unknown,
+                                      Format::unknown, Format::unknown}),
+                     path, expected) {
+    BOOST_TEST((folio::format_for_path(path) == expected));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(parse_text)
+
+// The DoD sample: headline title, "1 year ago" resolved against mtime, link line dropped.
+BOOST_AUTO_TEST_CASE(reads_the_dod_news_sample) {
+    const Article a = folio::parse_text(slurp(kData / "dod-news.txt"), info_for("dod.txt"));
+    BOOST_TEST(a.id == "file-id");
+    BOOST_TEST(a.path == "dod.txt");
+    BOOST_TEST(a.source == "test-source");
+    BOOST_TEST(a.title == "NATO Leaders Look to Defense, Deterrence Against Russia");
+    BOOST_TEST(a.date == "2022-11-14");
+    BOOST_TEST(a.body.rfind("NATO will continue to strengthen its defense", 0) == 0);
+    BOOST_TEST(a.body.find("1 year ago") == std::string::npos);
+    BOOST_TEST(a.body.find("Read Entire Article") == std::string::npos);
+    BOOST_TEST(a.body.substr(a.body.size() - 30) == "security, and it must be respected.\"");
+    BOOST_TEST(a.body.find("Sweden.\n\n\"NATO remains open") != std::string::npos);
+    BOOST_TEST(a.body.find("\n\n\n") == std::string::npos);
+}
+
+// Relative and absolute date lines resolve against a fixed mtime; the line leaves the body.
+BOOST_DATA_TEST_CASE(resolves_date_lines,
+                     bdata::make({"1 year ago", "a year ago", "2 years ago", "3 months ago",
+                                  "2 weeks ago", "5 days ago", "23 hours ago", "30 minutes ago",
+                                  "an hour ago", "10 seconds ago", "yesterday", "Today",
+                                  "Published: 2 days ago", "Updated on February 18, 2022",
+                                  "Posted 2022-02-18", "February 18, 2022"}) ^
+                         bdata::make({"2022-11-14", "2022-11-14", "2021-11-14", "2023-08-14",
+                                      "2023-10-31", "2023-11-09", "2023-11-13", "2023-11-14",
+                                      "2023-11-14", "2023-11-14", "2023-11-13", "2023-11-14",
+                                      "2023-11-12", "2022-02-18", "2022-02-18", "2022-02-18"}),
+                     line, expected) {
+    const Article a = folio::parse_text(std::string("Title\n\n") + line + "\n\nBody text.\n",
+                                        info_for("a.txt"));
+    BOOST_TEST(a.title == "Title");
+    BOOST_TEST(a.date == expected);
+    BOOST_TEST(a.body == "Body text.");
+}
+
+// Going back whole months clamps the day to the end of the shorter month.
+BOOST_AUTO_TEST_CASE(relative_months_clamp_to_the_month_end) {
+    const std::string text = "Title\n1 month ago\nBody.";
+    BOOST_TEST(folio::parse_text(text, info_for("a.txt", 1680264000)).date == "2023-02-28");
+    BOOST_TEST(folio::parse_text("T\n1 year ago\nB", info_for("a.txt", 1709208000)).date ==
+               "2023-02-28");
+}
+
+// Without an mtime a relative date cannot be resolved, but the line is still not body text.
+BOOST_AUTO_TEST_CASE(relative_date_without_mtime_is_dropped) {
+    const Article a = folio::parse_text("Title\n\n1 year ago\n\nBody.", info_for("a.txt", {}));
+    BOOST_TEST(a.date == "");
+    BOOST_TEST(a.body == "Body.");
+}
+
+// A first paragraph that merely starts like a date is body text, not a date.
+BOOST_DATA_TEST_CASE(keeps_paragraphs_that_are_not_dates,
+                     bdata::make({"3 days ago the army moved.", "February 18, 2022 was cold.",
+                                  "Published today: the report.", "Yesterday was quiet."}),
+                     line) {
+    const Article a =
+        folio::parse_text(std::string("Title\n\n") + line + "\n\nMore.", info_for("a.txt"));
+    BOOST_TEST(a.date == "");
+    BOOST_TEST(a.body == std::string(line) + "\n\nMore.");
+}
+
+// CRLF line ends, blank-line runs and trailing spaces do not leak into title or body.
+BOOST_AUTO_TEST_CASE(normalises_paragraph_breaks) {
+    const Article a = folio::parse_text("\r\n  Spaced   Title \r\n\r\nOne\r\nline two  \r\n\r\n\r\n\r\nThree\r\n",
+                                        info_for("a.txt"));
+    BOOST_TEST(a.title == "Spaced Title");
+    BOOST_TEST(a.body == "One\nline two\n\nThree");
+}
+
+// Text with no words cannot make an article.
+BOOST_AUTO_TEST_CASE(rejects_empty_text) {
+    BOOST_CHECK_THROW(folio::parse_text(" \n\n\t\n", info_for("a.txt")), folio::InputError);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(parse_markdown)
+
+// Front matter fills every field; the repeated title heading and markup leave the body.
+BOOST_AUTO_TEST_CASE(reads_front_matter) {
+    const Article a = folio::parse_markdown(slurp(kData / "front-matter.md"), info_for("fm.md"));
+    BOOST_TEST(a.id == "custom-id-1");
+    BOOST_TEST(a.title == "Markdown With Front Matter");
+    BOOST_TEST(a.date == "2020-05-17");
+    BOOST_TEST(a.authors == (std::vector<std::string>{"Ann Author", "Bob Writer"}));
+    BOOST_TEST(a.tags == (std::vector<std::string>{"search", "xapian"}));
+    BOOST_TEST(a.url == "https://example.com/md");
+    BOOST_TEST(a.language == "french");
+    BOOST_TEST(a.description == "A test document.");
+    BOOST_TEST(a.source == "test-source");
+    BOOST_TEST(a.path == "fm.md");
+    BOOST_TEST(a.body ==
+               "Some emphasis, strong, also strong and inline code with a\n"
+               "link and an alt text.\n\n"
+               "Section Two\n\n"
+               "A quoted line with inline HTML.\n\n"
+               "int main() { return 0; }\n\n"
+               "- list item one\n- list item two");
+}
+
+// Without front matter the first heading (here setext) is the title.
+BOOST_AUTO_TEST_CASE(takes_the_first_heading_as_title) {
+    const Article a = folio::parse_markdown(slurp(kData / "plain.md"), info_for("p.md"));
+    BOOST_TEST(a.id == "file-id");
+    BOOST_TEST(a.title == "Intro Heading");
+    BOOST_TEST(a.date == "");
+    BOOST_TEST(a.body ==
+               "Text under a setext heading, with snake_case_name kept.\n\nAnother paragraph.");
+}
+
+// With no heading at all the first line names the article and stays in the body.
+BOOST_AUTO_TEST_CASE(falls_back_to_the_first_line) {
+    const Article a = folio::parse_markdown("\nJust **text** here.\nSecond line.\n", info_for("p.md"));
+    BOOST_TEST(a.title == "Just text here.");
+    BOOST_TEST(a.body == "Just text here.\nSecond line.");
+}
+
+// Inline markup is reduced to the text a reader sees.
+BOOST_DATA_TEST_CASE(reduces_inline_markup,
+                     bdata::make({"*em* and **strong**", "_em_ and __strong__", "snake_case_word",
+                                  "2 * 3 = 6", "`a*b*c` code", "[text](http://x.com/a_(b))",
+                                  "![alt](a.png)", "[ref link][1]", "[not a link]",
+                                  "<b>bold</b> tag", "<https://example.com>", "~~gone~~ strike",
+                                  "\\*literal\\*", "a &amp; b &#8220;q&#x201D;", "### Sub ###",
+                                  "1. item", "***bold em***"}) ^
+                         bdata::make({"em and strong", "em and strong", "snake_case_word",
+                                      "2 * 3 = 6", "a*b*c code", "text", "alt", "ref link",
+                                      "[not a link]", "bold tag", "https://example.com",
+                                      "gone strike", "*literal*",
+                                      "a & b \xE2\x80\x9Cq\xE2\x80\x9D", "Sub", "1. item",
+                                      "bold em"}),
+                     line, expected) {
+    BOOST_TEST(markdown_body(line) == expected);
+}
+
+// Fenced code keeps its text verbatim, markup characters included; the fences go.
+BOOST_AUTO_TEST_CASE(keeps_fenced_code_text) {
+    const Article a = folio::parse_markdown("# T\n\n~~~\n# not a heading *x*\n~~~\nafter\n",
+                                            info_for("c.md"));
+    BOOST_TEST(a.title == "T");
+    BOOST_TEST(a.body == "# not a heading *x*\n\nafter");
+}
+
+// Tags and authors accept both a list and a single string; keywords merge into tags.
+BOOST_AUTO_TEST_CASE(front_matter_lists_and_strings) {
+    const Article a = folio::parse_markdown(
+        "---\ntitle: T\nauthor: Solo Writer\ntags: [a, b]\nkeywords: b, c\nlanguage: xx-unknown\n"
+        "date: not a date\n---\nBody\n",
+        info_for("l.md"));
+    BOOST_TEST(a.authors == (std::vector<std::string>{"Solo Writer"}));
+    BOOST_TEST(a.tags == (std::vector<std::string>{"a", "b", "c"}));
+    BOOST_TEST(a.language == "");
+    BOOST_TEST(a.date == "");
+    BOOST_TEST(a.body == "Body");
+}
+
+// Bad front matter throws InputError with the line of the problem in the file.
+BOOST_DATA_TEST_CASE(rejects_bad_front_matter,
+                     bdata::make({"---\ntitle: ok\ndate: 2020\n  bad: indent\n---\nbody\n",
+                                  "---\ntitle: [a, b]\n---\nbody\n",
+                                  "---\ntitle: ok\ntags:\n  - a\n  - {x: 1}\n---\nbody\n",
+                                  "---\n- a\n- b\n---\nbody\n", "---\ntitle: ok\nnever closed\n"}) ^
+                         bdata::make({4, 2, 5, 1, 1}) ^
+                         bdata::make({"bad YAML front matter: illegal map value",
+                                      "front matter field 'title' must be a single value, not a list",
+                                      "front matter field 'tags' must be a list of strings",
+                                      "front matter is not a YAML mapping of keys to values",
+                                      "front matter is not closed by a '---' line"}),
+                     text, line, reason) {
+    try {
+        folio::parse_markdown(text, info_for("bad.md"));
+        BOOST_FAIL("no InputError");
+    } catch (const folio::InputError& e) {
+        BOOST_TEST(e.path() == "bad.md");
+        BOOST_TEST(e.line() == static_cast<std::size_t>(line));
+        BOOST_TEST(e.reason() == reason);
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(parse_html)
+
+// Title, meta fields, canonical url, language and only the visible text, in paragraphs.
+BOOST_AUTO_TEST_CASE(reads_a_page_with_meta_and_hidden_content) {
+    const Article a = folio::parse_html(slurp(kData / "page.html"), info_for("page.html"));
+    BOOST_TEST(a.id == "file-id");
+    BOOST_TEST(a.title == "Caf\xC3\xA9 & Bar Review");
+    BOOST_TEST(a.authors == (std::vector<std::string>{"Jane Doe"}));
+    BOOST_TEST(a.date == "2021-03-04");
+    BOOST_TEST(a.description == "A short review.");
+    BOOST_TEST(a.tags == (std::vector<std::string>{"food", "coffee", "reviews"}));
+    BOOST_TEST(a.url == "https://example.com/cafe-review");
+    BOOST_TEST(a.language == "english");
+    BOOST_TEST(a.body ==
+               "The Caf\xC3\xA9 Review\n\n"
+               "First paragraph with bold and a link \xE2\x80\x94 <done>.\n\n"
+               "Second\nline after a break\n\n"
+               "one\n\ntwo\n\n"
+               "  code\n    indented");
+}
+
+// Without <title> the first <h1> is the title; og:url stands in for a canonical link.
+BOOST_AUTO_TEST_CASE(falls_back_to_h1_and_og_url) {
+    const Article a = folio::parse_html(
+        "<html lang=zz><head><meta property='og:url' content='https://e.com/x'>"
+        "<meta name=date content='February 18, 2022'></head>"
+        "<body><h1>First <i>Heading</i></h1><h1>Second</h1><p>Text</p></body></html>",
+        info_for("x.html"));
+    BOOST_TEST(a.title == "First Heading");
+    BOOST_TEST(a.url == "https://e.com/x");
+    BOOST_TEST(a.date == "2022-02-18");
+    BOOST_TEST(a.language == "");
+    BOOST_TEST(a.body == "First Heading\n\nSecond\n\nText");
+}
+
+// Table cells are separated by spaces, rows by paragraph breaks.
+BOOST_AUTO_TEST_CASE(separates_table_cells) {
+    const Article a = folio::parse_html(
+        "<table><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td></tr></table>",
+        info_for("t.html"));
+    BOOST_TEST(a.title == "");
+    BOOST_TEST(a.body == "a b\n\nc d");
+}
+
+// Pathologically deep nesting is walked without recursion.
+BOOST_AUTO_TEST_CASE(survives_deep_nesting) {
+    std::string html;
+    for (int i = 0; i < 20000; ++i) html += "<span>";
+    html += "deep";
+    const Article a = folio::parse_html(html, info_for("d.html"));
+    BOOST_TEST(a.body == "deep");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(parse_jsonl)
+
+// Good lines become articles; each bad line is one error naming its line, the rest goes on.
+BOOST_AUTO_TEST_CASE(reads_good_lines_and_reports_bad_ones) {
+    const Result r = read(kData / "records.jsonl");
+    BOOST_TEST(r.stats.articles == 3u);
+    BOOST_TEST(r.stats.failed == 5u);
+    const std::string p = (kData / "records.jsonl").string();
+    BOOST_TEST(r.messages() ==
+               (std::vector<std::string>{
+                   "E " + p +
+                       ":3: invalid JSON at column 44: syntax error while parsing object - "
+                       "unexpected end of input; expected '}'",
+                   "E " + p + ":4: field 'title' must be a string, not a number",
+                   "E " + p + ":5: line is not a JSON object but an array",
+                   "E " + p + ":6: record has no 'title' and no 'body' (nor 'text' or 'content')",
+                   "E " + p +
+                       ":7: field 'tags' must be a string or an array of strings, not an object",
+                   "W " + p + ":8: field 'date' is not a date: \"not a date\" (indexed without a "
+                              "date)"}),
+               boost::test_tools::per_element());
+    BOOST_REQUIRE_EQUAL(r.articles.size(), 3u);
+    const Article& a = r.articles[0];
+    BOOST_TEST(a.id == "a1");
+    BOOST_TEST(a.title == "First");
+    BOOST_TEST(a.body == "Body one");
+    BOOST_TEST(a.date == "2022-02-18");
+    BOOST_TEST(a.authors == (std::vector<std::string>{"Ann", "Bob"}));
+    BOOST_TEST(a.tags == (std::vector<std::string>{"x", "y"}));
+    BOOST_TEST(a.url == "https://e.com/1");
+    BOOST_TEST(a.language == "english");
+    BOOST_TEST(a.source == "wire");
+    BOOST_TEST(a.description == "d1");
+    BOOST_TEST(a.path == p);
+    const std::string line8 = R"({"title": "No id here", "content": "uses content", "date": "not a date"})";
+    BOOST_TEST(r.articles[1].id == hash_id("file-id", line8));
+    BOOST_TEST(r.articles[1].body == "uses content");
+    BOOST_TEST(r.articles[1].date == "");
+    BOOST_TEST(r.articles[1].source == "test-source");
+    BOOST_TEST(r.articles[2].id == "a10");
+}
+
+// A UTF-8 BOM on the first line and CRLF line ends change neither records nor hashed ids.
+BOOST_AUTO_TEST_CASE(ignores_bom_and_crlf) {
+    const Result r = read(kData / "bom-crlf.jsonl");
+    BOOST_TEST(r.diagnostics.empty());
+    BOOST_REQUIRE_EQUAL(r.articles.size(), 2u);
+    BOOST_TEST(r.articles[0].title == "BOM first");
+    BOOST_TEST(r.articles[1].title == "CRLF second");
+
+    const std::string line = R"({"title": "T", "body": "B"})";
+    const Result lf = read_jsonl(line + "\n");
+    const Result crlf = read_jsonl("\xEF\xBB\xBF" + line + "\r\n");
+    BOOST_REQUIRE_EQUAL(lf.articles.size(), 1u);
+    BOOST_REQUIRE_EQUAL(crlf.articles.size(), 1u);
+    BOOST_TEST(lf.articles[0].id == hash_id("file-id", line));
+    BOOST_TEST(crlf.articles[0].id == lf.articles[0].id);
+}
+
+// Each wrong field type or value is an error that names the field.
+BOOST_DATA_TEST_CASE(rejects_wrong_field_types,
+                     bdata::make({R"({"title": "t", "body": 5})", R"({"title": "t", "text": []})",
+                                  R"({"title": "t", "authors": [1]})",
+                                  R"({"title": "t", "author": {}})", R"({"title": "t", "date": 2022})",
+                                  R"({"title": "t", "url": true})", R"({"id": 1.5, "title": "t"})",
+                                  R"({"id": " ", "title": "t"})", R"({"lang": 1, "title": "t"})",
+                                  "{\"title\": \"t\"} trailing", "42"}) ^
+                         bdata::make({"field 'body' must be a string, not a number",
+                                      "field 'text' must be a string, not an array",
+                                      "field 'authors' must be an array of strings, item 1 is a "
+                                      "number",
+                                      "field 'author' must be a string or an array of strings, not "
+                                      "an object",
+                                      "field 'date' must be a string, not a number",
+                                      "field 'url' must be a string, not a boolean",
+                                      "field 'id' must be a string or an integer, not a number",
+                                      "field 'id' is empty",
+                                      "field 'lang' must be a string, not a number",
+                                      "invalid JSON at column 16: syntax error while parsing value "
+                                      "- unexpected 'trailing'; expected end of input",
+                                      "line is not a JSON object but a number"}),
+                     line, reason) {
+    const Result r = read_jsonl("\n" + std::string(line) + "\n", "w.jsonl");
+    BOOST_TEST(r.stats.articles == 0u);
+    BOOST_TEST(r.stats.failed == 1u);
+    BOOST_TEST(r.messages() == (std::vector<std::string>{"E w.jsonl:2: " + std::string(reason)}),
+               boost::test_tools::per_element());
+}
+
+// Lenient shapes: integer ids, a title without body, a body without title, comma-separated tags.
+BOOST_AUTO_TEST_CASE(accepts_optional_fields_and_integer_ids) {
+    const Result r = read_jsonl(
+        "{\"id\": 7, \"title\": \"only title\", \"tags\": [\"a\", \"a\", \" b \"]}\n"
+        "  \t \n"
+        "{\"body\": \"only body\\r\\nline\", \"authors\": \"One Author\", \"language\": \"zz\"}");
+    BOOST_REQUIRE_EQUAL(r.articles.size(), 2u);
+    BOOST_TEST(r.articles[0].id == "7");
+    BOOST_TEST(r.articles[0].body == "");
+    BOOST_TEST(r.articles[0].tags == (std::vector<std::string>{"a", "b"}));
+    BOOST_TEST(r.articles[1].title == "");
+    BOOST_TEST(r.articles[1].body == "only body\nline");
+    BOOST_TEST(r.articles[1].authors == (std::vector<std::string>{"One Author"}));
+    BOOST_TEST(r.articles[1].language == "");
+    BOOST_TEST(r.messages() ==
+                   (std::vector<std::string>{
+                       "W in.jsonl:3: unknown language 'zz', indexed with the default language"}),
+               boost::test_tools::per_element());
+}
+
+// A line that is not UTF-8 is decoded as Windows-1252 with a warning and still indexed.
+BOOST_AUTO_TEST_CASE(transcodes_a_non_utf8_line) {
+    const Result r = read_jsonl("{\"title\": \"ok\"}\n{\"title\": \"\x93Quote\x94 M\xFCller\"}\n");
+    BOOST_REQUIRE_EQUAL(r.articles.size(), 2u);
+    BOOST_TEST(r.articles[1].title == "\xE2\x80\x9CQuote\xE2\x80\x9D M\xC3\xBCller");
+    BOOST_TEST(r.messages() ==
+                   (std::vector<std::string>{"W in.jsonl:2: not valid UTF-8, decoded as Windows-1252"}),
+               boost::test_tools::per_element());
+}
+
+// NUL bytes in the first record mean a binary file (skipped); later they fail only that line.
+BOOST_AUTO_TEST_CASE(handles_nul_bytes_per_line) {
+    const Result binary = read_jsonl(bytes("\n{\"ti\0tle\": 1}\n{\"title\": \"x\"}\n"));
+    BOOST_TEST(binary.stats.articles == 0u);
+    BOOST_TEST(binary.stats.failed == 0u);
+    BOOST_TEST(binary.messages() ==
+                   (std::vector<std::string>{"W in.jsonl: binary file (contains NUL bytes), skipped"}),
+               boost::test_tools::per_element());
+
+    const Result later = read_jsonl(bytes("{\"title\": \"x\"}\n{\"a\0\": 1}\n"));
+    BOOST_TEST(later.stats.articles == 1u);
+    BOOST_TEST(later.stats.failed == 1u);
+    BOOST_TEST(later.messages() == (std::vector<std::string>{"E in.jsonl:2: line contains NUL bytes"}),
+               boost::test_tools::per_element());
+}
+
+// Records with no id get the same hashed id on every read.
+BOOST_AUTO_TEST_CASE(hashed_ids_are_stable_and_distinct) {
+    const std::string text = "{\"title\": \"a\"}\n{\"title\": \"b\"}\n";
+    const Result first = read_jsonl(text);
+    const Result second = read_jsonl(text);
+    BOOST_REQUIRE_EQUAL(first.articles.size(), 2u);
+    BOOST_TEST(first.articles[0].id == second.articles[0].id);
+    BOOST_TEST(first.articles[0].id != first.articles[1].id);
+    BOOST_TEST(first.articles[0].id.size() == std::string("file-id#").size() + 16);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(read_file)
+
+// Each single-article format is read through read_file with its info.
+BOOST_AUTO_TEST_CASE(reads_each_format) {
+    for (const char* name : {"dod-news.txt", "page.html", "plain.md", "front-matter.md"}) {
+        BOOST_TEST_CONTEXT(name) {
+            const Result r = read(kData / name);
+            BOOST_TEST(r.stats.articles == 1u);
+            BOOST_TEST(r.stats.failed == 0u);
+            BOOST_TEST(r.diagnostics.empty());
+            BOOST_REQUIRE_EQUAL(r.articles.size(), 1u);
+            BOOST_TEST(r.articles[0].path == (kData / name).string());
+            BOOST_TEST(!r.articles[0].title.empty());
+        }
+    }
+}
+
+// Every file-level problem is one diagnostic with the documented message and count.
+BOOST_AUTO_TEST_CASE(reports_file_problems) {
+    TempDir tmp;
+    struct Case {
+        std::string path;
+        std::string message;
+        std::size_t failed;
+        folio::ReadOptions options;
+    };
+    const std::vector<Case> cases = {
+        {tmp.write("a.pdf", "%PDF"), "E {}: unsupported file type", 1, {}},
+        {tmp.write("big.txt", "Title\n\n" + std::string(100, 'x')),
+         "E {}: file is larger than the --max-file-size limit (50 bytes)", 1, {50}},
+        {tmp.write("big.jsonl", std::string(60, ' ')),
+         "E {}: file is larger than the --max-file-size limit (50 bytes)", 1, {50}},
+        {tmp.write("nul.txt", bytes("Title\n\nab\0cd")),
+         "W {}: binary file (contains NUL bytes), skipped", 0, {}},
+        {tmp.write("empty.txt", ""), "W {}: empty file, skipped", 0, {}},
+        {tmp.write("blank.md", "\xEF\xBB\xBF \r\n\t\n"), "W {}: empty file, skipped", 0, {}},
+        {(tmp.dir / "missing.txt").string(),
+         "E {}: cannot open file: No such file or directory", 1, {}},
+        {tmp.write("bad.md", "---\ntitle: ok\ndate: 2020\n  bad: indent\n---\nbody\n"),
+         "E {}:4: bad YAML front matter: illegal map value", 1, {}},
+    };
+    for (const auto& c : cases) {
+        BOOST_TEST_CONTEXT(c.path) {
+            const Result r = read(c.path, c.options);
+            std::string expected = c.message;
+            expected.replace(expected.find("{}"), 2, c.path);
+            BOOST_TEST(r.messages() == (std::vector<std::string>{expected}),
+                       boost::test_tools::per_element());
+            BOOST_TEST(r.stats.failed == c.failed);
+            BOOST_TEST(r.stats.articles == 0u);
+        }
+    }
+}
+
+// A directory given as a file is an error with the system's reason.
+BOOST_AUTO_TEST_CASE(reports_a_directory) {
+    TempDir tmp;
+    fs::create_directory(tmp.dir / "d.txt");
+    const Result r = read((tmp.dir / "d.txt").string());
+    BOOST_TEST(r.stats.failed == 1u);
+    BOOST_TEST(r.messages() == (std::vector<std::string>{"E " + (tmp.dir / "d.txt").string() +
+                                                         ": cannot read file: Is a directory"}),
+               boost::test_tools::per_element());
+}
+
+// Windows-1252 files are decoded with a warning: 0x93 becomes U+201C and 0xFC becomes u-umlaut.
+BOOST_AUTO_TEST_CASE(decodes_windows_1252_files) {
+    TempDir tmp;
+    const std::string path = tmp.write("w.txt", "M\xFCnchen\r\n\r\n\x93Quoted\x94 text\r\n");
+    const Result r = read(path);
+    BOOST_TEST(r.stats.articles == 1u);
+    BOOST_TEST(r.messages() ==
+                   (std::vector<std::string>{"W " + path + ": not valid UTF-8, decoded as Windows-1252"}),
+               boost::test_tools::per_element());
+    BOOST_REQUIRE_EQUAL(r.articles.size(), 1u);
+    BOOST_TEST(r.articles[0].title == "M\xC3\xBCnchen");
+    BOOST_TEST(r.articles[0].body == "\xE2\x80\x9CQuoted\xE2\x80\x9D text");
+}
+
+// Overlong UTF-8 is not valid UTF-8: the file is decoded as Windows-1252.
+BOOST_AUTO_TEST_CASE(rejects_overlong_utf8) {
+    TempDir tmp;
+    const Result r = read(tmp.write("o.txt", "T\xC0\xAF\n\nbody\n"));
+    BOOST_REQUIRE_EQUAL(r.articles.size(), 1u);
+    BOOST_TEST(r.articles[0].title == "T\xC3\x80\xC2\xAF");
+    BOOST_TEST(r.diagnostics.size() == 1u);
+}
+
+// "-" reads JSONL from standard input; articles from it have an empty path.
+BOOST_AUTO_TEST_CASE(reads_standard_input_as_jsonl) {
+    std::istringstream in("{\"title\": \"from stdin\"}\n" + std::string(80, 'x') + "\n");
+    std::streambuf* saved = std::cin.rdbuf(in.rdbuf());
+    Result r;
+    r.stats = folio::read_file(
+        info_for("-"), folio::ReadOptions{50}, [&](Article&& a) { r.articles.push_back(std::move(a)); },
+        [&](Diagnostic&& d) { r.diagnostics.push_back(std::move(d)); });
+    std::cin.rdbuf(saved);
+    std::cin.clear();
+    BOOST_REQUIRE_EQUAL(r.articles.size(), 1u);
+    BOOST_TEST(r.articles[0].title == "from stdin");
+    BOOST_TEST(r.articles[0].path == "");
+    BOOST_TEST(r.stats.failed == 1u);
+    BOOST_TEST(r.messages() ==
+                   (std::vector<std::string>{
+                       "E -:2: line is longer than the --max-file-size limit (50 bytes)"}),
+               boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,71 @@
+#define BOOST_TEST_MODULE schema
+#include <boost/test/unit_test.hpp>
+
+#include "folio/error.hpp"
+#include "folio/schema.hpp"
+
+using namespace folio;
+
+BOOST_AUTO_TEST_SUITE(document_schema)
+
+// A short id becomes the prefix plus the id itself.
+BOOST_AUTO_TEST_CASE(short_id_term_is_plain) {
+    BOOST_TEST(schema::id_term("sotu-1790") == "Qsotu-1790");
+}
+
+// An id past Xapian's term limit is hashed, stays within it, and stays stable and distinct.
+BOOST_AUTO_TEST_CASE(long_id_term_is_hashed) {
+    std::string long_id(300, 'x');
+    std::string other = long_id + "y";
+    std::string term = schema::id_term(long_id);
+    BOOST_TEST(term.size() <= schema::kMaxTermLength);
+    BOOST_TEST(term.starts_with("Q#"));
+    BOOST_TEST(term == schema::id_term(long_id));
+    BOOST_TEST(term != schema::id_term(other));
+}
+
+// Boolean terms are lower-cased, also beyond ASCII.
+BOOST_AUTO_TEST_CASE(boolean_term_lower_cases) {
+    BOOST_TEST(schema::boolean_term("K", "Democratic-Republican") == "Kdemocratic-republican");
+    BOOST_TEST(schema::boolean_term("XA", "Émile ZOLA") == "XAémile zola");
+}
+
+// Only full ISO dates become date values.
+BOOST_AUTO_TEST_CASE(date_value_needs_iso_dates) {
+    BOOST_TEST(schema::date_value("2022-02-18") == "20220218");
+    BOOST_TEST(schema::date_value("2022-2-18").empty());
+    BOOST_TEST(schema::date_value("").empty());
+    BOOST_TEST(schema::date_value("2022-0a-18").empty());
+}
+
+// Every stored field survives encoding and decoding, including empty and binary-ish ones.
+BOOST_AUTO_TEST_CASE(article_round_trips) {
+    Article a;
+    a.id = "x/1";
+    a.title = "Title ünïcode";
+    a.body = std::string("body\nwith\0nul", 13);
+    a.date = "1999-12-31";
+    a.authors = {"A One", "B Two"};
+    a.tags = {"t1"};
+    a.url = "https://example.org/";
+    a.language = "english";
+    a.source = "src";
+    a.path = "/tmp/x";
+    a.description = "d";
+    BOOST_TEST((schema::decode_article(schema::encode_article(a)) == a));
+    Article empty;
+    BOOST_TEST((schema::decode_article(schema::encode_article(empty)) == empty));
+}
+
+// Truncated or foreign data is reported, not read past its end.
+BOOST_AUTO_TEST_CASE(corrupt_data_throws) {
+    Article a;
+    a.title = "some title";
+    std::string data = schema::encode_article(a);
+    BOOST_CHECK_THROW(schema::decode_article(data.substr(0, data.size() - 3)), Error);
+    BOOST_CHECK_THROW(schema::decode_article(""), Error);
+    BOOST_CHECK_THROW(schema::decode_article("\x07junk"), Error);
+    BOOST_CHECK_THROW(schema::decode_article(data + "x"), Error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

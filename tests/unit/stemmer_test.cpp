@@ -1,0 +1,106 @@
+#define BOOST_TEST_MODULE stemmer
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "folio/error.hpp"
+#include "folio/stemmer.hpp"
+
+using namespace folio;
+namespace bdata = boost::unit_test::data;
+
+namespace {
+
+/// Every distinct lower-case word of the bundled State of the Union addresses.
+std::set<std::string> corpus_words() {
+    std::set<std::string> words;
+    for (const auto& entry :
+         std::filesystem::directory_iterator(std::string(FOLIO_SOURCE_DIR) + "/corpus/sotu")) {
+        std::ifstream in(entry.path());
+        std::string token;
+        while (in >> token) {
+            std::string word;
+            for (unsigned char c : token) {
+                if (std::isalpha(c)) word += static_cast<char>(std::tolower(c));
+            }
+            if (!word.empty()) words.insert(word);
+        }
+    }
+    return words;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(stemmer)
+
+// libstemmer's English stems equal Xapian's built-in English stemmer over a large word list.
+BOOST_AUTO_TEST_CASE(english_matches_xapian_builtin) {
+    std::set<std::string> words = corpus_words();
+    BOOST_TEST_REQUIRE(words.size() > 10000u);
+    Xapian::Stem ours = make_stemmer("english");
+    Xapian::Stem xapians("english");
+    std::size_t differ = 0;
+    for (const auto& w : words) {
+        if (ours(w) != xapians(w)) {
+            if (++differ < 10) BOOST_TEST_MESSAGE(w << ": " << ours(w) << " vs " << xapians(w));
+        }
+    }
+    BOOST_TEST(differ == 0u);
+    BOOST_TEST(ours("troops") == "troop");
+    BOOST_TEST(ours.get_description() == "Xapian::Stem(libstemmer:english)");
+}
+
+// Every language libstemmer lists can be made and stems something.
+BOOST_AUTO_TEST_CASE(every_language_stems) {
+    auto languages = stemmer_languages();
+    BOOST_TEST(languages.size() >= 25u);
+    for (const auto& l : languages) {
+        Xapian::Stem s = make_stemmer(l);
+        BOOST_TEST(!s("internationalisation").empty());
+    }
+}
+
+// "none" leaves words alone.
+BOOST_AUTO_TEST_CASE(none_leaves_words_alone) {
+    BOOST_TEST(make_stemmer("none")("troops") == "troops");
+}
+
+// Names, codes and region tags map to libstemmer's canonical names.
+BOOST_DATA_TEST_CASE(canonical_names,
+                     bdata::make({"english", "English", "en", "en-US", "fr", "pt_BR", "none",
+                                  "NONE", "norwegian", "nb"}) ^
+                         bdata::make({"english", "english", "english", "english", "french",
+                                      "portuguese", "none", "none", "norwegian", "norwegian"}),
+                     input, expected) {
+    BOOST_TEST(canonical_language(input) == expected);
+}
+
+// An unknown language is a usage error that names the value and the known ones.
+BOOST_AUTO_TEST_CASE(rejects_unknown_language) {
+    try {
+        canonical_language("klingon");
+        BOOST_FAIL("no exception");
+    } catch (const UsageError& e) {
+        std::string what = e.what();
+        BOOST_TEST(what.find("klingon") != std::string::npos);
+        BOOST_TEST(what.find("english") != std::string::npos);
+    }
+}
+
+// English has Snowball's stop list; languages without one get no stopper.
+BOOST_AUTO_TEST_CASE(stopper_for_english_only) {
+    Xapian::Query q;  // keeps the stopper alive through a QueryParser, as real use does
+    Xapian::QueryParser qp;
+    qp.set_stopper(make_stopper("english"));
+    qp.parse_query("the troops");
+    auto it = qp.stoplist_begin();
+    BOOST_TEST_REQUIRE((it != qp.stoplist_end()));
+    BOOST_TEST(*it == "the");
+    BOOST_TEST(make_stopper("french") == nullptr);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,163 @@
+#define BOOST_TEST_MODULE writer
+#include <boost/test/unit_test.hpp>
+
+#include "folio/error.hpp"
+#include "folio/schema.hpp"
+#include "folio/writer.hpp"
+#include "temp_dir.hpp"
+
+using namespace folio;
+
+namespace {
+
+Xapian::WritableDatabase memory_db() {
+    return Xapian::WritableDatabase(std::string(), Xapian::DB_BACKEND_INMEMORY);
+}
+
+/// In-memory databases have no spelling table.
+WriterOptions no_spelling() {
+    WriterOptions o;
+    o.spelling = false;
+    return o;
+}
+
+Article sample() {
+    Article a;
+    a.id = "dod/nato";
+    a.title = "NATO Leaders Look to Defense";
+    a.body = "Russia has deployed more than 150,000 troops to its borders with Ukraine.";
+    a.date = "2022-02-18";
+    a.authors = {"Jim Garamone"};
+    a.tags = {"Defense", "NATO"};
+    a.source = "dod-news";
+    a.path = "/corpus/dod/nato.txt";
+    return a;
+}
+
+bool has_term(const Xapian::Database& db, const std::string& term) { return db.term_exists(term); }
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(writer)
+
+// A new database records its language and schema version.
+BOOST_AUTO_TEST_CASE(records_language) {
+    auto db = memory_db();
+    WriterOptions options = no_spelling();
+    options.language = "fr";
+    IndexWriter w(db, options);
+    w.commit();
+    BOOST_TEST(w.language() == "french");
+    BOOST_TEST(db.get_metadata(std::string(schema::kMetaLanguage)) == "french");
+    BOOST_TEST(db.get_metadata(std::string(schema::kMetaSchema)) == "1");
+}
+
+// Reopening with another language is refused: the documents were stemmed with the first.
+BOOST_AUTO_TEST_CASE(rejects_language_change) {
+    auto db = memory_db();
+    IndexWriter(db, no_spelling()).commit();
+    WriterOptions other = no_spelling();
+    other.language = "german";
+    BOOST_CHECK_THROW(IndexWriter(db, other), UsageError);
+    WriterOptions same = no_spelling();
+    same.language = "en";
+    BOOST_CHECK_NO_THROW(IndexWriter(db, same));
+}
+
+// An article's words, stems, positions, fields and values are all in its document.
+BOOST_AUTO_TEST_CASE(indexes_every_field) {
+    auto db = memory_db();
+    IndexWriter w(db, no_spelling());
+    BOOST_TEST((w.add(sample()) == IndexWriter::Outcome::added));
+    w.commit();
+    BOOST_TEST(db.get_doccount() == 1u);
+    for (const char* term : {"troops", "Ztroop", "Snato", "ZSleader", "Ajim", "XAjim garamone",
+                             "Kdefense", "Knato", "XSdod-news", "Lenglish", "Y2022", "M202202",
+                             "D20220218", "Qdod/nato"}) {
+        BOOST_TEST(has_term(db, term), term);
+    }
+    BOOST_TEST(db.has_positions());
+    Xapian::Document doc = db.get_document(1);
+    BOOST_TEST(doc.get_value(schema::kSlotDate) == "20220218");
+    BOOST_TEST(doc.get_value(schema::kSlotSource) == "dod-news");
+    BOOST_TEST((schema::decode_article(doc.get_data()) == sample()));
+}
+
+// Title words weigh more than body words.
+BOOST_AUTO_TEST_CASE(title_words_weigh_more) {
+    auto db = memory_db();
+    IndexWriter w(db, no_spelling());
+    w.add(sample());
+    w.commit();
+    Xapian::Document doc = db.get_document(1);
+    auto wdf = [&](const std::string& term) {
+        auto it = doc.termlist_begin();
+        it.skip_to(term);
+        return it != doc.termlist_end() && *it == term ? it.get_wdf() : 0;
+    };
+    BOOST_TEST(wdf("nato") == schema::kTitleWeight);
+    BOOST_TEST(wdf("russia") == 1u);
+}
+
+// Adding the same id again replaces the article: never a duplicate.
+BOOST_AUTO_TEST_CASE(same_id_replaces) {
+    auto db = memory_db();
+    IndexWriter w(db, no_spelling());
+    w.add(sample());
+    Article changed = sample();
+    changed.body = "Entirely new text about submarines.";
+    BOOST_TEST((w.add(changed) == IndexWriter::Outcome::replaced));
+    w.commit();
+    BOOST_TEST(db.get_doccount() == 1u);
+    BOOST_TEST(has_term(db, "submarines"));
+    BOOST_TEST(!has_term(db, "troops"));
+}
+
+// Deleting by id removes the article; deleting an unknown id says so.
+BOOST_AUTO_TEST_CASE(remove_by_id) {
+    auto db = memory_db();
+    IndexWriter w(db, no_spelling());
+    w.add(sample());
+    BOOST_TEST(w.remove("dod/nato"));
+    BOOST_TEST(!w.remove("dod/nato"));
+    w.commit();
+    BOOST_TEST(db.get_doccount() == 0u);
+}
+
+// The spelling dictionary gets the words (not numbers, not prefixed terms) at commit.
+BOOST_AUTO_TEST_CASE(builds_spelling_dictionary) {
+    test::TempDir dir;
+    IndexWriter w(dir / "db", WriterOptions{});
+    w.add(sample());
+    w.commit();
+    Xapian::Database db(dir / "db");
+    BOOST_TEST(db.get_spelling_suggestion("ukrane") == "ukraine");
+    BOOST_TEST(db.get_spelling_suggestion("troopz") == "troops");
+}
+
+// A per-article language picks its stemmer; an unknown one falls back to the default.
+BOOST_AUTO_TEST_CASE(article_language_picks_stemmer) {
+    DocumentBuilder builder("english");
+    Article fr = sample();
+    fr.language = "fr";
+    fr.body = "les continuellement";
+    BOOST_TEST(builder.language_of(fr) == "french");
+    Xapian::Document doc = builder.build(fr);
+    bool found = false;
+    for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
+        found = found || *it == "Zcontinuel";
+    }
+    BOOST_TEST(found);
+    fr.language = "elvish";
+    BOOST_TEST(builder.language_of(fr) == "english");
+}
+
+// Building is deterministic: the same article gives the same terms and data.
+BOOST_AUTO_TEST_CASE(builder_is_deterministic) {
+    DocumentBuilder a("english"), b("english");
+    Xapian::Document da = a.build(sample()), db = b.build(sample());
+    BOOST_TEST(da.get_data() == db.get_data());
+    BOOST_TEST(da.termlist_count() == db.termlist_count());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
