@@ -26,11 +26,11 @@ void print_summary(const folio::IndexSummary& s, bool json) {
     double mb = static_cast<double>(s.bytes) / (1024.0 * 1024.0);
     double rate = s.seconds > 0 ? static_cast<double>(s.articles()) / s.seconds : 0.0;
     if (json) {
-        nlohmann::ordered_json j{{"files", s.files},       {"added", s.added},
-                                 {"replaced", s.replaced}, {"skipped", s.skipped},
-                                 {"failed", s.failed},     {"warnings", s.warnings},
-                                 {"bytes", s.bytes},       {"seconds", s.seconds},
-                                 {"articles_per_second", rate}, {"language", s.language}};
+        nlohmann::ordered_json j{
+            {"files", s.files},      {"added", s.added},     {"replaced", s.replaced},
+            {"skipped", s.skipped},  {"failed", s.failed},   {"warnings", s.warnings},
+            {"bytes", s.bytes},      {"seconds", s.seconds}, {"articles_per_second", rate},
+            {"language", s.language}};
         std::cout << j.dump() << "\n";
         return;
     }
@@ -69,7 +69,8 @@ int main(int argc, char** argv) {
 
     return folio::cli::run("indexer", app, argc, argv, [&]() -> int {
         if (flags.list_languages) {
-            for (const auto& l : folio::stemmer_languages()) std::cout << l << "\n";
+            for (const auto& l : folio::stemmer_languages())
+                std::cout << l << "\n";
             std::cout << "none\n";
             return folio::cli::kOk;
         }
@@ -83,8 +84,10 @@ int main(int argc, char** argv) {
         folio::IndexObserver observer;
         observer.diagnostic = [&](const folio::Diagnostic& d) {
             bool warning = d.severity == folio::Diagnostic::Severity::warning;
-            if (warning && flags.quiet) return;
-            if (tty) std::cerr << "\r\033[K";
+            if (warning && flags.quiet)
+                return;
+            if (tty)
+                std::cerr << "\r\033[K";
             std::cerr << "indexer: " << (warning ? "warning: " : "error: ") << d.to_string()
                       << "\n";
         };
@@ -92,13 +95,15 @@ int main(int argc, char** argv) {
             observer.file_done = [](const std::string& path) { std::cerr << path << "\n"; };
         } else if (tty) {
             observer.progress = [](const folio::IndexSummary& s, std::size_t total) {
-                std::cerr << "\r\033[K" << s.files << "/" << total << " files, "
-                          << s.articles() << " articles" << std::flush;
+                std::cerr << "\r\033[K" << s.files << "/" << total << " files, " << s.articles()
+                          << " articles" << std::flush;
             };
         }
         folio::IndexSummary summary = folio::run_index(flags.index, observer);
-        if (tty && !flags.verbose) std::cerr << "\r\033[K";
-        if (!flags.quiet || flags.json) print_summary(summary, flags.json);
+        if (tty && !flags.verbose)
+            std::cerr << "\r\033[K";
+        if (!flags.quiet || flags.json)
+            print_summary(summary, flags.json);
         return summary.exit_code();
     });
 }

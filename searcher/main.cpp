@@ -28,8 +28,10 @@ struct Flags {
 };
 
 bool use_color(const std::string& mode) {
-    if (mode == "always") return true;
-    if (mode == "never") return false;
+    if (mode == "always")
+        return true;
+    if (mode == "never")
+        return false;
     const char* no_color = std::getenv("NO_COLOR");
     const char* term = std::getenv("TERM");
     return ::isatty(STDOUT_FILENO) != 0 && (no_color == nullptr || *no_color == '\0') &&
@@ -38,7 +40,8 @@ bool use_color(const std::string& mode) {
 
 std::string join(const std::vector<std::string>& words) {
     std::string out;
-    for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
+    for (const auto& w : words)
+        out += (out.empty() ? "" : " ") + w;
     return out;
 }
 
@@ -52,8 +55,10 @@ int run_batch(folio::Searcher& searcher, folio::SearchRequest request) {
     bool any_hits = false, any_error = false;
     std::string line;
     while (std::getline(std::cin, line)) {
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.find_first_not_of(" \t") == std::string::npos) continue;
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        if (line.find_first_not_of(" \t") == std::string::npos)
+            continue;
         request.query = line;
         try {
             folio::SearchResult result = searcher.search(request);
@@ -65,12 +70,14 @@ int run_batch(folio::Searcher& searcher, folio::SearchRequest request) {
         }
     }
     std::cout.flush();
-    if (any_error) return folio::cli::kFailure;
+    if (any_error)
+        return folio::cli::kFailure;
     return any_hits ? folio::cli::kOk : folio::cli::kPartial;
 }
 
 int run(Flags& flags) {
-    if (flags.dbs.empty()) flags.dbs.push_back(folio::database_path_from_environment());
+    if (flags.dbs.empty())
+        flags.dbs.push_back(folio::database_path_from_environment());
     folio::SearchRequest& request = flags.request;
     request.default_and = flags.default_op == "and";
     static const std::map<std::string, folio::SortOrder> sorts{
@@ -80,7 +87,8 @@ int run(Flags& flags) {
     request.sort = sorts.at(flags.sort);
 
     folio::Searcher searcher(flags.dbs);
-    if (flags.batch) return run_batch(searcher, request);
+    if (flags.batch)
+        return run_batch(searcher, request);
 
     request.query = join(flags.words);
     if (request.query.empty() && request.filters.empty()) {
@@ -97,7 +105,8 @@ int run(Flags& flags) {
         request.passages = 0;
         request.exact_count = output == Output::count;
     }
-    if (output == Output::files) request.passages = 0;
+    if (output == Output::files)
+        request.passages = 0;
 
     folio::SearchResult result;
     try {
@@ -109,15 +118,22 @@ int run(Flags& flags) {
     bool matched = output == Output::count ? result.estimated > 0 : !result.hits.empty();
 
     switch (output) {
-        case Output::quiet: break;
-        case Output::count: std::cout << result.estimated << "\n"; break;
+        case Output::quiet:
+            break;
+        case Output::count:
+            std::cout << result.estimated << "\n";
+            break;
         case Output::files:
-            for (const auto& hit : result.hits) std::cout << folio::hit_location(hit) << "\n";
+            for (const auto& hit : result.hits)
+                std::cout << folio::hit_location(hit) << "\n";
             break;
         case Output::jsonl:
-            for (const auto& hit : result.hits) std::cout << folio::hit_json(hit) << "\n";
+            for (const auto& hit : result.hits)
+                std::cout << folio::hit_json(hit) << "\n";
             break;
-        case Output::json: std::cout << folio::result_json(result, true) << "\n"; break;
+        case Output::json:
+            std::cout << folio::result_json(result, true) << "\n";
+            break;
         case Output::text: {
             folio::TextStyle style;
             style.color = use_color(flags.color);
@@ -135,10 +151,11 @@ int run(Flags& flags) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"Search a Folio database: words, \"exact phrases\", AND/OR/NOT, +/-word, "
-                 "NEAR/n, ADJ/n, wildcards (milit*), fields (title: author: tag: source: lang:), "
-                 "date:FROM..TO and year:FROM..TO.",
-                 "searcher"};
+    CLI::App app{
+        "Search a Folio database: words, \"exact phrases\", AND/OR/NOT, +/-word, "
+        "NEAR/n, ADJ/n, wildcards (milit*), fields (title: author: tag: source: lang:), "
+        "date:FROM..TO and year:FROM..TO.",
+        "searcher"};
     Flags flags;
     auto& request = flags.request;
     app.add_option("query", flags.words, "The query (several arguments are joined by spaces)");
@@ -166,10 +183,12 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     app.add_option("--highlight", flags.highlight,
                    "Markers around matched words when not in colour (default ** **)")
-        ->expected(2);
+        ->expected(2)
+        ->allow_extra_args(false);
     auto* json = app.add_flag("--json", flags.json, "One JSON document with all hits");
     auto* jsonl = app.add_flag("--jsonl", flags.jsonl, "One JSON object per hit, one per line");
-    auto* files = app.add_flag("--files,-l", flags.files, "Only the path (or url, or id) of each hit");
+    auto* files =
+        app.add_flag("--files,-l", flags.files, "Only the path (or url, or id) of each hit");
     auto* count = app.add_flag("--count,-c", flags.count, "Only the number of matches");
     auto* quiet = app.add_flag("--quiet,-q", flags.quiet, "Print nothing; the exit status says");
     auto* batch = app.add_flag("--batch", flags.batch,
@@ -177,9 +196,21 @@ int main(int argc, char** argv) {
                                "a JSON line");
     for (auto* a : {json, jsonl, files, count, quiet, batch}) {
         for (auto* b : {json, jsonl, files, count, quiet, batch}) {
-            if (a != b) a->excludes(b);
+            if (a != b)
+                a->excludes(b);
         }
     }
+    auto* ranking = app.add_option_group("Ranking", "BM25 parameters and query expansion");
+    ranking->add_option("--k1", request.ranking.k1, "BM25 k1 (term frequency saturation)")
+        ->check(CLI::Range(0.0, 10.0))
+        ->capture_default_str();
+    ranking->add_option("--b", request.ranking.b, "BM25 b (document length normalisation)")
+        ->check(CLI::Range(0.0, 1.0))
+        ->capture_default_str();
+    ranking
+        ->add_option("--expand", request.ranking.expand,
+                     "Pseudo-relevance feedback: add this many terms from the top hits")
+        ->capture_default_str();
     folio::cli::add_version_flag(app, "searcher");
     app.footer(
         "Exit status: 0 hits found, 1 no hits, 2 error (bad query, arguments or database). "

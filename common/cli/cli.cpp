@@ -13,15 +13,17 @@ namespace folio::cli {
 
 CLI::Option* add_db_option(CLI::App& app, std::string& db) {
     db = database_path_from_environment();
-    return app.add_option("--db", db, "Database directory (default: $FOLIO_DB, else " +
-                                          default_database_path() + ")");
+    return app.add_option(
+        "--db", db,
+        "Database directory (default: $FOLIO_DB, else " + default_database_path() + ")");
 }
 
 CLI::Option* add_db_option(CLI::App& app, std::vector<std::string>& dbs) {
-    return app.add_option("--db", dbs,
-                          "Database directory or stub file; repeat to search several as one "
-                          "(default: $FOLIO_DB, else " +
-                              default_database_path() + ")")
+    return app
+        .add_option("--db", dbs,
+                    "Database directory or stub file; repeat to search several as one "
+                    "(default: $FOLIO_DB, else " +
+                        default_database_path() + ")")
         ->allow_extra_args(false);
 }
 
@@ -58,15 +60,23 @@ std::uint64_t parse_size(const std::string& text) {
     }
     std::string unit = text.substr(used);
     std::uint64_t scale = 1;
-    if (unit.size() > 1 || (unit.size() == 1 && !std::isalpha(static_cast<unsigned char>(unit[0])))) {
+    if (unit.size() > 1 ||
+        (unit.size() == 1 && !std::isalpha(static_cast<unsigned char>(unit[0])))) {
         throw CLI::ValidationError("size", "'" + text + "' is not a size (e.g. 100M)");
     }
     if (!unit.empty()) {
         switch (std::tolower(static_cast<unsigned char>(unit[0]))) {
-            case 'k': scale = 1ull << 10; break;
-            case 'm': scale = 1ull << 20; break;
-            case 'g': scale = 1ull << 30; break;
-            default: throw CLI::ValidationError("size", "'" + text + "': unit must be k, M or G");
+            case 'k':
+                scale = 1ull << 10;
+                break;
+            case 'm':
+                scale = 1ull << 20;
+                break;
+            case 'g':
+                scale = 1ull << 30;
+                break;
+            default:
+                throw CLI::ValidationError("size", "'" + text + "': unit must be k, M or G");
         }
     }
     return n * scale;

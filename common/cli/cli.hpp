@@ -13,9 +13,9 @@ namespace folio::cli {
 
 /// Exit codes shared by both programs (grep's convention for the searcher).
 enum ExitCode : int {
-    kOk = 0,        ///< indexer: everything went in; searcher: hits
-    kPartial = 1,   ///< indexer: some articles failed; searcher: no hits
-    kFailure = 2,   ///< nothing could be done: bad arguments, database, query
+    kOk = 0,       ///< indexer: everything went in; searcher: hits
+    kPartial = 1,  ///< indexer: some articles failed; searcher: no hits
+    kFailure = 2,  ///< nothing could be done: bad arguments, database, query
 };
 
 /// --db DB, defaulting to $FOLIO_DB, else folio::default_database_path().

@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 namespace {
 
 class Crawler {
-public:
+  public:
     explicit Crawler(const DiagnosticSink& diagnostics) : diagnostics_(diagnostics) {}
 
     void add_root(const std::string& arg) {
@@ -53,7 +53,7 @@ public:
         return std::move(files_);
     }
 
-private:
+  private:
     void report(const std::string& path, const std::string& message) {
         diagnostics_(Diagnostic{Diagnostic::Severity::error, path, 0, message});
     }
@@ -76,13 +76,16 @@ private:
         }
         std::vector<fs::path> entries;
         for (; it != fs::directory_iterator(); it.increment(ec)) {
-            if (ec) break;
+            if (ec)
+                break;
             entries.push_back(it->path());
         }
-        if (ec) report(dir.string(), ec.message());
+        if (ec)
+            report(dir.string(), ec.message());
         std::sort(entries.begin(), entries.end());
         for (const auto& entry : entries) {
-            if (entry.filename().string().starts_with('.')) continue;
+            if (entry.filename().string().starts_with('.'))
+                continue;
             struct stat est {};
             if (::stat(entry.c_str(), &est) != 0) {
                 // A dangling symlink or a file that vanished: say so only when it looks like
@@ -103,15 +106,16 @@ private:
     void add_file(const fs::path& path, const struct stat& st) {
         std::error_code ec;
         fs::path absolute = fs::weakly_canonical(fs::absolute(path, ec), ec);
-        if (ec) absolute = fs::absolute(path).lexically_normal();
+        if (ec)
+            absolute = fs::absolute(path).lexically_normal();
         FoundFile f;
         f.info.path = path.string();
         f.info.id = absolute.string();
         f.info.source = absolute.parent_path().filename().string();
         f.info.mtime = static_cast<std::int64_t>(st.st_mtim.tv_sec);
         f.size = static_cast<std::uint64_t>(st.st_size);
-        f.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 +
-                     st.st_mtim.tv_nsec;
+        f.mtime_ns =
+            static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
         files_.push_back(std::move(f));
     }
 
@@ -125,7 +129,8 @@ private:
 std::vector<FoundFile> find_files(const std::vector<std::string>& paths,
                                   const DiagnosticSink& diagnostics) {
     Crawler crawler(diagnostics);
-    for (const auto& p : paths) crawler.add_root(p);
+    for (const auto& p : paths)
+        crawler.add_root(p);
     return crawler.take();
 }
 

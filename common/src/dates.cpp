@@ -21,7 +21,9 @@ struct Ymd {
     int day = 0;
 };
 
-bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool is_leap(int y) {
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 int days_in_month(int y, int m) {
     static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -39,7 +41,8 @@ int month_number(std::string_view word) {
         "january", "february", "march",     "april",   "may",      "june",
         "july",    "august",   "september", "october", "november", "december"};
     const std::string w = detail::lower(word);
-    if (w == "sept") return 9;
+    if (w == "sept")
+        return 9;
     for (std::size_t i = 0; i < kNames.size(); ++i) {
         if (w == kNames[i] || (w.size() == 3 && kNames[i].substr(0, 3) == w)) {
             return static_cast<int>(i) + 1;
@@ -52,16 +55,18 @@ bool is_weekday(std::string_view word) {
     static constexpr std::array<std::string_view, 7> kNames = {
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
     const std::string w = detail::lower(word);
-    if (w == "tues" || w == "thur" || w == "thurs") return true;
+    if (w == "tues" || w == "thur" || w == "thurs")
+        return true;
     for (std::string_view name : kNames) {
-        if (w == name || (w.size() == 3 && name.substr(0, 3) == w)) return true;
+        if (w == name || (w.size() == 3 && name.substr(0, 3) == w))
+            return true;
     }
     return false;
 }
 
 // A cursor over the text being parsed; every parse step either advances or leaves it alone.
 class Scanner {
-public:
+  public:
     explicit Scanner(std::string_view text) : text_(text) {}
 
     std::size_t pos() const { return pos_; }
@@ -70,7 +75,8 @@ public:
     char peek() const { return done() ? '\0' : text_[pos_]; }
 
     bool eat(char c) {
-        if (peek() != c || done()) return false;
+        if (peek() != c || done())
+            return false;
         ++pos_;
         return true;
     }
@@ -78,42 +84,49 @@ public:
     // Skips spaces (and commas when `commas`); returns whether anything was skipped.
     bool skip_spaces(bool commas = false) {
         const std::size_t start = pos_;
-        while (!done() && (is_space(peek()) || (commas && peek() == ','))) ++pos_;
+        while (!done() && (is_space(peek()) || (commas && peek() == ',')))
+            ++pos_;
         return pos_ != start;
     }
 
     // Reads min..max digits not followed by another digit.
     std::optional<int> number(std::size_t min, std::size_t max) {
         std::size_t end = pos_;
-        while (end < text_.size() && is_digit(text_[end])) ++end;
+        while (end < text_.size() && is_digit(text_[end]))
+            ++end;
         const std::size_t len = end - pos_;
-        if (len < min || len > max) return std::nullopt;
+        if (len < min || len > max)
+            return std::nullopt;
         int value = 0;
-        for (; pos_ < end; ++pos_) value = value * 10 + (text_[pos_] - '0');
+        for (; pos_ < end; ++pos_)
+            value = value * 10 + (text_[pos_] - '0');
         return value;
     }
 
     std::string_view word() {
         const std::size_t start = pos_;
-        while (!done() && is_alpha(peek())) ++pos_;
+        while (!done() && is_alpha(peek()))
+            ++pos_;
         return text_.substr(start, pos_ - start);
     }
 
     // Consumes `literal` (case-insensitive) when it comes next.
     bool eat_word(std::string_view literal) {
-        if (!detail::istarts_with(text_.substr(pos_), literal)) return false;
+        if (!detail::istarts_with(text_.substr(pos_), literal))
+            return false;
         pos_ += literal.size();
         return true;
     }
 
-private:
+  private:
     std::string_view text_;
     std::size_t pos_ = 0;
 };
 
 void skip_ordinal_suffix(Scanner& sc) {
     for (std::string_view suffix : {"st", "nd", "rd", "th"}) {
-        if (sc.eat_word(suffix)) return;
+        if (sc.eat_word(suffix))
+            return;
     }
 }
 
@@ -122,7 +135,8 @@ void skip_weekday(Scanner& sc) {
     const std::size_t start = sc.pos();
     if (is_weekday(sc.word())) {
         sc.eat('.');
-        if (sc.skip_spaces(true)) return;
+        if (sc.skip_spaces(true))
+            return;
     }
     sc.reset(start);
 }
@@ -130,10 +144,12 @@ void skip_weekday(Scanner& sc) {
 // 2022, 2022-02, 2022-02-18, 2022/2/18
 bool parse_iso(Scanner& sc, Ymd& out) {
     const auto year = sc.number(4, 4);
-    if (!year) return false;
+    if (!year)
+        return false;
     out = {*year, 1, 1};
     const char sep = sc.peek();
-    if (sep != '-' && sep != '/') return true;
+    if (sep != '-' && sep != '/')
+        return true;
     const std::size_t after_year = sc.pos();
     sc.eat(sep);
     const auto month = sc.number(1, 2);
@@ -142,9 +158,11 @@ bool parse_iso(Scanner& sc, Ymd& out) {
         return true;
     }
     out.month = *month;
-    if (!sc.eat(sep)) return true;
+    if (!sc.eat(sep))
+        return true;
     const auto day = sc.number(1, 2);
-    if (!day) return false;
+    if (!day)
+        return false;
     out.day = *day;
     return true;
 }
@@ -152,19 +170,24 @@ bool parse_iso(Scanner& sc, Ymd& out) {
 // "February 18, 2022", "Feb. 18th 2022", "February 2022"
 bool parse_month_first(Scanner& sc, Ymd& out) {
     const int month = month_number(sc.word());
-    if (month == 0) return false;
+    if (month == 0)
+        return false;
     const bool dot = sc.eat('.');
-    if (!sc.skip_spaces(true) && !dot) return false;
+    if (!sc.skip_spaces(true) && !dot)
+        return false;
     if (const auto year = sc.number(4, 4)) {
         out = {*year, month, 1};
         return true;
     }
     const auto day = sc.number(1, 2);
-    if (!day) return false;
+    if (!day)
+        return false;
     skip_ordinal_suffix(sc);
-    if (!sc.skip_spaces(true)) return false;
+    if (!sc.skip_spaces(true))
+        return false;
     const auto year = sc.number(4, 4);
-    if (!year) return false;
+    if (!year)
+        return false;
     out = {*year, month, *day};
     return true;
 }
@@ -172,20 +195,26 @@ bool parse_month_first(Scanner& sc, Ymd& out) {
 // "18 February 2022", "18th of Feb. 2022", "18-Feb-2022", RFC 2822 "18 Feb 2022"
 bool parse_day_first(Scanner& sc, Ymd& out) {
     const auto day = sc.number(1, 2);
-    if (!day) return false;
+    if (!day)
+        return false;
     skip_ordinal_suffix(sc);
     const bool dash = sc.eat('-');
     if (!dash) {
-        if (!sc.skip_spaces()) return false;
+        if (!sc.skip_spaces())
+            return false;
         const std::size_t before_of = sc.pos();
-        if (!(sc.eat_word("of") && sc.skip_spaces())) sc.reset(before_of);
+        if (!(sc.eat_word("of") && sc.skip_spaces()))
+            sc.reset(before_of);
     }
     const int month = month_number(sc.word());
-    if (month == 0) return false;
+    if (month == 0)
+        return false;
     sc.eat('.');
-    if (dash ? !sc.eat('-') : !sc.skip_spaces(true)) return false;
+    if (dash ? !sc.eat('-') : !sc.skip_spaces(true))
+        return false;
     const auto year = sc.number(4, 4);
-    if (!year) return false;
+    if (!year)
+        return false;
     out = {*year, month, *day};
     return true;
 }
@@ -193,14 +222,18 @@ bool parse_day_first(Scanner& sc, Ymd& out) {
 // "2/18/2022" (US order unless the first number cannot be a month), "18.02.2022" (day first)
 bool parse_numeric(Scanner& sc, Ymd& out) {
     const auto a = sc.number(1, 2);
-    if (!a) return false;
+    if (!a)
+        return false;
     const char sep = sc.peek();
-    if (sep != '/' && sep != '.' && sep != '-') return false;
+    if (sep != '/' && sep != '.' && sep != '-')
+        return false;
     sc.eat(sep);
     const auto b = sc.number(1, 2);
-    if (!b || !sc.eat(sep)) return false;
+    if (!b || !sc.eat(sep))
+        return false;
     const auto year = sc.number(4, 4);
-    if (!year) return false;
+    if (!year)
+        return false;
     const bool day_first = sep == '.' || *a > 12;
     out = {*year, day_first ? *b : *a, day_first ? *a : *b};
     return true;
@@ -208,14 +241,16 @@ bool parse_numeric(Scanner& sc, Ymd& out) {
 
 // A numeric UTC offset: +01, +0100, +01:00.
 bool parse_offset(Scanner& sc) {
-    if (sc.peek() != '+' && sc.peek() != '-') return false;
+    if (sc.peek() != '+' && sc.peek() != '-')
+        return false;
     const std::size_t start = sc.pos();
     sc.eat(sc.peek());
     if (!sc.number(2, 4)) {
         sc.reset(start);
         return false;
     }
-    if (sc.eat(':') && !sc.number(2, 2)) return false;
+    if (sc.eat(':') && !sc.number(2, 2))
+        return false;
     return true;
 }
 
@@ -223,10 +258,12 @@ bool parse_offset(Scanner& sc) {
 // " 10:00 AM EST", " 10:00:00 +0000 (UTC)"). True when the text ends after it.
 bool parse_time_suffix(Scanner& sc) {
     const bool spaced = sc.skip_spaces(true);
-    if (sc.done()) return true;
+    if (sc.done())
+        return true;
     const std::size_t before_t = sc.pos();
     if (sc.eat('T') || sc.eat('t')) {
-        if (!is_digit(sc.peek())) return false;
+        if (!is_digit(sc.peek()))
+            return false;
     } else if (!spaced) {
         sc.reset(before_t);
         return false;
@@ -234,31 +271,39 @@ bool parse_time_suffix(Scanner& sc) {
         return false;
     }
     const auto hour = sc.number(1, 2);
-    if (!hour || *hour > 24 || !sc.eat(':')) return false;
+    if (!hour || *hour > 24 || !sc.eat(':'))
+        return false;
     const auto minute = sc.number(2, 2);
-    if (!minute || *minute > 59) return false;
+    if (!minute || *minute > 59)
+        return false;
     if (sc.eat(':')) {
         const auto second = sc.number(2, 2);
-        if (!second || *second > 60) return false;
+        if (!second || *second > 60)
+            return false;
         if (sc.eat('.') || sc.eat(',')) {
-            if (!is_digit(sc.peek())) return false;
-            while (is_digit(sc.peek())) sc.eat(sc.peek());
+            if (!is_digit(sc.peek()))
+                return false;
+            while (is_digit(sc.peek()))
+                sc.eat(sc.peek());
         }
     }
     sc.skip_spaces();
     for (std::string_view meridiem : {"a.m.", "p.m.", "am", "pm"}) {
-        if (sc.eat_word(meridiem)) break;
+        if (sc.eat_word(meridiem))
+            break;
     }
     sc.skip_spaces();
     if (!parse_offset(sc)) {
         const std::string_view zone = sc.word();
-        if (zone.size() > 5) return false;
+        if (zone.size() > 5)
+            return false;
         parse_offset(sc);  // "GMT+1"
     }
     sc.skip_spaces();
     if (sc.eat('(')) {
         const std::string_view zone = sc.word();
-        if (zone.empty() || !sc.eat(')')) return false;
+        if (zone.empty() || !sc.eat(')'))
+            return false;
         sc.skip_spaces();
     }
     return sc.done();
@@ -268,7 +313,8 @@ bool parse_time_suffix(Scanner& sc) {
 
 std::optional<std::string> normalize_date(std::string_view text) {
     text = detail::trim(text);
-    if (text.empty()) return std::nullopt;
+    if (text.empty())
+        return std::nullopt;
     Scanner sc(text);
     skip_weekday(sc);
     const std::size_t start = sc.pos();

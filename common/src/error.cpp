@@ -7,7 +7,8 @@ namespace folio {
 namespace {
 std::string located(const std::string& path, std::size_t line, const std::string& reason) {
     std::string out = path;
-    if (line != 0) out += ":" + std::to_string(line);
+    if (line != 0)
+        out += ":" + std::to_string(line);
     return out + ": " + reason;
 }
 }  // namespace

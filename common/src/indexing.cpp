@@ -20,12 +20,15 @@ IndexSummary run_index(const IndexOptions& options, const IndexObserver& observe
     summary.language = writer.language();
 
     auto report = [&](Diagnostic&& d) {
-        if (d.severity == Diagnostic::Severity::warning) ++summary.warnings;
-        if (observer.diagnostic) observer.diagnostic(d);
+        if (d.severity == Diagnostic::Severity::warning)
+            ++summary.warnings;
+        if (observer.diagnostic)
+            observer.diagnostic(d);
     };
 
     std::vector<FoundFile> files = find_files(options.paths, [&](Diagnostic&& d) {
-        if (d.severity == Diagnostic::Severity::error) ++summary.failed;
+        if (d.severity == Diagnostic::Severity::error)
+            ++summary.failed;
         report(std::move(d));
     });
     ReadOptions read_options;
@@ -36,7 +39,8 @@ IndexSummary run_index(const IndexOptions& options, const IndexObserver& observe
     for (const FoundFile& file : files) {
         std::size_t before_warnings = summary.warnings;
         auto sink = [&](Article&& article) {
-            if (file.info.path != "-") article.path = file.info.id;
+            if (file.info.path != "-")
+                article.path = file.info.id;
             auto [it, fresh] = seen.emplace(article.id, file.info.path);
             if (!fresh) {
                 report(Diagnostic{Diagnostic::Severity::warning, file.info.path, 0,
@@ -57,8 +61,10 @@ IndexSummary run_index(const IndexOptions& options, const IndexObserver& observe
         if (stats.articles == 0 && stats.failed == 0 && summary.warnings > before_warnings) {
             ++summary.skipped;
         }
-        if (observer.file_done) observer.file_done(file.info.path);
-        if (observer.progress) observer.progress(summary, files.size());
+        if (observer.file_done)
+            observer.file_done(file.info.path);
+        if (observer.progress)
+            observer.progress(summary, files.size());
     }
     writer.commit();
     summary.seconds =

@@ -14,13 +14,16 @@ std::string env(const char* name) {
 }  // namespace
 
 std::string default_database_path() {
-    if (std::string xdg = env("XDG_DATA_HOME"); !xdg.empty()) return xdg + "/folio/index";
-    if (std::string home = env("HOME"); !home.empty()) return home + "/.local/share/folio/index";
+    if (std::string xdg = env("XDG_DATA_HOME"); !xdg.empty())
+        return xdg + "/folio/index";
+    if (std::string home = env("HOME"); !home.empty())
+        return home + "/.local/share/folio/index";
     return "folio-index";
 }
 
 std::string database_path_from_environment() {
-    if (std::string db = env("FOLIO_DB"); !db.empty()) return db;
+    if (std::string db = env("FOLIO_DB"); !db.empty())
+        return db;
     return default_database_path();
 }
 

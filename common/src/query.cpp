@@ -16,19 +16,19 @@ namespace {
 
 /// A boolean field: the value is lower-cased into one filter term.
 class BooleanField : public Xapian::FieldProcessor {
-public:
+  public:
     explicit BooleanField(std::string_view prefix) : prefix_(prefix) {}
     Xapian::Query operator()(const std::string& value) override {
         return Xapian::Query(schema::boolean_term(prefix_, value));
     }
 
-private:
+  private:
     std::string prefix_;
 };
 
 /// lang:en, lang:English, lang:french: any name or code Folio accepts.
 class LanguageField : public Xapian::FieldProcessor {
-public:
+  public:
     Xapian::Query operator()(const std::string& value) override {
         std::string language;
         try {
@@ -42,7 +42,7 @@ public:
 
 /// year:1990..1999 over the date slot; either end may be open.
 class YearRange : public Xapian::RangeProcessor {
-public:
+  public:
     YearRange() : Xapian::RangeProcessor(schema::kSlotDate, "year:") {}
     Xapian::Query operator()(const std::string& begin, const std::string& end) override {
         auto year = [](const std::string& s) {
@@ -60,7 +60,7 @@ public:
 
 /// date:2020-01-01..2021-06-30 (also 2020-01 or 2020 at either end, open ends allowed).
 class DateRange : public Xapian::RangeProcessor {
-public:
+  public:
     DateRange() : Xapian::RangeProcessor(schema::kSlotDate, "date:") {}
     Xapian::Query operator()(const std::string& begin, const std::string& end) override {
         std::string from, to;
@@ -93,13 +93,16 @@ public:
             }
         }
         auto normal = normalize_date(iso);
-        if (!normal || *normal != iso) return false;
+        if (!normal || *normal != iso)
+            return false;
         out = schema::date_value(iso);
         return true;
     }
 };
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 struct Token {
     std::string text;
@@ -122,9 +125,10 @@ std::vector<Token> tokens_of(const std::string& text) {
         }
         std::size_t start = i;
         bool quoted = false;
-        while (i < text.size() && (quoted || (!is_space(text[i]) && text[i] != '(' &&
-                                              text[i] != ')'))) {
-            if (text[i] == '"') quoted = !quoted;
+        while (i < text.size() &&
+               (quoted || (!is_space(text[i]) && text[i] != '(' && text[i] != ')'))) {
+            if (text[i] == '"')
+                quoted = !quoted;
             ++i;
         }
         out.push_back({text.substr(start, i - start), start});
@@ -133,7 +137,8 @@ std::vector<Token> tokens_of(const std::string& text) {
 }
 
 bool is_binary_operator(const std::string& t) {
-    if (t == "AND" || t == "OR" || t == "XOR" || t == "NEAR" || t == "ADJ") return true;
+    if (t == "AND" || t == "OR" || t == "XOR" || t == "NEAR" || t == "ADJ")
+        return true;
     return t.starts_with("NEAR/") || t.starts_with("ADJ/");
 }
 
@@ -143,7 +148,8 @@ void check_query_syntax(const std::string& text) {
     // Quotes first: an unterminated phrase points at its opening quote.
     std::size_t open_quote = std::string::npos;
     for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '"') open_quote = open_quote == std::string::npos ? i : std::string::npos;
+        if (text[i] == '"')
+            open_quote = open_quote == std::string::npos ? i : std::string::npos;
     }
     if (open_quote != std::string::npos) {
         throw QueryError(text, open_quote, "unterminated phrase: missing closing \"");
@@ -163,12 +169,13 @@ void check_query_syntax(const std::string& text) {
         if (t.text == "(") {
             open.push_back(t.column);
         } else if (t.text == ")") {
-            if (open.empty()) throw QueryError(text, t.column, "unbalanced ')'");
+            if (open.empty())
+                throw QueryError(text, t.column, "unbalanced ')'");
             if (previous != nullptr && previous->text == "(") {
                 throw QueryError(text, previous->column, "empty parentheses");
             }
-            if (previous != nullptr && (is_binary_operator(previous->text) ||
-                                        previous->text == "NOT")) {
+            if (previous != nullptr &&
+                (is_binary_operator(previous->text) || previous->text == "NOT")) {
                 throw QueryError(text, previous->column,
                                  "'" + previous->text + "' needs something after it");
             }
@@ -176,8 +183,7 @@ void check_query_syntax(const std::string& text) {
         } else if (is_binary_operator(t.text)) {
             if (previous == nullptr || previous->text == "(" ||
                 is_binary_operator(previous->text) || previous->text == "NOT") {
-                throw QueryError(text, t.column,
-                                 "'" + t.text + "' needs something before it");
+                throw QueryError(text, t.column, "'" + t.text + "' needs something before it");
             }
         }
         if ((is_binary_operator(t.text) || t.text == "NOT") && k + 1 == tokens.size()) {
@@ -188,7 +194,8 @@ void check_query_syntax(const std::string& text) {
             std::size_t dots = value.find("..");
             bool is_year = t.text[0] == 'y';
             auto ok = [&](const std::string& v, bool upper) {
-                if (v.empty()) return true;
+                if (v.empty())
+                    return true;
                 if (is_year) {
                     return v.size() == 4 && std::all_of(v.begin(), v.end(), [](unsigned char c) {
                                return std::isdigit(c) != 0;
@@ -221,7 +228,8 @@ void check_query_syntax(const std::string& text) {
         }
         previous = &t;
     }
-    if (!open.empty()) throw QueryError(text, open.back(), "unbalanced '(': missing ')'");
+    if (!open.empty())
+        throw QueryError(text, open.back(), "unbalanced '(': missing ')'");
 }
 
 QueryBuilder::QueryBuilder(const Xapian::Database& db, const QueryOptions& options)
@@ -233,8 +241,7 @@ QueryBuilder::QueryBuilder(const Xapian::Database& db, const QueryOptions& optio
         parser_.set_stopper(stopper);
     }
     parser_.set_default_op(options.default_and ? Xapian::Query::OP_AND : Xapian::Query::OP_OR);
-    parser_.set_max_expansion(options.wildcard_limit,
-                              Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    parser_.set_max_expansion(options.wildcard_limit, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
     parser_.add_prefix("title", std::string(schema::kPrefixTitle));
     parser_.add_prefix("author", std::string(schema::kPrefixAuthor));
     parser_.add_boolean_prefix("tag", (new BooleanField(schema::kPrefixTag))->release());
@@ -307,7 +314,8 @@ void collect(const Xapian::Query& q, bool in_phrase, QueryTerms& out, std::set<s
             words.push_back(term.substr(skip));
             inside.insert(term);
         }
-        if (!words.empty()) out.phrases.push_back(std::move(words));
+        if (!words.empty())
+            out.phrases.push_back(std::move(words));
         return;
     }
     for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) {

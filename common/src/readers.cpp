@@ -30,19 +30,24 @@ using detail::trim_right;
 
 std::string Diagnostic::to_string() const {
     std::string out = path;
-    if (line != 0) out += ":" + std::to_string(line);
+    if (line != 0)
+        out += ":" + std::to_string(line);
     return out + ": " + message;
 }
 
 Format format_for_path(const std::filesystem::path& path) {
-    if (path == "-") return Format::jsonl;
+    if (path == "-")
+        return Format::jsonl;
     const std::string ext = detail::lower(path.extension().string());
-    if (ext == ".txt" || ext == ".text") return Format::text;
+    if (ext == ".txt" || ext == ".text")
+        return Format::text;
     if (ext == ".md" || ext == ".markdown" || ext == ".mdown" || ext == ".mkd") {
         return Format::markdown;
     }
-    if (ext == ".html" || ext == ".htm" || ext == ".xhtml") return Format::html;
-    if (ext == ".jsonl" || ext == ".ndjson") return Format::jsonl;
+    if (ext == ".html" || ext == ".htm" || ext == ".xhtml")
+        return Format::html;
+    if (ext == ".jsonl" || ext == ".ndjson")
+        return Format::jsonl;
     return Format::unknown;
 }
 
@@ -54,7 +59,8 @@ constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 // Helpers shared by the parsers
 
 std::string_view strip_bom(std::string_view text) {
-    if (text.substr(0, kUtf8Bom.size()) == kUtf8Bom) text.remove_prefix(kUtf8Bom.size());
+    if (text.substr(0, kUtf8Bom.size()) == kUtf8Bom)
+        text.remove_prefix(kUtf8Bom.size());
     return text;
 }
 
@@ -64,9 +70,11 @@ std::vector<std::string_view> split_lines(std::string_view text) {
     while (!text.empty()) {
         const std::size_t nl = text.find('\n');
         std::string_view line = text.substr(0, nl);
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (!line.empty() && line.back() == '\r')
+            line.remove_suffix(1);
         lines.push_back(line);
-        if (nl == std::string_view::npos) break;
+        if (nl == std::string_view::npos)
+            break;
         text.remove_prefix(nl + 1);
     }
     return lines;
@@ -83,7 +91,8 @@ std::string join_body(const std::vector<std::string>& lines) {
             pending_break = !body.empty();
             continue;
         }
-        if (!body.empty()) body += pending_break ? "\n\n" : "\n";
+        if (!body.empty())
+            body += pending_break ? "\n\n" : "\n";
         pending_break = false;
         body += line;
     }
@@ -97,11 +106,13 @@ std::string collapse_spaces(std::string_view s) {
     bool space = false;
     for (std::size_t i = 0; i < s.size(); ++i) {
         if (is_space(s[i]) || (s[i] == '\xC2' && i + 1 < s.size() && s[i + 1] == '\xA0')) {
-            if (s[i] == '\xC2') ++i;
+            if (s[i] == '\xC2')
+                ++i;
             space = !out.empty();
             continue;
         }
-        if (space) out += ' ';
+        if (space)
+            out += ' ';
         space = false;
         out += s[i];
     }
@@ -111,14 +122,16 @@ std::string collapse_spaces(std::string_view s) {
 // Appends a trimmed, non-empty value that is not already in the list.
 void add_unique(std::vector<std::string>& list, std::string_view value) {
     const std::string v = collapse_spaces(value);
-    if (!v.empty() && std::find(list.begin(), list.end(), v) == list.end()) list.push_back(v);
+    if (!v.empty() && std::find(list.begin(), list.end(), v) == list.end())
+        list.push_back(v);
 }
 
 void add_comma_separated(std::vector<std::string>& list, std::string_view csv) {
     while (!csv.empty()) {
         const std::size_t comma = csv.find(',');
         add_unique(list, csv.substr(0, comma));
-        if (comma == std::string_view::npos) break;
+        if (comma == std::string_view::npos)
+            break;
         csv.remove_prefix(comma + 1);
     }
 }
@@ -126,13 +139,15 @@ void add_comma_separated(std::vector<std::string>& list, std::string_view csv) {
 // The canonical stemmer language for a name or a BCP 47 tag ("en-US"), or "" when unknown.
 std::string language_or_empty(std::string_view tag) {
     tag = trim(tag);
-    if (tag.empty()) return "";
+    if (tag.empty())
+        return "";
     try {
         return canonical_language(tag);
     } catch (const Error&) {
     }
     const std::size_t dash = tag.find_first_of("-_");
-    if (dash == std::string_view::npos) return "";
+    if (dash == std::string_view::npos)
+        return "";
     try {
         return canonical_language(tag.substr(0, dash));
     } catch (const Error&) {
@@ -169,7 +184,9 @@ void append_code_point(std::string& out, char32_t cp) {
 // ---------------------------------------------------------------------------------------------
 // Relative dates ("3 days ago") against a file's modification time
 
-std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - (a % b < 0 ? 1 : 0); }
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+    return a / b - (a % b < 0 ? 1 : 0);
+}
 
 // Days since 1970-01-01 for a proleptic Gregorian date (H. Hinnant's algorithm).
 std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
@@ -200,7 +217,8 @@ Civil civil_from_days(std::int64_t z) {
 }
 
 std::optional<std::string> format_civil(const Civil& c) {
-    if (c.year < 1000 || c.year > 9999) return std::nullopt;
+    if (c.year < 1000 || c.year > 9999)
+        return std::nullopt;
     char buf[40];
     std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(c.year), c.month, c.day);
     return std::string(buf);
@@ -235,17 +253,20 @@ std::optional<DateLine> relative_date(std::string_view text, std::optional<std::
     } else {
         const std::size_t sp1 = line.find(' ');
         const std::size_t sp2 = sp1 == std::string::npos ? sp1 : line.find(' ', sp1 + 1);
-        if (sp2 == std::string::npos || line.substr(sp2 + 1) != "ago") return std::nullopt;
+        if (sp2 == std::string::npos || line.substr(sp2 + 1) != "ago")
+            return std::nullopt;
         const std::string n = line.substr(0, sp1);
         unit = line.substr(sp1 + 1, sp2 - sp1 - 1);
         if (n == "a" || n == "an" || n == "one") {
             count = 1;
-        } else if (!n.empty() && n.size() <= 6 && std::all_of(n.begin(), n.end(), detail::is_digit)) {
+        } else if (!n.empty() && n.size() <= 6 &&
+                   std::all_of(n.begin(), n.end(), detail::is_digit)) {
             count = std::stoll(n);
         } else {
             return std::nullopt;
         }
-        if (unit.size() > 1 && unit.back() == 's') unit.pop_back();
+        if (unit.size() > 1 && unit.back() == 's')
+            unit.pop_back();
     }
     std::int64_t seconds = 0;
     std::int64_t months = 0;
@@ -267,7 +288,8 @@ std::optional<DateLine> relative_date(std::string_view text, std::optional<std::
         return std::nullopt;
     }
     DateLine result{true, ""};
-    if (!mtime) return result;
+    if (!mtime)
+        return result;
     const Civil now = civil_from_days(floor_div(*mtime - seconds, 86400));
     result.date = format_civil(minus_months(now, months)).value_or("");
     return result;
@@ -278,18 +300,25 @@ std::optional<DateLine> relative_date(std::string_view text, std::optional<std::
 DateLine date_line(std::string_view line, std::optional<std::int64_t> mtime) {
     line = trim(line);
     for (std::string_view prefix : {"published", "updated", "posted"}) {
-        if (!detail::istarts_with(line, prefix)) continue;
+        if (!detail::istarts_with(line, prefix))
+            continue;
         std::string_view rest = line.substr(prefix.size());
-        if (!rest.empty() && !is_space(rest.front()) && rest.front() != ':') break;
+        if (!rest.empty() && !is_space(rest.front()) && rest.front() != ':')
+            break;
         rest = trim(rest);
-        if (!rest.empty() && rest.front() == ':') rest = trim(rest.substr(1));
-        if (detail::istarts_with(rest, "on ")) rest = trim(rest.substr(3));
+        if (!rest.empty() && rest.front() == ':')
+            rest = trim(rest.substr(1));
+        if (detail::istarts_with(rest, "on "))
+            rest = trim(rest.substr(3));
         line = rest;
         break;
     }
-    if (line.empty()) return {};
-    if (auto relative = relative_date(line, mtime)) return *relative;
-    if (auto date = normalize_date(line)) return {true, *date};
+    if (line.empty())
+        return {};
+    if (auto relative = relative_date(line, mtime))
+        return *relative;
+    if (auto date = normalize_date(line))
+        return {true, *date};
     return {};
 }
 
@@ -305,45 +334,58 @@ struct Block {
 
 std::size_t leading_spaces(std::string_view s) {
     std::size_t i = 0;
-    while (i < s.size() && s[i] == ' ') ++i;
+    while (i < s.size() && s[i] == ' ')
+        ++i;
     return i;
 }
 
 // "```" or "~~~" (3 or more) after at most three spaces: returns the fence, else "".
 std::string_view fence_of(std::string_view line) {
     const std::size_t indent = leading_spaces(line);
-    if (indent > 3 || indent >= line.size()) return {};
+    if (indent > 3 || indent >= line.size())
+        return {};
     const char c = line[indent];
-    if (c != '`' && c != '~') return {};
+    if (c != '`' && c != '~')
+        return {};
     std::size_t end = indent;
-    while (end < line.size() && line[end] == c) ++end;
-    if (end - indent < 3) return {};
+    while (end < line.size() && line[end] == c)
+        ++end;
+    if (end - indent < 3)
+        return {};
     return line.substr(indent, end - indent);
 }
 
 // The text of an ATX heading ("## Title ##"), or nullopt when the line is not one.
 std::optional<std::string_view> atx_heading(std::string_view line) {
     const std::size_t indent = leading_spaces(line);
-    if (indent > 3) return std::nullopt;
+    if (indent > 3)
+        return std::nullopt;
     std::size_t hashes = indent;
-    while (hashes < line.size() && line[hashes] == '#') ++hashes;
+    while (hashes < line.size() && line[hashes] == '#')
+        ++hashes;
     const std::size_t level = hashes - indent;
-    if (level == 0 || level > 6) return std::nullopt;
-    if (hashes < line.size() && line[hashes] != ' ' && line[hashes] != '\t') return std::nullopt;
+    if (level == 0 || level > 6)
+        return std::nullopt;
+    if (hashes < line.size() && line[hashes] != ' ' && line[hashes] != '\t')
+        return std::nullopt;
     std::string_view text = trim(line.substr(hashes));
     // A closing sequence of '#' is dropped when it stands apart from the text.
     std::size_t end = text.size();
-    while (end > 0 && text[end - 1] == '#') --end;
-    if (end == 0 || (end < text.size() && is_space(text[end - 1]))) text = trim(text.substr(0, end));
+    while (end > 0 && text[end - 1] == '#')
+        --end;
+    if (end == 0 || (end < text.size() && is_space(text[end - 1])))
+        text = trim(text.substr(0, end));
     return text;
 }
 
 // "===" or "---" alone on a line: a setext underline (or, after a blank line, a rule).
 char underline_of(std::string_view line) {
     line = trim(line);
-    if (line.empty() || (line.front() != '=' && line.front() != '-')) return 0;
+    if (line.empty() || (line.front() != '=' && line.front() != '-'))
+        return 0;
     for (char c : line) {
-        if (c != line.front()) return 0;
+        if (c != line.front())
+            return 0;
     }
     return line.front();
 }
@@ -367,7 +409,8 @@ bool is_thematic_break(std::string_view line) {
 // "[label]: https://..." (a link reference definition, not text).
 bool is_link_definition(std::string_view line) {
     line = trim(line);
-    if (line.size() < 4 || line.front() != '[') return false;
+    if (line.size() < 4 || line.front() != '[')
+        return false;
     const std::size_t close = line.find("]:");
     return close != std::string_view::npos && close > 1 && line.find('[', 1) > close;
 }
@@ -375,9 +418,11 @@ bool is_link_definition(std::string_view line) {
 std::string_view strip_blockquote(std::string_view line) {
     for (;;) {
         const std::size_t indent = leading_spaces(line);
-        if (indent > 3 || indent >= line.size() || line[indent] != '>') return line;
+        if (indent > 3 || indent >= line.size() || line[indent] != '>')
+            return line;
         line.remove_prefix(indent + 1);
-        if (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+        if (!line.empty() && line.front() == ' ')
+            line.remove_prefix(1);
     }
 }
 
@@ -424,7 +469,8 @@ std::vector<Block> markdown_blocks(const std::vector<std::string_view>& lines, s
 // Returns the length consumed, 0 when it is not an entity.
 std::size_t decode_entity(std::string_view s, std::size_t i, std::string& out) {
     const std::size_t semi = s.find(';', i);
-    if (semi == std::string_view::npos || semi - i > 10 || semi == i + 1) return 0;
+    if (semi == std::string_view::npos || semi - i > 10 || semi == i + 1)
+        return 0;
     const std::string_view name = s.substr(i + 1, semi - i - 1);
     static constexpr std::pair<std::string_view, std::string_view> kNamed[] = {
         {"amp", "&"},  {"lt", "<"},   {"gt", ">"},         {"quot", "\""},
@@ -435,10 +481,12 @@ std::size_t decode_entity(std::string_view s, std::size_t i, std::string& out) {
             return semi - i + 1;
         }
     }
-    if (name.front() != '#') return 0;
+    if (name.front() != '#')
+        return 0;
     const bool hex = name.size() > 1 && (name[1] == 'x' || name[1] == 'X');
     const std::string_view digits = name.substr(hex ? 2 : 1);
-    if (digits.empty()) return 0;
+    if (digits.empty())
+        return 0;
     char32_t cp = 0;
     for (char c : digits) {
         int v;
@@ -450,9 +498,11 @@ std::size_t decode_entity(std::string_view s, std::size_t i, std::string& out) {
             return 0;
         }
         cp = cp * (hex ? 16 : 10) + static_cast<char32_t>(v);
-        if (cp > 0x10FFFF) return 0;
+        if (cp > 0x10FFFF)
+            return 0;
     }
-    if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
     append_code_point(out, cp);
     return semi - i + 1;
 }
@@ -491,7 +541,8 @@ void reduce_inline(std::string_view s, std::string& out, int depth);
 // A link or image at s[i] ('['): appends its text and returns the length consumed, or 0.
 std::size_t reduce_link(std::string_view s, std::size_t i, std::string& out, int depth) {
     const std::size_t close = matching(s, i, '[', ']');
-    if (close == std::string_view::npos || close + 1 >= s.size()) return 0;
+    if (close == std::string_view::npos || close + 1 >= s.size())
+        return 0;
     std::size_t end;
     if (s[close + 1] == '(') {
         end = matching(s, close + 1, '(', ')');
@@ -500,7 +551,8 @@ std::size_t reduce_link(std::string_view s, std::size_t i, std::string& out, int
     } else {
         return 0;
     }
-    if (end == std::string_view::npos) return 0;
+    if (end == std::string_view::npos)
+        return 0;
     const std::string_view label = s.substr(i + 1, close - i - 1);
     if (depth < kMaxLinkNesting) {
         reduce_inline(label, out, depth + 1);
@@ -513,16 +565,19 @@ std::size_t reduce_link(std::string_view s, std::size_t i, std::string& out, int
 // A code span at s[i] ('`'): appends its text verbatim and returns the length consumed.
 std::size_t reduce_code_span(std::string_view s, std::size_t i, std::string& out) {
     std::size_t ticks = i;
-    while (ticks < s.size() && s[ticks] == '`') ++ticks;
+    while (ticks < s.size() && s[ticks] == '`')
+        ++ticks;
     const std::string_view fence = s.substr(i, ticks - i);
     std::size_t k = ticks;
     const std::size_t end = std::min(s.size(), ticks + kInlineSearchLimit);
     while (k < end) {
         const std::size_t found = s.find(fence, k);
-        if (found == std::string_view::npos || found >= end) break;
+        if (found == std::string_view::npos || found >= end)
+            break;
         std::size_t after = found + fence.size();
         if (after < s.size() && s[after] == '`') {
-            while (after < s.size() && s[after] == '`') ++after;
+            while (after < s.size() && s[after] == '`')
+                ++after;
             k = after;
             continue;
         }
@@ -539,18 +594,23 @@ std::size_t reduce_code_span(std::string_view s, std::size_t i, std::string& out
 // An HTML tag or autolink at s[i] ('<'): appends an autolink's address, drops a tag, and
 // returns the length consumed, or 0 when it is a plain '<'.
 std::size_t reduce_angle(std::string_view s, std::size_t i, std::string& out) {
-    if (i + 1 >= s.size()) return 0;
+    if (i + 1 >= s.size())
+        return 0;
     const char next = s[i + 1];
-    if (!detail::is_alpha(next) && next != '/' && next != '!' && next != '?') return 0;
+    if (!detail::is_alpha(next) && next != '/' && next != '!' && next != '?')
+        return 0;
     const std::size_t close = s.find('>', i + 1);
-    if (close == std::string_view::npos) return 0;
+    if (close == std::string_view::npos)
+        return 0;
     const std::string_view inner = s.substr(i + 1, close - i - 1);
-    if (inner.find('<') != std::string_view::npos) return 0;
+    if (inner.find('<') != std::string_view::npos)
+        return 0;
     const std::size_t colon = inner.find(':');
     const bool autolink = inner.find_first_of(" \t") == std::string_view::npos &&
                           ((colon != std::string_view::npos && colon >= 2) ||
                            inner.find('@') != std::string_view::npos);
-    if (autolink) out += inner;
+    if (autolink)
+        out += inner;
     return close - i + 1;
 }
 
@@ -566,7 +626,8 @@ void reduce_inline(std::string_view s, std::string& out, int depth) {
             used = reduce_code_span(s, i, out);
         } else if (c == '!' && i + 1 < s.size() && s[i + 1] == '[') {
             used = reduce_link(s, i + 1, out, depth);
-            if (used != 0) ++used;
+            if (used != 0)
+                ++used;
         } else if (c == '[') {
             used = reduce_link(s, i, out, depth);
         } else if (c == '<') {
@@ -575,7 +636,8 @@ void reduce_inline(std::string_view s, std::string& out, int depth) {
             used = decode_entity(s, i, out);
         } else if (c == '*' || c == '_' || c == '~') {
             std::size_t end = i;
-            while (end < s.size() && s[end] == c) ++end;
+            while (end < s.size() && s[end] == c)
+                ++end;
             const bool before_word = i > 0 && is_word_byte(s[i - 1]);
             const bool after_word = end < s.size() && is_word_byte(s[end]);
             const bool before_space = i == 0 || is_space(s[i - 1]);
@@ -588,7 +650,8 @@ void reduce_inline(std::string_view s, std::string& out, int depth) {
             } else {
                 markup = !(before_space && after_space);  // a lone " * " stays
             }
-            if (!markup) out.append(s.substr(i, end - i));
+            if (!markup)
+                out.append(s.substr(i, end - i));
             used = end - i;
         }
         if (used == 0) {
@@ -610,7 +673,7 @@ std::string reduce_line(std::string_view line) {
 constexpr std::size_t kFrontMatterFirstLine = 2;
 
 class FrontMatter {
-public:
+  public:
     FrontMatter(const std::string& path, Article& article) : path_(path), article_(article) {}
 
     // Applies the YAML front matter to the article; throws InputError on bad YAML or types.
@@ -620,22 +683,25 @@ public:
             root = YAML::Load(yaml);
         } catch (const YAML::Exception& e) {
             const std::size_t line =
-                e.mark.is_null() ? 1 : kFrontMatterFirstLine + static_cast<std::size_t>(e.mark.line);
+                e.mark.is_null() ? 1
+                                 : kFrontMatterFirstLine + static_cast<std::size_t>(e.mark.line);
             throw InputError(path_, line, "bad YAML front matter: " + e.msg);
         }
-        if (!root || root.IsNull()) return;
+        if (!root || root.IsNull())
+            return;
         if (!root.IsMap()) {
             throw InputError(path_, 1, "front matter is not a YAML mapping of keys to values");
         }
         for (const auto& entry : root) {
-            if (!entry.first.IsScalar()) continue;
+            if (!entry.first.IsScalar())
+                continue;
             apply_field(detail::lower(entry.first.Scalar()), entry.second);
         }
     }
 
     bool has_title() const { return has_title_; }
 
-private:
+  private:
     void apply_field(const std::string& key, const YAML::Node& value) {
         if (key == "title") {
             if (auto s = scalar(key, value)) {
@@ -644,21 +710,27 @@ private:
             }
         } else if (key == "date") {
             // An unreadable date is left out rather than losing the article.
-            if (auto s = scalar(key, value)) article_.date = normalize_date(*s).value_or("");
+            if (auto s = scalar(key, value))
+                article_.date = normalize_date(*s).value_or("");
         } else if (key == "author" || key == "authors") {
             list(key, value, false, article_.authors);
         } else if (key == "tags" || key == "keywords") {
             list(key, value, true, article_.tags);
         } else if (key == "url") {
-            if (auto s = scalar(key, value)) article_.url = std::string(trim(*s));
+            if (auto s = scalar(key, value))
+                article_.url = std::string(trim(*s));
         } else if (key == "lang" || key == "language") {
-            if (auto s = scalar(key, value)) article_.language = language_or_empty(*s);
+            if (auto s = scalar(key, value))
+                article_.language = language_or_empty(*s);
         } else if (key == "source") {
-            if (auto s = scalar(key, value); s && !is_blank(*s)) article_.source = *s;
+            if (auto s = scalar(key, value); s && !is_blank(*s))
+                article_.source = *s;
         } else if (key == "id") {
-            if (auto s = scalar(key, value); s && !is_blank(*s)) article_.id = trim(*s);
+            if (auto s = scalar(key, value); s && !is_blank(*s))
+                article_.id = trim(*s);
         } else if (key == "description") {
-            if (auto s = scalar(key, value)) article_.description = std::string(trim(*s));
+            if (auto s = scalar(key, value))
+                article_.description = std::string(trim(*s));
         }
     }
 
@@ -668,7 +740,8 @@ private:
     }
 
     std::optional<std::string> scalar(const std::string& key, const YAML::Node& value) const {
-        if (value.IsNull()) return std::nullopt;
+        if (value.IsNull())
+            return std::nullopt;
         if (!value.IsScalar()) {
             throw InputError(path_, line_of(value),
                              "front matter field '" + key + "' must be a single value, not a " +
@@ -679,7 +752,8 @@ private:
 
     void list(const std::string& key, const YAML::Node& value, bool comma_separated,
               std::vector<std::string>& out) const {
-        if (value.IsNull()) return;
+        if (value.IsNull())
+            return;
         if (value.IsScalar()) {
             if (comma_separated) {
                 add_comma_separated(out, value.Scalar());
@@ -693,7 +767,8 @@ private:
                              "front matter field '" + key + "' must be a list or a string");
         }
         for (const auto& item : value) {
-            if (item.IsNull()) continue;
+            if (item.IsNull())
+                continue;
             if (!item.IsScalar()) {
                 throw InputError(path_, line_of(item),
                                  "front matter field '" + key + "' must be a list of strings");
@@ -712,7 +787,7 @@ private:
 
 // Accumulates visible text: whitespace collapsed, blocks separated by blank lines.
 class TextBuilder {
-public:
+  public:
     void text(std::string_view s) {
         for (std::size_t i = 0; i < s.size(); ++i) {
             const char c = s[i];
@@ -730,29 +805,35 @@ public:
 
     // Preformatted text: kept as it is.
     void verbatim(std::string_view s) {
-        if (s.empty()) return;
+        if (s.empty())
+            return;
         flush();
         out_ += s;
     }
 
     void line_break(int newlines) {
-        if (!out_.empty()) breaks_ = std::max(breaks_, newlines);
+        if (!out_.empty())
+            breaks_ = std::max(breaks_, newlines);
     }
 
     void space() { space_ = true; }
 
     std::string finish() {
-        while (!out_.empty() && is_space(out_.back())) out_.pop_back();
+        while (!out_.empty() && is_space(out_.back()))
+            out_.pop_back();
         return std::move(out_);
     }
 
-private:
+  private:
     void flush() {
         if (breaks_ > 0) {
-            while (!out_.empty() && (out_.back() == ' ' || out_.back() == '\t')) out_.pop_back();
+            while (!out_.empty() && (out_.back() == ' ' || out_.back() == '\t'))
+                out_.pop_back();
             int have = 0;
-            for (auto it = out_.rbegin(); it != out_.rend() && *it == '\n'; ++it) ++have;
-            for (; have < breaks_; ++have) out_ += '\n';
+            for (auto it = out_.rbegin(); it != out_.rend() && *it == '\n'; ++it)
+                ++have;
+            for (; have < breaks_; ++have)
+                out_ += '\n';
         } else if (space_ && !out_.empty() && out_.back() != '\n') {
             out_ += ' ';
         }
@@ -856,18 +937,24 @@ struct HtmlMeta {
 
 void read_meta(const GumboElement& element, HtmlMeta& meta) {
     std::string_view key = attribute(element, "name");
-    if (key.empty()) key = attribute(element, "property");
-    if (key.empty()) key = attribute(element, "itemprop");
-    if (key.empty()) key = attribute(element, "http-equiv");
+    if (key.empty())
+        key = attribute(element, "property");
+    if (key.empty())
+        key = attribute(element, "itemprop");
+    if (key.empty())
+        key = attribute(element, "http-equiv");
     const std::string name = detail::lower(trim(key));
     const std::string_view content = trim(attribute(element, "content"));
-    if (name.empty() || content.empty()) return;
+    if (name.empty() || content.empty())
+        return;
     if (name == "author" || name == "dc.creator" || name == "article:author") {
-        if (content.find("://") == std::string_view::npos) add_unique(meta.authors, content);
+        if (content.find("://") == std::string_view::npos)
+            add_unique(meta.authors, content);
     } else if (name == "date" || name == "article:published_time" || name == "dc.date" ||
                name == "dc.date.issued" || name == "pubdate" || name == "publish-date" ||
                name == "datepublished") {
-        if (meta.date.empty()) meta.date = normalize_date(content).value_or("");
+        if (meta.date.empty())
+            meta.date = normalize_date(content).value_or("");
     } else if (name == "description") {
         meta.description = collapse_spaces(content);
     } else if (name == "og:description") {
@@ -902,7 +989,7 @@ void walk_html(const GumboNode* root, TextBuilder& body, HtmlMeta& meta) {
         unsigned next_child;
     };
     std::vector<Frame> stack;
-    int hidden = 0;     // inside script, style, head...
+    int hidden = 0;  // inside script, style, head...
     int preformatted = 0;
     int title_depth = 0;
     int h1_depth = 0;
@@ -915,9 +1002,12 @@ void walk_html(const GumboNode* root, TextBuilder& body, HtmlMeta& meta) {
         if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_WHITESPACE ||
             node->type == GUMBO_NODE_CDATA) {
             const std::string_view text = node->v.text.text;
-            if (title_depth > 0) title += text;
-            if (h1_depth > 0) h1 += text;
-            if (hidden > 0) return;
+            if (title_depth > 0)
+                title += text;
+            if (h1_depth > 0)
+                h1 += text;
+            if (hidden > 0)
+                return;
             if (preformatted > 0) {
                 body.verbatim(text);
             } else {
@@ -925,16 +1015,20 @@ void walk_html(const GumboNode* root, TextBuilder& body, HtmlMeta& meta) {
             }
             return;
         }
-        if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_TEMPLATE) return;
+        if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_TEMPLATE)
+            return;
         const GumboElement& element = node->v.element;
         const GumboTag tag = element.tag;
         const bool html_ns = element.tag_namespace == GUMBO_NAMESPACE_HTML;
         if (html_ns && tag == GUMBO_TAG_HTML && meta.lang.empty()) {
             meta.lang = attribute(element, "lang");
-            if (meta.lang.empty()) meta.lang = attribute(element, "xml:lang");
+            if (meta.lang.empty())
+                meta.lang = attribute(element, "xml:lang");
         }
-        if (tag == GUMBO_TAG_META) read_meta(element, meta);
-        if (tag == GUMBO_TAG_LINK) read_link(element, meta);
+        if (tag == GUMBO_TAG_META)
+            read_meta(element, meta);
+        if (tag == GUMBO_TAG_LINK)
+            read_link(element, meta);
         if (html_ns && tag == GUMBO_TAG_TITLE && !seen_title) {
             seen_title = true;
             ++title_depth;
@@ -943,11 +1037,16 @@ void walk_html(const GumboNode* root, TextBuilder& body, HtmlMeta& meta) {
             seen_h1 = true;
             ++h1_depth;
         }
-        if (node->type == GUMBO_NODE_TEMPLATE || is_hidden_tag(tag)) ++hidden;
-        if (tag == GUMBO_TAG_PRE || tag == GUMBO_TAG_LISTING) ++preformatted;
-        if (is_block_tag(tag)) body.line_break(2);
-        if (tag == GUMBO_TAG_BR) body.line_break(1);
-        if (tag == GUMBO_TAG_TD || tag == GUMBO_TAG_TH) body.space();
+        if (node->type == GUMBO_NODE_TEMPLATE || is_hidden_tag(tag))
+            ++hidden;
+        if (tag == GUMBO_TAG_PRE || tag == GUMBO_TAG_LISTING)
+            ++preformatted;
+        if (is_block_tag(tag))
+            body.line_break(2);
+        if (tag == GUMBO_TAG_BR)
+            body.line_break(1);
+        if (tag == GUMBO_TAG_TD || tag == GUMBO_TAG_TH)
+            body.space();
         stack.push_back({node, 0});
     };
 
@@ -955,12 +1054,18 @@ void walk_html(const GumboNode* root, TextBuilder& body, HtmlMeta& meta) {
         const GumboElement& element = node->v.element;
         const GumboTag tag = element.tag;
         const bool html_ns = element.tag_namespace == GUMBO_NAMESPACE_HTML;
-        if (html_ns && tag == GUMBO_TAG_TITLE && title_depth > 0) --title_depth;
-        if (html_ns && tag == GUMBO_TAG_H1 && h1_depth > 0) --h1_depth;
-        if (node->type == GUMBO_NODE_TEMPLATE || is_hidden_tag(tag)) --hidden;
-        if (tag == GUMBO_TAG_PRE || tag == GUMBO_TAG_LISTING) --preformatted;
-        if (is_block_tag(tag)) body.line_break(2);
-        if (tag == GUMBO_TAG_TD || tag == GUMBO_TAG_TH) body.space();
+        if (html_ns && tag == GUMBO_TAG_TITLE && title_depth > 0)
+            --title_depth;
+        if (html_ns && tag == GUMBO_TAG_H1 && h1_depth > 0)
+            --h1_depth;
+        if (node->type == GUMBO_NODE_TEMPLATE || is_hidden_tag(tag))
+            --hidden;
+        if (tag == GUMBO_TAG_PRE || tag == GUMBO_TAG_LISTING)
+            --preformatted;
+        if (is_block_tag(tag))
+            body.line_break(2);
+        if (tag == GUMBO_TAG_TD || tag == GUMBO_TAG_TH)
+            body.space();
     };
 
     if (root->type == GUMBO_NODE_DOCUMENT) {
@@ -980,7 +1085,8 @@ void walk_html(const GumboNode* root, TextBuilder& body, HtmlMeta& meta) {
         }
         const GumboNode* done = frame.node;
         stack.pop_back();
-        if (done->type != GUMBO_NODE_DOCUMENT) leave(done);
+        if (done->type != GUMBO_NODE_DOCUMENT)
+            leave(done);
     }
     meta.title = collapse_spaces(title);
     meta.h1 = collapse_spaces(h1);
@@ -997,11 +1103,13 @@ struct GumboOutputDeleter {
 
 // A file opened for reading (or standard input for "-"); throws std::system_error.
 class Input {
-public:
+  public:
     explicit Input(const std::string& path) {
-        if (path == "-") return;
+        if (path == "-")
+            return;
         fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd_ < 0) throw std::system_error(errno, std::generic_category(), "cannot open file");
+        if (fd_ < 0)
+            throw std::system_error(errno, std::generic_category(), "cannot open file");
         struct stat st {};
         if (::fstat(fd_, &st) != 0) {
             throw std::system_error(errno, std::generic_category(), "cannot open file");
@@ -1009,12 +1117,14 @@ public:
         if (S_ISDIR(st.st_mode)) {
             throw std::system_error(EISDIR, std::generic_category(), "cannot read file");
         }
-        if (S_ISREG(st.st_mode)) size_ = static_cast<std::uint64_t>(st.st_size);
+        if (S_ISREG(st.st_mode))
+            size_ = static_cast<std::uint64_t>(st.st_size);
     }
     Input(const Input&) = delete;
     Input& operator=(const Input&) = delete;
     ~Input() {
-        if (fd_ >= 0) ::close(fd_);
+        if (fd_ >= 0)
+            ::close(fd_);
     }
 
     /// The size when it is known before reading (regular files).
@@ -1024,19 +1134,21 @@ public:
     std::size_t read(char* buffer, std::size_t n) {
         if (fd_ < 0) {
             std::cin.read(buffer, static_cast<std::streamsize>(n));
-            if (std::cin.bad()) throw std::runtime_error("cannot read standard input");
+            if (std::cin.bad())
+                throw std::runtime_error("cannot read standard input");
             return static_cast<std::size_t>(std::cin.gcount());
         }
         for (;;) {
             const ssize_t got = ::read(fd_, buffer, n);
-            if (got >= 0) return static_cast<std::size_t>(got);
+            if (got >= 0)
+                return static_cast<std::size_t>(got);
             if (errno != EINTR) {
                 throw std::system_error(errno, std::generic_category(), "cannot read file");
             }
         }
     }
 
-private:
+  private:
     int fd_ = -1;
     std::optional<std::uint64_t> size_;
 };
@@ -1045,8 +1157,9 @@ using ChunkReader = std::function<std::size_t(char*, std::size_t)>;
 
 // Splits a byte stream into lines without holding more than one line (and a buffer).
 class LineReader {
-public:
-    explicit LineReader(ChunkReader read) : read_(std::move(read)), buffer_(1 << 20) {}
+  public:
+    explicit LineReader(ChunkReader read)
+        : read_(std::move(read)), buffer_(new char[kBufferSize]) {}
 
     // The next line without its "\n". A line longer than `limit` bytes (0: no limit) is
     // skipped up to its end and comes back empty with *too_long set. False at the end.
@@ -1056,8 +1169,9 @@ public:
         bool any = false;
         for (;;) {
             if (pos_ == end_) {
-                if (eof_) return any;
-                end_ = read_(buffer_.data(), buffer_.size());
+                if (eof_)
+                    return any;
+                end_ = read_(buffer_.get(), kBufferSize);
                 pos_ = 0;
                 if (end_ == 0) {
                     eof_ = true;
@@ -1065,9 +1179,10 @@ public:
                 }
             }
             any = true;
-            const char* start = buffer_.data() + pos_;
+            const char* start = buffer_.get() + pos_;
             const auto* nl = static_cast<const char*>(std::memchr(start, '\n', end_ - pos_));
-            const std::size_t len = nl == nullptr ? end_ - pos_ : static_cast<std::size_t>(nl - start);
+            const std::size_t len =
+                nl == nullptr ? end_ - pos_ : static_cast<std::size_t>(nl - start);
             if (!*too_long) {
                 if (limit != 0 && line.size() + len > limit) {
                     *too_long = true;
@@ -1085,9 +1200,11 @@ public:
         }
     }
 
-private:
+  private:
+    static constexpr std::size_t kBufferSize = 256 << 10;
+
     ChunkReader read_;
-    std::vector<char> buffer_;
+    std::unique_ptr<char[]> buffer_;  // not zeroed: only read_ writes it
     std::size_t pos_ = 0;
     std::size_t end_ = 0;
     bool eof_ = false;
@@ -1125,7 +1242,8 @@ const nlohmann::json* field(const nlohmann::json& record, const char* key) {
 
 std::optional<std::string> string_field(const nlohmann::json& record, const char* key) {
     const nlohmann::json* value = field(record, key);
-    if (value == nullptr) return std::nullopt;
+    if (value == nullptr)
+        return std::nullopt;
     if (!value->is_string()) {
         throw BadRecord{"field '" + std::string(key) + "' must be a string, not " +
                         kind_of(*value)};
@@ -1137,7 +1255,8 @@ std::optional<std::string> string_field(const nlohmann::json& record, const char
 void list_field(const nlohmann::json& record, const char* key, bool comma_separated,
                 std::vector<std::string>& out) {
     const nlohmann::json* value = field(record, key);
-    if (value == nullptr) return;
+    if (value == nullptr)
+        return;
     if (value->is_string()) {
         if (comma_separated) {
             add_comma_separated(out, value->get_ref<const std::string&>());
@@ -1147,12 +1266,13 @@ void list_field(const nlohmann::json& record, const char* key, bool comma_separa
         return;
     }
     if (!value->is_array()) {
-        throw BadRecord{"field '" + std::string(key) + "' must be a string or an array of strings, not " +
-                        kind_of(*value)};
+        throw BadRecord{"field '" + std::string(key) +
+                        "' must be a string or an array of strings, not " + kind_of(*value)};
     }
     for (std::size_t i = 0; i < value->size(); ++i) {
         const nlohmann::json& item = (*value)[i];
-        if (item.is_null()) continue;
+        if (item.is_null())
+            continue;
         if (!item.is_string()) {
             throw BadRecord{"field '" + std::string(key) + "' must be an array of strings, item " +
                             std::to_string(i + 1) + " is " + kind_of(item)};
@@ -1173,16 +1293,18 @@ std::string json_error_reason(const nlohmann::json::parse_error& e) {
     const std::size_t column = what.find("column ");
     if (column != std::string_view::npos) {
         const std::size_t colon = what.find(": ", column);
-        if (colon != std::string_view::npos) what.remove_prefix(colon + 2);
+        if (colon != std::string_view::npos)
+            what.remove_prefix(colon + 2);
     }
     constexpr std::size_t kMaxReason = 200;
     std::string reason(what.substr(0, kMaxReason));
-    if (what.size() > kMaxReason) reason += "...";
+    if (what.size() > kMaxReason)
+        reason += "...";
     return "invalid JSON at column " + std::to_string(e.byte) + ": " + reason;
 }
 
 class JsonlReader {
-public:
+  public:
     JsonlReader(const FileInfo& info, const ArticleSink& sink, const DiagnosticSink& diagnostics)
         : info_(info), sink_(sink), diagnostics_(diagnostics) {}
 
@@ -1201,9 +1323,12 @@ public:
                 continue;
             }
             std::string_view raw = line;
-            if (number == 1) raw = strip_bom(raw);
-            if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
-            if (is_blank(raw)) continue;
+            if (number == 1)
+                raw = strip_bom(raw);
+            if (!raw.empty() && raw.back() == '\r')
+                raw.remove_suffix(1);
+            if (is_blank(raw))
+                continue;
             if (looks_binary(raw)) {
                 if (!seen_record) {
                     report(Diagnostic::Severity::warning, 0,
@@ -1219,12 +1344,13 @@ public:
         return stats_;
     }
 
-private:
+  private:
     void record(std::string_view raw, std::size_t number) {
         bool transcoded = false;
         const std::string text = to_utf8(raw, &transcoded);
         if (transcoded) {
-            report(Diagnostic::Severity::warning, number, "not valid UTF-8, decoded as Windows-1252");
+            report(Diagnostic::Severity::warning, number,
+                   "not valid UTF-8, decoded as Windows-1252");
         }
         nlohmann::json json;
         try {
@@ -1253,7 +1379,8 @@ private:
         if (const nlohmann::json* id = field(json, "id")) {
             if (id->is_string()) {
                 a.id = trim(id->get_ref<const std::string&>());
-                if (a.id.empty()) throw BadRecord{"field 'id' is empty"};
+                if (a.id.empty())
+                    throw BadRecord{"field 'id' is empty"};
             } else if (id->is_number_integer()) {
                 a.id = id->dump();
             } else {
@@ -1265,7 +1392,8 @@ private:
         const auto title = string_field(json, "title");
         std::optional<std::string> body;
         for (const char* key : {"body", "text", "content"}) {
-            if ((body = string_field(json, key))) break;
+            if ((body = string_field(json, key)))
+                break;
         }
         if (!title && !body) {
             throw BadRecord{"record has no 'title' and no 'body' (nor 'text' or 'content')"};
@@ -1275,13 +1403,16 @@ private:
         list_field(json, "author", false, a.authors);
         list_field(json, "authors", false, a.authors);
         list_field(json, "tags", true, a.tags);
-        if (auto url = string_field(json, "url")) a.url = trim(*url);
-        if (auto description = string_field(json, "description")) a.description = *description;
+        if (auto url = string_field(json, "url"))
+            a.url = trim(*url);
+        if (auto description = string_field(json, "description"))
+            a.description = *description;
         if (auto source = string_field(json, "source"); source && !is_blank(*source)) {
             a.source = *source;
         }
         auto language = string_field(json, "language");
-        if (!language) language = string_field(json, "lang");
+        if (!language)
+            language = string_field(json, "lang");
         if (language && !is_blank(*language)) {
             a.language = language_or_empty(*language);
             if (a.language.empty()) {
@@ -1318,13 +1449,16 @@ private:
 // The whole input, or nullopt when it grows past `limit` (0: no limit).
 std::optional<std::string> read_all(Input& input, std::uint64_t limit) {
     std::string data;
-    if (input.size()) data.reserve(static_cast<std::size_t>(*input.size()));
+    if (input.size())
+        data.reserve(static_cast<std::size_t>(*input.size()));
     std::vector<char> chunk(1 << 16);
     for (;;) {
         const std::size_t got = input.read(chunk.data(), chunk.size());
-        if (got == 0) return data;
+        if (got == 0)
+            return data;
         data.append(chunk.data(), got);
-        if (limit != 0 && data.size() > limit) return std::nullopt;
+        if (limit != 0 && data.size() > limit)
+            return std::nullopt;
     }
 }
 
@@ -1348,13 +1482,16 @@ Article parse(Format format, std::string_view text, const FileInfo& info) {
 Article parse_text(std::string_view text, const FileInfo& info) {
     const std::vector<std::string_view> lines = split_lines(strip_bom(text));
     std::size_t i = 0;
-    while (i < lines.size() && is_blank(lines[i])) ++i;
-    if (i == lines.size()) throw InputError(info.path, 0, "no text (the file is empty)");
+    while (i < lines.size() && is_blank(lines[i]))
+        ++i;
+    if (i == lines.size())
+        throw InputError(info.path, 0, "no text (the file is empty)");
     Article article = new_article(info);
     article.title = collapse_spaces(lines[i++]);
 
     std::size_t next = i;
-    while (next < lines.size() && is_blank(lines[next])) ++next;
+    while (next < lines.size() && is_blank(lines[next]))
+        ++next;
     if (next < lines.size()) {
         DateLine date = date_line(lines[next], info.mtime);
         if (date.is_date) {
@@ -1364,11 +1501,14 @@ Article parse_text(std::string_view text, const FileInfo& info) {
     }
 
     std::size_t end = lines.size();
-    while (end > i && is_blank(lines[end - 1])) --end;
-    if (end > i && iequals(trim(lines[end - 1]), "Read Entire Article")) --end;
+    while (end > i && is_blank(lines[end - 1]))
+        --end;
+    if (end > i && iequals(trim(lines[end - 1]), "Read Entire Article"))
+        --end;
 
-    article.body = join_body(std::vector<std::string>(lines.begin() + static_cast<std::ptrdiff_t>(i),
-                                                      lines.begin() + static_cast<std::ptrdiff_t>(end)));
+    article.body =
+        join_body(std::vector<std::string>(lines.begin() + static_cast<std::ptrdiff_t>(i),
+                                           lines.begin() + static_cast<std::ptrdiff_t>(end)));
     return article;
 }
 
@@ -1442,7 +1582,8 @@ Article parse_markdown(std::string_view text, const FileInfo& info) {
 Article parse_html(std::string_view text, const FileInfo& info) {
     const std::unique_ptr<GumboOutput, GumboOutputDeleter> output(
         gumbo_parse_with_options(&kGumboDefaultOptions, text.data(), text.size()));
-    if (!output) throw InputError(info.path, 0, "cannot parse the HTML");
+    if (!output)
+        throw InputError(info.path, 0, "cannot parse the HTML");
     TextBuilder body;
     HtmlMeta meta;
     walk_html(output->document, body, meta);
@@ -1483,17 +1624,18 @@ ReadStats read_file(const FileInfo& info, const ReadOptions& options, const Arti
                                   std::to_string(options.max_file_size) + " bytes)";
 
     const Format format = format_for_path(info.path);
-    if (format == Format::unknown) return fail(0, "unsupported file type");
+    if (format == Format::unknown)
+        return fail(0, "unsupported file type");
 
     std::optional<Input> input;
     std::optional<std::string> bytes;
     try {
         input.emplace(info.path);
-        if (options.max_file_size != 0 && input->size() &&
-            *input->size() > options.max_file_size) {
+        if (options.max_file_size != 0 && input->size() && *input->size() > options.max_file_size) {
             return fail(0, too_large);
         }
-        if (format != Format::jsonl) bytes = read_all(*input, options.max_file_size);
+        if (format != Format::jsonl)
+            bytes = read_all(*input, options.max_file_size);
     } catch (const std::runtime_error& e) {
         return fail(0, e.what());
     }
@@ -1518,7 +1660,8 @@ ReadStats read_file(const FileInfo& info, const ReadOptions& options, const Arti
         }
         return stats;
     }
-    if (!bytes) return fail(0, too_large);
+    if (!bytes)
+        return fail(0, too_large);
     if (looks_binary(*bytes)) {
         report(Diagnostic::Severity::warning, 0, "binary file (contains NUL bytes), skipped");
         return stats;
@@ -1530,7 +1673,8 @@ ReadStats read_file(const FileInfo& info, const ReadOptions& options, const Arti
         report(Diagnostic::Severity::warning, 0, "empty file, skipped");
         return stats;
     }
-    if (transcoded) report(Diagnostic::Severity::warning, 0, "not valid UTF-8, decoded as Windows-1252");
+    if (transcoded)
+        report(Diagnostic::Severity::warning, 0, "not valid UTF-8, decoded as Windows-1252");
     Article article;
     try {
         article = parse(format, text, info);

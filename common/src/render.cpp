@@ -16,21 +16,26 @@ constexpr const char* kPath = "\033[35m";
 constexpr const char* kMeta = "\033[32m";
 
 /// Scores rounded so that the output does not depend on the last bits of a double.
-double rounded(double score) { return std::round(score * 1e6) / 1e6; }
+double rounded(double score) {
+    return std::round(score * 1e6) / 1e6;
+}
 
 Json snippet_json(const Snippet& s) {
     Json ranges = Json::array();
-    for (const auto& h : s.highlights) ranges.push_back({h.begin, h.end});
-    return Json{{"text", s.text}, {"highlights", ranges}, {"at_start", s.at_start},
-                {"at_end", s.at_end}};
+    for (const auto& h : s.highlights)
+        ranges.push_back({h.begin, h.end});
+    return Json{
+        {"text", s.text}, {"highlights", ranges}, {"at_start", s.at_start}, {"at_end", s.at_end}};
 }
 
 Json hit_object(const Hit& hit) {
     const Article& a = hit.article;
     Json passages = Json::array();
-    for (const auto& p : hit.passages) passages.push_back(snippet_json(p));
+    for (const auto& p : hit.passages)
+        passages.push_back(snippet_json(p));
     Json title_ranges = Json::array();
-    for (const auto& h : hit.title.highlights) title_ranges.push_back({h.begin, h.end});
+    for (const auto& h : hit.title.highlights)
+        title_ranges.push_back({h.begin, h.end});
     return Json{{"rank", hit.rank},
                 {"score", rounded(hit.score)},
                 {"id", a.id},
@@ -49,7 +54,8 @@ Json hit_object(const Hit& hit) {
 std::string join(const std::vector<std::string>& list, const char* separator) {
     std::string out;
     for (const auto& s : list) {
-        if (!out.empty()) out += separator;
+        if (!out.empty())
+            out += separator;
         out += s;
     }
     return out;
@@ -59,7 +65,8 @@ std::string mark(const Snippet& snippet, const std::string& open, const std::str
                  bool ellipses) {
     std::string out;
     out.reserve(snippet.text.size() + snippet.highlights.size() * 8 + 8);
-    if (ellipses && !snippet.at_start) out += "…";
+    if (ellipses && !snippet.at_start)
+        out += "…";
     std::size_t pos = 0;
     for (const auto& h : snippet.highlights) {
         out.append(snippet.text, pos, h.begin - pos);
@@ -69,7 +76,8 @@ std::string mark(const Snippet& snippet, const std::string& open, const std::str
         pos = h.end;
     }
     out.append(snippet.text, pos, std::string::npos);
-    if (ellipses && !snippet.at_end) out += "…";
+    if (ellipses && !snippet.at_end)
+        out += "…";
     return out;
 }
 
@@ -81,8 +89,10 @@ std::string render_snippet(const Snippet& snippet, const TextStyle& style, bool 
 }
 
 const std::string& hit_location(const Hit& hit) {
-    if (!hit.article.path.empty()) return hit.article.path;
-    if (!hit.article.url.empty()) return hit.article.url;
+    if (!hit.article.path.empty())
+        return hit.article.path;
+    if (!hit.article.url.empty())
+        return hit.article.url;
     return hit.article.id;
 }
 
@@ -103,12 +113,16 @@ void write_text(std::ostream& out, const SearchResult& result, const TextStyle& 
         }
         out << paint(kBold, std::to_string(hit.rank) + ".") << " " << title << "\n";
         std::vector<std::string> meta;
-        if (!hit.article.date.empty()) meta.push_back(paint(kMeta, hit.article.date));
-        if (!hit.article.authors.empty()) meta.push_back(join(hit.article.authors, ", "));
-        if (!hit.article.source.empty()) meta.push_back(hit.article.source);
+        if (!hit.article.date.empty())
+            meta.push_back(paint(kMeta, hit.article.date));
+        if (!hit.article.authors.empty())
+            meta.push_back(join(hit.article.authors, ", "));
+        if (!hit.article.source.empty())
+            meta.push_back(hit.article.source);
         meta.push_back(paint(kPath, hit_location(hit)));
         out << "   " << join(meta, " · ") << "\n";
-        for (const auto& p : hit.passages) out << "   " << render_snippet(p, style, true) << "\n";
+        for (const auto& p : hit.passages)
+            out << "   " << render_snippet(p, style, true) << "\n";
         out << "\n";
     }
     std::size_t first = result.offset + 1, last = result.offset + result.hits.size();
@@ -123,7 +137,8 @@ void write_text(std::ostream& out, const SearchResult& result, const TextStyle& 
 
 std::string result_json(const SearchResult& result, bool pretty) {
     Json hits = Json::array();
-    for (const auto& hit : result.hits) hits.push_back(hit_object(hit));
+    for (const auto& hit : result.hits)
+        hits.push_back(hit_object(hit));
     Json doc{{"version", kJsonSchemaVersion},
              {"query", result.query},
              {"parsed", result.parsed},
@@ -143,7 +158,8 @@ std::string hit_json(const Hit& hit) {
 
 std::string error_json(const std::string& query, const std::string& message, long column) {
     Json doc{{"version", kJsonSchemaVersion}, {"query", query}, {"error", message}};
-    if (column >= 0) doc["column"] = column;
+    if (column >= 0)
+        doc["column"] = column;
     return doc.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 

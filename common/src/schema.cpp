@@ -48,27 +48,31 @@ void put_string(std::string& out, std::string_view s) {
 
 void put_list(std::string& out, const std::vector<std::string>& list) {
     put_varint(out, list.size());
-    for (const auto& s : list) put_string(out, s);
+    for (const auto& s : list)
+        put_string(out, s);
 }
 
 class Reader {
-public:
+  public:
     explicit Reader(std::string_view data) : data_(data) {}
 
     std::uint64_t varint() {
         std::uint64_t n = 0;
         for (int shift = 0; shift < 64; shift += 7) {
-            if (pos_ >= data_.size()) fail();
+            if (pos_ >= data_.size())
+                fail();
             auto byte = static_cast<unsigned char>(data_[pos_++]);
             n |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
-            if ((byte & 0x80) == 0) return n;
+            if ((byte & 0x80) == 0)
+                return n;
         }
         fail();
     }
 
     std::string string() {
         std::uint64_t len = varint();
-        if (len > data_.size() - pos_) fail();
+        if (len > data_.size() - pos_)
+            fail();
         std::string s(data_.substr(pos_, len));
         pos_ += len;
         return s;
@@ -76,15 +80,18 @@ public:
 
     std::vector<std::string> list() {
         std::uint64_t count = varint();
-        if (count > data_.size() - pos_) fail();
+        if (count > data_.size() - pos_)
+            fail();
         std::vector<std::string> out;
         out.reserve(count);
-        for (std::uint64_t i = 0; i < count; ++i) out.push_back(string());
+        for (std::uint64_t i = 0; i < count; ++i)
+            out.push_back(string());
         return out;
     }
 
     unsigned char byte() {
-        if (pos_ >= data_.size()) fail();
+        if (pos_ >= data_.size())
+            fail();
         return static_cast<unsigned char>(data_[pos_++]);
     }
 
@@ -92,14 +99,16 @@ public:
 
     [[noreturn]] static void fail() { throw Error("corrupt document data in the database"); }
 
-private:
+  private:
     std::string_view data_;
     std::size_t pos_ = 0;
 };
 
 }  // namespace
 
-std::string id_term(std::string_view id) { return bounded_term(kPrefixId, id); }
+std::string id_term(std::string_view id) {
+    return bounded_term(kPrefixId, id);
+}
 
 std::string boolean_term(std::string_view prefix, std::string_view value) {
     std::string lower;
@@ -111,11 +120,13 @@ std::string boolean_term(std::string_view prefix, std::string_view value) {
 }
 
 std::string date_value(std::string_view iso) {
-    if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') return {};
+    if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-')
+        return {};
     std::string v;
     v.reserve(8);
     for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-        if (iso[i] < '0' || iso[i] > '9') return {};
+        if (iso[i] < '0' || iso[i] > '9')
+            return {};
         v += iso[i];
     }
     return v;
@@ -141,7 +152,8 @@ std::string encode_article(const Article& a) {
 
 Article decode_article(std::string_view data) {
     Reader r(data);
-    if (r.byte() != kDataVersion) Reader::fail();
+    if (r.byte() != kDataVersion)
+        Reader::fail();
     Article a;
     a.id = r.string();
     a.title = r.string();
@@ -154,7 +166,8 @@ Article decode_article(std::string_view data) {
     a.source = r.string();
     a.path = r.string();
     a.description = r.string();
-    if (!r.at_end()) Reader::fail();
+    if (!r.at_end())
+        Reader::fail();
     return a;
 }
 

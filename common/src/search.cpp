@@ -12,14 +12,12 @@ namespace folio {
 
 namespace {
 
-/// Xapian's BM25 parameters Folio ranks with (k1, k2, k3, b, min_normlen).
-Xapian::BM25Weight ranking_weight() { return Xapian::BM25Weight(1.0, 0.0, 1.0, 0.5, 0.5); }
-
 /// The length of a term's prefix: its leading capitals (schema prefixes are upper case, words
 /// are lower-cased).
 std::size_t prefix_length(std::string_view term) {
     std::size_t n = 0;
-    while (n < term.size() && std::isupper(static_cast<unsigned char>(term[n]))) ++n;
+    while (n < term.size() && std::isupper(static_cast<unsigned char>(term[n])))
+        ++n;
     return n;
 }
 
@@ -33,17 +31,20 @@ MatchTerms match_terms_for(const Xapian::Enquire& enquire, const Xapian::MSetIte
     for (auto it = enquire.get_matching_terms_begin(hit); it != enquire.get_matching_terms_end(hit);
          ++it) {
         const std::string& term = *it;
-        if (phrase_only.count(term) != 0) continue;
+        if (phrase_only.count(term) != 0)
+            continue;
         bool stemmed = term.starts_with('Z');
         std::string_view rest(term);
-        if (stemmed) rest.remove_prefix(1);
+        if (stemmed)
+            rest.remove_prefix(1);
         std::size_t prefix = prefix_length(rest);
         std::string_view field = rest.substr(0, prefix);
         if (!field.empty() && field != schema::kPrefixTitle && field != schema::kPrefixAuthor) {
             continue;  // a boolean filter term: nothing to highlight
         }
         std::string word(rest.substr(prefix));
-        if (word.empty()) continue;
+        if (word.empty())
+            continue;
         double idf = std::log(total / std::max<double>(1.0, db.get_termfreq(term))) + 1.0;
         out.weights[word] = std::max(out.weights[word], idf);
         (stemmed ? out.stems : out.words).push_back(std::move(word));
@@ -54,13 +55,14 @@ MatchTerms match_terms_for(const Xapian::Enquire& enquire, const Xapian::MSetIte
 }  // namespace
 
 Searcher::Searcher(const std::vector<std::string>& databases) {
-    if (databases.empty()) throw UsageError("no database to search");
+    if (databases.empty())
+        throw UsageError("no database to search");
     for (const auto& path : databases) {
         try {
             db_.add_database(Xapian::Database(path));
         } catch (const Xapian::DatabaseNotFoundError&) {
-            throw DatabaseError("no database at " + path + " (build one with indexer --db " +
-                                path + " FILES...)");
+            throw DatabaseError("no database at " + path + " (build one with indexer --db " + path +
+                                " FILES...)");
         } catch (const Xapian::Error& e) {
             throw DatabaseError("cannot open database " + path + ": " + e.get_msg());
         }
@@ -80,7 +82,8 @@ SearchResult Searcher::search(const SearchRequest& request) {
             return search_once(request);
         } catch (const Xapian::DatabaseModifiedError&) {
             // The indexer committed past the revision we were reading: read the new one.
-            if (attempt == 4) throw;
+            if (attempt == 4)
+                throw;
             db_.reopen();
         }
     }
@@ -98,15 +101,21 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
 
     SearchResult result;
     result.query = request.query;
-    result.parsed = query.get_description();
     result.offset = request.offset;
 
     Xapian::Enquire enquire(db_);
+    enquire.set_weighting_scheme(*make_weight(request.ranking));
+    if (request.sort == SortOrder::relevance) {
+        query = ranked_query(query, enquire, request.ranking);
+    }
     enquire.set_query(query);
-    enquire.set_weighting_scheme(ranking_weight());
+    result.parsed = query.get_description();
     switch (request.sort) {
-        case SortOrder::relevance: break;
-        case SortOrder::date: enquire.set_sort_by_value_then_relevance(schema::kSlotDate, false); break;
+        case SortOrder::relevance:
+            break;
+        case SortOrder::date:
+            enquire.set_sort_by_value_then_relevance(schema::kSlotDate, false);
+            break;
         case SortOrder::date_descending:
             enquire.set_sort_by_value_then_relevance(schema::kSlotDate, true);
             break;
@@ -117,9 +126,13 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
     result.estimated = mset.get_matches_estimated();
     result.lower_bound = mset.get_matches_lower_bound();
     result.upper_bound = mset.get_matches_upper_bound();
-    if (mset.empty()) return result;
+    if (mset.empty())
+        return result;
 
-    mset.fetch();
+    // Prefetching helps remote databases; Xapian 1.4.22's MSet::fetch() crashes on an MSet
+    // that does not start at the first match, so page 2 onwards reads documents one by one.
+    if (request.offset == 0)
+        mset.fetch();
     QueryTerms terms = query_terms(query);
     PassageOptions passage_options;
     passage_options.count = request.passages;

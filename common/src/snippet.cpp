@@ -63,8 +63,8 @@ Char decode_multibyte(std::string_view text, std::size_t pos) {
         }
         return {((b0 & 0x0FU) << 12) | ((p[1] & 0x3FU) << 6) | (p[2] & 0x3FU), 3};
     }
-    if (b0 >= 0xF5 || left < 4 || !cont(1) || !cont(2) || !cont(3) ||
-        (b0 == 0xF0 && p[1] < 0x90) || (b0 == 0xF4 && p[1] >= 0x90)) {
+    if (b0 >= 0xF5 || left < 4 || !cont(1) || !cont(2) || !cont(3) || (b0 == 0xF0 && p[1] < 0x90) ||
+        (b0 == 0xF4 && p[1] >= 0x90)) {
         return {b0, 1};
     }
     return {((b0 & 0x07U) << 18) | ((p[1] & 0x3FU) << 12) | ((p[2] & 0x3FU) << 6) | (p[3] & 0x3FU),
@@ -89,7 +89,8 @@ std::size_t previous_char(std::string_view text, std::size_t pos) {
 constexpr std::array<bool, 128> kAsciiWordchar = [] {
     std::array<bool, 128> t{};
     for (unsigned c = 0; c < 128; ++c) {
-        t[c] = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+        t[c] =
+            (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
     }
     return t;
 }();
@@ -132,8 +133,17 @@ unsigned infix_char(unsigned cp, bool between_digits) {
     }
     if (between_digits) {
         switch (cp) {
-            case ',': case '.': case ';': case 0x037E: case 0x0589: case 0x060D: case 0x07F8:
-            case 0x2044: case 0xFE10: case 0xFE13: case 0xFE14:
+            case ',':
+            case '.':
+            case ';':
+            case 0x037E:
+            case 0x0589:
+            case 0x060D:
+            case 0x07F8:
+            case 0x2044:
+            case 0xFE10:
+            case 0xFE13:
+            case 0xFE14:
                 return cp;
             default:
                 return 0;
@@ -148,7 +158,9 @@ unsigned infix_char(unsigned cp, bool between_digits) {
     return 0;
 }
 
-bool is_ascii_upper(char c) { return c >= 'A' && c <= 'Z'; }
+bool is_ascii_upper(char c) {
+    return c >= 'A' && c <= 'Z';
+}
 
 // A sentence terminator, and whether it ends a sentence without a following space (CJK).
 bool is_terminator(unsigned cp, bool& alone) {
@@ -270,9 +282,9 @@ std::size_t tokenize(std::string_view text, std::size_t limit, Emit&& emit) {
 struct Token {
     Offset begin = 0;  // the word's bytes [begin, end)
     Offset end = 0;
-    Offset lead = 0;  // where a passage starting with this word begins (opening punctuation)
-    Offset tail = 0;  // where a passage ending with this word ends (closing punctuation)
-    std::int32_t slot = -1;         // standalone term matched, or -1
+    Offset lead = 0;         // where a passage starting with this word begins (opening punctuation)
+    Offset tail = 0;         // where a passage ending with this word ends (closing punctuation)
+    std::int32_t slot = -1;  // standalone term matched, or -1
     std::int32_t phrase_word = -1;  // index into Matcher's phrase words, or -1
     bool sentence_start = false;
     bool sentence_end = false;
@@ -325,8 +337,8 @@ void mark_sentences(std::string_view text, std::vector<Token>& tokens, std::size
         if (i > 0) {
             Token& prev = tokens[i - 1];
             prev.sentence_end = brk;
-            prev.tail = static_cast<Offset>(run_end - gap_begin <= kMaxAttachedRun ? run_end
-                                                                                   : gap_begin);
+            prev.tail =
+                static_cast<Offset>(run_end - gap_begin <= kMaxAttachedRun ? run_end : gap_begin);
         }
         if (i < count) {
             Token& tok = tokens[i];
@@ -351,7 +363,7 @@ void mark_sentences(std::string_view text, std::vector<Token>& tokens, std::size
 // Assigns each word its standalone term slot and phrase word id. Slots: words, then stems,
 // then prefixes, then phrases.
 class Matcher {
-public:
+  public:
     Matcher(const MatchTerms& terms, const Xapian::Stem& stem) : terms_(terms), stem_(stem) {
         for (const auto& s : terms.stems) {
             if (!s.empty()) {
@@ -428,7 +440,7 @@ public:
     }
     const std::vector<double>& weights() const { return weights_; }
 
-private:
+  private:
     // A cheap test that passes every word the Snowball stemmers could turn into one of the
     // stems, so few words are stemmed. Suffix stemmers keep a word's first two bytes (English
     // "dying" -> "die" turns y to i) and do not grow it by more than kMaxStemGrowth bytes;
@@ -467,10 +479,9 @@ private:
 
     std::int32_t stem_slot(const std::string& term) const {
         // As TermGenerator's should_stem: only words starting with a letter.
-        constexpr unsigned kLetters = (1U << Xapian::Unicode::LOWERCASE_LETTER) |
-                                      (1U << Xapian::Unicode::TITLECASE_LETTER) |
-                                      (1U << Xapian::Unicode::MODIFIER_LETTER) |
-                                      (1U << Xapian::Unicode::OTHER_LETTER);
+        constexpr unsigned kLetters =
+            (1U << Xapian::Unicode::LOWERCASE_LETTER) | (1U << Xapian::Unicode::TITLECASE_LETTER) |
+            (1U << Xapian::Unicode::MODIFIER_LETTER) | (1U << Xapian::Unicode::OTHER_LETTER);
         const unsigned first = decode(term, 0).cp;
         if (((kLetters >> Xapian::Unicode::get_category(first)) & 1U) == 0) {
             return -1;
@@ -509,11 +520,11 @@ struct Range {
 
 struct Analysis {
     std::vector<Token> tokens;
-    std::vector<Hit> hits;      // sorted by first token
-    std::vector<Range> ranges;  // highlight byte ranges, merged, sorted
+    std::vector<Hit> hits;        // sorted by first token
+    std::vector<Range> ranges;    // highlight byte ranges, merged, sorted
     std::vector<double> weights;  // per slot
-    std::size_t stop = 0;       // where tokenising stopped
-    bool truncated = false;     // words after `stop` were not looked at
+    std::size_t stop = 0;         // where tokenising stopped
+    bool truncated = false;       // words after `stop` were not looked at
 };
 
 Analysis analyse(std::string_view text, const MatchTerms& terms, const Xapian::Stem& stem,
@@ -522,16 +533,17 @@ Analysis analyse(std::string_view text, const MatchTerms& terms, const Xapian::S
     a.tokens.reserve(text.size() / 6 + 1);
     Matcher matcher(terms, stem);
     const bool has_terms = !terms.empty();
-    a.stop = tokenize(text, limit, [&](std::size_t begin, std::size_t end, const std::string& term) {
-        Token tok;
-        tok.begin = static_cast<Offset>(begin);
-        tok.end = static_cast<Offset>(end);
-        if (has_terms) {
-            tok.slot = matcher.slot(term);
-            tok.phrase_word = matcher.phrase_word(term);
-        }
-        a.tokens.push_back(tok);
-    });
+    a.stop =
+        tokenize(text, limit, [&](std::size_t begin, std::size_t end, const std::string& term) {
+            Token tok;
+            tok.begin = static_cast<Offset>(begin);
+            tok.end = static_cast<Offset>(end);
+            if (has_terms) {
+                tok.slot = matcher.slot(term);
+                tok.phrase_word = matcher.phrase_word(term);
+            }
+            a.tokens.push_back(tok);
+        });
     a.truncated = a.stop < text.size();
     if (sentences) {
         mark_sentences(text, a.tokens, a.stop);
@@ -840,9 +852,8 @@ std::vector<Snippet> make_passages(std::string_view text, const MatchTerms& term
         return passages;
     }
     const std::size_t length = std::max<std::size_t>(options.length, 1);
-    const std::size_t limit = terms.empty()
-                                  ? std::min(text.size(), kUnmatchedScanLengths * length + 64)
-                                  : text.size();
+    const std::size_t limit =
+        terms.empty() ? std::min(text.size(), kUnmatchedScanLengths * length + 64) : text.size();
     const Analysis a = analyse(text, terms, stem, limit, true);
     const auto& tokens = a.tokens;
 

@@ -17,7 +17,9 @@ constexpr char16_t kCp1252High[32] = {
     0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
     0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
 
-bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+bool is_continuation(unsigned char c) {
+    return (c & 0xC0) == 0x80;
+}
 
 // Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
 bool is_valid_utf8(std::string_view s) {
@@ -29,10 +31,12 @@ bool is_valid_utf8(std::string_view s) {
         while (i + 8 <= n) {
             std::uint64_t word;
             std::memcpy(&word, p + i, 8);
-            if (word & 0x8080808080808080ull) break;
+            if (word & 0x8080808080808080ull)
+                break;
             i += 8;
         }
-        if (i >= n) break;
+        if (i >= n)
+            break;
         const unsigned char c = p[i];
         if (c < 0x80) {
             ++i;
@@ -45,19 +49,26 @@ bool is_valid_utf8(std::string_view s) {
             len = 2;
         } else if (c >= 0xE0 && c <= 0xEF) {
             len = 3;
-            if (c == 0xE0) lo = 0xA0;  // overlong
-            if (c == 0xED) hi = 0x9F;  // surrogates
+            if (c == 0xE0)
+                lo = 0xA0;  // overlong
+            if (c == 0xED)
+                hi = 0x9F;  // surrogates
         } else if (c >= 0xF0 && c <= 0xF4) {
             len = 4;
-            if (c == 0xF0) lo = 0x90;  // overlong
-            if (c == 0xF4) hi = 0x8F;  // above U+10FFFF
+            if (c == 0xF0)
+                lo = 0x90;  // overlong
+            if (c == 0xF4)
+                hi = 0x8F;  // above U+10FFFF
         } else {
             return false;
         }
-        if (n - i < len) return false;
-        if (p[i + 1] < lo || p[i + 1] > hi) return false;
+        if (n - i < len)
+            return false;
+        if (p[i + 1] < lo || p[i + 1] > hi)
+            return false;
         for (std::size_t k = 2; k < len; ++k) {
-            if (!is_continuation(p[i + k])) return false;
+            if (!is_continuation(p[i + k]))
+                return false;
         }
         i += len;
     }
@@ -76,7 +87,8 @@ void append_unix_lines(std::string& out, std::string_view s) {
         out.append(s.substr(0, at));
         out += '\n';
         s.remove_prefix(at + 1);
-        if (!s.empty() && s.front() == '\n') s.remove_prefix(1);
+        if (!s.empty() && s.front() == '\n')
+            s.remove_prefix(1);
     }
 }
 
@@ -104,12 +116,14 @@ std::string decode_windows_1252(std::string_view s) {
         if (run != i) {
             out.append(s.substr(i, run - i));
             i = run;
-            if (i == s.size()) break;
+            if (i == s.size())
+                break;
         }
         const auto c = static_cast<unsigned char>(s[i]);
         if (c == '\r') {
             out += '\n';
-            if (i + 1 < s.size() && s[i + 1] == '\n') ++i;
+            if (i + 1 < s.size() && s[i + 1] == '\n')
+                ++i;
         } else if (c < 0x80) {
             out += static_cast<char>(c);
         } else if (c < 0xA0) {
@@ -124,12 +138,16 @@ std::string decode_windows_1252(std::string_view s) {
 }  // namespace
 
 std::string to_utf8(std::string_view bytes, bool* transcoded) {
-    if (bytes.substr(0, kUtf8Bom.size()) == kUtf8Bom) bytes.remove_prefix(kUtf8Bom.size());
+    if (bytes.substr(0, kUtf8Bom.size()) == kUtf8Bom)
+        bytes.remove_prefix(kUtf8Bom.size());
     const bool valid = is_valid_utf8(bytes);
-    if (transcoded != nullptr) *transcoded = !valid;
-    if (!valid) return decode_windows_1252(bytes);
+    if (transcoded != nullptr)
+        *transcoded = !valid;
+    if (!valid)
+        return decode_windows_1252(bytes);
     std::string out;
-    if (bytes.empty()) return out;
+    if (bytes.empty())
+        return out;
     if (std::memchr(bytes.data(), '\r', bytes.size()) == nullptr) {
         out.assign(bytes);
     } else {

@@ -11,22 +11,31 @@ inline bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+inline bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
-inline bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+inline bool is_alpha(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 
-inline char to_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+inline char to_lower(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 inline std::string lower(std::string_view s) {
     std::string out(s);
-    for (char& c : out) c = to_lower(c);
+    for (char& c : out)
+        c = to_lower(c);
     return out;
 }
 
 inline bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
+    if (a.size() != b.size())
+        return false;
     for (std::size_t i = 0; i < a.size(); ++i) {
-        if (to_lower(a[i]) != to_lower(b[i])) return false;
+        if (to_lower(a[i]) != to_lower(b[i]))
+            return false;
     }
     return true;
 }
@@ -37,18 +46,24 @@ inline bool istarts_with(std::string_view s, std::string_view prefix) {
 
 inline std::string_view trim_left(std::string_view s) {
     std::size_t i = 0;
-    while (i < s.size() && is_space(s[i])) ++i;
+    while (i < s.size() && is_space(s[i]))
+        ++i;
     return s.substr(i);
 }
 
 inline std::string_view trim_right(std::string_view s) {
     std::size_t n = s.size();
-    while (n > 0 && is_space(s[n - 1])) --n;
+    while (n > 0 && is_space(s[n - 1]))
+        --n;
     return s.substr(0, n);
 }
 
-inline std::string_view trim(std::string_view s) { return trim_right(trim_left(s)); }
+inline std::string_view trim(std::string_view s) {
+    return trim_right(trim_left(s));
+}
 
-inline bool is_blank(std::string_view s) { return trim_left(s).empty(); }
+inline bool is_blank(std::string_view s) {
+    return trim_left(s).empty();
+}
 
 }  // namespace folio::detail

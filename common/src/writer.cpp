@@ -14,7 +14,8 @@ namespace {
 std::string join_list(const std::vector<std::string>& list) {
     std::string out;
     for (const auto& item : list) {
-        if (!out.empty()) out += schema::kListSeparator;
+        if (!out.empty())
+            out += schema::kListSeparator;
         out += item;
     }
     return out;
@@ -22,9 +23,11 @@ std::string join_list(const std::vector<std::string>& list) {
 
 /// Words worth a place in the spelling dictionary: unprefixed, 3 to 32 bytes, letters only.
 bool spelling_word(const std::string& term) {
-    if (term.size() < 3 || term.size() > 32) return false;
+    if (term.size() < 3 || term.size() > 32)
+        return false;
     for (unsigned char c : term) {
-        if (c < 0x80 && !(c >= 'a' && c <= 'z') && c != '\'') return false;
+        if (c < 0x80 && !(c >= 'a' && c <= 'z') && c != '\'')
+            return false;
     }
     return true;
 }
@@ -32,10 +35,11 @@ bool spelling_word(const std::string& term) {
 std::string open_language(Xapian::WritableDatabase& db, const WriterOptions& options) {
     std::string recorded = db.get_metadata(std::string(schema::kMetaLanguage));
     std::string wanted = options.language.empty() ? "" : canonical_language(options.language);
-    if (recorded.empty()) return wanted.empty() ? "english" : wanted;
+    if (recorded.empty())
+        return wanted.empty() ? "english" : wanted;
     if (!wanted.empty() && wanted != recorded) {
-        throw UsageError("the database was built with language '" + recorded +
-                         "', not '" + wanted + "': rebuild it to change the language");
+        throw UsageError("the database was built with language '" + recorded + "', not '" + wanted +
+                         "': rebuild it to change the language");
     }
     return recorded;
 }
@@ -49,12 +53,14 @@ DocumentBuilder::DocumentBuilder(std::string default_language)
 
 Xapian::Stem& DocumentBuilder::stemmer_for(const std::string& language) {
     auto it = stemmers_.find(language);
-    if (it == stemmers_.end()) it = stemmers_.emplace(language, make_stemmer(language)).first;
+    if (it == stemmers_.end())
+        it = stemmers_.emplace(language, make_stemmer(language)).first;
     return it->second;
 }
 
 const std::string& DocumentBuilder::language_of(const Article& article) {
-    if (article.language.empty()) return default_language_;
+    if (article.language.empty())
+        return default_language_;
     auto it = canonical_.find(article.language);
     if (it == canonical_.end()) {
         std::string canonical;
@@ -93,8 +99,10 @@ Xapian::Document DocumentBuilder::build(const Article& article, std::string_view
         generator_.index_text(author, 1, std::string(kPrefixAuthor));
         doc.add_boolean_term(boolean_term(kPrefixAuthorExact, author));
     }
-    for (const auto& tag : article.tags) doc.add_boolean_term(boolean_term(kPrefixTag, tag));
-    if (!article.source.empty()) doc.add_boolean_term(boolean_term(kPrefixSource, article.source));
+    for (const auto& tag : article.tags)
+        doc.add_boolean_term(boolean_term(kPrefixTag, tag));
+    if (!article.source.empty())
+        doc.add_boolean_term(boolean_term(kPrefixSource, article.source));
     doc.add_boolean_term(boolean_term(kPrefixLanguage, language));
     if (std::string date = date_value(article.date); !date.empty()) {
         doc.add_boolean_term(std::string(kPrefixYear) + date.substr(0, 4));
@@ -102,15 +110,21 @@ Xapian::Document DocumentBuilder::build(const Article& article, std::string_view
         doc.add_boolean_term(std::string(kPrefixDay) + date);
         doc.add_value(kSlotDate, date);
     }
-    if (!article.path.empty()) doc.add_boolean_term(boolean_term(kPrefixFile, article.path));
+    if (!article.path.empty())
+        doc.add_boolean_term(boolean_term(kPrefixFile, article.path));
     doc.add_boolean_term(id_term(article.id));
 
-    if (!article.authors.empty()) doc.add_value(kSlotAuthors, join_list(article.authors));
-    if (!article.tags.empty()) doc.add_value(kSlotTags, join_list(article.tags));
-    if (!article.source.empty()) doc.add_value(kSlotSource, article.source);
+    if (!article.authors.empty())
+        doc.add_value(kSlotAuthors, join_list(article.authors));
+    if (!article.tags.empty())
+        doc.add_value(kSlotTags, join_list(article.tags));
+    if (!article.source.empty())
+        doc.add_value(kSlotSource, article.source);
     doc.add_value(kSlotLanguage, language);
-    if (!file_stamp.empty()) doc.add_value(kSlotFileStamp, std::string(file_stamp));
-    if (!content_hash.empty()) doc.add_value(kSlotContentHash, std::string(content_hash));
+    if (!file_stamp.empty())
+        doc.add_value(kSlotFileStamp, std::string(file_stamp));
+    if (!content_hash.empty())
+        doc.add_value(kSlotContentHash, std::string(content_hash));
     if (!article.title.empty()) {
         doc.add_value(kSlotTitle, boolean_term("", article.title));
     }
@@ -159,14 +173,16 @@ IndexWriter::Outcome IndexWriter::add_document(std::string_view id,
     std::string term = schema::id_term(id);
     bool existed = db_.term_exists(term);
     db_.replace_document(term, document);
-    if (spelling_) note_spelling(document);
+    if (spelling_)
+        note_spelling(document);
     count_change();
     return existed ? Outcome::replaced : Outcome::added;
 }
 
 bool IndexWriter::remove(std::string_view id) {
     std::string term = schema::id_term(id);
-    if (!db_.term_exists(term)) return false;
+    if (!db_.term_exists(term))
+        return false;
     db_.delete_document(term);
     count_change();
     return true;
@@ -175,17 +191,20 @@ bool IndexWriter::remove(std::string_view id) {
 void IndexWriter::note_spelling(const Xapian::Document& document) {
     for (auto it = document.termlist_begin(); it != document.termlist_end(); ++it) {
         const std::string& term = *it;
-        if (spelling_word(term)) spelling_words_[term] += it.get_wdf();
+        if (spelling_word(term))
+            spelling_words_[term] += it.get_wdf();
     }
 }
 
 void IndexWriter::flush_spelling() {
-    for (const auto& [word, count] : spelling_words_) db_.add_spelling(word, count);
+    for (const auto& [word, count] : spelling_words_)
+        db_.add_spelling(word, count);
     spelling_words_.clear();
 }
 
 void IndexWriter::count_change() {
-    if (commit_every_ != 0 && ++uncommitted_ >= commit_every_) commit();
+    if (commit_every_ != 0 && ++uncommitted_ >= commit_every_)
+        commit();
 }
 
 void IndexWriter::commit() {

@@ -13,14 +13,17 @@ namespace folio::test {
 RunResult run_program(const std::string& program, const std::vector<std::string>& args,
                       const std::string& input, const std::map<std::string, std::string>& env) {
     int in[2], out[2], err[2];
-    if (pipe(in) != 0 || pipe(out) != 0 || pipe(err) != 0) throw std::runtime_error("pipe");
+    if (pipe(in) != 0 || pipe(out) != 0 || pipe(err) != 0)
+        throw std::runtime_error("pipe");
     pid_t pid = fork();
-    if (pid < 0) throw std::runtime_error("fork");
+    if (pid < 0)
+        throw std::runtime_error("fork");
     if (pid == 0) {
         dup2(in[0], 0);
         dup2(out[1], 1);
         dup2(err[1], 2);
-        for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]}) close(fd);
+        for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]})
+            close(fd);
         for (const auto& [k, v] : env) {
             if (v.empty()) {
                 unsetenv(k.c_str());
@@ -30,7 +33,8 @@ RunResult run_program(const std::string& program, const std::vector<std::string>
         }
         std::vector<char*> argv;
         argv.push_back(const_cast<char*>(program.c_str()));
-        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        for (const auto& a : args)
+            argv.push_back(const_cast<char*>(a.c_str()));
         argv.push_back(nullptr);
         execv(program.c_str(), argv.data());
         _exit(127);
@@ -51,11 +55,13 @@ RunResult run_program(const std::string& program, const std::vector<std::string>
                          {err_open ? err[0] : -1, POLLIN, 0},
                          {in[1], POLLOUT, 0}};
         if (poll(fds, 3, -1) < 0) {
-            if (errno == EINTR) continue;
+            if (errno == EINTR)
+                continue;
             break;
         }
         for (int k = 0; k < 2; ++k) {
-            if (fds[k].revents == 0) continue;
+            if (fds[k].revents == 0)
+                continue;
             ssize_t n = read(fds[k].fd, buf, sizeof buf);
             if (n <= 0) {
                 (k == 0 ? out_open : err_open) = false;
@@ -65,7 +71,8 @@ RunResult run_program(const std::string& program, const std::vector<std::string>
         }
         if (in[1] >= 0 && fds[2].revents != 0) {
             ssize_t n = write(in[1], input.data() + written, input.size() - written);
-            if (n > 0) written += static_cast<std::size_t>(n);
+            if (n > 0)
+                written += static_cast<std::size_t>(n);
             if (n <= 0 || written == input.size()) {
                 close(in[1]);
                 in[1] = -1;

@@ -89,8 +89,7 @@ BOOST_AUTO_TEST_CASE(fields) {
 
 // Date and year ranges become value ranges on the date slot, open ends included.
 BOOST_AUTO_TEST_CASE(ranges) {
-    BOOST_TEST(parsed("date:2020-01-01..2021-06-30") ==
-               "Query(VALUE_RANGE 0 20200101 20210630)");
+    BOOST_TEST(parsed("date:2020-01-01..2021-06-30") == "Query(VALUE_RANGE 0 20200101 20210630)");
     BOOST_TEST(parsed("year:1990..1999") == "Query(VALUE_RANGE 0 19900101 19991231)");
     BOOST_TEST(parsed("year:1990..") == "Query(VALUE_GE 0 19900101)");
     BOOST_TEST(parsed("date:..2020-02") == "Query(VALUE_LE 0 20200229)");

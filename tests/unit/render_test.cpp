@@ -1,2 +1,108 @@
 #define BOOST_TEST_MODULE render
 #include <boost/test/unit_test.hpp>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "folio/render.hpp"
+
+using namespace folio;
+
+namespace {
+
+Snippet snippet(std::string text, std::vector<Highlight> ranges, bool at_start, bool at_end) {
+    Snippet s;
+    s.text = std::move(text);
+    s.highlights = std::move(ranges);
+    s.at_start = at_start;
+    s.at_end = at_end;
+    return s;
+}
+
+SearchResult sample_result() {
+    SearchResult r;
+    r.query = "whale";
+    r.parsed = "Query(Zwhale@1)";
+    r.estimated = r.lower_bound = r.upper_bound = 1;
+    Hit h;
+    h.rank = 1;
+    h.score = 1.23456789;
+    h.article.id = "md-1";
+    h.article.title = "The Whale";
+    h.article.path = "/books/whale.md";
+    h.article.date = "1851-10-18";
+    h.article.authors = {"Herman Melville"};
+    h.article.source = "books";
+    h.title = snippet("The Whale", {{4, 9}}, true, true);
+    h.passages.push_back(snippet("a whale — the Whale", {{2, 7}, {16, 21}}, false, true));
+    r.hits.push_back(h);
+    return r;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(renderers)
+
+// Markers surround each highlight; an ellipsis shows where the passage was cut.
+BOOST_AUTO_TEST_CASE(markers_and_ellipses) {
+    TextStyle plain;
+    plain.open = "[";
+    plain.close = "]";
+    Snippet s = sample_result().hits[0].passages[0];
+    BOOST_TEST(render_snippet(s, plain, true) == "…a [whale] — the [Whale]");
+    BOOST_TEST(render_snippet(s, plain, false) == "a [whale] — the [Whale]");
+}
+
+// Colour uses ANSI escapes, and nothing else does.
+BOOST_AUTO_TEST_CASE(ansi_colour) {
+    TextStyle colour;
+    colour.color = true;
+    Snippet s = snippet("x y", {{2, 3}}, true, true);
+    BOOST_TEST(render_snippet(s, colour, true) == "x \033[1;31my\033[0m");
+}
+
+// The human listing: rank and title, a meta line, the passage, the count line.
+BOOST_AUTO_TEST_CASE(text_listing) {
+    std::ostringstream out;
+    write_text(out, sample_result(), TextStyle{});
+    BOOST_TEST(out.str() ==
+               "1. The **Whale**\n"
+               "   1851-10-18 · Herman Melville · books · /books/whale.md\n"
+               "   …a **whale** — the **Whale**\n"
+               "\n"
+               "1-1 of 1 matches\n");
+}
+
+// JSON has the documented members, in a fixed order, and rounded scores.
+BOOST_AUTO_TEST_CASE(json_schema) {
+    std::string text = result_json(sample_result(), false);
+    auto j = nlohmann::json::parse(text);
+    BOOST_TEST(j["version"] == kJsonSchemaVersion);
+    BOOST_TEST(j["total"]["exact"] == true);
+    const auto& hit = j["hits"][0];
+    BOOST_TEST(hit["score"].get<double>() == 1.234568);
+    BOOST_TEST(hit["passages"][0]["highlights"][1][0] == 16);
+    BOOST_TEST(hit["title_highlights"][0][1] == 9);
+    BOOST_TEST(text.find("{\"version\":1,\"query\":\"whale\",\"parsed\"") == 0u);
+    BOOST_TEST(result_json(sample_result(), false) == text);
+}
+
+// A failed batch query is a JSON line with the error and its column.
+BOOST_AUTO_TEST_CASE(error_line) {
+    auto j = nlohmann::json::parse(error_json("(x", "unbalanced '('", 0));
+    BOOST_TEST(j["error"] == "unbalanced '('");
+    BOOST_TEST(j["column"] == 0);
+}
+
+// --files prints the path, else the url, else the id.
+BOOST_AUTO_TEST_CASE(location) {
+    Hit h = sample_result().hits[0];
+    BOOST_TEST(hit_location(h) == "/books/whale.md");
+    h.article.path.clear();
+    h.article.url = "https://x";
+    BOOST_TEST(hit_location(h) == "https://x");
+    h.article.url.clear();
+    BOOST_TEST(hit_location(h) == "md-1");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -25,9 +25,11 @@ std::set<std::string> corpus_words() {
         while (in >> token) {
             std::string word;
             for (unsigned char c : token) {
-                if (std::isalpha(c)) word += static_cast<char>(std::tolower(c));
+                if (std::isalpha(c))
+                    word += static_cast<char>(std::tolower(c));
             }
-            if (!word.empty()) words.insert(word);
+            if (!word.empty())
+                words.insert(word);
         }
     }
     return words;
@@ -46,7 +48,8 @@ BOOST_AUTO_TEST_CASE(english_matches_xapian_builtin) {
     std::size_t differ = 0;
     for (const auto& w : words) {
         if (ours(w) != xapians(w)) {
-            if (++differ < 10) BOOST_TEST_MESSAGE(w << ": " << ours(w) << " vs " << xapians(w));
+            if (++differ < 10)
+                BOOST_TEST_MESSAGE(w << ": " << ours(w) << " vs " << xapians(w));
         }
     }
     BOOST_TEST(differ == 0u);

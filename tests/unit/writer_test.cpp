@@ -34,7 +34,9 @@ Article sample() {
     return a;
 }
 
-bool has_term(const Xapian::Database& db, const std::string& term) { return db.term_exists(term); }
+bool has_term(const Xapian::Database& db, const std::string& term) {
+    return db.term_exists(term);
+}
 
 }  // namespace
 
@@ -71,9 +73,9 @@ BOOST_AUTO_TEST_CASE(indexes_every_field) {
     BOOST_TEST((w.add(sample()) == IndexWriter::Outcome::added));
     w.commit();
     BOOST_TEST(db.get_doccount() == 1u);
-    for (const char* term : {"troops", "Ztroop", "Snato", "ZSleader", "Ajim", "XAjim garamone",
-                             "Kdefense", "Knato", "XSdod-news", "Lenglish", "Y2022", "M202202",
-                             "D20220218", "Qdod/nato"}) {
+    for (const char* term :
+         {"troops", "Ztroop", "Snato", "ZSleader", "Ajim", "XAjim garamone", "Kdefense", "Knato",
+          "XSdod-news", "Lenglish", "Y2022", "M202202", "D20220218", "Qdod/nato"}) {
         BOOST_TEST(has_term(db, term), term);
     }
     BOOST_TEST(db.has_positions());

@@ -16,9 +16,9 @@ struct Article {
     std::vector<std::string> authors;
     std::vector<std::string> tags;
     std::string url;
-    std::string language;  ///< a libstemmer language name ("english"), or "" for the default
-    std::string source;    ///< the collection or folder it came from
-    std::string path;      ///< the file it was read from ("" for standard input)
+    std::string language;     ///< a libstemmer language name ("english"), or "" for the default
+    std::string source;       ///< the collection or folder it came from
+    std::string path;         ///< the file it was read from ("" for standard input)
     std::string description;  ///< a summary where the input had one (HTML meta description)
 
     bool operator==(const Article&) const = default;

@@ -13,8 +13,8 @@ namespace folio {
 
 /// One file to read, with what the crawl learnt of it.
 struct FoundFile {
-    FileInfo info;            ///< path, id (the canonical absolute path), source, mtime
-    std::uint64_t size = 0;   ///< bytes, from stat
+    FileInfo info;           ///< path, id (the canonical absolute path), source, mtime
+    std::uint64_t size = 0;  ///< bytes, from stat
     std::int64_t mtime_ns = 0;
 };
 

@@ -28,9 +28,9 @@ struct IndexSummary {
     std::size_t skipped = 0;   ///< files skipped with a warning (binary, empty)
     std::size_t failed = 0;    ///< articles or files that could not be read
     std::size_t warnings = 0;
-    std::uint64_t bytes = 0;   ///< bytes of input read
+    std::uint64_t bytes = 0;  ///< bytes of input read
     double seconds = 0;
-    std::string language;      ///< the database's language
+    std::string language;  ///< the database's language
 
     std::size_t articles() const { return added + replaced; }
     /// 0 when all went in, 1 when some articles failed (the programs' exit codes).
@@ -39,7 +39,7 @@ struct IndexSummary {
 
 /// Called as the run progresses, so a program can show it.
 struct IndexObserver {
-    std::function<void(const Diagnostic&)> diagnostic;      ///< every warning and error
+    std::function<void(const Diagnostic&)> diagnostic;       ///< every warning and error
     std::function<void(const std::string& path)> file_done;  ///< after each file (verbose)
     std::function<void(const IndexSummary&, std::size_t total_files)> progress;
 };

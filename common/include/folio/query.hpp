@@ -22,12 +22,12 @@ struct QueryOptions {
 /// where the whole phrase occurs, other terms (plain words, stems, expansions) anywhere.
 struct QueryTerms {
     std::vector<std::vector<std::string>> phrases;  ///< exact lower-case words, in order
-    std::vector<std::string> phrase_only;  ///< terms that occur only inside phrases
+    std::vector<std::string> phrase_only;           ///< terms that occur only inside phrases
 };
 
 /// Parses query strings against one database. Not thread-safe (it holds a QueryParser).
 class QueryBuilder {
-public:
+  public:
     /// `db` is used for wildcard expansion and must outlive the builder.
     QueryBuilder(const Xapian::Database& db, const QueryOptions& options);
     ~QueryBuilder();
@@ -47,7 +47,7 @@ public:
     /// The stemmer queries are stemmed with (also used to match passages).
     const Xapian::Stem& stemmer() const noexcept { return stem_; }
 
-private:
+  private:
     Xapian::QueryParser parser_;
     Xapian::Stem stem_;
     unsigned flags_;

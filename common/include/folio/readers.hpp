@@ -68,11 +68,17 @@ bool looks_binary(std::string_view bytes);
 /// .txt: first non-empty line is the title; a date line just below it ("February 18, 2022",
 /// "2022-02-18", or relative: "1 year ago", resolved against info.mtime) becomes the date;
 /// a trailing "Read Entire Article" link line is dropped; the rest is the body.
+/// The date line must be a date as a whole (optionally after "Published", "Updated" or
+/// "Posted" and a colon); it leaves the body even when, without mtime, it cannot be resolved.
+/// Throws InputError when the text has no non-blank line.
 Article parse_text(std::string_view text, const FileInfo& info);
 
 /// .md: optional YAML front matter (title, date, author/authors, tags, url, lang/language,
 /// source, id, description); else the first heading is the title. Markdown markup is reduced
-/// to its text (headings, emphasis, links, code fences).
+/// to its text (headings, emphasis, links, code fences). Without a front matter title the first
+/// heading is the title and leaves the body; with no heading, the first line is the title and
+/// stays in the body. An unreadable front matter date is left out. Throws InputError (with the
+/// file's line) for bad YAML, a field of the wrong type, or a front matter never closed.
 Article parse_markdown(std::string_view text, const FileInfo& info);
 
 /// .html/.htm: <title> (else the first <h1>), meta author/date/description/keywords, the
@@ -83,13 +89,17 @@ Article parse_html(std::string_view text, const FileInfo& info);
 /// .jsonl/.ndjson: one JSON object per line with fields id, title, body (or text/content),
 /// date, author/authors, tags, url, language/lang, source, description. A bad line is reported
 /// through `diagnostics` as "path:line: reason" and skipped; blank lines are ignored. A record
-/// without an id gets "<info.id>#<content hash>" so re-reading gives the same id.
+/// without an id gets "<info.id>#<content hash>" so re-reading gives the same id (the hash is
+/// XXH3-64 of the line's bytes without BOM and line end; an integer id is taken as its decimal
+/// text). NUL bytes in the first record mean a binary file: one warning, nothing read.
 ReadStats parse_jsonl(std::istream& in, const FileInfo& info, const ArticleSink& sink,
                       const DiagnosticSink& diagnostics);
 
 /// Reads one file (or standard input for path "-") in the format its name says, with the
 /// encoding, binary and size checks; every article goes to `sink`, every problem to
-/// `diagnostics`. Never throws for a bad file: the failure is counted and reported.
+/// `diagnostics`. Never throws for a bad file: the failure is counted and reported (exceptions
+/// thrown by `sink` pass through). Standard input has no size to check before reading: its
+/// JSONL lines are each held to max_file_size instead. Articles read from "-" get path "".
 ReadStats read_file(const FileInfo& info, const ReadOptions& options, const ArticleSink& sink,
                     const DiagnosticSink& diagnostics);
 

@@ -15,8 +15,8 @@ namespace folio {
 inline constexpr int kJsonSchemaVersion = 1;
 
 struct TextStyle {
-    bool color = false;          ///< ANSI escapes (bold red matches, bold titles, ...)
-    std::string open = "**";     ///< marks a highlighted range when not in colour
+    bool color = false;       ///< ANSI escapes (bold red matches, bold titles, ...)
+    std::string open = "**";  ///< marks a highlighted range when not in colour
     std::string close = "**";
 };
 

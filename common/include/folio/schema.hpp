@@ -15,17 +15,17 @@ namespace folio::schema {
 inline constexpr int kVersion = 1;
 
 // Term prefixes (omega's conventions where one exists).
-inline constexpr std::string_view kPrefixId = "Q";           ///< unique id term, one per article
-inline constexpr std::string_view kPrefixTitle = "S";        ///< title words (free text, title:)
-inline constexpr std::string_view kPrefixAuthor = "A";       ///< author name words (author:)
-inline constexpr std::string_view kPrefixAuthorExact = "XA"; ///< whole author name, boolean
-inline constexpr std::string_view kPrefixTag = "K";          ///< tag, lower case, boolean (tag:)
-inline constexpr std::string_view kPrefixSource = "XS";      ///< source, lower case, boolean
-inline constexpr std::string_view kPrefixLanguage = "L";     ///< language name, boolean (lang:)
-inline constexpr std::string_view kPrefixYear = "Y";         ///< YYYY
-inline constexpr std::string_view kPrefixMonth = "M";        ///< YYYYMM
-inline constexpr std::string_view kPrefixDay = "D";          ///< YYYYMMDD
-inline constexpr std::string_view kPrefixFile = "XF";        ///< hash of the file an article came from
+inline constexpr std::string_view kPrefixId = "Q";            ///< unique id term, one per article
+inline constexpr std::string_view kPrefixTitle = "S";         ///< title words (free text, title:)
+inline constexpr std::string_view kPrefixAuthor = "A";        ///< author name words (author:)
+inline constexpr std::string_view kPrefixAuthorExact = "XA";  ///< whole author name, boolean
+inline constexpr std::string_view kPrefixTag = "K";           ///< tag, lower case, boolean (tag:)
+inline constexpr std::string_view kPrefixSource = "XS";       ///< source, lower case, boolean
+inline constexpr std::string_view kPrefixLanguage = "L";      ///< language name, boolean (lang:)
+inline constexpr std::string_view kPrefixYear = "Y";          ///< YYYY
+inline constexpr std::string_view kPrefixMonth = "M";         ///< YYYYMM
+inline constexpr std::string_view kPrefixDay = "D";           ///< YYYYMMDD
+inline constexpr std::string_view kPrefixFile = "XF";  ///< hash of the file an article came from
 
 // Value slots.
 enum Slot : Xapian::valueno {

@@ -12,6 +12,7 @@
 
 #include "folio/article.hpp"
 #include "folio/query.hpp"
+#include "folio/ranking.hpp"
 #include "folio/snippet.hpp"
 
 namespace folio {
@@ -25,23 +26,24 @@ struct SearchRequest {
     SortOrder sort = SortOrder::relevance;
     std::size_t offset = 0;
     std::size_t limit = 10;
-    std::size_t passages = 1;         ///< passages per hit (0: none)
+    std::size_t passages = 1;  ///< passages per hit (0: none)
     std::size_t passage_length = 240;
-    bool exact_count = false;         ///< count every match instead of estimating
+    bool exact_count = false;  ///< count every match instead of estimating
+    RankingOptions ranking;
 };
 
 struct Hit {
-    std::size_t rank = 0;   ///< 1-based, counting from the first page
-    double score = 0;       ///< BM25 weight (0 when sorted by date alone)
+    std::size_t rank = 0;  ///< 1-based, counting from the first page
+    double score = 0;      ///< BM25 weight (0 when sorted by date alone)
     Xapian::docid docid = 0;
-    Article article;        ///< decoded stored fields; body cleared unless asked for
-    Snippet title;          ///< the title with its matched words highlighted
+    Article article;  ///< decoded stored fields; body cleared unless asked for
+    Snippet title;    ///< the title with its matched words highlighted
     std::vector<Snippet> passages;
 };
 
 struct SearchResult {
-    std::string query;         ///< as given
-    std::string parsed;        ///< Xapian's description of the parsed query
+    std::string query;   ///< as given
+    std::string parsed;  ///< Xapian's description of the parsed query
     Xapian::doccount estimated = 0, lower_bound = 0, upper_bound = 0;
     std::size_t offset = 0;
     std::vector<Hit> hits;
@@ -50,7 +52,7 @@ struct SearchResult {
 /// One or several databases searched as one. Open once, search many times (batch mode).
 /// Not thread-safe: give each thread its own Searcher.
 class Searcher {
-public:
+  public:
     /// Opens `databases` (directories, stub files, remote specs) as one. Throws DatabaseError
     /// naming the one that cannot be opened, or when none is a Folio database.
     explicit Searcher(const std::vector<std::string>& databases);
@@ -66,7 +68,7 @@ public:
     const std::string& language() const noexcept { return language_; }
     Xapian::Database& database() noexcept { return db_; }
 
-private:
+  private:
     SearchResult search_once(const SearchRequest& request);
 
     Xapian::Database db_;

@@ -56,7 +56,7 @@ struct MatchTerms {
 };
 
 struct PassageOptions {
-    std::size_t count = 1;    ///< most passages to return
+    std::size_t count = 1;     ///< most passages to return
     std::size_t length = 240;  ///< target bytes per passage (of the original text)
 };
 
@@ -78,15 +78,18 @@ struct PassageOptions {
 /// is extended backwards (to an earlier sentence start when one fits). Sentences end at . ! ? or
 /// U+2026 followed by whitespace, at 。！？, and at blank lines. Passages never cut a character.
 ///
-/// No match (terms empty, or the text matched only through a filter): one passage from the
-/// start of the text, no highlights. Empty or all-whitespace text: no passages. Linear in the
-/// size of the text; each distinct word that could match a stem is stemmed at most once per call
-/// (only words sharing a first byte, or the first two bytes of a stem, or starting with a non-ASCII
-/// character; a stemmer that rewrites an ASCII word start, e.g. Indonesian nasal prefixes, may miss
-/// such highlights).
+/// No match (terms empty, or the text matched only through a filter): ONE passage from the
+/// start of the text (whatever options.count), no highlights. Fewer than options.count passages
+/// when the matches run out. Empty or all-whitespace text, or count 0: no passages.
+///
+/// Linear in the size of the text. Each distinct word that could match a stem is stemmed at most
+/// once per call; "could" is a cheap test that holds for the Snowball stemmers: the word keeps
+/// the stem's first two bytes (y may become i), or starts with a non-ASCII letter, or contains
+/// the stem's first three bytes after its first byte (prefix stripping). Highlights that need a
+/// rewritten ASCII word start (Indonesian "memukul" -> "pukul") are missed.
 ///
 /// Thread-safety: `stem` is called, and Xapian::Stem is not thread-safe: the caller owns one
-/// Stem per thread. Nothing else is shared. Throws only std::bad_alloc.
+/// Stem per thread. Nothing else is shared. Throws what `stem` throws, or std::bad_alloc.
 std::vector<Snippet> make_passages(std::string_view text, const MatchTerms& terms,
                                    const Xapian::Stem& stem, const PassageOptions& options = {});
 

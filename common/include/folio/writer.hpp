@@ -19,7 +19,7 @@ namespace folio {
 /// language it has met: NOT thread-safe, make one per thread. Deterministic: the same article
 /// always gives the same document.
 class DocumentBuilder {
-public:
+  public:
     /// `default_language` (canonical name or "none") stems articles that name no language.
     explicit DocumentBuilder(std::string default_language);
 
@@ -34,7 +34,7 @@ public:
     /// The canonical language `article` is stemmed in.
     const std::string& language_of(const Article& article);
 
-private:
+  private:
     Xapian::Stem& stemmer_for(const std::string& language);
 
     std::string default_language_;
@@ -57,7 +57,7 @@ struct WriterOptions {
 /// Adds, replaces and deletes articles in one writable database.
 /// Not thread-safe: one thread writes; build documents in parallel with DocumentBuilders.
 class IndexWriter {
-public:
+  public:
     /// Opens DB, creating it when missing. Throws DatabaseError when it cannot be opened or
     /// another writer holds its lock, UsageError for a language mismatch or unknown language.
     IndexWriter(const std::string& db_path, const WriterOptions& options);
@@ -80,7 +80,7 @@ public:
     const std::string& language() const noexcept { return language_; }
     Xapian::WritableDatabase& database() noexcept { return db_; }
 
-private:
+  private:
     void record_language(const WriterOptions& options);
     void note_spelling(const Xapian::Document& document);
     void flush_spelling();

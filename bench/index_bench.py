@@ -1,0 +1,232 @@
+#!/usr/bin/env python3
+"""Indexing benchmark: Folio against Xapian's scriptindex, Lucene++ and SQLite FTS5, in one run.
+
+1. Reuters-21578 (19,043 articles, from scripts/reuters_to_jsonl.py): each engine builds its index
+   anew from the same articles, with stemming (English/Porter) and positions:
+     Folio               build-bench/indexer/indexer --db DB --json reuters.jsonl (defaults: spelling on)
+     Folio -j N          the same with -j N (N = nproc), when the indexer has -j
+     Folio --no-spelling the same without the spelling dictionary
+     Xapian scriptindex  scriptindex --overwrite DB bench/xapian/reuters.index reuters.scriptindex
+                         (input converted from the JSONL beforehand, untimed)
+     Lucene++            bench/lucene: lucene_bench index DB reuters.jsonl (StandardAnalyzer + PorterStemFilter)
+     SQLite FTS5         bench/fts5_peer.py index DB reuters.jsonl (tokenize='porter unicode61')
+   Reported: wall time, articles/s, MB/s (MB = 10^6 bytes of title+body text), peak RSS (GNU time -v),
+   index size on disk, and each peer's time divided by Folio's (above 1: Folio is faster).
+2. Scale run: Folio alone on the Gutenberg slice (~5 KB articles) at 15 MB, 50 MB and all of it
+   (~150 MB): throughput, and each size's throughput relative to the smallest run's.
+The tables are printed and written between the index-bench markers of docs/BENCHMARKS.md.
+
+Peers that are not installed are skipped with a message (scripts/setup-bench.sh installs them).
+Exits 0 printing "skipped: ..." when ../shared/corpora is absent.
+
+Usage: bench/index_bench.py [--quick] [--no-scale] [--no-docs] [--corpora DIR] [--build DIR] [--work DIR]
+  --quick     smoke run: the first 1,000 Reuters articles and a 1 MB / 3 MB Gutenberg scale run;
+              docs/BENCHMARKS.md is left alone (under a minute)
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import benchlib as B  # noqa: E402
+
+BENCH = Path(__file__).resolve().parent
+
+
+def measure(name, cmd, db, articles, text_bytes, stdin_path=None, check_json=True):
+    B.log(f"indexing: {name} ...")
+    if Path(db).is_dir():
+        shutil.rmtree(db)
+    elif Path(db).exists():
+        Path(db).unlink()
+    stdin = open(stdin_path) if stdin_path else subprocess.DEVNULL
+    r = B.run_measured(cmd, stdin=stdin)
+    if r["rc"] != 0:
+        B.log(f"  {name} failed (exit {r['rc']}): {r['err'][-2000:]}")
+        return None
+    size = B.dir_size(db)
+    res = {
+        "engine": name, "seconds": r["seconds"], "articles": articles, "bytes": text_bytes,
+        "rss_mb": (r["rss_kb"] or 0) / 1024, "index_mb": size / 1e6, "cmd": " ".join(str(c) for c in cmd),
+        "out": (r["out"] or "").strip()[-500:],
+    }
+    B.log(f"  {name}: {r['seconds']:.2f} s, {articles / r['seconds']:.0f} articles/s, "
+          f"{text_bytes / 1e6 / r['seconds']:.2f} MB/s, peak {res['rss_mb']:.0f} MB, index {res['index_mb']:.0f} MB")
+    return res
+
+
+def reuters_run(args, indexer, lucene, work, jsonl):
+    articles, text_bytes = B.jsonl_stats(jsonl)
+    idx = work / "index"
+    idx.mkdir(exist_ok=True)
+    results = []
+    folio = measure("Folio", [indexer, "--db", idx / "folio", "--json", jsonl], idx / "folio", articles, text_bytes)
+    results.append(folio)
+    if B.folio_has_jobs(indexer):
+        n = os.cpu_count() or 2
+        results.append(measure(f"Folio -j {n}", [indexer, "--db", idx / "folio-j", "--json", "-j", str(n), jsonl],
+                               idx / "folio-j", articles, text_bytes))
+    else:
+        B.log("note: this indexer has no -j (parallel indexing); the Folio -j row is left out")
+    results.append(measure("Folio --no-spelling", [indexer, "--db", idx / "folio-nospell", "--json", "--no-spelling",
+                                                   jsonl], idx / "folio-nospell", articles, text_bytes))
+    if B.have("scriptindex"):
+        si_input = work / (jsonl.stem + ".scriptindex")
+        if not si_input.exists() or si_input.stat().st_mtime < jsonl.stat().st_mtime:
+            subprocess.run([sys.executable, BENCH / "jsonl_to_scriptindex.py", jsonl, si_input], check=True)
+        results.append(measure("Xapian scriptindex", ["scriptindex", "--overwrite", idx / "xapian",
+                                                      BENCH / "xapian" / "reuters.index", si_input],
+                               idx / "xapian", articles, text_bytes))
+    else:
+        B.log("skipped Xapian scriptindex: not installed (Debian package xapian-omega; scripts/setup-bench.sh)")
+    if lucene:
+        results.append(measure("Lucene++", [lucene, "index", idx / "lucene", jsonl], idx / "lucene", articles,
+                               text_bytes))
+    sys.path.insert(0, str(BENCH))
+    import fts5_peer
+    if fts5_peer.has_fts5():
+        results.append(measure("SQLite FTS5", [sys.executable, BENCH / "fts5_peer.py", "index", idx / "fts5.db",
+                                               jsonl], idx / "fts5.db", articles, text_bytes))
+    else:
+        B.log("skipped SQLite FTS5: Python's sqlite3 module has no FTS5")
+    (idx / "reuters.source").write_text(str(jsonl))
+    return [r for r in results if r], folio
+
+
+def reuters_table(results, folio):
+    header = ["Engine", "Wall s", "Articles/s", "MB/s", "Peak RSS MB", "Index MB", "Time / Folio's"]
+    rows = []
+    for r in results:
+        ratio = f"{r['seconds'] / folio['seconds']:.2f}" if folio else "-"
+        rows.append([r["engine"], f"{r['seconds']:.2f}", f"{r['articles'] / r['seconds']:,.0f}",
+                     f"{r['bytes'] / 1e6 / r['seconds']:.2f}", f"{r['rss_mb']:.0f}", f"{r['index_mb']:.1f}", ratio])
+    return B.md_table(header, rows)
+
+
+def targets(results, folio):
+    by = {r["engine"]: r for r in results}
+    lines = []
+    if not folio:
+        return ["- Folio's indexer failed: no targets checked."]
+    best = min((r for r in results if r["engine"].startswith("Folio") and r["engine"] != "Folio --no-spelling"),
+               key=lambda r: r["seconds"])
+    for peer, need, text in (("Xapian scriptindex", 4.0, "at least 4x faster than scriptindex"),
+                             ("Lucene++", 1.0, "faster than Lucene++")):
+        if peer in by:
+            ratio = by[peer]["seconds"] / best["seconds"]
+            ok = "met" if ratio >= need else "MISSED"
+            lines.append(f"- {text}: {best['engine']} runs at {ratio:.2f}x {peer}'s speed: **{ok}**")
+    if "SQLite FTS5" in by:
+        lines.append(f"- ratio to SQLite FTS5: {best['engine']} takes {best['seconds'] / by['SQLite FTS5']['seconds']:.1f}x "
+                     f"FTS5's time")
+    return lines
+
+
+def scale_run(args, indexer, work, sizes):
+    rows = []
+    for mb in sizes:
+        jsonl = B.gutenberg_jsonl(work, args.corpora, mb)
+        articles, text_bytes = B.jsonl_stats(jsonl)
+        db = work / "index" / f"folio-gutenberg-{mb or 'all'}"
+        r = measure(f"Folio, Gutenberg {mb or 'all'} MB", [indexer, "--db", db, "--json", jsonl], db, articles,
+                    text_bytes)
+        if db.exists():
+            shutil.rmtree(db)
+        if r:
+            rows.append(r)
+    return rows
+
+
+def scale_table(rows):
+    header = ["Slice", "Articles", "Text MB", "Wall s", "Articles/s", "MB/s", "Peak RSS MB", "Index MB",
+              "Throughput / smallest run's"]
+    out = []
+    base = rows[0]["bytes"] / rows[0]["seconds"] if rows else 1
+    for r in rows:
+        tp = r["bytes"] / r["seconds"]
+        out.append([r["engine"].replace("Folio, ", ""), f"{r['articles']:,}", f"{r['bytes'] / 1e6:.1f}",
+                    f"{r['seconds']:.1f}", f"{r['articles'] / r['seconds']:,.0f}", f"{tp / 1e6:.2f}",
+                    f"{r['rss_mb']:.0f}", f"{r['index_mb']:.0f}", f"{tp / base:.2f}"])
+    return B.md_table(header, out)
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Folio's indexing benchmark (see the docstring)")
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--no-scale", action="store_true", help="skip the Gutenberg scale run")
+    ap.add_argument("--no-docs", action="store_true", help="do not write docs/BENCHMARKS.md")
+    ap.add_argument("--no-build", action="store_true", help="use the binaries already in --build")
+    ap.add_argument("--corpora", type=Path, default=B.DEFAULT_CORPORA)
+    ap.add_argument("--build", type=Path, default=B.DEFAULT_BUILD)
+    ap.add_argument("--work", type=Path, default=None, help="default: BUILD/bench-work (BUILD/bench-quick with --quick)")
+    args = ap.parse_args()
+    B.skip_without_corpora(args.corpora, ("reuters21578",) + (() if args.no_scale else ("gutenberg",)))
+    work = args.work or args.build / ("bench-quick" if args.quick else "bench-work")
+    work.mkdir(parents=True, exist_ok=True)
+    info = B.machine_info()
+    indexer, _ = B.build_folio(args.build, rebuild=not args.no_build)
+    lucene = B.build_lucene(args.build)
+    jsonl = B.reuters_jsonl(work, args.corpora, 1000 if args.quick else None)
+
+    results, folio = reuters_run(args, indexer, lucene, work, jsonl)
+    t1 = reuters_table(results, folio)
+    tl = targets(results, folio)
+    print("\n## Indexing Reuters-21578" + (" (quick: first 1,000 articles)" if args.quick else "") + "\n")
+    print(t1 + "\n\n" + "\n".join(tl))
+
+    t2 = ""
+    if not args.no_scale:
+        sizes = [1, 3] if args.quick else [15, 50, None]
+        scale = scale_run(args, indexer, work, sizes)
+        t2 = scale_table(scale)
+        print("\n## Scale run (Folio, Gutenberg)\n\n" + t2)
+        if scale:
+            worst = min(r["bytes"] / r["seconds"] for r in scale) / (scale[0]["bytes"] / scale[0]["seconds"])
+            verdict = "met" if worst >= 0.7 else "MISSED"
+            tl2 = f"- throughput within 30% of the smallest run's: lowest is {worst:.2f}x: **{verdict}**"
+            print(tl2)
+            t2 += "\n\n" + tl2
+
+    load_end = os.getloadavg()
+    if args.quick or args.no_docs:
+        return
+    cmd = "bench/index_bench.py" + (" --no-scale" if args.no_scale else "")
+    section = f"""## Indexing
+
+Run: `{cmd}` (after `scripts/setup-bench.sh`), {B.machine_line(info, load_end)}.
+Reuters-21578 as made by `scripts/reuters_to_jsonl.py`: {results[0]['articles']:,} articles,
+{results[0]['bytes'] / 1e6:.1f} MB of title+body text (MB = 10^6 bytes). Every engine stems (English Porter/Snowball)
+and keeps positions; each builds its index anew. "Time / Folio's" is the engine's wall time over
+plain Folio's (above 1: Folio is faster). Peak RSS from GNU `time -v`.
+Commands (DB paths shortened):
+
+""" + "\n".join(f"- {r['engine']}: `{short(r['cmd'], args.build)}`" for r in results) + f"""
+
+{t1}
+
+Targets (issue "The indexer for real use"; the best Folio row other than --no-spelling):
+
+""" + "\n".join(tl) + "\n"
+    if t2:
+        section += f"""
+### Scale run: Folio on the Gutenberg slice
+
+Books from `../shared/corpora/gutenberg` split into ~5 KB articles by `scripts/gutenberg_to_jsonl.py --max-mb N`
+(all of it for the last row); Folio's default settings (`indexer --db DB --json FILE`).
+
+{t2}
+"""
+    B.write_doc_section("index-bench", section)
+
+
+def short(cmd, build):
+    return cmd.replace(str(build) + "/", "build-bench/").replace(str(B.REPO) + "/", "").replace(sys.executable, "python3")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,27 @@
+// folio/ranking.hpp: how matches are ordered by relevance. Owns the weighting scheme and its
+// parameters, and the query rewrites that improve ranking (title and proximity boosts,
+// pseudo-relevance feedback), so that their defaults are set in one place.
+#pragma once
+
+#include <xapian.h>
+
+#include <memory>
+
+namespace folio {
+
+struct RankingOptions {
+    double k1 = 1.0;            ///< BM25 term-frequency saturation
+    double b = 0.5;             ///< BM25 length normalisation
+    unsigned expand = 0;        ///< pseudo-relevance feedback: terms added (0: off)
+    unsigned expand_docs = 10;  ///< top documents the feedback terms are taken from
+};
+
+/// The weighting scheme for `options` (caller owns it; Enquire clones it).
+std::unique_ptr<Xapian::Weight> make_weight(const RankingOptions& options);
+
+/// `query` rewritten for better ranking (it matches the same documents as `query` alone, or,
+/// with feedback, more). `enquire` is set up on the database, with the weighting scheme.
+Xapian::Query ranked_query(const Xapian::Query& query, Xapian::Enquire& enquire,
+                           const RankingOptions& options);
+
+}  // namespace folio
