@@ -24,6 +24,8 @@ struct Exp {
     int scheme;      // 0 bm25, 1 bm25+, 2 dph, 3 dlh, 4 pl2, 5 inl2, 6 lm, 7 bb2, 8 ifb2, 9 ineb2
     int bo1;
     double min_normlen;
+    double k3;
+    int incq;
 };
 
 Exp exp_of(const RankingOptions& o) {
@@ -39,6 +41,8 @@ Exp exp_of(const RankingOptions& o) {
     e.scheme = static_cast<int>(env_double("FOLIO_EXP_SCHEME", 0));
     e.bo1 = static_cast<int>(env_double("FOLIO_EXP_BO1", 0));
     e.min_normlen = env_double("FOLIO_EXP_MINNORM", 0.5);
+    e.k3 = env_double("FOLIO_EXP_K3", 1.0);
+    e.incq = static_cast<int>(env_double("FOLIO_EXP_INCQ", 0));
     return e;
 }
 
@@ -110,7 +114,7 @@ std::unique_ptr<Xapian::Weight> make_weight(const RankingOptions& options) {
         default:
             break;
     }
-    return std::make_unique<Xapian::BM25Weight>(e.k1, 0.0, 1.0, e.b, e.min_normlen);
+    return std::make_unique<Xapian::BM25Weight>(e.k1, 0.0, e.k3, e.b, e.min_normlen);
 }
 
 Xapian::Query ranked_query(const Xapian::Query& query, Xapian::Enquire& enquire,
@@ -151,7 +155,7 @@ Xapian::Query ranked_query(const Xapian::Query& query, Xapian::Enquire& enquire,
     if (e.bo1)
         enquire.set_expansion_scheme("bo1");
     BodyTerms decider(e.skip_query ? terms : std::vector<std::string>{});
-    Xapian::ESet eset = enquire.get_eset(e.expand, rset, 0, &decider);
+    Xapian::ESet eset = enquire.get_eset(e.expand, rset, e.incq ? Xapian::Enquire::INCLUDE_QUERY_TERMS : 0, &decider);
     if (eset.empty())
         return result;
     std::vector<Xapian::Query> extra;

@@ -54,24 +54,31 @@ MatchTerms match_terms_for(const Xapian::Enquire& enquire, const Xapian::MSetIte
 
 }  // namespace
 
-Searcher::Searcher(const std::vector<std::string>& databases) {
-    if (databases.empty())
-        throw UsageError("no database to search");
-    for (const auto& path : databases) {
+Searcher::Searcher(const std::vector<std::string>& databases) : paths_(databases) {
+    if (databases.empty()) throw UsageError("no database to search");
+    open();
+}
+
+void Searcher::open() {
+    Xapian::Database db;
+    for (const auto& path : paths_) {
         try {
-            db_.add_database(Xapian::Database(path));
+            db.add_database(Xapian::Database(path));
         } catch (const Xapian::DatabaseNotFoundError&) {
-            throw DatabaseError("no database at " + path + " (build one with indexer --db " + path +
-                                " FILES...)");
+            throw DatabaseError("no database at " + path + " (build one with indexer --db " +
+                                path + " FILES...)");
         } catch (const Xapian::Error& e) {
             throw DatabaseError("cannot open database " + path + ": " + e.get_msg());
         }
     }
-    language_ = db_.get_metadata(std::string(schema::kMetaLanguage));
-    if (language_.empty()) {
-        throw DatabaseError(databases.front() +
-                            " is not a Folio database (it records no language)");
+    std::string language = db.get_metadata(std::string(schema::kMetaLanguage));
+    if (language.empty()) {
+        throw DatabaseError(paths_.front() + " is not a Folio database (it records no language)");
     }
+    db_ = db;
+    language_ = language;
+    and_builder_.reset();
+    or_builder_.reset();
 }
 
 Searcher::~Searcher() = default;

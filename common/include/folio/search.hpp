@@ -61,7 +61,8 @@ class Searcher {
     Searcher& operator=(const Searcher&) = delete;
 
     /// Runs a request. Throws QueryError for a malformed query. A database modified while
-    /// searching is reopened and the search run again.
+    /// searching is reopened, and one whose generation a rebuild replaced is opened afresh;
+    /// then the search runs again.
     SearchResult search(const SearchRequest& request);
 
     /// The language recorded in the (first) database.
@@ -69,8 +70,10 @@ class Searcher {
     Xapian::Database& database() noexcept { return db_; }
 
   private:
+    void open();
     SearchResult search_once(const SearchRequest& request);
 
+    std::vector<std::string> paths_;
     Xapian::Database db_;
     std::string language_;
     std::unique_ptr<QueryBuilder> and_builder_, or_builder_;
