@@ -1,6 +1,9 @@
 // indexer: reads article files into a Folio database. A thin layer over folio::run_index.
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -12,9 +15,18 @@
 
 namespace {
 
+std::atomic<bool> g_stop{false};
+std::atomic<int> g_signal{0};
+
+extern "C" void on_signal(int signal) {
+    g_signal.store(signal);
+    g_stop.store(true);
+}
+
 struct Flags {
     folio::IndexOptions index;
     std::string max_file_size = "100M";
+    std::string memory = "512M";
     bool no_spelling = false;
     bool quiet = false;
     bool verbose = false;
@@ -26,38 +38,98 @@ void print_summary(const folio::IndexSummary& s, bool json) {
     double mb = static_cast<double>(s.bytes) / (1024.0 * 1024.0);
     double rate = s.seconds > 0 ? static_cast<double>(s.articles()) / s.seconds : 0.0;
     if (json) {
-        nlohmann::ordered_json j{
-            {"files", s.files},      {"added", s.added},     {"replaced", s.replaced},
-            {"skipped", s.skipped},  {"failed", s.failed},   {"warnings", s.warnings},
-            {"bytes", s.bytes},      {"seconds", s.seconds}, {"articles_per_second", rate},
-            {"language", s.language}};
+        nlohmann::ordered_json j{{"files", s.files},
+                                 {"unchanged_files", s.unchanged_files},
+                                 {"added", s.added},
+                                 {"replaced", s.replaced},
+                                 {"unchanged", s.unchanged},
+                                 {"deleted", s.deleted},
+                                 {"skipped", s.skipped},
+                                 {"failed", s.failed},
+                                 {"warnings", s.warnings},
+                                 {"bytes", s.bytes},
+                                 {"seconds", s.seconds},
+                                 {"articles_per_second", rate},
+                                 {"megabytes_per_second", s.seconds > 0 ? mb / s.seconds : 0.0},
+                                 {"jobs", s.jobs},
+                                 {"language", s.language},
+                                 {"generation", s.generation},
+                                 {"compacted", s.compacted},
+                                 {"interrupted", s.interrupted}};
         std::cout << j.dump() << "\n";
         return;
     }
     std::printf(
-        "indexed %zu files: %zu added, %zu replaced, %zu skipped, %zu failed; "
-        "%.1f MB in %.2f s (%.0f articles/s)\n",
-        s.files, s.added, s.replaced, s.skipped, s.failed, mb, s.seconds, rate);
+        "indexed %zu files: %zu added, %zu replaced, %zu deleted, %zu unchanged, %zu skipped, "
+        "%zu failed; %.1f MB in %.2f s (%.0f articles/s, %.1f MB/s)%s\n",
+        s.files, s.added, s.replaced, s.deleted, s.unchanged + s.unchanged_files, s.skipped,
+        s.failed, mb, s.seconds, rate, s.seconds > 0 ? mb / s.seconds : 0.0,
+        !s.interrupted ? ""
+        : s.generation.empty()
+            ? "; interrupted: the new index was abandoned, the live one is unchanged"
+            : "; interrupted: what was done is committed");
+}
+
+void print_plan(const folio::IndexPlan& plan) {
+    for (const auto& p : plan.add)
+        std::cout << "add " << p << "\n";
+    for (const auto& p : plan.update)
+        std::cout << "update " << p << "\n";
+    for (const auto& p : plan.remove)
+        std::cout << "delete " << p << "\n";
+    std::cout << plan.add.size() << " to add, " << plan.update.size() << " to update, "
+              << plan.remove.size() << " to delete, " << plan.unchanged << " unchanged\n";
+}
+
+/// "123/456 files  12.3 MB/s  1234 articles/s  ETA 0:42" on one terminal line.
+void show_progress(std::size_t files, std::size_t total, std::uint64_t bytes,
+                   std::uint64_t bytes_total, std::size_t articles, double seconds) {
+    double mbps = seconds > 0 ? static_cast<double>(bytes) / (1 << 20) / seconds : 0;
+    double aps = seconds > 0 ? static_cast<double>(articles) / seconds : 0;
+    char eta[32] = "--:--";
+    if (bytes > 0 && bytes_total > bytes) {
+        auto left = static_cast<long>(seconds * static_cast<double>(bytes_total - bytes) /
+                                      static_cast<double>(bytes));
+        std::snprintf(eta, sizeof eta, "%ld:%02ld", left / 60, left % 60);
+    }
+    std::fprintf(stderr, "\r\033[K%zu/%zu files  %.1f MB/s  %.0f articles/s  ETA %s", files, total,
+                 mbps, aps, eta);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"Index article files (.txt, .md, .html, .jsonl) into a Folio database.",
-                 "indexer"};
+    CLI::App app{
+        "Index article files (.txt, .md, .html, .jsonl) into a Folio database. Runs "
+        "again over the same paths read only what changed and delete what is gone.",
+        "indexer"};
     Flags flags;
-    folio::cli::add_db_option(app, flags.index.db);
-    app.add_option("paths", flags.index.paths,
+    auto& index = flags.index;
+    folio::cli::add_db_option(app, index.db);
+    app.add_option("paths", index.paths,
                    "Files and directories to index (directories recursively; - reads JSON "
                    "Lines from standard input)");
-    folio::cli::add_language_option(app, flags.index.language,
+    folio::cli::add_language_option(app, index.language,
                                     "Stemming language of a new database (default english)");
+    app.add_flag("--rebuild", index.rebuild,
+                 "Build a fresh index of PATHS beside the live one and switch to it atomically");
+    app.add_flag("--dry-run,-n", index.dry_run,
+                 "List what would be added, updated and deleted, and change nothing");
+    app.add_flag("--compact", index.compact,
+                 "Compact the database afterwards (alone, without PATHS: only compact)");
+    app.add_option("-j,--jobs", index.jobs,
+                   "Threads for a new database or a rebuild (default: all cores)");
+    app.add_option("--memory", flags.memory,
+                   "Memory for the writers' buffers (e.g. 512M); bounds the indexer's size")
+        ->capture_default_str();
+    app.add_flag("--wait-lock", index.wait_lock,
+                 "Wait for another indexer working on the database instead of failing");
     app.add_option("--max-file-size", flags.max_file_size,
                    "Skip files larger than this, with an error (e.g. 100M; 0 for no limit)")
         ->capture_default_str();
     app.add_flag("--no-spelling", flags.no_spelling,
                  "Do not build the spelling dictionary (faster; no \"did you mean\")");
-    app.add_flag("-q,--quiet", flags.quiet, "Print errors only, no warnings or summary");
+    app.add_flag("-q,--quiet", flags.quiet, "Print errors only, no warnings, progress or summary");
     app.add_flag("-v,--verbose", flags.verbose, "Name each file as it is indexed (on stderr)");
     app.add_flag("--json", flags.json, "Print the summary as one JSON object");
     app.add_flag("--list-languages", flags.list_languages, "List the stemming languages and exit");
@@ -65,7 +137,8 @@ int main(int argc, char** argv) {
     app.footer(
         "Exit status: 0 all articles indexed, 1 some files or articles failed (the rest are "
         "indexed), 2 nothing could be done (bad arguments, database cannot be opened or is "
-        "locked).");
+        "locked), 130/143 interrupted by SIGINT/SIGTERM (what was done is committed; a "
+        "rebuild leaves the live index as it was).");
 
     return folio::cli::run("indexer", app, argc, argv, [&]() -> int {
         if (flags.list_languages) {
@@ -74,13 +147,20 @@ int main(int argc, char** argv) {
             std::cout << "none\n";
             return folio::cli::kOk;
         }
-        if (flags.index.paths.empty()) {
+        if (index.paths.empty() && index.compact && !index.rebuild) {
+            folio::compact_database(index.db, index.wait_lock);
+            return folio::cli::kOk;
+        }
+        if (index.paths.empty()) {
             throw folio::UsageError("no files or directories to index (see --help)");
         }
-        flags.index.max_file_size = folio::cli::parse_size(flags.max_file_size);
-        flags.index.spelling = !flags.no_spelling;
+        index.max_file_size = folio::cli::parse_size(flags.max_file_size);
+        index.memory = folio::cli::parse_size(flags.memory);
+        if (index.memory < (16u << 20))
+            throw folio::UsageError("--memory must be at least 16M");
+        index.spelling = !flags.no_spelling;
 
-        const bool tty = ::isatty(STDERR_FILENO) != 0 && !flags.quiet;
+        const bool tty = ::isatty(STDERR_FILENO) != 0 && !flags.quiet && !flags.verbose;
         folio::IndexObserver observer;
         observer.diagnostic = [&](const folio::Diagnostic& d) {
             bool warning = d.severity == folio::Diagnostic::Severity::warning;
@@ -91,19 +171,32 @@ int main(int argc, char** argv) {
             std::cerr << "indexer: " << (warning ? "warning: " : "error: ") << d.to_string()
                       << "\n";
         };
+        if (index.dry_run) {
+            print_plan(folio::plan_index(index, observer));
+            return folio::cli::kOk;
+        }
         if (flags.verbose) {
             observer.file_done = [](const std::string& path) { std::cerr << path << "\n"; };
-        } else if (tty) {
-            observer.progress = [](const folio::IndexSummary& s, std::size_t total) {
-                std::cerr << "\r\033[K" << s.files << "/" << total << " files, " << s.articles()
-                          << " articles" << std::flush;
+        }
+        auto start = std::chrono::steady_clock::now();
+        if (tty) {
+            observer.progress = [start](std::size_t files, std::size_t total, std::uint64_t bytes,
+                                        std::uint64_t bytes_total, std::size_t articles) {
+                double seconds =
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+                show_progress(files, total, bytes, bytes_total, articles, seconds);
             };
         }
-        folio::IndexSummary summary = folio::run_index(flags.index, observer);
-        if (tty && !flags.verbose)
+        std::signal(SIGINT, on_signal);
+        std::signal(SIGTERM, on_signal);
+        index.stop = &g_stop;
+        folio::IndexSummary summary = folio::run_index(index, observer);
+        if (tty)
             std::cerr << "\r\033[K";
         if (!flags.quiet || flags.json)
             print_summary(summary, flags.json);
+        if (summary.interrupted)
+            return 128 + g_signal.load();
         return summary.exit_code();
     });
 }

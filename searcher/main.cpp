@@ -9,8 +9,12 @@
 #include "cli.hpp"
 #include "folio/error.hpp"
 #include "folio/paths.hpp"
+#include "folio/facets.hpp"
+#include "folio/recency.hpp"
 #include "folio/render.hpp"
 #include "folio/search.hpp"
+#include "folio/similar.hpp"
+#include "folio/stats.hpp"
 
 namespace {
 
@@ -25,7 +29,30 @@ struct Flags {
     std::string color = "auto";
     std::vector<std::string> highlight;
     bool json = false, jsonl = false, files = false, count = false, quiet = false, batch = false;
+    std::vector<std::string> facets;
+    std::vector<std::string> like_files;
+    std::string boost_recent;
+    bool stats = false;
 };
+
+/// The power-feature flags that need a library call to bind: facets, --like-file, recency.
+void bind_power_flags(Flags& flags) {
+    folio::SearchRequest& request = flags.request;
+    for (const auto& list : flags.facets) {
+        std::size_t start = 0;
+        while (start <= list.size()) {
+            std::size_t comma = std::min(list.find(',', start), list.size());
+            request.facets.push_back(folio::parse_facet(list.substr(start, comma - start)));
+            start = comma + 1;
+        }
+    }
+    for (const auto& path : flags.like_files) {
+        for (auto& article : folio::read_like_file(path))
+            request.like_articles.push_back(std::move(article));
+    }
+    if (!flags.boost_recent.empty())
+        request.boost_half_life = folio::parse_half_life(flags.boost_recent);
+}
 
 bool use_color(const std::string& mode) {
     if (mode == "always")
@@ -86,12 +113,23 @@ int run(Flags& flags) {
         {"-date", folio::SortOrder::date_descending}};
     request.sort = sorts.at(flags.sort);
 
+    bind_power_flags(flags);
+
     folio::Searcher searcher(flags.dbs);
+    if (flags.stats) {
+        folio::DatabaseStats stats = folio::database_stats(searcher.database(), searcher.paths());
+        if (flags.json)
+            std::cout << folio::stats_json(stats, true) << "\n";
+        else
+            folio::write_stats(std::cout, stats);
+        return folio::cli::kOk;
+    }
     if (flags.batch)
         return run_batch(searcher, request);
 
     request.query = join(flags.words);
-    if (request.query.empty() && request.filters.empty()) {
+    bool like = !request.like_ids.empty() || !request.like_articles.empty();
+    if (request.query.empty() && request.filters.empty() && !like) {
         throw folio::UsageError("no query (see --help)");
     }
     Output output = flags.quiet   ? Output::quiet
@@ -107,6 +145,8 @@ int run(Flags& flags) {
     }
     if (output == Output::files)
         request.passages = 0;
+    if (output != Output::text && output != Output::json)
+        request.suggest = false;  // nowhere to show it (--correct still looks)
 
     folio::SearchResult result;
     try {
@@ -211,6 +251,39 @@ int main(int argc, char** argv) {
         ->add_option("--expand", request.ranking.expand,
                      "Pseudo-relevance feedback: add this many terms from the top hits")
         ->capture_default_str();
+    auto* power = app.add_option_group("Power features",
+                                       "Facets, spelling, synonyms, similar articles, explain, "
+                                       "duplicates, statistics, recency");
+    power
+        ->add_option("--facet", flags.facets,
+                     "Count the top values of author, tag, source, year or lang over all "
+                     "matches: FIELD or FIELD:N (10 by default); repeatable or comma-separated")
+        ->allow_extra_args(false);
+    power->add_flag("--correct", request.correct,
+                    "Run the spelling-corrected query (\"Did you mean\") instead of the query");
+    power->add_flag("--expand-synonyms", request.expand_synonyms,
+                    "Expand every word by the database's synonyms (~word expands one word)");
+    power->add_option("--like", request.like_ids, "Find articles like the article with this id")
+        ->allow_extra_args(false);
+    power->add_option("--like-file", flags.like_files, "Find articles like this file's articles")
+        ->allow_extra_args(false);
+    power->add_option("--like-terms", request.like_terms, "Words --like searches for")
+        ->check(CLI::Range(1u, 1000u))
+        ->capture_default_str();
+    power->add_flag("--explain", request.explain,
+                    "Show the parsed query and why each hit scored what it did");
+    power
+        ->add_option("--collapse", request.collapse,
+                     "Keep one hit per value of title, source, author, tag, lang or date")
+        ->check(CLI::IsMember({"title", "source", "author", "tag", "lang", "date"}));
+    power->add_option("--boost-recent", flags.boost_recent,
+                      "Blend recency into the score: HALF_LIFE in days, or Nd, Nw, Nm, Ny");
+    power->add_option("--reference-date", request.boost_reference,
+                      "The day --boost-recent counts ages to, YYYYMMDD (default: today)");
+    auto* stats = power->add_flag("--stats", flags.stats,
+                                  "Print database statistics (with --json: as JSON) and exit");
+    for (auto* other : {jsonl, files, count, quiet, batch})
+        stats->excludes(other);
     folio::cli::add_version_flag(app, "searcher");
     app.footer(
         "Exit status: 0 hits found, 1 no hits, 2 error (bad query, arguments or database). "

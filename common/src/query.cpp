@@ -233,7 +233,7 @@ void check_query_syntax(const std::string& text) {
 }
 
 QueryBuilder::QueryBuilder(const Xapian::Database& db, const QueryOptions& options)
-    : stem_(make_stemmer(options.language)) {
+    : db_(db), stem_(make_stemmer(options.language)) {
     parser_.set_database(db);
     parser_.set_stemmer(stem_);
     parser_.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
@@ -251,7 +251,9 @@ QueryBuilder::QueryBuilder(const Xapian::Database& db, const QueryOptions& optio
     parser_.add_rangeprocessor((new YearRange())->release());
     parser_.add_rangeprocessor((new DateRange())->release());
     flags_ = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
-             Xapian::QueryParser::FLAG_PURE_NOT;
+             Xapian::QueryParser::FLAG_PURE_NOT | Xapian::QueryParser::FLAG_SYNONYM;
+    if (options.expand_synonyms)
+        flags_ |= Xapian::QueryParser::FLAG_AUTO_SYNONYMS;
 }
 
 QueryBuilder::~QueryBuilder() = default;
@@ -289,6 +291,74 @@ Xapian::Query QueryBuilder::filtered(const Xapian::Query& query,
         }
     }
     return result;
+}
+
+namespace {
+
+bool is_word_byte(unsigned char c) {
+    return std::isalnum(c) != 0 || c == '\'' || c >= 0x80;
+}
+
+bool is_operator(const std::string& token) {
+    std::string upper = token;
+    std::transform(upper.begin(), upper.end(), upper.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    return token == "NOT" || is_binary_operator(token) || upper.starts_with("NEAR/") ||
+           upper.starts_with("ADJ/");
+}
+
+}  // namespace
+
+std::string QueryBuilder::suggest(const std::string& text) const {
+    static const std::set<std::string> boolean_fields{"tag", "source", "lang", "year", "date"};
+    std::string out = text;
+    bool changed = false;
+    long shift = 0;  // out's offsets differ from text's by the replacements so far
+    for (const Token& token : tokens_of(text)) {
+        if (is_operator(token.text))
+            continue;
+        std::size_t begin = 0;
+        std::size_t colon = token.text.find(':');
+        if (colon != std::string::npos && token.text.find('"') > colon) {
+            std::string field = token.text.substr(0, colon);
+            std::transform(field.begin(), field.end(), field.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+            if (boolean_fields.count(field) != 0)
+                continue;
+            begin = colon + 1;
+        }
+        const std::string& t = token.text;
+        for (std::size_t i = begin; i < t.size();) {
+            if (!is_word_byte(static_cast<unsigned char>(t[i]))) {
+                ++i;
+                continue;
+            }
+            std::size_t end = i;
+            while (end < t.size() && is_word_byte(static_cast<unsigned char>(t[end])))
+                ++end;
+            std::string word = t.substr(i, end - i);
+            bool wildcard = end < t.size() && t[end] == '*';
+            bool digits = std::any_of(word.begin(), word.end(),
+                                      [](unsigned char c) { return std::isdigit(c) != 0; });
+            if (!wildcard && !digits && word.size() >= 3) {
+                std::string lower = Xapian::Unicode::tolower(word);
+                bool known = db_.term_exists(lower) ||
+                             (!stem_.is_none() && db_.term_exists("Z" + stem_(lower)));
+                if (!known) {
+                    std::string fix = db_.get_spelling_suggestion(lower);
+                    if (!fix.empty() && fix != lower) {
+                        std::size_t at = static_cast<std::size_t>(
+                            static_cast<long>(token.column + i) + shift);
+                        out.replace(at, word.size(), fix);
+                        shift += static_cast<long>(fix.size()) - static_cast<long>(word.size());
+                        changed = true;
+                    }
+                }
+            }
+            i = end;
+        }
+    }
+    return changed ? out : std::string();
 }
 
 namespace {

@@ -1127,6 +1127,13 @@ class Input {
             ::close(fd_);
     }
 
+    /// Moves to byte `offset` of a regular file.
+    void seek(std::uint64_t offset) {
+        if (fd_ < 0 || ::lseek(fd_, static_cast<off_t>(offset), SEEK_SET) < 0) {
+            throw std::system_error(errno, std::generic_category(), "cannot seek in file");
+        }
+    }
+
     /// The size when it is known before reading (regular files).
     std::optional<std::uint64_t> size() const { return size_; }
 
@@ -1312,8 +1319,10 @@ class JsonlReader {
     ReadStats run(LineReader& lines, std::uint64_t line_limit) {
         std::string line;
         bool too_long = false;
-        std::size_t number = 0;
-        bool seen_record = false;
+        // A slice of a file (FileInfo::offset) counts lines from where it starts, and only the
+        // start of the whole file can be a BOM or tell a binary file.
+        std::size_t number = info_.first_line - 1;
+        bool seen_record = info_.offset != 0;
         while (lines.next(line, line_limit, &too_long)) {
             ++number;
             if (too_long) {
@@ -1323,7 +1332,7 @@ class JsonlReader {
                 continue;
             }
             std::string_view raw = line;
-            if (number == 1)
+            if (number == 1 && info_.offset == 0)
                 raw = strip_bom(raw);
             if (!raw.empty() && raw.back() == '\r')
                 raw.remove_suffix(1);
@@ -1643,9 +1652,21 @@ ReadStats read_file(const FileInfo& info, const ReadOptions& options, const Arti
         // Read errors end the stream and are reported after the records read so far; errors
         // thrown by the sink are not about the file and pass through.
         std::string read_error;
+        std::uint64_t left = info.length;  // of a slice; 0: to the end
+        try {
+            if (info.offset != 0)
+                input->seek(info.offset);
+        } catch (const std::runtime_error& e) {
+            return fail(0, e.what());
+        }
         LineReader lines([&](char* buffer, std::size_t n) -> std::size_t {
             try {
-                return input->read(buffer, n);
+                if (info.length == 0)
+                    return input->read(buffer, n);
+                std::size_t got =
+                    input->read(buffer, static_cast<std::size_t>(std::min<std::uint64_t>(n, left)));
+                left -= got;
+                return got;
             } catch (const std::runtime_error& e) {
                 read_error = e.what();
                 return 0;

@@ -1,7 +1,12 @@
 #include "folio/render.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <iterator>
+#include <cstdio>
 #include <nlohmann/json.hpp>
+
+#include "folio/schema.hpp"
 
 namespace folio {
 
@@ -28,6 +33,28 @@ Json snippet_json(const Snippet& s) {
         {"text", s.text}, {"highlights", ranges}, {"at_start", s.at_start}, {"at_end", s.at_end}};
 }
 
+/// A collapse key as shown: list separators become ", ".
+std::string shown_key(std::string key) {
+    std::string out;
+    for (char c : key) {
+        if (c == schema::kListSeparator)
+            out += ", ";
+        else
+            out += c;
+    }
+    return out;
+}
+
+Json contribution_json(const Contribution& c) {
+    Json j{{"label", c.label},  {"field", c.field},       {"stem", c.stem},
+           {"found_in", c.found_in}, {"weight", rounded(c.weight)}};
+    if (c.termfreq > 0) {
+        j["wdf"] = c.wdf;
+        j["termfreq"] = c.termfreq;
+    }
+    return j;
+}
+
 Json hit_object(const Hit& hit) {
     const Article& a = hit.article;
     Json passages = Json::array();
@@ -36,7 +63,7 @@ Json hit_object(const Hit& hit) {
     Json title_ranges = Json::array();
     for (const auto& h : hit.title.highlights)
         title_ranges.push_back({h.begin, h.end});
-    return Json{{"rank", hit.rank},
+    Json j{{"rank", hit.rank},
                 {"score", rounded(hit.score)},
                 {"id", a.id},
                 {"title", a.title},
@@ -49,6 +76,37 @@ Json hit_object(const Hit& hit) {
                 {"source", a.source},
                 {"language", a.language},
                 {"passages", passages}};
+    if (hit.collapse_count > 0)
+        j["collapse"] = {{"key", shown_key(hit.collapse_key)}, {"count", hit.collapse_count}};
+    if (!hit.explain.empty()) {
+        Json parts = Json::array();
+        for (const auto& c : hit.explain)
+            parts.push_back(contribution_json(c));
+        j["explain"] = parts;
+    }
+    return j;
+}
+
+std::string score_text(double score) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.6f", rounded(score));
+    return buffer;
+}
+
+/// "text (title, body), 3 times, in 12 articles"
+std::string contribution_text(const Contribution& c) {
+    std::string out = c.field.empty() ? "" : c.field;
+    if (!c.found_in.empty()) {
+        out += " (";
+        for (std::size_t i = 0; i < c.found_in.size(); ++i)
+            out += (i ? ", " : "") + c.found_in[i];
+        out += ")";
+    }
+    if (c.termfreq > 0) {
+        out += (out.empty() ? "" : ", ") + std::to_string(c.wdf) + (c.wdf == 1 ? " time" : " times") +
+               ", in " + std::to_string(c.termfreq) + (c.termfreq == 1 ? " article" : " articles");
+    }
+    return out;
 }
 
 std::string join(const std::vector<std::string>& list, const char* separator) {
@@ -100,6 +158,16 @@ void write_text(std::ostream& out, const SearchResult& result, const TextStyle& 
     auto paint = [&](const char* code, const std::string& text) {
         return style.color ? std::string(code) + text + kReset : text;
     };
+    if (result.suggestion) {
+        if (result.corrected)
+            out << "Showing results for: " << paint(kBold, *result.suggestion) << "\n\n";
+        else
+            out << "Did you mean: " << paint(kBold, *result.suggestion) << "?\n\n";
+    }
+    if (result.explained)
+        out << "Query: " << result.parsed << "\n\n";
+    if (!result.like_terms.empty())
+        out << "Similar by: " << join(result.like_terms, " ") << "\n\n";
     for (const Hit& hit : result.hits) {
         std::string title;
         if (hit.article.title.empty()) {
@@ -121,8 +189,23 @@ void write_text(std::ostream& out, const SearchResult& result, const TextStyle& 
             meta.push_back(hit.article.source);
         meta.push_back(paint(kPath, hit_location(hit)));
         out << "   " << join(meta, " · ") << "\n";
+        if (hit.collapse_count > 1) {
+            out << "   (" << hit.collapse_count << " matches with this " << result.collapse
+                << ": " << shown_key(hit.collapse_key) << ")\n";
+        }
         for (const auto& p : hit.passages)
             out << "   " << render_snippet(p, style, true) << "\n";
+        if (result.explained) {
+            out << "   score " << score_text(hit.score) << ":\n";
+            for (const auto& c : hit.explain) {
+                std::string label = c.label + (c.stem ? " (stem)" : "");
+                std::string line = "     " + score_text(c.weight) + "  " + label;
+                std::string detail = contribution_text(c);
+                if (!detail.empty())
+                    line += std::string(label.size() < 20 ? 20 - label.size() : 1, ' ') + detail;
+                out << line << "\n";
+            }
+        }
         out << "\n";
     }
     std::size_t first = result.offset + 1, last = result.offset + result.hits.size();
@@ -132,6 +215,20 @@ void write_text(std::ostream& out, const SearchResult& result, const TextStyle& 
         out << first << "-" << last << " of "
             << (result.lower_bound == result.upper_bound ? "" : "about ") << result.estimated
             << " matches\n";
+    }
+    if (!result.facets.empty())
+        out << "\n";
+    for (const auto& facet : result.facets) {
+        out << paint(kBold, std::string(facet_name(facet.field)) + ":");
+        if (facet.values.empty())
+            out << " (none)";
+        for (std::size_t i = 0; i < facet.values.size(); ++i) {
+            out << (i ? ", " : " ") << facet.values[i].value << " (" << facet.values[i].count
+                << ")";
+        }
+        if (facet.distinct > facet.values.size())
+            out << ", … (" << facet.distinct << " values)";
+        out << "\n";
     }
 }
 
@@ -148,7 +245,92 @@ std::string result_json(const SearchResult& result, bool pretty) {
                {"upper_bound", result.upper_bound},
                {"exact", result.lower_bound == result.upper_bound}}},
              {"offset", result.offset},
+             {"suggestion", result.suggestion ? Json(*result.suggestion) : Json(nullptr)},
+             {"corrected", result.corrected},
              {"hits", hits}};
+    if (!result.facets.empty()) {
+        Json facets = Json::object();
+        for (const auto& facet : result.facets) {
+            Json values = Json::array();
+            for (const auto& v : facet.values)
+                values.push_back({{"value", v.value}, {"count", v.count}});
+            facets[std::string(facet_name(facet.field))] = {{"distinct", facet.distinct},
+                                                             {"values", values}};
+        }
+        doc["facets"] = facets;
+    }
+    if (!result.like_terms.empty())
+        doc["like_terms"] = result.like_terms;
+    if (!result.collapse.empty())
+        doc["collapse"] = result.collapse;
+    return doc.dump(pretty ? 2 : -1, ' ', false, Json::error_handler_t::replace);
+}
+
+namespace {
+
+std::string size_text(std::uint64_t bytes) {
+    const char* units[] = {"B", "kB", "MB", "GB", "TB"};
+    double value = static_cast<double>(bytes);
+    std::size_t unit = 0;
+    while (value >= 1000 && unit + 1 < std::size(units)) {
+        value /= 1000;
+        ++unit;
+    }
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, unit == 0 ? "%.0f %s" : "%.1f %s", value, units[unit]);
+    return buffer;
+}
+
+std::string counts_text(const std::map<std::string, Xapian::doccount>& counts) {
+    std::vector<std::pair<std::string, Xapian::doccount>> list(counts.begin(), counts.end());
+    std::stable_sort(list.begin(), list.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    std::string out;
+    for (const auto& [name, count] : list)
+        out += (out.empty() ? "" : ", ") + name + " (" + std::to_string(count) + ")";
+    return out.empty() ? "-" : out;
+}
+
+}  // namespace
+
+void write_stats(std::ostream& out, const DatabaseStats& s) {
+    char average[32];
+    std::snprintf(average, sizeof average, "%.1f", s.average_length);
+    std::vector<std::pair<std::string, std::string>> rows{
+        {"database", join(s.paths, ", ")},
+        {"articles", std::to_string(s.articles)},
+        {"distinct terms", std::to_string(s.terms) + " (" + std::to_string(s.words) + " words)"},
+        {"average length", std::string(average) + " terms"},
+        {"stemming", s.language},
+        {"languages", counts_text(s.languages)},
+        {"sources", counts_text(s.sources)},
+        {"dates", s.first_date.empty() ? "-"
+                                       : s.first_date + " .. " + s.last_date + " (" +
+                                             std::to_string(s.dated) + " dated)"},
+        {"synonyms", std::to_string(s.synonyms) + " words"},
+        {"size on disk", size_text(s.size_bytes) + " (" + std::to_string(s.size_bytes) + " bytes)"},
+        {"last update", s.updated ? iso_time(*s.updated) : "-"}};
+    for (const auto& [name, value] : rows)
+        out << name << std::string(16 - name.size(), ' ') << value << "\n";
+}
+
+std::string stats_json(const DatabaseStats& s, bool pretty) {
+    Json doc{{"version", kJsonSchemaVersion},
+             {"databases", s.paths},
+             {"articles", s.articles},
+             {"terms", s.terms},
+             {"words", s.words},
+             {"average_length", rounded(s.average_length)},
+             {"language", s.language},
+             {"languages", s.languages},
+             {"sources", s.sources},
+             {"dates",
+              {{"first", s.first_date.empty() ? Json(nullptr) : Json(s.first_date)},
+               {"last", s.last_date.empty() ? Json(nullptr) : Json(s.last_date)},
+               {"dated", s.dated}}},
+             {"synonyms", s.synonyms},
+             {"size_bytes", s.size_bytes},
+             {"updated", s.updated ? Json(iso_time(*s.updated)) : Json(nullptr)}};
     return doc.dump(pretty ? 2 : -1, ' ', false, Json::error_handler_t::replace);
 }
 

@@ -110,6 +110,10 @@ std::string id_term(std::string_view id) {
     return bounded_term(kPrefixId, id);
 }
 
+std::string file_key(std::string_view path) {
+    return bounded_term(kMetaFilePrefix, path);
+}
+
 std::string boolean_term(std::string_view prefix, std::string_view value) {
     std::string lower;
     lower.reserve(value.size());

@@ -1,8 +1,10 @@
-// folio/indexing.hpp: one indexing run, as the indexer program performs it: find the files,
-// read them, write the articles, commit, and count what happened. Owns the run's policy
-// (what is an error, what is a warning, when to commit) so that programs stay thin.
+// folio/indexing.hpp: one indexing run, as the indexer program performs it. Owns the run's
+// policy: what changed since the last run (the file manifest), what to read, add, replace and
+// delete, building a new database in parallel shards merged by Xapian's compactor, atomic
+// rebuilds, interruption, and what counts as an error or a warning. Programs only print.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -19,34 +21,66 @@ struct IndexOptions {
     std::string language;            ///< "" keeps the database's (english for a new one)
     std::uint64_t max_file_size = 100ull << 20;
     bool spelling = true;
+    bool rebuild = false;    ///< build a new generation from `paths` and switch to it
+    bool dry_run = false;    ///< only say what would be added, replaced and deleted
+    bool compact = false;    ///< compact the database afterwards (a new generation)
+    bool wait_lock = false;  ///< wait for another indexer instead of failing
+    unsigned jobs = 0;       ///< threads for a new database or a rebuild (0: all cores)
+    std::uint64_t memory = 512ull << 20;  ///< budget for the writers' buffers, bytes
+    /// Set (e.g. by a signal handler) to stop: an update commits what it has done, a rebuild
+    /// is abandoned and the live database left as it was.
+    const std::atomic<bool>* stop = nullptr;
 };
 
 struct IndexSummary {
-    std::size_t files = 0;     ///< files read
-    std::size_t added = 0;     ///< articles new to the database
-    std::size_t replaced = 0;  ///< articles that replaced one with the same id
-    std::size_t skipped = 0;   ///< files skipped with a warning (binary, empty)
-    std::size_t failed = 0;    ///< articles or files that could not be read
+    std::size_t files = 0;            ///< files read
+    std::size_t unchanged_files = 0;  ///< files not read: same size and time as last run
+    std::size_t added = 0;            ///< articles new to the database
+    std::size_t replaced = 0;         ///< articles that replaced one with the same id
+    std::size_t unchanged = 0;        ///< articles read but identical to the stored ones
+    std::size_t deleted = 0;          ///< articles deleted (their file or record is gone)
+    std::size_t skipped = 0;          ///< files skipped with a warning (binary, empty)
+    std::size_t failed = 0;           ///< articles or files that could not be read
     std::size_t warnings = 0;
     std::uint64_t bytes = 0;  ///< bytes of input read
     double seconds = 0;
-    std::string language;  ///< the database's language
+    std::string language;    ///< the database's language
+    std::string generation;  ///< the database generation written
+    unsigned jobs = 1;       ///< threads used
+    bool interrupted = false;
+    bool compacted = false;
 
     std::size_t articles() const { return added + replaced; }
     /// 0 when all went in, 1 when some articles failed (the programs' exit codes).
     int exit_code() const { return failed == 0 ? 0 : 1; }
 };
 
-/// Called as the run progresses, so a program can show it.
+/// What a dry run found.
+struct IndexPlan {
+    std::vector<std::string> add, update, remove;  ///< file paths
+    std::size_t unchanged = 0;
+};
+
+/// Called as the run progresses, so a program can show it. Calls come from one thread at a
+/// time, though not always the same one.
 struct IndexObserver {
     std::function<void(const Diagnostic&)> diagnostic;       ///< every warning and error
     std::function<void(const std::string& path)> file_done;  ///< after each file (verbose)
-    std::function<void(const IndexSummary&, std::size_t total_files)> progress;
+    /// About five times a second: files and bytes done so far of the totals to read.
+    std::function<void(std::size_t files_done, std::size_t files_total, std::uint64_t bytes_done,
+                       std::uint64_t bytes_total, std::size_t articles)>
+        progress;
 };
 
 /// Runs an indexing job. Throws DatabaseError/UsageError when nothing can be done (the database
 /// cannot be opened or is locked, bad options); bad input files are reported and skipped.
-/// Everything read is committed before it returns.
+/// Everything read is committed before it returns (unless it is a dry run).
 IndexSummary run_index(const IndexOptions& options, const IndexObserver& observer);
+
+/// What run_index would do, without doing it.
+IndexPlan plan_index(const IndexOptions& options, const IndexObserver& observer);
+
+/// Compacts the database's current generation into a new one and switches to it.
+void compact_database(const std::string& db, bool wait_lock);
 
 }  // namespace folio

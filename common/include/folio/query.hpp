@@ -1,7 +1,7 @@
 // folio/query.hpp: Folio's query language on top of Xapian's QueryParser. Owns the field names
 // (title:, author:, tag:, source:, lang:, date:, year:), operators, stemming and stopwords of
-// queries, the check that reports where a malformed query goes wrong, and what a query asks to
-// highlight.
+// queries, synonyms (~word, or every word), the check that reports where a malformed query goes
+// wrong, spelling suggestions ("did you mean"), and what a query asks to highlight.
 #pragma once
 
 #include <xapian.h>
@@ -16,6 +16,8 @@ struct QueryOptions {
     std::string language = "english";  ///< the database's language: stems and stopwords
     bool default_and = false;          ///< words without an operator: AND (else OR)
     unsigned wildcard_limit = 256;     ///< most terms a trailing wildcard expands to
+    /// Expand every word by the database's synonyms (else only words written ~word).
+    bool expand_synonyms = false;
 };
 
 /// The terms a query wants highlighted, split by the phrase rule: phrase words are shown only
@@ -44,10 +46,18 @@ class QueryBuilder {
     /// changing the ranking. Filters use the same language as queries.
     Xapian::Query filtered(const Xapian::Query& query, const std::vector<std::string>& filters);
 
+    /// `text` with each word that the database does not know (neither as written nor by its
+    /// stem) replaced by the database's spelling suggestion for it; "" when no word is replaced.
+    /// Words in the index are never replaced; operators, values of boolean fields (tag:, source:,
+    /// lang:, year:, date:), wildcards, words with digits and words under 3 bytes are left
+    /// alone. Costs one term lookup per word, and a spelling lookup per unknown word only.
+    std::string suggest(const std::string& text) const;
+
     /// The stemmer queries are stemmed with (also used to match passages).
     const Xapian::Stem& stemmer() const noexcept { return stem_; }
 
   private:
+    Xapian::Database db_;
     Xapian::QueryParser parser_;
     Xapian::Stem stem_;
     unsigned flags_;

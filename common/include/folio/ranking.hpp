@@ -9,11 +9,14 @@
 
 namespace folio {
 
+/// Defaults chosen with eval/run_eval.py (docs/RELEVANCE.md): tuned on Cranfield, confirmed on
+/// CISI. Plain BM25, the baseline there: k1 1, b 0.5, expand 0.
 struct RankingOptions {
-    double k1 = 1.0;            ///< BM25 term-frequency saturation
-    double b = 0.5;             ///< BM25 length normalisation
-    unsigned expand = 0;        ///< pseudo-relevance feedback: terms added (0: off)
-    unsigned expand_docs = 10;  ///< top documents the feedback terms are taken from
+    double k1 = 1.2;             ///< BM25 term-frequency saturation
+    double b = 0.75;             ///< BM25 length normalisation
+    unsigned expand = 10;        ///< pseudo-relevance feedback: terms added (0: off)
+    unsigned expand_docs = 10;   ///< top documents the feedback terms are taken from
+    double expand_weight = 0.3;  ///< weight of a feedback term relative to a query term
 };
 
 /// The weighting scheme for `options` (caller owns it; Enquire clones it).

@@ -42,6 +42,12 @@ struct FileInfo {
     std::string id;      ///< the stable id of a single-article file (ignored for jsonl)
     std::string source;  ///< default Article::source
     std::optional<std::int64_t> mtime;  ///< seconds since the epoch, resolves relative dates
+    /// A slice of a JSON Lines file, so that one large file can be read by several threads:
+    /// `length` bytes (0: to the end) from byte `offset`, which starts line `first_line`.
+    /// Slices must start and end at line boundaries.
+    std::uint64_t offset = 0;
+    std::uint64_t length = 0;
+    std::size_t first_line = 1;
 };
 
 struct ReadOptions {

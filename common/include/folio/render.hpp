@@ -8,6 +8,7 @@
 
 #include "folio/search.hpp"
 #include "folio/snippet.hpp"
+#include "folio/stats.hpp"
 
 namespace folio {
 
@@ -23,16 +24,25 @@ struct TextStyle {
 /// A snippet's text with its highlights marked ("…" where it is cut from a longer text).
 std::string render_snippet(const Snippet& snippet, const TextStyle& style, bool ellipses);
 
-/// The human listing: each hit's rank and title, date, authors, source and path, and passages;
-/// then a line "N-M of about T matches".
+/// The human listing: "Did you mean: ...?" (or "Showing results for: ..." when corrected) and
+/// the --like terms first; each hit's rank and title, date, authors, source and path, collapse
+/// count, passages and explanation (indented); then a line "N-M of about T matches"; then one
+/// line per facet: "author: Franklin D. Roosevelt (12), ...".
 void write_text(std::ostream& out, const SearchResult& result, const TextStyle& style);
 
-/// One JSON document: {"version", "query", "parsed", "total", "offset", "hits": [...]}.
+/// One JSON document: {"version", "query", "parsed", "total", "offset", "suggestion" (null when
+/// none), "corrected", "hits": [...]}, plus "facets", "like_terms" and "collapse" when asked for;
+/// hits carry "collapse" and "explain" when asked for.
 std::string result_json(const SearchResult& result, bool pretty);
 /// One hit as a JSON object (a line of --jsonl).
 std::string hit_json(const Hit& hit);
 /// A batch-mode line for a query that failed: {"version", "query", "error", "column"}.
 std::string error_json(const std::string& query, const std::string& message, long column);
+
+/// The database statistics for a person: one "name  value" line each.
+void write_stats(std::ostream& out, const DatabaseStats& stats);
+/// The database statistics as one JSON document (schema version kJsonSchemaVersion).
+std::string stats_json(const DatabaseStats& stats, bool pretty);
 
 /// What --files prints for a hit: its path, else its url, else its id.
 const std::string& hit_location(const Hit& hit);

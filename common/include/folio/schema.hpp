@@ -45,6 +45,12 @@ inline constexpr char kListSeparator = '\x1f';
 inline constexpr std::string_view kMetaSchema = "folio.schema";
 inline constexpr std::string_view kMetaLanguage = "folio.language";
 inline constexpr std::string_view kMetaUpdated = "folio.updated";
+/// The manifest of indexed files: kMetaFilePrefix + path (hashed like id terms when long) ->
+/// "STAMP\tHASH\tPATH" (see IndexWriter::record_file).
+inline constexpr std::string_view kMetaFilePrefix = "folio.file:";
+
+/// The metadata key of an indexed file's manifest entry.
+std::string file_key(std::string_view path);
 
 /// How much more a title word weighs than a body word (wdf increment per occurrence).
 inline constexpr Xapian::termcount kTitleWeight = 3;

@@ -43,6 +43,22 @@ class DocumentBuilder {
     std::map<std::string, std::string> canonical_;  // article language -> canonical
 };
 
+/// One indexed file as the manifest records it, so that the next run can tell what changed.
+struct FileRecord {
+    std::string path;   ///< canonical absolute path (the id of its articles' XF term)
+    std::string stamp;  ///< "SIZE:MTIME_NS"
+    std::string hash;   ///< hex XXH3-64 of the file's bytes
+};
+
+/// The manifest recorded in a database: every file IndexWriter::record_file saw, by path.
+std::map<std::string, FileRecord> load_manifest(const Xapian::Database& db);
+
+/// The hex XXH3-64 of the bytes of the file at `path`; "" when it cannot be read.
+std::string hash_file(const std::string& path);
+
+/// The hex XXH3-64 content hash of an article as it would be stored (all fields).
+std::string article_hash(const Article& article, const std::string& language);
+
 struct WriterOptions {
     /// The database's default language; "" keeps the one the database records (english for a
     /// new database). A different language than the recorded one is a UsageError: the existing
@@ -50,8 +66,15 @@ struct WriterOptions {
     std::string language;
     /// Build the spelling dictionary the searcher's "did you mean" uses.
     bool spelling = true;
-    /// Commit after this many added, replaced or deleted articles (0: only on commit()).
-    std::size_t commit_every = 20000;
+    /// Commit when the text added since the last commit passes this many bytes (0: only on
+    /// commit()), besides Xapian's own flush every 1,000 documents (XAPIAN_FLUSH_THRESHOLD):
+    /// this bounds the writer's memory when documents are large, to about ten times this.
+    std::size_t commit_bytes = 32u << 20;
+    /// The database is new and empty: add without looking up ids (duplicates within the run
+    /// are still replaced), and skip nothing as unchanged.
+    bool fresh = false;
+    /// Xapian open flags added to DB_CREATE_OR_OPEN (e.g. DB_NO_SYNC for a rebuild).
+    int open_flags = 0;
 };
 
 /// Adds, replaces and deletes articles in one writable database.
@@ -64,15 +87,19 @@ class IndexWriter {
     /// Writes into an already open database (an in-memory one in tests).
     IndexWriter(Xapian::WritableDatabase db, const WriterOptions& options);
 
-    enum class Outcome { added, replaced };
+    enum class Outcome { added, replaced, unchanged };
 
-    /// Adds the article, or replaces the article with the same id. Uses its own builder.
-    Outcome add(const Article& article, std::string_view content_hash = {},
-                std::string_view file_stamp = {});
-    /// Stores a document built by a DocumentBuilder for `id` (spelling words are taken from it).
-    Outcome add_document(std::string_view id, const Xapian::Document& document);
+    /// Adds the article, or replaces the article with the same id; leaves it alone (unchanged)
+    /// when the stored one has the same content. Uses its own builder.
+    Outcome add(const Article& article);
     /// Deletes the article with `id`; false when there was none.
     bool remove(std::string_view id);
+    /// Deletes the articles read from file `path` whose ids are not in `keep`; returns how many.
+    std::size_t remove_file_articles(const std::string& path,
+                                     const std::unordered_map<std::string, bool>& keep);
+
+    void record_file(const FileRecord& record);
+    void forget_file(const std::string& path);
 
     /// Makes everything so far durable and visible to searchers.
     void commit();
@@ -81,18 +108,20 @@ class IndexWriter {
     Xapian::WritableDatabase& database() noexcept { return db_; }
 
   private:
-    void record_language(const WriterOptions& options);
+    void record_language();
     void note_spelling(const Xapian::Document& document);
     void flush_spelling();
-    void count_change();
+    void count_change(std::size_t bytes);
 
     Xapian::WritableDatabase db_;
     std::string language_;
     bool spelling_;
-    std::size_t commit_every_;
-    std::size_t uncommitted_ = 0;
+    bool fresh_;
+    std::size_t commit_bytes_;
+    std::size_t uncommitted_bytes_ = 0;
     DocumentBuilder builder_;
     std::unordered_map<std::string, Xapian::termcount> spelling_words_;
+    std::unordered_map<std::string, bool> fresh_ids_;  // ids added by a fresh writer
 };
 
 }  // namespace folio

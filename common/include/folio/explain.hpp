@@ -1,0 +1,53 @@
+// folio/explain.hpp: why a hit scored what it did: the query split into the parts that add to a
+// score (terms, phrases, synonym and wildcard groups, the recency boost), each part's weight in
+// one article, and the fields of the article its words were found in.
+#pragma once
+
+#include <xapian.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace folio {
+
+/// One scoring part of the query and what it added to one article's score.
+struct Contribution {
+    std::string label;  ///< the word or stem, "\"a phrase\"", "a|b" (synonyms), "milit*", "recency"
+    std::string field;  ///< "text" (title and body), "title", "author", or "" (no field)
+    bool stem = false;  ///< label is a stem, matching every form of the word
+    /// Where a "text" term occurs in the article: "title", "body" (body or description).
+    std::vector<std::string> found_in;
+    double weight = 0;              ///< what it added to the score (scaled as in the query)
+    Xapian::termcount wdf = 0;      ///< occurrences in the article (single terms only)
+    Xapian::doccount termfreq = 0;  ///< articles holding the term (single terms only)
+};
+
+/// Splits a query once into its scoring parts, then explains any hit of it. The weights add up
+/// to the hit's score for queries built from AND, OR, AND_MAYBE, NOT and filters (Xapian's
+/// parser and Folio's rewrites); XOR and MAX parts are explained as if they added up.
+/// Not thread-safe; `db` must outlive it. Only built when asked for (--explain): it runs one
+/// small match per part and hit.
+class Explainer {
+  public:
+    Explainer(const Xapian::Database& db, const Xapian::Query& query, const Xapian::Weight& weight);
+    ~Explainer();
+
+    /// The parts of the query that match document `docid`, whose id term (schema::id_term) is
+    /// `id_term`, with their weights, highest first.
+    std::vector<Contribution> explain(Xapian::docid docid, const std::string& id_term) const;
+
+  private:
+    struct Part {
+        Xapian::Query query;  ///< the part, scaled as in the whole query
+        Contribution base;    ///< label, field, stem
+        std::string term;     ///< the single term, if the part is one
+    };
+    void split(const Xapian::Query& query, double scale);
+
+    Xapian::Database db_;
+    std::unique_ptr<Xapian::Weight> weight_;
+    std::vector<Part> parts_;
+};
+
+}  // namespace folio

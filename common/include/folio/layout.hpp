@@ -1,0 +1,58 @@
+// folio/layout.hpp: how a Folio database sits on disk. A database is a directory holding a
+// Xapian stub file (XAPIANDB) that names its current generation, a Xapian database in a
+// sub-directory (gen-000001, ...). Rebuilds write a new generation beside the live one and
+// switch the stub atomically; searchers open the directory and follow the stub. Owns the
+// indexer's lock too.
+#pragma once
+
+#include <string>
+
+namespace folio {
+
+/// The exclusive right to write a database: one indexer at a time. Held until destroyed.
+class IndexLock {
+  public:
+    /// Creates `db_dir` if needed and locks it. Throws DatabaseError "... locked by another
+    /// indexer (pid N)" when another process holds it and `wait` is false; waits otherwise.
+    IndexLock(const std::string& db_dir, bool wait);
+    ~IndexLock();
+    IndexLock(const IndexLock&) = delete;
+    IndexLock& operator=(const IndexLock&) = delete;
+
+  private:
+    int fd_ = -1;
+};
+
+/// The generations of one database directory. Call only while holding its IndexLock.
+class DatabaseLayout {
+  public:
+    explicit DatabaseLayout(std::string db_dir);
+
+    /// The current generation's directory, or "" when the database has none yet.
+    std::string current() const;
+    /// A fresh directory name for a new generation (not yet created).
+    std::string next() const;
+    /// Makes `generation` (a directory inside the database directory) the current one: the
+    /// new stub is written beside the old, synced, and renamed over it.
+    void switch_to(const std::string& generation) const;
+    /// Removes generation directories that are not current (an old one after a switch, or a
+    /// partial one an interrupted rebuild left behind).
+    void remove_stale() const;
+    /// True when `db_dir` is a plain Xapian database (made by another tool): it is written in
+    /// place and cannot be rebuilt atomically.
+    bool is_plain_database() const;
+
+    const std::string& dir() const noexcept { return dir_; }
+
+  private:
+    std::string dir_;
+};
+
+/// Flushes every file under `dir` to disk (used before a switch, since rebuilds write
+/// without syncing).
+void sync_tree(const std::string& dir);
+
+/// Total bytes of the files under `path` (a directory or a file).
+unsigned long long disk_usage(const std::string& path);
+
+}  // namespace folio

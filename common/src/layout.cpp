@@ -1,0 +1,169 @@
+#include "folio/layout.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "folio/error.hpp"
+
+namespace folio {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kStub = "XAPIANDB";
+constexpr const char* kLockFile = "folio.lock";
+constexpr const char* kGenerationPrefix = "gen-";
+
+std::string read_pid(int fd) {
+    char buf[32] = {};
+    ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+    std::string pid = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "";
+    while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' '))
+        pid.pop_back();
+    return pid.empty() ? "unknown" : pid;
+}
+
+void fsync_path(const std::string& path, int flags) {
+    int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    ::fsync(fd);
+    ::close(fd);
+}
+
+}  // namespace
+
+IndexLock::IndexLock(const std::string& db_dir, bool wait) {
+    std::error_code ec;
+    fs::create_directories(db_dir, ec);
+    if (ec)
+        throw DatabaseError("cannot create database directory " + db_dir + ": " + ec.message());
+    std::string path = (fs::path(db_dir) / kLockFile).string();
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) {
+        throw DatabaseError("cannot lock database " + db_dir + ": " + std::strerror(errno));
+    }
+    if (::flock(fd_, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
+        int err = errno;
+        std::string pid = read_pid(fd_);
+        ::close(fd_);
+        fd_ = -1;
+        if (err == EWOULDBLOCK) {
+            throw DatabaseError("database " + db_dir + " is locked by another indexer (pid " + pid +
+                                "); use --wait-lock to wait for it");
+        }
+        throw DatabaseError("cannot lock database " + db_dir + ": " + std::strerror(err));
+    }
+    std::string pid = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(fd_, 0) == 0) {
+        [[maybe_unused]] ssize_t n = ::pwrite(fd_, pid.data(), pid.size(), 0);
+    }
+}
+
+IndexLock::~IndexLock() {
+    if (fd_ >= 0) {
+        [[maybe_unused]] int r = ::ftruncate(fd_, 0);
+        ::close(fd_);  // releases the flock
+    }
+}
+
+DatabaseLayout::DatabaseLayout(std::string db_dir) : dir_(std::move(db_dir)) {}
+
+bool DatabaseLayout::is_plain_database() const {
+    return fs::exists(fs::path(dir_) / "iamglass") || fs::exists(fs::path(dir_) / "iamchert");
+}
+
+std::string DatabaseLayout::current() const {
+    if (is_plain_database())
+        return dir_;
+    std::ifstream stub(fs::path(dir_) / kStub);
+    std::string line;
+    while (std::getline(stub, line)) {
+        std::istringstream fields(line);
+        std::string backend, path;
+        if (fields >> backend >> path && (backend == "glass" || backend == "auto")) {
+            return (fs::path(dir_) / path).string();
+        }
+    }
+    return {};
+}
+
+std::string DatabaseLayout::next() const {
+    unsigned highest = 0;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+        std::string name = entry.path().filename().string();
+        if (name.starts_with(kGenerationPrefix)) {
+            highest =
+                std::max(highest, static_cast<unsigned>(std::strtoul(
+                                      name.c_str() + std::strlen(kGenerationPrefix), nullptr, 10)));
+        }
+    }
+    char name[32];
+    std::snprintf(name, sizeof name, "%s%06u", kGenerationPrefix, highest + 1);
+    return (fs::path(dir_) / name).string();
+}
+
+void DatabaseLayout::switch_to(const std::string& generation) const {
+    std::string name = fs::path(generation).filename().string();
+    fs::path stub = fs::path(dir_) / kStub;
+    fs::path temporary = fs::path(dir_) / (std::string(kStub) + ".new");
+    {
+        std::ofstream out(temporary, std::ios::trunc);
+        out << "glass " << name << "\n";
+        if (!out.flush())
+            throw DatabaseError("cannot write " + temporary.string());
+    }
+    fsync_path(temporary.string(), O_RDONLY);
+    if (std::rename(temporary.c_str(), stub.c_str()) != 0) {
+        throw DatabaseError("cannot switch " + dir_ + " to " + name + ": " + std::strerror(errno));
+    }
+    fsync_path(dir_, O_RDONLY | O_DIRECTORY);
+}
+
+void DatabaseLayout::remove_stale() const {
+    std::string live = fs::path(current()).filename().string();
+    std::error_code ec;
+    std::vector<fs::path> stale;
+    for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+        std::string name = entry.path().filename().string();
+        if (name.starts_with(kGenerationPrefix) && name != live)
+            stale.push_back(entry.path());
+    }
+    for (const auto& path : stale)
+        fs::remove_all(path, ec);
+}
+
+void sync_tree(const std::string& dir) {
+    std::error_code ec;
+    for (const auto& entry : fs::recursive_directory_iterator(dir, ec)) {
+        if (entry.is_regular_file(ec))
+            fsync_path(entry.path().string(), O_RDONLY);
+    }
+    fsync_path(dir, O_RDONLY | O_DIRECTORY);
+}
+
+unsigned long long disk_usage(const std::string& path) {
+    std::error_code ec;
+    if (fs::is_regular_file(path, ec))
+        return fs::file_size(path, ec);
+    unsigned long long total = 0;
+    for (const auto& entry : fs::recursive_directory_iterator(path, ec)) {
+        if (entry.is_regular_file(ec))
+            total += entry.file_size(ec);
+    }
+    return total;
+}
+
+}  // namespace folio

@@ -1,0 +1,129 @@
+#include "folio/stats.hpp"
+
+#include <cctype>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "folio/schema.hpp"
+#include "folio/synonyms.hpp"
+
+namespace fs = std::filesystem;
+
+namespace folio {
+
+namespace {
+
+std::uint64_t tree_size(const fs::path& root) {
+    std::error_code ec;
+    if (fs::is_regular_file(root, ec))
+        return fs::file_size(root, ec);
+    std::uint64_t total = 0;
+    fs::recursive_directory_iterator it(root, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+        std::error_code fec;
+        if (it->is_regular_file(fec))
+            total += it->file_size(fec);
+    }
+    return total;
+}
+
+/// Counts every term with a prefix under `prefix`: term (prefix stripped) -> termfreq.
+void count_terms(const Xapian::Database& db, std::string_view prefix,
+                 std::map<std::string, Xapian::doccount>& out) {
+    std::string p(prefix);
+    for (auto it = db.allterms_begin(p); it != db.allterms_end(p); ++it) {
+        std::string rest = (*it).substr(p.size());
+        // "XS" terms must not be mistaken for longer prefixes starting the same way.
+        if (rest.empty() || std::isupper(static_cast<unsigned char>(rest[0])))
+            continue;
+        out[rest] = it.get_termfreq();
+    }
+}
+
+std::string iso_date(const std::string& yyyymmdd) {
+    if (yyyymmdd.size() != 8)
+        return yyyymmdd;
+    return yyyymmdd.substr(0, 4) + "-" + yyyymmdd.substr(4, 2) + "-" + yyyymmdd.substr(6, 2);
+}
+
+}  // namespace
+
+std::uint64_t disk_size(const std::string& path) {
+    std::error_code ec;
+    fs::path p(path);
+    if (!fs::exists(p, ec))
+        return 0;
+    std::uint64_t total = tree_size(p);
+    if (fs::is_regular_file(p, ec)) {
+        // A stub file: lines "[BACKEND] PATH", paths relative to the stub's folder.
+        std::ifstream in(path);
+        std::string line;
+        while (std::getline(in, line)) {
+            std::istringstream words(line);
+            std::string first, second;
+            words >> first >> second;
+            std::string target = second.empty() ? first : second;
+            if (target.empty() || first.starts_with('#') || first == "remote")
+                continue;
+            fs::path t(target);
+            if (t.is_relative())
+                t = p.parent_path() / t;
+            if (fs::is_directory(t, ec))
+                total += tree_size(t);
+        }
+    }
+    return total;
+}
+
+std::string iso_time(std::int64_t seconds) {
+    std::time_t t = static_cast<std::time_t>(seconds);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buffer[32];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buffer;
+}
+
+DatabaseStats database_stats(const Xapian::Database& db, const std::vector<std::string>& paths) {
+    DatabaseStats s;
+    s.paths = paths;
+    s.language = db.get_metadata(std::string(schema::kMetaLanguage));
+    s.articles = db.get_doccount();
+    s.average_length = db.get_avlength();
+    for (auto it = db.allterms_begin(); it != db.allterms_end(); ++it) {
+        ++s.terms;
+        const std::string& term = *it;
+        if (!term.empty() && !std::isupper(static_cast<unsigned char>(term[0])))
+            ++s.words;
+    }
+    count_terms(db, schema::kPrefixLanguage, s.languages);
+    count_terms(db, schema::kPrefixSource, s.sources);
+    std::string day(schema::kPrefixDay);
+    std::string first, last;
+    for (auto it = db.allterms_begin(day); it != db.allterms_end(day); ++it) {
+        if ((*it).size() != day.size() + 8 ||
+            !std::isdigit(static_cast<unsigned char>((*it)[day.size()])))
+            continue;
+        if (first.empty())
+            first = (*it).substr(day.size());
+        last = (*it).substr(day.size());
+    }
+    s.first_date = iso_date(first);
+    s.last_date = iso_date(last);
+    s.dated = db.get_value_freq(schema::kSlotDate);
+    s.synonyms = synonym_key_count(db);
+    for (const auto& path : paths)
+        s.size_bytes += disk_size(path);
+    std::string updated = db.get_metadata(std::string(schema::kMetaUpdated));
+    if (!updated.empty()) {
+        try {
+            s.updated = std::stoll(updated);
+        } catch (const std::exception&) {
+        }
+    }
+    return s;
+}
+
+}  // namespace folio
