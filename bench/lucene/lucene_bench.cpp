@@ -1,5 +1,6 @@
-// lucene_bench: the Lucene++ peer of Folio's benchmarks (bench/index_bench.py, bench/query_bench.py).
-// Not part of Folio's build: bench/lucene/CMakeLists.txt builds it on its own.
+// lucene_bench: the Lucene++ peer of Folio's benchmarks (bench/index_bench.py,
+// bench/query_bench.py). Not part of Folio's build: bench/lucene/CMakeLists.txt builds it on its
+// own.
 //
 //   lucene_bench index INDEX_DIR FILE.jsonl    index the JSONL records (id, title, body) anew;
 //                                              prints one JSON summary line
@@ -7,20 +8,21 @@
 //                                              title and body); prints one JSON line per query:
 //                                              {"latency_us":..,"total":..,"hits":[{"id","title","fragment"}]}
 //
-// Analysis: StandardAnalyzer's chain (StandardTokenizer, StandardFilter, LowerCaseFilter, StopFilter
-// with the default English stop words, position increments kept) followed by PorterStemFilter, for
-// indexing and querying alike; title and body are stored and indexed with positions.
-// Search: top 10 by Lucene's default scoring, each with the best fragment of its body (about 240
-// characters) from the contrib Highlighter (QueryScorer, which is position-aware for phrases).
-// The latency of a query covers parsing, searching, loading the 10 stored documents and highlighting.
+// Analysis: StandardAnalyzer's chain (StandardTokenizer, StandardFilter, LowerCaseFilter,
+// StopFilter with the default English stop words, position increments kept) followed by
+// PorterStemFilter, for indexing and querying alike; title and body are stored and indexed with
+// positions. Search: top 10 by Lucene's default scoring, each with the best fragment of its body
+// (about 240 characters) from the contrib Highlighter (QueryScorer, which is position-aware for
+// phrases). The latency of a query covers parsing, searching, loading the 10 stored documents and
+// highlighting.
 
-#include <lucene++/LuceneHeaders.h>
-#include <lucene++/PorterStemFilter.h>
 #include <lucene++/Highlighter.h>
+#include <lucene++/LuceneHeaders.h>
+#include <lucene++/MultiFieldQueryParser.h>
+#include <lucene++/PorterStemFilter.h>
 #include <lucene++/QueryScorer.h>
 #include <lucene++/SimpleHTMLFormatter.h>
 #include <lucene++/SimpleSpanFragmenter.h>
-#include <lucene++/MultiFieldQueryParser.h>
 
 #include <nlohmann/json.hpp>
 
@@ -37,7 +39,7 @@ constexpr auto kVersion = LuceneVersion::LUCENE_30;
 
 // StandardAnalyzer + PorterStemFilter.
 class PorterStandardAnalyzer : public Analyzer {
-public:
+  public:
     PorterStandardAnalyzer() : standard_(newLucene<StandardAnalyzer>(kVersion)) {}
     TokenStreamPtr tokenStream(const String& field, const ReaderPtr& reader) override {
         return newLucene<PorterStemFilter>(standard_->tokenStream(field, reader));
@@ -48,12 +50,16 @@ public:
         return newLucene<PorterStemFilter>(standard_->reusableTokenStream(field, reader));
     }
 
-private:
+  private:
     AnalyzerPtr standard_;
 };
 
-String wide(const std::string& s) { return StringUtils::toUnicode(s); }
-std::string utf8(const String& s) { return StringUtils::toUTF8(s); }
+String wide(const std::string& s) {
+    return StringUtils::toUnicode(s);
+}
+std::string utf8(const String& s) {
+    return StringUtils::toUTF8(s);
+}
 
 int index_main(const std::string& dir, const std::string& input) {
     auto start = std::chrono::steady_clock::now();
@@ -70,13 +76,17 @@ int index_main(const std::string& dir, const std::string& input) {
     long docs = 0, bytes = 0, failed = 0;
     while (std::getline(in, line)) {
         bytes += static_cast<long>(line.size()) + 1;
-        if (line.empty()) continue;
+        if (line.empty())
+            continue;
         try {
             auto j = nlohmann::json::parse(line);
             DocumentPtr doc = newLucene<Document>();
-            doc->add(newLucene<Field>(L"id", wide(j.value("id", "")), Field::STORE_YES, Field::INDEX_NOT_ANALYZED));
-            doc->add(newLucene<Field>(L"title", wide(j.value("title", "")), Field::STORE_YES, Field::INDEX_ANALYZED));
-            doc->add(newLucene<Field>(L"body", wide(j.value("body", "")), Field::STORE_YES, Field::INDEX_ANALYZED));
+            doc->add(newLucene<Field>(L"id", wide(j.value("id", "")), Field::STORE_YES,
+                                      Field::INDEX_NOT_ANALYZED));
+            doc->add(newLucene<Field>(L"title", wide(j.value("title", "")), Field::STORE_YES,
+                                      Field::INDEX_ANALYZED));
+            doc->add(newLucene<Field>(L"body", wide(j.value("body", "")), Field::STORE_YES,
+                                      Field::INDEX_ANALYZED));
             writer->addDocument(doc);
             ++docs;
         } catch (const std::exception& e) {
@@ -87,8 +97,13 @@ int index_main(const std::string& dir, const std::string& input) {
     }
     writer->commit();
     writer->close();
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::cout << nlohmann::json{{"added", docs}, {"failed", failed}, {"bytes", bytes}, {"seconds", seconds}}.dump()
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::cout << nlohmann::json{{"added", docs},
+                                {"failed", failed},
+                                {"bytes", bytes},
+                                {"seconds", seconds}}
+                     .dump()
               << std::endl;
     return failed ? 1 : 0;
 }
@@ -115,15 +130,20 @@ int search_main(const std::string& dir, int limit) {
                 DocumentPtr doc = searcher->doc(sd->doc);
                 String body = doc->get(L"body");
                 String fragment = highlighter->getBestFragment(analyzer, L"body", body);
-                if (fragment.empty()) fragment = body.substr(0, 240);  // no match in the body (title-only hit)
-                hits.push_back({{"id", utf8(doc->get(L"id"))}, {"title", utf8(doc->get(L"title"))},
-                                {"score", sd->score}, {"fragment", utf8(fragment)}});
+                if (fragment.empty())
+                    fragment = body.substr(0, 240);  // no match in the body (title-only hit)
+                hits.push_back({{"id", utf8(doc->get(L"id"))},
+                                {"title", utf8(doc->get(L"title"))},
+                                {"score", sd->score},
+                                {"fragment", utf8(fragment)}});
             }
             out = {{"total", top->totalHits}, {"hits", hits}};
         } catch (LuceneException& e) {
             out = {{"error", utf8(e.getError())}};
         }
-        auto us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
+        auto us =
+            std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
+                .count();
         out["latency_us"] = us;
         out["query"] = line;
         std::cout << out.dump() << "\n";
@@ -137,8 +157,11 @@ int search_main(const std::string& dir, int limit) {
 int main(int argc, char** argv) {
     std::ios::sync_with_stdio(false);
     std::string mode = argc > 1 ? argv[1] : "";
-    if (mode == "index" && argc == 4) return index_main(argv[2], argv[3]);
-    if (mode == "search" && (argc == 3 || argc == 4)) return search_main(argv[2], argc == 4 ? std::stoi(argv[3]) : 10);
-    std::cerr << "usage: lucene_bench index INDEX_DIR FILE.jsonl | lucene_bench search INDEX_DIR [LIMIT] < queries\n";
+    if (mode == "index" && argc == 4)
+        return index_main(argv[2], argv[3]);
+    if (mode == "search" && (argc == 3 || argc == 4))
+        return search_main(argv[2], argc == 4 ? std::stoi(argv[3]) : 10);
+    std::cerr << "usage: lucene_bench index INDEX_DIR FILE.jsonl | lucene_bench search INDEX_DIR "
+                 "[LIMIT] < queries\n";
     return 2;
 }

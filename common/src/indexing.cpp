@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -515,6 +517,15 @@ IndexSummary run_index(const IndexOptions& options, const IndexObserver& observe
     summary.language = language;
 
     const bool fresh = options.rebuild || current.empty();
+    if (options.rebuild) {
+        // A rebuild replaces everything: a root that is not there would empty the index.
+        for (const auto& p : options.paths) {
+            struct stat st {};
+            if (p != "-" && ::stat(p.c_str(), &st) != 0) {
+                throw UsageError("not rebuilding: " + p + ": " + std::strerror(errno));
+            }
+        }
+    }
     std::map<std::string, FileRecord> manifest;
     if (!fresh)
         manifest = load_manifest(Xapian::Database(current));

@@ -11,7 +11,7 @@ namespace {
 /// boolean filter terms, field-prefixed terms (title, author), nor the unstemmed duplicates
 /// of stems already offered.
 class FreeTextStems : public Xapian::ExpandDecider {
-public:
+  public:
     bool operator()(const std::string& term) const override {
         return term.size() > 1 && term[0] == 'Z' && !(term[1] >= 'A' && term[1] <= 'Z');
     }
@@ -34,18 +34,21 @@ Xapian::Query ranked_query(const Xapian::Query& query, Xapian::Enquire& enquire,
     // of a query term. Costs one extra match, bounded to expand_docs documents.
     enquire.set_query(query);
     Xapian::MSet top = enquire.get_mset(0, options.expand_docs);
-    if (top.empty()) return query;
+    if (top.empty())
+        return query;
     Xapian::RSet rset;
-    for (auto it = top.begin(); it != top.end(); ++it) rset.add_document(*it);
+    for (auto it = top.begin(); it != top.end(); ++it)
+        rset.add_document(*it);
     FreeTextStems decider;
     Xapian::ESet eset = enquire.get_eset(options.expand, rset, 0, &decider);
-    if (eset.empty()) return query;
+    if (eset.empty())
+        return query;
     Xapian::Query extra(Xapian::Query::OP_OR, eset.begin(), eset.end());
     // AND_MAYBE, not OR: the feedback terms re-rank the query's matches but never add matches,
     // so filters, NOT, AND and the match count mean what the user asked for.
-    return Xapian::Query(Xapian::Query::OP_AND_MAYBE, query,
-                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, extra,
-                                       options.expand_weight));
+    return Xapian::Query(
+        Xapian::Query::OP_AND_MAYBE, query,
+        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, extra, options.expand_weight));
 }
 
 }  // namespace folio

@@ -20,4 +20,10 @@ RunResult run_program(const std::string& program, const std::vector<std::string>
                       const std::string& input = {},
                       const std::map<std::string, std::string>& env = {});
 
+/// Starts `program` in the background, its output discarded; returns its pid.
+int start_program(const std::string& program, const std::vector<std::string>& args);
+
+/// Waits for a program started by start_program; returns its exit status (128 + signal).
+int wait_program(int pid);
+
 }  // namespace folio::test

@@ -1,0 +1,294 @@
+// End-to-end tests of the indexer for real use: incremental updates, rebuilds while searching,
+// interruptions, the lock, parallel builds that do not change the index.
+#include <boost/test/unit_test.hpp>
+
+#include <signal.h>
+#include <unistd.h>
+#include <xapian.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "../unit/temp_dir.hpp"
+#include "folio/layout.hpp"
+#include "process.hpp"
+
+namespace fs = std::filesystem;
+using folio::test::run_program;
+using folio::test::RunResult;
+using folio::test::TempDir;
+
+namespace {
+
+RunResult index_run(std::vector<std::string> args) {
+    return run_program(FOLIO_INDEXER, args);
+}
+
+nlohmann::json index_json(std::vector<std::string> args) {
+    args.push_back("--json");
+    RunResult r = index_run(args);
+    BOOST_TEST_REQUIRE(r.status == 0, r.err);
+    return nlohmann::json::parse(r.out);
+}
+
+void write_file(const std::string& path, const std::string& content) {
+    fs::create_directories(fs::path(path).parent_path());
+    std::ofstream(path, std::ios::binary) << content;
+}
+
+std::size_t hits(const std::string& db, const std::string& query) {
+    RunResult r = run_program(FOLIO_SEARCHER, {"--db", db, "--count", query});
+    return r.status == 2 ? static_cast<std::size_t>(-1) : std::stoul(r.out);
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+    return haystack.find(needle) != std::string::npos;
+}
+
+/// A JSON Lines file of `n` synthetic articles, about 500 bytes each.
+void write_synthetic(const std::string& path, int n, const std::string& id_prefix = "s") {
+    fs::create_directories(fs::path(path).parent_path());
+    static const char* words[] = {"harbour", "grain", "cocoa", "pilot", "ship", "market",
+                                  "price",   "crude", "oil",   "bank",  "rate", "trade"};
+    std::ofstream out(path);
+    for (int i = 0; i < n; ++i) {
+        std::string body;
+        for (int w = 0; w < 70; ++w) {
+            body += words[(i * 7 + w * 3 + w * w) % 12];
+            body += w % 11 == 10 ? ". " : " ";
+        }
+        out << "{\"id\":\"" << id_prefix << i << "\",\"title\":\"Article " << i << "\",\"body\":\""
+            << body << "unique" << i << "\"}\n";
+    }
+}
+
+/// Everything Xapian stores of a database, as text: documents (data, terms with wdf and
+/// positions, values), term frequencies and metadata other than timestamps.
+std::string dump(const std::string& db_path) {
+    Xapian::Database db(db_path);
+    std::ostringstream out;
+    out << db.get_doccount() << " " << db.get_lastdocid() << " " << db.get_total_length() << "\n";
+    for (auto d = db.postlist_begin(""); d != db.postlist_end(""); ++d) {
+        Xapian::Document doc = db.get_document(*d);
+        out << "doc " << *d << " " << doc.get_data().size() << " " << doc.get_data() << "\n";
+        for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+            out << " " << *t << ":" << t.get_wdf();
+            for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p)
+                out << "," << *p;
+        }
+        for (auto v = doc.values_begin(); v != doc.values_end(); ++v) {
+            out << " v" << v.get_valueno() << "=" << *v;
+        }
+        out << "\n";
+    }
+    for (auto t = db.allterms_begin(); t != db.allterms_end(); ++t) {
+        out << *t << " " << t.get_termfreq() << "\n";
+    }
+    for (auto k = db.metadata_keys_begin(); k != db.metadata_keys_end(); ++k) {
+        if (*k != "folio.updated")
+            out << *k << "=" << db.get_metadata(*k) << "\n";
+    }
+    return out.str();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(updates)
+
+// Between runs files are changed, deleted, renamed and JSONL records edited: each run reads
+// only what changed and the index ends up exactly as the files are.
+BOOST_AUTO_TEST_CASE(add_change_delete_rename) {
+    TempDir dir;
+    std::string src = dir / "src", db = dir / "db";
+    write_file(src + "/a.txt", "Alpha\n\nfirst version apple\n");
+    write_file(src + "/b.txt", "Beta\n\ncherry\n");
+    write_file(src + "/sub/c.md", "# Gamma\n\ndamson\n");
+    write_file(src + "/d.jsonl",
+               "{\"id\":\"d1\",\"title\":\"D one\",\"body\":\"elder\"}\n"
+               "{\"id\":\"d2\",\"title\":\"D two\",\"body\":\"fig\"}\n");
+    auto first = index_json({"--db", db, src});
+    BOOST_TEST(first["added"] == 5);
+
+    write_file(src + "/a.txt", "Alpha\n\nsecond version banana\n");
+    fs::remove(src + "/b.txt");
+    fs::rename(src + "/sub/c.md", src + "/sub/c2.md");
+    write_file(src + "/d.jsonl",
+               "{\"id\":\"d1\",\"title\":\"D one\",\"body\":\"elder\"}\n"
+               "{\"id\":\"d3\",\"title\":\"D three\",\"body\":\"honeydew\"}\n");
+
+    RunResult plan = index_run({"--db", db, "--dry-run", src});
+    BOOST_TEST(plan.status == 0, plan.err);
+    BOOST_TEST(contains(plan.out, "update " + src + "/a.txt\n"), plan.out);
+    BOOST_TEST(contains(plan.out, "add " + src + "/sub/c2.md\n"), plan.out);
+    BOOST_TEST(contains(plan.out, "update " + src + "/d.jsonl\n"), plan.out);
+    BOOST_TEST(contains(plan.out, "b.txt\n"), plan.out);
+    BOOST_TEST(contains(plan.out, "1 to add, 2 to update, 2 to delete, 0 unchanged"), plan.out);
+    BOOST_TEST(hits(db, "banana") == 0u);  // a dry run changes nothing
+
+    auto second = index_json({"--db", db, src});
+    BOOST_TEST(second["files"] == 3);
+    BOOST_TEST(second["added"] == 2);      // c2.md, d3
+    BOOST_TEST(second["replaced"] == 1);   // a.txt
+    BOOST_TEST(second["unchanged"] == 1);  // d1
+    BOOST_TEST(second["deleted"] == 3);    // b.txt, c.md, d2
+    BOOST_TEST(Xapian::Database(db).get_doccount() == 4u);
+    BOOST_TEST(hits(db, "apple") == 0u);
+    BOOST_TEST(hits(db, "banana") == 1u);
+    BOOST_TEST(hits(db, "cherry") == 0u);
+    BOOST_TEST(hits(db, "damson") == 1u);
+    BOOST_TEST(hits(db, "fig") == 0u);
+    BOOST_TEST(hits(db, "elder OR honeydew") == 2u);
+
+    // A file touched but not changed is confirmed by its hash and not re-indexed.
+    fs::last_write_time(src + "/a.txt", fs::file_time_type::clock::now());
+    auto third = index_json({"--db", db, src});
+    BOOST_TEST(third["files"] == 0);
+    BOOST_TEST(third["unchanged_files"] == 3);
+    BOOST_TEST(Xapian::Database(db).get_doccount() == 4u);
+}
+
+// Deletions happen only within the roots being indexed.
+BOOST_AUTO_TEST_CASE(deletes_only_within_roots) {
+    TempDir dir;
+    std::string db = dir / "db";
+    write_file(dir / "one/x.txt", "X\n\nxylophone\n");
+    write_file(dir / "two/y.txt", "Y\n\nyodel\n");
+    index_json({"--db", db, dir / "one"});
+    index_json({"--db", db, dir / "two"});
+    fs::remove(dir / "two/y.txt");
+    auto r = index_json({"--db", db, dir / "one"});
+    BOOST_TEST(r["deleted"] == 0);
+    BOOST_TEST(hits(db, "yodel") == 1u);
+    r = index_json({"--db", db, dir / "two"});
+    BOOST_TEST(r["deleted"] == 1);
+    BOOST_TEST(hits(db, "yodel") == 0u);
+    BOOST_TEST(hits(db, "xylophone") == 1u);
+}
+
+// The same corpus gives the same documents, terms, positions and values with -j 1 and -j 4
+// (the parallel build merges shards, one of them a slice of a large JSONL file).
+BOOST_AUTO_TEST_CASE(jobs_do_not_change_the_index) {
+    TempDir dir;
+    write_synthetic(dir / "big.jsonl", 11000);
+    std::string corpus = std::string(FOLIO_SOURCE_DIR) + "/corpus";
+    auto one = index_json({"--db", dir / "j1", "-j", "1", corpus, dir / "big.jsonl"});
+    auto four = index_json({"--db", dir / "j4", "-j", "4", corpus, dir / "big.jsonl"});
+    BOOST_TEST(one["jobs"] == 1);
+    BOOST_TEST(four["jobs"].get<int>() > 1);
+    BOOST_TEST(one["added"] == 11234);
+    BOOST_TEST(four["added"] == 11234);
+    std::string a = dump(dir / "j1"), b = dump(dir / "j4");
+    BOOST_TEST(a.size() > 1000000u);
+    BOOST_TEST((a == b));
+}
+
+// A rebuild switches generations while searches run: not one search fails.
+BOOST_AUTO_TEST_CASE(rebuild_while_searching) {
+    TempDir dir;
+    std::string db = dir / "db";
+    write_synthetic(dir / "articles.jsonl", 3000);
+    index_json({"--db", db, dir / "articles.jsonl"});
+    const std::string expected = std::to_string(hits(db, "harbour")) + "\n";
+    BOOST_TEST_REQUIRE(expected != "0\n");
+    std::atomic<bool> done{false};
+    std::atomic<int> searches{0}, failures{0};
+    std::vector<std::thread> searchers;
+    for (int t = 0; t < 3; ++t) {
+        searchers.emplace_back([&] {
+            while (!done) {
+                RunResult r = run_program(FOLIO_SEARCHER, {"--db", db, "--count", "harbour"});
+                ++searches;
+                if (r.status != 0 || r.out != expected) {
+                    ++failures;
+                    BOOST_TEST_MESSAGE("search failed: " << r.status << " " << r.out << r.err);
+                }
+            }
+        });
+    }
+    for (int i = 0; i < 3; ++i)
+        index_json({"--db", db, "--rebuild", dir / "articles.jsonl"});
+    done = true;
+    for (auto& t : searchers)
+        t.join();
+    BOOST_TEST(searches.load() > 3);
+    BOOST_TEST(failures.load() == 0);
+    BOOST_TEST(folio::DatabaseLayout(db).current().ends_with("gen-000004"));
+    std::size_t generations = 0;
+    for (const auto& e : fs::directory_iterator(db)) {
+        generations += e.path().filename().string().starts_with("gen-") ? 1 : 0;
+    }
+    BOOST_TEST(generations == 1u);
+}
+
+// An interrupted rebuild leaves the live index as it was; an interrupted update keeps what it
+// committed, the database stays consistent, and the next run converges.
+BOOST_AUTO_TEST_CASE(interrupted_runs) {
+    TempDir dir;
+    std::string db = dir / "db";
+    write_file(dir / "small/a.txt", "Small\n\nsmall index\n");
+    index_json({"--db", db, dir / "small"});
+    write_synthetic(dir / "big/big.jsonl", 40000, "b");
+
+    int pid = folio::test::start_program(FOLIO_INDEXER, {"--db", db, "--rebuild", dir / "big"});
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    kill(pid, SIGINT);
+    BOOST_TEST(folio::test::wait_program(pid) == 130);
+    BOOST_TEST(Xapian::Database(db).get_doccount() == 1u);
+    BOOST_TEST(hits(db, "small") == 1u);
+
+    pid = folio::test::start_program(FOLIO_INDEXER, {"--db", db, dir / "big"});
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    kill(pid, SIGTERM);
+    int status = folio::test::wait_program(pid);
+    BOOST_TEST((status == 143 || status == 0), status);
+    RunResult check = run_program("/usr/bin/xapian-check", {folio::DatabaseLayout(db).current()});
+    BOOST_TEST(check.status == 0, check.out + check.err);
+    BOOST_TEST(Xapian::Database(db).get_doccount() >= 1u);
+
+    auto finish = index_json({"--db", db, dir / "small", dir / "big"});
+    BOOST_TEST(Xapian::Database(db).get_doccount() == 40001u);
+    BOOST_TEST(hits(db, "unique39999") == 1u);
+    BOOST_TEST(hits(db, "unique0") == 1u);
+}
+
+// A second indexer on a locked database names the holder and exits 2, or waits with --wait-lock.
+BOOST_AUTO_TEST_CASE(lock_names_the_holder) {
+    TempDir dir;
+    std::string db = dir / "db";
+    write_file(dir / "a.txt", "A\n\nalpha\n");
+    {
+        folio::IndexLock held(db, false);
+        RunResult r = index_run({"--db", db, dir / "a.txt"});
+        BOOST_TEST(r.status == 2);
+        BOOST_TEST(
+            contains(r.err, "locked by another indexer (pid " + std::to_string(getpid()) + ")"),
+            r.err);
+    }
+    int pid;
+    {
+        folio::IndexLock held(db, false);
+        pid = folio::test::start_program(FOLIO_INDEXER, {"--db", db, "--wait-lock", dir / "a.txt"});
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+    BOOST_TEST(folio::test::wait_program(pid) == 0);
+    BOOST_TEST(hits(db, "alpha") == 1u);
+}
+
+// --compact writes a compacted generation with the same documents.
+BOOST_AUTO_TEST_CASE(compact) {
+    TempDir dir;
+    std::string db = dir / "db";
+    write_synthetic(dir / "a.jsonl", 500);
+    index_json({"--db", db, dir / "a.jsonl"});
+    std::string before = dump(db);
+    RunResult r = index_run({"--db", db, "--compact"});
+    BOOST_TEST(r.status == 0, r.err);
+    BOOST_TEST(folio::DatabaseLayout(db).current().ends_with("gen-000002"));
+    BOOST_TEST((dump(db) == before));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
