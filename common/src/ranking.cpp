@@ -17,6 +17,22 @@ class FreeTextStems : public Xapian::ExpandDecider {
     }
 };
 
+/// Terms of a query, a phrase (or NEAR group) counting as one.
+unsigned query_units(const Xapian::Query& q) {
+    switch (q.get_type()) {
+        case Xapian::Query::LEAF_TERM:
+        case Xapian::Query::OP_PHRASE:
+        case Xapian::Query::OP_NEAR:
+            return 1;
+        default:
+            break;
+    }
+    unsigned n = 0;
+    for (std::size_t i = 0; i < q.get_num_subqueries(); ++i)
+        n += query_units(q.get_subquery(i));
+    return n;
+}
+
 }  // namespace
 
 std::unique_ptr<Xapian::Weight> make_weight(const RankingOptions& options) {
@@ -26,7 +42,7 @@ std::unique_ptr<Xapian::Weight> make_weight(const RankingOptions& options) {
 Xapian::Query ranked_query(const Xapian::Query& query, Xapian::Enquire& enquire,
                            const RankingOptions& options) {
     if (options.expand == 0 || options.expand_docs == 0 || options.expand_weight <= 0 ||
-        query.empty()) {
+        query.empty() || query_units(query) < options.expand_min_terms) {
         return query;
     }
     // Pseudo-relevance feedback: the best terms (Xapian's expand set, Robertson's offer
