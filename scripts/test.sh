@@ -14,6 +14,12 @@ cmake --build build/ci -j "$jobs"
 echo "== tests"
 ctest --test-dir build/ci --output-on-failure -j "$jobs"
 
+echo "== relevance metrics self-test, and smoke runs of the evaluation and benchmarks"
+python3 eval/test_metrics.py
+python3 eval/run_eval.py --smoke --searcher build/ci/searcher/searcher --indexer build/ci/indexer/indexer
+python3 bench/index_bench.py --quick --no-build --build build/ci
+python3 bench/query_bench.py --quick --no-build --build build/ci
+
 echo "== formatting (clang-format)"
 git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
 
