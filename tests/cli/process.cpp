@@ -11,6 +11,21 @@
 
 namespace folio::test {
 
+namespace {
+
+/// In a forked child: becomes `program`, or exits 127.
+[[noreturn]] void exec_program(const std::string& program, const std::vector<std::string>& args) {
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>(program.c_str()));
+    for (const auto& a : args)
+        argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(program.c_str(), argv.data());
+    _exit(127);
+}
+
+}  // namespace
+
 RunResult run_program(const std::string& program, const std::vector<std::string>& args,
                       const std::string& input, const std::map<std::string, std::string>& env) {
     int in[2], out[2], err[2];
@@ -32,13 +47,7 @@ RunResult run_program(const std::string& program, const std::vector<std::string>
                 setenv(k.c_str(), v.c_str(), 1);
             }
         }
-        std::vector<char*> argv;
-        argv.push_back(const_cast<char*>(program.c_str()));
-        for (const auto& a : args)
-            argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        execv(program.c_str(), argv.data());
-        _exit(127);
+        exec_program(program, args);
     }
     close(in[0]);
     close(out[1]);
@@ -97,13 +106,7 @@ int start_program(const std::string& program, const std::vector<std::string>& ar
         dup2(null, 0);
         dup2(null, 1);
         dup2(null, 2);
-        std::vector<char*> argv;
-        argv.push_back(const_cast<char*>(program.c_str()));
-        for (const auto& a : args)
-            argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        execv(program.c_str(), argv.data());
-        _exit(127);
+        exec_program(program, args);
     }
     return pid;
 }
