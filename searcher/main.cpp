@@ -8,8 +8,8 @@
 
 #include "cli.hpp"
 #include "folio/error.hpp"
-#include "folio/paths.hpp"
 #include "folio/facets.hpp"
+#include "folio/paths.hpp"
 #include "folio/recency.hpp"
 #include "folio/render.hpp"
 #include "folio/search.hpp"

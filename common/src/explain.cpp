@@ -138,9 +138,11 @@ std::vector<Contribution> Explainer::explain(Xapian::docid docid,
         return it != doc.termlist_end() && *it == term ? it.get_wdf() : 0;
     };
     for (const Part& part : parts_) {
-        enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, part.query, Xapian::Query(id_term)));
+        enquire.set_query(
+            Xapian::Query(Xapian::Query::OP_FILTER, part.query, Xapian::Query(id_term)));
         Xapian::MSet mset = enquire.get_mset(0, 10);
-        auto it = std::find_if(mset.begin(), mset.end(), [&](Xapian::docid d) { return d == docid; });
+        auto it =
+            std::find_if(mset.begin(), mset.end(), [&](Xapian::docid d) { return d == docid; });
         if (it == mset.end())
             continue;
         Contribution c = part.base;
@@ -152,8 +154,8 @@ std::vector<Contribution> Explainer::explain(Xapian::docid docid,
         if (c.field == "text" && part.query.get_type() != Xapian::Query::LEAF_POSTING_SOURCE) {
             // Title words are indexed twice: under S, and kTitleWeight times in the text field.
             Xapian::termcount title = 0, text = 0;
-            for (auto t = part.query.get_unique_terms_begin(); t != part.query.get_unique_terms_end();
-                 ++t) {
+            for (auto t = part.query.get_unique_terms_begin();
+                 t != part.query.get_unique_terms_end(); ++t) {
                 const std::string& term = *t;
                 bool stemmed = term.starts_with('Z');
                 std::string title_term = (stemmed ? "ZS" + term.substr(1) : "S" + term);
@@ -167,8 +169,9 @@ std::vector<Contribution> Explainer::explain(Xapian::docid docid,
         }
         out.push_back(std::move(c));
     }
-    std::stable_sort(out.begin(), out.end(),
-                     [](const Contribution& a, const Contribution& b) { return a.weight > b.weight; });
+    std::stable_sort(out.begin(), out.end(), [](const Contribution& a, const Contribution& b) {
+        return a.weight > b.weight;
+    });
     return out;
 }
 

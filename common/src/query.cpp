@@ -347,8 +347,8 @@ std::string QueryBuilder::suggest(const std::string& text) const {
                 if (!known) {
                     std::string fix = db_.get_spelling_suggestion(lower);
                     if (!fix.empty() && fix != lower) {
-                        std::size_t at = static_cast<std::size_t>(
-                            static_cast<long>(token.column + i) + shift);
+                        std::size_t at =
+                            static_cast<std::size_t>(static_cast<long>(token.column + i) + shift);
                         out.replace(at, word.size(), fix);
                         shift += static_cast<long>(fix.size()) - static_cast<long>(word.size());
                         changed = true;

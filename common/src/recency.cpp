@@ -1,9 +1,9 @@
 #include "folio/recency.hpp"
 
 #include <charconv>
-#include <cstdio>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <sstream>
 #include <utility>
 

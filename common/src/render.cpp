@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <iterator>
 #include <cstdio>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "folio/schema.hpp"
@@ -46,8 +46,11 @@ std::string shown_key(std::string key) {
 }
 
 Json contribution_json(const Contribution& c) {
-    Json j{{"label", c.label},  {"field", c.field},       {"stem", c.stem},
-           {"found_in", c.found_in}, {"weight", rounded(c.weight)}};
+    Json j{{"label", c.label},
+           {"field", c.field},
+           {"stem", c.stem},
+           {"found_in", c.found_in},
+           {"weight", rounded(c.weight)}};
     if (c.termfreq > 0) {
         j["wdf"] = c.wdf;
         j["termfreq"] = c.termfreq;
@@ -64,18 +67,18 @@ Json hit_object(const Hit& hit) {
     for (const auto& h : hit.title.highlights)
         title_ranges.push_back({h.begin, h.end});
     Json j{{"rank", hit.rank},
-                {"score", rounded(hit.score)},
-                {"id", a.id},
-                {"title", a.title},
-                {"title_highlights", title_ranges},
-                {"path", a.path},
-                {"url", a.url},
-                {"date", a.date},
-                {"authors", a.authors},
-                {"tags", a.tags},
-                {"source", a.source},
-                {"language", a.language},
-                {"passages", passages}};
+           {"score", rounded(hit.score)},
+           {"id", a.id},
+           {"title", a.title},
+           {"title_highlights", title_ranges},
+           {"path", a.path},
+           {"url", a.url},
+           {"date", a.date},
+           {"authors", a.authors},
+           {"tags", a.tags},
+           {"source", a.source},
+           {"language", a.language},
+           {"passages", passages}};
     if (hit.collapse_count > 0)
         j["collapse"] = {{"key", shown_key(hit.collapse_key)}, {"count", hit.collapse_count}};
     if (!hit.explain.empty()) {
@@ -103,8 +106,9 @@ std::string contribution_text(const Contribution& c) {
         out += ")";
     }
     if (c.termfreq > 0) {
-        out += (out.empty() ? "" : ", ") + std::to_string(c.wdf) + (c.wdf == 1 ? " time" : " times") +
-               ", in " + std::to_string(c.termfreq) + (c.termfreq == 1 ? " article" : " articles");
+        out += (out.empty() ? "" : ", ") + std::to_string(c.wdf) +
+               (c.wdf == 1 ? " time" : " times") + ", in " + std::to_string(c.termfreq) +
+               (c.termfreq == 1 ? " article" : " articles");
     }
     return out;
 }
@@ -190,8 +194,8 @@ void write_text(std::ostream& out, const SearchResult& result, const TextStyle& 
         meta.push_back(paint(kPath, hit_location(hit)));
         out << "   " << join(meta, " · ") << "\n";
         if (hit.collapse_count > 1) {
-            out << "   (" << hit.collapse_count << " matches with this " << result.collapse
-                << ": " << shown_key(hit.collapse_key) << ")\n";
+            out << "   (" << hit.collapse_count << " matches with this " << result.collapse << ": "
+                << shown_key(hit.collapse_key) << ")\n";
         }
         for (const auto& p : hit.passages)
             out << "   " << render_snippet(p, style, true) << "\n";
@@ -255,7 +259,7 @@ std::string result_json(const SearchResult& result, bool pretty) {
             for (const auto& v : facet.values)
                 values.push_back({{"value", v.value}, {"count", v.count}});
             facets[std::string(facet_name(facet.field))] = {{"distinct", facet.distinct},
-                                                             {"values", values}};
+                                                            {"values", values}};
         }
         doc["facets"] = facets;
     }

@@ -59,14 +59,15 @@ MatchTerms match_terms_for(const Xapian::Enquire& enquire, const Xapian::MSetIte
 
 const std::map<std::string, Xapian::valueno>& collapse_fields() {
     static const std::map<std::string, Xapian::valueno> fields{
-        {"title", schema::kSlotTitle},   {"source", schema::kSlotSource},
+        {"title", schema::kSlotTitle},    {"source", schema::kSlotSource},
         {"author", schema::kSlotAuthors}, {"tag", schema::kSlotTags},
-        {"lang", schema::kSlotLanguage}, {"date", schema::kSlotDate}};
+        {"lang", schema::kSlotLanguage},  {"date", schema::kSlotDate}};
     return fields;
 }
 
 Searcher::Searcher(const std::vector<std::string>& databases) : paths_(databases) {
-    if (databases.empty()) throw UsageError("no database to search");
+    if (databases.empty())
+        throw UsageError("no database to search");
     open();
 }
 
@@ -76,8 +77,8 @@ void Searcher::open() {
         try {
             db.add_database(Xapian::Database(path));
         } catch (const Xapian::DatabaseNotFoundError&) {
-            throw DatabaseError("no database at " + path + " (build one with indexer --db " +
-                                path + " FILES...)");
+            throw DatabaseError("no database at " + path + " (build one with indexer --db " + path +
+                                " FILES...)");
         } catch (const Xapian::Error& e) {
             throw DatabaseError("cannot open database " + path + ": " + e.get_msg());
         }
@@ -140,8 +141,8 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
     Xapian::Query query = builder.parse(text);
     const bool like = !request.like_ids.empty() || !request.like_articles.empty();
     if (like) {
-        LikeQuery similar = like_query(db_, request.like_ids, request.like_articles, language_,
-                                       request.like_terms);
+        LikeQuery similar =
+            like_query(db_, request.like_ids, request.like_articles, language_, request.like_terms);
         result.like_terms = similar.terms;
         query = query.empty() ? similar.query
                               : Xapian::Query(Xapian::Query::OP_FILTER, similar.query, query);
@@ -160,11 +161,13 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
             // query; a query that scores nothing (filters alone) is ranked by recency alone.
             enquire.set_query(query);
             Xapian::MSet top = enquire.get_mset(0, 1);
-            double scale = top.empty() || top.get_max_attained() <= 0 ? 1.0 : top.get_max_attained();
+            double scale =
+                top.empty() || top.get_max_attained() <= 0 ? 1.0 : top.get_max_attained();
             std::string reference =
                 request.boost_reference.empty() ? today_value() : request.boost_reference;
             auto* source = new RecencySource(scale, request.boost_half_life, reference);
-            query = Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, Xapian::Query(source->release()));
+            query =
+                Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, Xapian::Query(source->release()));
         }
     }
     enquire.set_query(query);

@@ -3,9 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <map>
 #include <fstream>
 #include <iterator>
+#include <map>
+#include <memory>
 #include <sstream>
 
 #include "folio/error.hpp"
@@ -34,7 +35,6 @@ class LikeTerms : public Xapian::ExpandDecider {
   private:
     const Xapian::Stopper* stopper_;
 };
-
 
 /// Xapian's Bo1 expand weight (Amati's Bose-Einstein model: w = tf log2((1 + P) / P) +
 /// log2(1 + P), tf the term's occurrences in the relevant articles, P its mean frequency in the
@@ -92,7 +92,9 @@ LikeQuery like_query(const Xapian::Database& db, const std::vector<std::string>&
         }
         exclude.emplace_back(term);
     }
-    LikeTerms decider(make_stopper(language));
+    // Released to reference counting, but no Xapian object takes it here: it is ours to free.
+    std::unique_ptr<const Xapian::Stopper> stopper(make_stopper(language));
+    LikeTerms decider(stopper.get());
     std::vector<std::string> chosen;
     if (articles.empty()) {
         // Xapian's relevance-set expansion over the articles' own term lists.

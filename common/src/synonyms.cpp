@@ -34,8 +34,9 @@ std::vector<std::string> words_of(std::string_view list, const std::string& path
         if (word.empty())
             throw InputError(path, line, "empty word in synonym rule");
         if (word.find_first_of(" \t") != std::string_view::npos) {
-            throw InputError(path, line,
-                             "'" + std::string(word) + "' is several words: synonyms are single words");
+            throw InputError(
+                path, line,
+                "'" + std::string(word) + "' is several words: synonyms are single words");
         }
         out.push_back(lower(word));
         if (comma == std::string_view::npos)
@@ -91,9 +92,7 @@ std::size_t store_synonyms(Xapian::WritableDatabase& db, const Synonyms& synonym
     std::string language = db.get_metadata(std::string(schema::kMetaLanguage));
     Xapian::Stem stem = make_stemmer(language.empty() ? "english" : language);
     // The term QueryParser looks up for a word (and the term a synonym stands for).
-    auto term = [&](const std::string& word) {
-        return stem.is_none() ? word : "Z" + stem(word);
-    };
+    auto term = [&](const std::string& word) { return stem.is_none() ? word : "Z" + stem(word); };
     std::vector<std::string> old;
     for (auto it = db.synonym_keys_begin(); it != db.synonym_keys_end(); ++it)
         old.push_back(*it);

@@ -80,11 +80,12 @@ BOOST_AUTO_TEST_CASE(tag_counts_match_independent_counts) {
     std::map<std::string, Xapian::doccount> seen;
     for (const auto& v : r.values) {
         seen[v.value] = v.count;
-        BOOST_TEST(v.count == count_with("harbour", schema::boolean_term(schema::kPrefixTag, v.value)),
-                   v.value);
+        BOOST_TEST(
+            v.count == count_with("harbour", schema::boolean_term(schema::kPrefixTag, v.value)),
+            v.value);
     }
-    BOOST_TEST(seen["labour"] == 2u);   // articles 1 and 6 (6 lists it twice)
-    BOOST_TEST(seen["shipping"] == 2u);  // 5 does not match
+    BOOST_TEST(seen["labour"] == 2u);           // articles 1 and 6 (6 lists it twice)
+    BOOST_TEST(seen["shipping"] == 2u);         // 5 does not match
     BOOST_TEST(r.values[0].value == "labour");  // ties ordered by value
     BOOST_TEST(r.values[1].value == "shipping");
 }
@@ -97,8 +98,8 @@ BOOST_AUTO_TEST_CASE(author_counts_split_lists) {
     BOOST_TEST(r.values[1] == (FacetValue{"Wire Desk", 2}));
     BOOST_TEST(r.values[2] == (FacetValue{"Herman Melville", 1}));
     for (const auto& v : r.values) {
-        BOOST_TEST(
-            v.count == count_with("harbour", schema::boolean_term(schema::kPrefixAuthorExact, v.value)));
+        BOOST_TEST(v.count == count_with("harbour", schema::boolean_term(schema::kPrefixAuthorExact,
+                                                                         v.value)));
     }
 }
 
@@ -109,8 +110,7 @@ BOOST_AUTO_TEST_CASE(years_sources_languages) {
     for (const auto& v : years.values)
         BOOST_TEST(v.count == count_with("harbour", std::string(schema::kPrefixYear) + v.value));
     FacetResult sources = facet(FacetField::source, "harbour");
-    BOOST_TEST(sources.values ==
-               (std::vector<FacetValue>{{"wire", 3}, {"books", 1}, {"news", 1}}));
+    BOOST_TEST(sources.values == (std::vector<FacetValue>{{"wire", 3}, {"books", 1}, {"news", 1}}));
     FacetResult languages = facet(FacetField::language, "harbour");
     BOOST_TEST(languages.values == (std::vector<FacetValue>{{"english", 5}}));
 }

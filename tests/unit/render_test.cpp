@@ -105,4 +105,58 @@ BOOST_AUTO_TEST_CASE(location) {
     BOOST_TEST(hit_location(h) == "md-1");
 }
 
+// The power members: suggestion (null when none), facets, collapse and explain, in both outputs.
+BOOST_AUTO_TEST_CASE(power_members) {
+    SearchResult r = sample_result();
+    auto plain = nlohmann::json::parse(result_json(r, false));
+    BOOST_TEST(plain["suggestion"].is_null());
+    BOOST_TEST(plain["corrected"] == false);
+    BOOST_TEST(!plain.contains("facets"));
+    BOOST_TEST(!plain["hits"][0].contains("explain"));
+    BOOST_TEST(!plain["hits"][0].contains("collapse"));
+
+    r.suggestion = "whale";
+    r.facets.push_back(
+        FacetResult{FacetField::author, {{"Herman Melville", 12}, {"Ishmael", 3}}, 5});
+    r.collapse = "author";
+    r.hits[0].collapse_key = std::string("Herman Melville") + '\x1f' + "Ishmael";
+    r.hits[0].collapse_count = 4;
+    Contribution c;
+    c.label = "whale";
+    c.field = "text";
+    c.stem = true;
+    c.found_in = {"title", "body"};
+    c.weight = 1.23456789;
+    c.wdf = 7;
+    c.termfreq = 2;
+    r.hits[0].explain = {c};
+    r.explained = true;
+    auto j = nlohmann::json::parse(result_json(r, true));
+    BOOST_TEST(j["version"] == 1);
+    BOOST_TEST(j["suggestion"] == "whale");
+    BOOST_TEST(j["facets"]["author"]["distinct"] == 5);
+    BOOST_TEST(j["facets"]["author"]["values"][0]["value"] == "Herman Melville");
+    BOOST_TEST(j["facets"]["author"]["values"][0]["count"] == 12);
+    BOOST_TEST(j["collapse"] == "author");
+    BOOST_TEST(j["hits"][0]["collapse"]["key"] == "Herman Melville, Ishmael");
+    BOOST_TEST(j["hits"][0]["collapse"]["count"] == 4);
+    BOOST_TEST(j["hits"][0]["explain"][0]["weight"] == 1.234568);
+    BOOST_TEST(j["hits"][0]["explain"][0]["found_in"][1] == "body");
+
+    std::ostringstream out;
+    write_text(out, r, TextStyle{});
+    std::string text = out.str();
+    BOOST_TEST(text.starts_with("Did you mean: whale?\n\nQuery: Query(Zwhale@1)\n\n1. "), text);
+    BOOST_TEST(text.find("   (4 matches with this author: Herman Melville, Ishmael)\n") !=
+                   std::string::npos,
+               text);
+    BOOST_TEST(
+        text.find("   score 1.234568:\n     1.234568  whale (stem)        text (title, body), "
+                  "7 times, in 2 articles\n") != std::string::npos,
+        text);
+    BOOST_TEST(
+        text.ends_with("matches\n\nauthor: Herman Melville (12), Ishmael (3), … (5 values)\n"),
+        text);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

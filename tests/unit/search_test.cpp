@@ -324,12 +324,14 @@ BOOST_AUTO_TEST_CASE(like_article) {
     BOOST_TEST_REQUIRE(!res.hits.empty());
     BOOST_TEST(res.hits[0].article.id == "tanks");  // russia, troops, equipment, border
     for (const auto& h : res.hits)
-        BOOST_TEST((h.article.id != "troops" && h.article.id != "pasta" && h.article.id != "bread"));
+        BOOST_TEST(
+            (h.article.id != "troops" && h.article.id != "pasta" && h.article.id != "bread"));
     BOOST_TEST(std::count(res.like_terms.begin(), res.like_terms.end(), "border") == 1);
     BOOST_TEST(std::count(res.like_terms.begin(), res.like_terms.end(), "the") == 0);
     // Like a text that is not in the index (--like-file).
     SearchRequest f;
-    f.like_articles = {article("new", "Kitchen", "Pasta and bread: salted water, dough, boil.", "")};
+    f.like_articles = {
+        article("new", "Kitchen", "Pasta and bread: salted water, dough, boil.", "")};
     SearchResult kitchen = search(f);
     BOOST_TEST_REQUIRE(kitchen.hits.size() == 2u);
     BOOST_TEST((ids(kitchen) == std::vector<std::string>{"pasta", "bread"} ||

@@ -68,7 +68,8 @@ BOOST_AUTO_TEST_CASE(figures_match_the_database) {
     BOOST_TEST(s.words == words);
     BOOST_TEST(s.words > 10u);
     BOOST_TEST(s.average_length == static_cast<double>(db.get_total_length()) / 4.0);
-    BOOST_TEST((s.languages == std::map<std::string, Xapian::doccount>{{"english", 3}, {"french", 1}}));
+    BOOST_TEST(
+        (s.languages == std::map<std::string, Xapian::doccount>{{"english", 3}, {"french", 1}}));
     BOOST_TEST((s.sources == std::map<std::string, Xapian::doccount>{{"books", 2}, {"wire", 2}}));
     BOOST_TEST(s.first_date == "1851-10-18");
     BOOST_TEST(s.last_date == "2020-06-30");

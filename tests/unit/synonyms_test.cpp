@@ -91,7 +91,8 @@ BOOST_AUTO_TEST_CASE(groups_and_rules) {
 BOOST_AUTO_TEST_CASE(errors_name_the_line) {
     BOOST_TEST(error_of("a, b\nlonely\n") == "syn.txt:2: a synonym rule needs at least two words");
     BOOST_TEST(error_of("a, , b\n").starts_with("syn.txt:1: empty word"));
-    BOOST_TEST(error_of("united states, usa\n").starts_with("syn.txt:1: 'united states' is several"));
+    BOOST_TEST(
+        error_of("united states, usa\n").starts_with("syn.txt:1: 'united states' is several"));
     BOOST_TEST(error_of("x =>\n").starts_with("syn.txt:1: empty word"));
     BOOST_CHECK_THROW(read_synonyms_file("/nonexistent/synonyms.txt"), InputError);
 }
@@ -130,7 +131,8 @@ BOOST_AUTO_TEST_CASE(file_into_database) {
     }
     Xapian::Database reopened(tmp / "db");
     BOOST_TEST(synonym_key_count(reopened) == 2u);
-    std::vector<std::string> values(reopened.synonyms_begin("Zdefenc"), reopened.synonyms_end("Zdefenc"));
+    std::vector<std::string> values(reopened.synonyms_begin("Zdefenc"),
+                                    reopened.synonyms_end("Zdefenc"));
     BOOST_TEST(values == (std::vector<std::string>{"Zdefens"}));
 }
 

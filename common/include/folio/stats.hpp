@@ -16,15 +16,15 @@ struct DatabaseStats {
     std::vector<std::string> paths;  ///< the databases, as given
     std::string language;            ///< the (first) database's recorded stemming language
     Xapian::doccount articles = 0;
-    Xapian::termcount terms = 0;     ///< distinct terms of every kind (words, stems, filters)
-    Xapian::termcount words = 0;     ///< distinct unprefixed terms: the words as written
-    double average_length = 0;       ///< terms per article (title words count kTitleWeight + 1)
+    Xapian::termcount terms = 0;  ///< distinct terms of every kind (words, stems, filters)
+    Xapian::termcount words = 0;  ///< distinct unprefixed terms: the words as written
+    double average_length = 0;    ///< terms per article (title words count kTitleWeight + 1)
     std::map<std::string, Xapian::doccount> languages;  ///< articles per language
     std::map<std::string, Xapian::doccount> sources;    ///< articles per source (lower case)
     std::string first_date, last_date;                  ///< "YYYY-MM-DD"; "" when no dates
     Xapian::doccount dated = 0;                         ///< articles with a date
     std::size_t synonyms = 0;                           ///< words with synonyms
-    std::uint64_t size_bytes = 0;  ///< the files under each database path, summed
+    std::uint64_t size_bytes = 0;         ///< the files under each database path, summed
     std::optional<std::int64_t> updated;  ///< last commit, seconds since the epoch (UTC)
 };
 
