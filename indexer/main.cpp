@@ -122,6 +122,10 @@ int main(int argc, char** argv) {
     app.add_option("--memory", flags.memory,
                    "Memory for the writers' buffers (e.g. 512M); bounds the indexer's size")
         ->capture_default_str();
+    app.add_option("--synonyms", index.synonyms,
+                   "Store this synonyms file in the database, replacing its synonyms (lines "
+                   "'a, b, c' or 'a => b, c'; alone, without PATHS: only store it)")
+        ->check(CLI::ExistingFile);
     app.add_flag("--wait-lock", index.wait_lock,
                  "Wait for another indexer working on the database instead of failing");
     app.add_option("--max-file-size", flags.max_file_size,
@@ -147,8 +151,14 @@ int main(int argc, char** argv) {
             std::cout << "none\n";
             return folio::cli::kOk;
         }
-        if (index.paths.empty() && index.compact && !index.rebuild) {
-            folio::compact_database(index.db, index.wait_lock);
+        if (index.paths.empty() && !index.rebuild && (index.compact || !index.synonyms.empty())) {
+            if (!index.synonyms.empty()) {
+                std::size_t n = folio::set_synonyms(index.db, index.synonyms, index.wait_lock);
+                if (!flags.quiet)
+                    std::cout << "stored " << n << " synonym entries\n";
+            }
+            if (index.compact)
+                folio::compact_database(index.db, index.wait_lock);
             return folio::cli::kOk;
         }
         if (index.paths.empty()) {

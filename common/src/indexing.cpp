@@ -22,6 +22,7 @@
 #include "folio/layout.hpp"
 #include "folio/schema.hpp"
 #include "folio/stemmer.hpp"
+#include "folio/synonyms.hpp"
 #include "folio/writer.hpp"
 
 namespace folio {
@@ -481,6 +482,16 @@ void compact_locked(const DatabaseLayout& layout) {
     layout.remove_stale();
 }
 
+/// The synonyms of `from` copied into `to` (a rebuild keeps them).
+void copy_synonyms(const std::string& from, Xapian::WritableDatabase& to) {
+    Xapian::Database old(from);
+    for (auto key = old.synonym_keys_begin(); key != old.synonym_keys_end(); ++key) {
+        for (auto s = old.synonyms_begin(*key); s != old.synonyms_end(*key); ++s) {
+            to.add_synonym(*key, *s);
+        }
+    }
+}
+
 std::string recorded_language(const std::string& generation) {
     if (generation.empty())
         return {};
@@ -550,6 +561,15 @@ IndexSummary run_index(const IndexOptions& options, const IndexObserver& observe
                 }
                 throw;
             }
+            {
+                Xapian::WritableDatabase db(generation, Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
+                if (!options.synonyms.empty()) {
+                    store_synonyms_file(db, options.synonyms);
+                } else if (!current.empty()) {
+                    copy_synonyms(current, db);
+                }
+                db.commit();
+            }
             sync_tree(generation);
             layout.switch_to(generation);
             layout.remove_stale();
@@ -557,6 +577,11 @@ IndexSummary run_index(const IndexOptions& options, const IndexObserver& observe
         } else {
             summary.generation = current;
             update_generation(current, s, language, run, summary);
+            if (!options.synonyms.empty()) {
+                Xapian::WritableDatabase db(current, Xapian::DB_OPEN);
+                store_synonyms_file(db, options.synonyms);
+                db.commit();
+            }
         }
     } catch (const Stopped&) {
         summary.interrupted = true;
@@ -589,6 +614,17 @@ IndexPlan plan_index(const IndexOptions& options, const IndexObserver& observer)
     plan.remove = s.remove;
     plan.unchanged = s.unchanged;
     return plan;
+}
+
+std::size_t set_synonyms(const std::string& db, const std::string& file, bool wait_lock) {
+    IndexLock lock(db, wait_lock);
+    DatabaseLayout layout(db);
+    if (layout.current().empty())
+        throw DatabaseError("no database at " + db);
+    Xapian::WritableDatabase writable(layout.current(), Xapian::DB_OPEN);
+    std::size_t n = store_synonyms_file(writable, file);
+    writable.commit();
+    return n;
 }
 
 void compact_database(const std::string& db, bool wait_lock) {

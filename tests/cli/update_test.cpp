@@ -291,4 +291,23 @@ BOOST_AUTO_TEST_CASE(compact) {
     BOOST_TEST((dump(db) == before));
 }
 
+// --synonyms stores a synonyms file with an index run or alone; a rebuild keeps the synonyms.
+BOOST_AUTO_TEST_CASE(synonyms_are_stored_and_kept) {
+    TempDir dir;
+    std::string db = dir / "db";
+    write_file(dir / "src/a.txt", "Boats\n\nThe vessel left the quay.\n");
+    write_file(dir / "syn.txt", "ship, vessel\n");
+    write_file(dir / "syn2.txt", "wharf, quay\n");
+    index_json({"--db", db, "--synonyms", dir / "syn.txt", dir / "src"});
+    BOOST_TEST(hits(db, "~ship") == 1u);
+    BOOST_TEST(hits(db, "~wharf") == 0u);
+    RunResult alone = index_run({"--db", db, "--synonyms", dir / "syn2.txt"});
+    BOOST_TEST(alone.status == 0, alone.err);
+    BOOST_TEST(hits(db, "~wharf") == 1u);
+    index_json({"--db", db, "--rebuild", dir / "src"});
+    BOOST_TEST(hits(db, "~wharf") == 1u);
+    RunResult missing = index_run({"--db", db, "--synonyms", dir / "nope.txt", dir / "src"});
+    BOOST_TEST(missing.status == 2);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

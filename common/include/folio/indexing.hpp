@@ -25,7 +25,10 @@ struct IndexOptions {
     bool dry_run = false;    ///< only say what would be added, replaced and deleted
     bool compact = false;    ///< compact the database afterwards (a new generation)
     bool wait_lock = false;  ///< wait for another indexer instead of failing
-    unsigned jobs = 0;       ///< threads for a new database or a rebuild (0: all cores)
+    /// A synonyms file to store in the database (replacing its synonyms); a rebuild without
+    /// one keeps the synonyms the old generation had.
+    std::string synonyms;
+    unsigned jobs = 0;  ///< threads for a new database or a rebuild (0: all cores)
     std::uint64_t memory = 512ull << 20;  ///< budget for the writers' buffers, bytes
     /// Set (e.g. by a signal handler) to stop: an update commits what it has done, a rebuild
     /// is abandoned and the live database left as it was.
@@ -82,5 +85,8 @@ IndexPlan plan_index(const IndexOptions& options, const IndexObserver& observer)
 
 /// Compacts the database's current generation into a new one and switches to it.
 void compact_database(const std::string& db, bool wait_lock);
+
+/// Stores a synonyms file in an existing database; returns the number of entries.
+std::size_t set_synonyms(const std::string& db, const std::string& file, bool wait_lock);
 
 }  // namespace folio
