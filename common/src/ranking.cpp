@@ -17,19 +17,26 @@ class FreeTextStems : public Xapian::ExpandDecider {
     }
 };
 
-/// Terms of a query, a phrase (or NEAR group) counting as one.
-unsigned query_units(const Xapian::Query& q) {
+/// The number of words of a natural-language query (words joined by the default OR, each
+/// maybe expanded into a synonym group), or 0 for a query with structure of its own (AND, NOT,
+/// phrases, filters...), which says precisely what it wants: feedback is not for those.
+unsigned natural_words(const Xapian::Query& q) {
     switch (q.get_type()) {
         case Xapian::Query::LEAF_TERM:
-        case Xapian::Query::OP_PHRASE:
-        case Xapian::Query::OP_NEAR:
+        case Xapian::Query::OP_SYNONYM:
             return 1;
-        default:
+        case Xapian::Query::OP_OR:
             break;
+        default:
+            return 0;
     }
     unsigned n = 0;
-    for (std::size_t i = 0; i < q.get_num_subqueries(); ++i)
-        n += query_units(q.get_subquery(i));
+    for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) {
+        unsigned words = natural_words(q.get_subquery(i));
+        if (words == 0)
+            return 0;
+        n += words;
+    }
     return n;
 }
 
@@ -42,7 +49,7 @@ std::unique_ptr<Xapian::Weight> make_weight(const RankingOptions& options) {
 Xapian::Query ranked_query(const Xapian::Query& query, Xapian::Enquire& enquire,
                            const RankingOptions& options) {
     if (options.expand == 0 || options.expand_docs == 0 || options.expand_weight <= 0 ||
-        query.empty() || query_units(query) < options.expand_min_terms) {
+        query.empty() || natural_words(query) < options.expand_min_terms) {
         return query;
     }
     // Pseudo-relevance feedback: the best terms (Xapian's expand set, Robertson's offer

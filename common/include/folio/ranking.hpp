@@ -17,9 +17,10 @@ struct RankingOptions {
     unsigned expand = 10;        ///< pseudo-relevance feedback: terms added (0: off)
     unsigned expand_docs = 10;   ///< top documents the feedback terms are taken from
     double expand_weight = 0.3;  ///< weight of a feedback term relative to a query term
-    /// Feedback only for queries of at least this many terms (a phrase counts once): long,
-    /// verbose queries gain from it (docs/RELEVANCE.md), while one or two keywords would pay
-    /// an extra match and expand set (about 10 ms on Reuters) for little.
+    /// Feedback only for natural-language queries (words joined by OR, no operators, phrases
+    /// or filters) of at least this many words: long, verbose queries gain from it
+    /// (docs/RELEVANCE.md), while keywords and boolean queries would pay an extra match and an
+    /// expand set (several ms on Reuters) for little.
     unsigned expand_min_terms = 3;
 };
 
