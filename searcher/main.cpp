@@ -251,6 +251,14 @@ int main(int argc, char** argv) {
         ->add_option("--expand", request.ranking.expand,
                      "Pseudo-relevance feedback: add this many terms from the top hits")
         ->capture_default_str();
+    ranking
+        ->add_option("--proximity", request.ranking.proximity_window,
+                     "Reward consecutive query words found within N words of each other (0: off)")
+        ->capture_default_str();
+    ranking
+        ->add_option("--proximity-weight", request.ranking.proximity_weight,
+                     "Weight of the proximity reward relative to the words' own weight")
+        ->capture_default_str();
     auto* power = app.add_option_group("Power features",
                                        "Facets, spelling, synonyms, similar articles, explain, "
                                        "duplicates, statistics, recency");

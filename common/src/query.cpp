@@ -404,4 +404,19 @@ QueryTerms query_terms(const Xapian::Query& query) {
     return out;
 }
 
+std::vector<std::string> QueryBuilder::written_words(const Xapian::Query& query) const {
+    std::vector<std::string> out;
+    for (auto it = query.get_terms_begin(); it != query.get_terms_end(); ++it) {
+        const std::string& term = *it;
+        if (term.size() > 1 && term[0] == 'Z' && !(term[1] >= 'A' && term[1] <= 'Z')) {
+            auto forms = parser_.unstem_begin(term);
+            if (forms != parser_.unstem_end(term))
+                out.push_back(*forms);
+        } else if (!term.empty() && !(term[0] >= 'A' && term[0] <= 'Z')) {
+            out.push_back(term);
+        }
+    }
+    return out;
+}
+
 }  // namespace folio

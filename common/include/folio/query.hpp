@@ -56,6 +56,11 @@ class QueryBuilder {
     /// The stemmer queries are stemmed with (also used to match passages).
     const Xapian::Stem& stemmer() const noexcept { return stem_; }
 
+    /// The words of the last parsed query in order, as written (lower case): what the stems
+    /// of its plain words came from, for ranking that needs positions (only words as written
+    /// are indexed with positions).
+    std::vector<std::string> written_words(const Xapian::Query& query) const;
+
   private:
     Xapian::Database db_;
     Xapian::QueryParser parser_;

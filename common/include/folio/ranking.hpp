@@ -6,6 +6,8 @@
 #include <xapian.h>
 
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace folio {
 
@@ -22,14 +24,20 @@ struct RankingOptions {
     /// (docs/RELEVANCE.md), while keywords and boolean queries would pay an extra match and an
     /// expand set (several ms on Reuters) for little.
     unsigned expand_min_terms = 3;
+    /// Proximity: natural-language queries also reward consecutive query words found within
+    /// this many words of each other (0: off), at this fraction of their weight.
+    unsigned proximity_window = 0;
+    double proximity_weight = 0.0;
 };
 
 /// The weighting scheme for `options` (caller owns it; Enquire clones it).
 std::unique_ptr<Xapian::Weight> make_weight(const RankingOptions& options);
 
-/// `query` rewritten for better ranking (it matches the same documents as `query` alone, or,
-/// with feedback, more). `enquire` is set up on the database, with the weighting scheme.
+/// `query` rewritten for better ranking; it matches the same documents as `query`. `enquire`
+/// is set up on the database, with the weighting scheme. `words` are the query's words as
+/// written, in order (QueryBuilder::written_words), for the proximity boost.
 Xapian::Query ranked_query(const Xapian::Query& query, Xapian::Enquire& enquire,
-                           const RankingOptions& options);
+                           const RankingOptions& options,
+                           const std::vector<std::string>& words = {});
 
 }  // namespace folio
