@@ -10,20 +10,13 @@ namespace folio {
 
 namespace {
 
-std::size_t prefix_length(std::string_view term) {
-    std::size_t n = 0;
-    while (n < term.size() && std::isupper(static_cast<unsigned char>(term[n])))
-        ++n;
-    return n;
-}
-
 /// A term's field, word and whether it is a stem ("ZSnato": title, "nato", stem).
 void describe_term(const std::string& term, Contribution& out) {
     std::string_view rest(term);
     out.stem = rest.starts_with('Z') && rest.size() > 1;
     if (out.stem)
         rest.remove_prefix(1);
-    std::size_t p = prefix_length(rest);
+    std::size_t p = schema::prefix_length(rest);
     std::string_view prefix = rest.substr(0, p);
     out.label = std::string(rest.substr(p));
     if (prefix.empty())

@@ -377,11 +377,7 @@ void collect(const Xapian::Query& q, bool in_phrase, QueryTerms& out, std::set<s
         for (auto it = q.get_terms_begin(); it != q.get_terms_end(); ++it) {
             std::string term = *it;
             // Field phrases (title:"...") carry their prefix; the passage text has none.
-            std::size_t skip = 0;
-            while (skip < term.size() && std::isupper(static_cast<unsigned char>(term[skip]))) {
-                ++skip;
-            }
-            words.push_back(term.substr(skip));
+            words.push_back(term.substr(schema::prefix_length(term)));
             inside.insert(term);
         }
         if (!words.empty())

@@ -114,6 +114,13 @@ std::string file_key(std::string_view path) {
     return bounded_term(kMetaFilePrefix, path);
 }
 
+std::size_t prefix_length(std::string_view term) {
+    std::size_t n = 0;
+    while (n < term.size() && term[n] >= 'A' && term[n] <= 'Z')
+        ++n;
+    return n;
+}
+
 std::string boolean_term(std::string_view prefix, std::string_view value) {
     std::string lower;
     lower.reserve(value.size());

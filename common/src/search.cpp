@@ -14,15 +14,6 @@ namespace folio {
 
 namespace {
 
-/// The length of a term's prefix: its leading capitals (schema prefixes are upper case, words
-/// are lower-cased).
-std::size_t prefix_length(std::string_view term) {
-    std::size_t n = 0;
-    while (n < term.size() && std::isupper(static_cast<unsigned char>(term[n])))
-        ++n;
-    return n;
-}
-
 /// Sorts a hit's matching terms into what its passages should highlight.
 MatchTerms match_terms_for(const Xapian::Enquire& enquire, const Xapian::MSetIterator& hit,
                            const QueryTerms& query, const std::set<std::string>& feedback,
@@ -40,7 +31,7 @@ MatchTerms match_terms_for(const Xapian::Enquire& enquire, const Xapian::MSetIte
         std::string_view rest(term);
         if (stemmed)
             rest.remove_prefix(1);
-        std::size_t prefix = prefix_length(rest);
+        std::size_t prefix = schema::prefix_length(rest);
         std::string_view field = rest.substr(0, prefix);
         if (!field.empty() && field != schema::kPrefixTitle && field != schema::kPrefixAuthor) {
             continue;  // a boolean filter term: nothing to highlight

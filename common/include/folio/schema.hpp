@@ -62,6 +62,10 @@ inline constexpr std::size_t kMaxTermLength = 245;
 /// id where the plain form would pass Xapian's term length limit.
 std::string id_term(std::string_view id);
 
+/// The length of a term's prefix: its leading capitals (prefixes are upper case; words are
+/// lower-cased before they become terms). 0 for a plain word.
+std::size_t prefix_length(std::string_view term);
+
 /// Boolean filter term for a prefix and a value: the value is lower-cased (ASCII and Latin-1
 /// letters through Xapian's Unicode tables) and, like id_term, hashed if too long.
 std::string boolean_term(std::string_view prefix, std::string_view value);
