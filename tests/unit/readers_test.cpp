@@ -17,6 +17,7 @@
 
 #include "folio/error.hpp"
 #include "folio/readers.hpp"
+#include "temp_dir.hpp"
 
 namespace folio {
 // Lets Boost.Test print a Format in a failed check.
@@ -96,23 +97,7 @@ std::string hash_id(const std::string& prefix, const std::string& line) {
     return prefix + "#" + hex;
 }
 
-// A scratch directory for files whose exact bytes matter (NUL, bad UTF-8, sizes).
-struct TempDir {
-    fs::path dir;
-
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "folio-readers-XXXXXX").string();
-        BOOST_REQUIRE(mkdtemp(pattern.data()) != nullptr);
-        dir = pattern;
-    }
-    ~TempDir() { fs::remove_all(dir); }
-
-    std::string write(const std::string& name, const std::string& bytes) const {
-        const fs::path path = dir / name;
-        std::ofstream(path, std::ios::binary) << bytes;
-        return path.string();
-    }
-};
+using folio::test::TempDir;  // for files whose exact bytes matter (NUL, bad UTF-8, sizes)
 
 std::string markdown_body(const std::string& line) {
     return folio::parse_markdown("# Title\n\n" + line + "\n", info_for("t.md")).body;
@@ -701,7 +686,7 @@ BOOST_AUTO_TEST_CASE(reports_file_problems) {
          {}},
         {tmp.write("empty.txt", ""), "W {}: empty file, skipped", 0, {}},
         {tmp.write("blank.md", "\xEF\xBB\xBF \r\n\t\n"), "W {}: empty file, skipped", 0, {}},
-        {(tmp.dir / "missing.txt").string(),
+        {(tmp.path() / "missing.txt").string(),
          "E {}: cannot open file: No such file or directory",
          1,
          {}},
@@ -726,10 +711,10 @@ BOOST_AUTO_TEST_CASE(reports_file_problems) {
 // A directory given as a file is an error with the system's reason.
 BOOST_AUTO_TEST_CASE(reports_a_directory) {
     TempDir tmp;
-    fs::create_directory(tmp.dir / "d.txt");
-    const Result r = read((tmp.dir / "d.txt").string());
+    fs::create_directory(tmp.path() / "d.txt");
+    const Result r = read((tmp.path() / "d.txt").string());
     BOOST_TEST(r.stats.failed == 1u);
-    BOOST_TEST(r.messages() == (std::vector<std::string>{"E " + (tmp.dir / "d.txt").string() +
+    BOOST_TEST(r.messages() == (std::vector<std::string>{"E " + (tmp.path() / "d.txt").string() +
                                                          ": cannot read file: Is a directory"}),
                boost::test_tools::per_element());
 }
