@@ -16,26 +16,8 @@ optional=(
   hyperfine                       # handy for ad-hoc timings; the bench scripts do not need it
 )
 
-missing=()
-for p in "${packages[@]}" "${optional[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-[ ${#missing[@]} -eq 0 ] && exit 0
-
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
-echo "setup-bench: installing ${missing[*]}" >&2
-$sudo apt-get update -qq
-required=()
-for p in "${missing[@]}"; do
-  [[ " ${optional[*]} " == *" $p "* ]] || required+=("$p")
-done
-if [ ${#required[@]} -gt 0 ]; then
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${required[@]}" >/dev/null
-fi
+source "$(dirname "$0")/packages.sh"
+install_packages setup-bench "${packages[@]}"
 for p in "${optional[@]}"; do
-  if [[ " ${missing[*]} " == *" $p "* ]]; then
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$p" >/dev/null 2>&1 \
-      || echo "setup-bench: optional package $p not available, skipped" >&2
-  fi
+  install_packages setup-bench "$p" 2>/dev/null || echo "setup-bench: optional package $p not available, skipped" >&2
 done
