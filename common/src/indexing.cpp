@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -357,6 +358,42 @@ void merge_duplicate_ids(Xapian::WritableDatabase& db, IndexSummary& summary) {
         db.commit();
 }
 
+/// Merges the spelling counts of the parts' writers, gives each writer the words whose hash
+/// falls to it, and commits them all in parallel.
+void share_out_spelling(std::vector<std::unique_ptr<IndexWriter>>& writers) {
+    SpellingCounts all = writers.front()->take_spelling();
+    for (std::size_t k = 1; k < writers.size(); ++k) {
+        for (auto& [word, count] : writers[k]->take_spelling())
+            all[word] += count;
+    }
+    const Xapian::termcount least = spelling_threshold(all.size());
+    std::vector<SpellingCounts> shares(writers.size());
+    std::hash<std::string> hash;
+    for (auto& [word, count] : all) {
+        if (count >= least)
+            shares[hash(word) % writers.size()].emplace(word, count);
+    }
+    all.clear();
+    std::vector<std::exception_ptr> errors(writers.size());
+    std::vector<std::thread> threads;
+    for (std::size_t k = 0; k < writers.size(); ++k) {
+        threads.emplace_back([&, k] {
+            try {
+                writers[k]->add_spelling(shares[k], least);
+                writers[k]->commit();
+            } catch (...) {
+                errors[k] = std::current_exception();
+            }
+        });
+    }
+    for (auto& t : threads)
+        t.join();
+    for (auto& e : errors) {
+        if (e)
+            std::rethrow_exception(e);
+    }
+}
+
 unsigned job_count(unsigned requested) {
     if (requested != 0)
         return requested;
@@ -390,23 +427,33 @@ void build_generation(const std::string& generation, const std::vector<const Fou
     for (std::size_t k = 0; k < shards.size(); ++k) {
         parts.push_back(shards.size() == 1 ? generation : generation + ".part" + std::to_string(k));
     }
+    // With several parts, each counts its spelling words; the merged counts are then shared
+    // out by word, so each word's fragments are built once and the compactor merges disjoint
+    // spelling tables.
+    const bool share_spelling = options.spelling && shards.size() > 1;
+    writer_options.defer_spelling = share_spelling;
+    std::vector<std::unique_ptr<IndexWriter>> writers(shards.size());
     std::vector<IndexSummary> counts(shards.size());
     std::vector<std::function<void()>> work;
     for (std::size_t k = 0; k < shards.size(); ++k) {
         work.emplace_back([&, k] {
-            IndexWriter writer(parts[k], writer_options);
+            writers[k] = std::make_unique<IndexWriter>(parts[k], writer_options);
             std::unordered_map<std::string, std::string> seen;
             for (const Unit& unit : shards[k]) {
                 if (run.stopped())
                     throw Stopped{};
-                index_unit(unit, writer, true, run, counts[k], seen);
+                index_unit(unit, *writers[k], true, run, counts[k], seen);
             }
-            writer.commit();
+            if (!share_spelling)
+                writers[k]->commit();
         });
     }
     run_threads(std::move(work), run, files.size(), total);
     for (const auto& c : counts)
         merge(summary, c);
+    if (share_spelling)
+        share_out_spelling(writers);
+    writers.clear();  // closes the parts
     if (shards.size() > 1) {
         Xapian::Database all;
         for (const auto& part : parts)

@@ -202,6 +202,7 @@ IndexWriter::IndexWriter(Xapian::WritableDatabase db, const WriterOptions& optio
     : db_(std::move(db)),
       language_(open_language(db_, options)),
       spelling_(options.spelling),
+      defer_spelling_(options.defer_spelling),
       fresh_(options.fresh),
       commit_bytes_(options.commit_bytes),
       builder_(language_) {
@@ -302,17 +303,28 @@ void IndexWriter::note_spelling(const Xapian::Document& document) {
     }
 }
 
+Xapian::termcount spelling_threshold(std::size_t distinct) noexcept {
+    return distinct > 20000 ? 2 : 1;
+}
+
 void IndexWriter::flush_spelling() {
-    // In a large batch, words seen only once are mostly names, codes and typos: not what
-    // "did you mean" should offer, and each new word costs Xapian's spelling table a set of
-    // fragment entries (on Reuters, a third of the indexing time). Small batches (updates)
-    // keep every word.
-    const Xapian::termcount least = spelling_words_.size() > 20000 ? 2 : 1;
-    for (const auto& [word, count] : spelling_words_) {
+    if (defer_spelling_)
+        return;
+    add_spelling(spelling_words_, spelling_threshold(spelling_words_.size()));
+    spelling_words_.clear();
+}
+
+SpellingCounts IndexWriter::take_spelling() {
+    SpellingCounts out;
+    out.swap(spelling_words_);
+    return out;
+}
+
+void IndexWriter::add_spelling(const SpellingCounts& words, Xapian::termcount least) {
+    for (const auto& [word, count] : words) {
         if (count >= least)
             db_.add_spelling(word, count);
     }
-    spelling_words_.clear();
 }
 
 void IndexWriter::count_change(std::size_t bytes) {

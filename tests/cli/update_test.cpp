@@ -88,6 +88,8 @@ std::string dump(const std::string& db_path) {
     for (auto t = db.allterms_begin(); t != db.allterms_end(); ++t) {
         out << *t << " " << t.get_termfreq() << "\n";
     }
+    for (auto w = db.spellings_begin(); w != db.spellings_end(); ++w)
+        out << "spelling " << *w << " " << w.get_termfreq() << "\n";
     for (auto k = db.metadata_keys_begin(); k != db.metadata_keys_end(); ++k) {
         if (*k != "folio.updated")
             out << *k << "=" << db.get_metadata(*k) << "\n";
@@ -169,7 +171,8 @@ BOOST_AUTO_TEST_CASE(deletes_only_within_roots) {
     BOOST_TEST(hits(db, "xylophone") == 1u);
 }
 
-// The same corpus gives the same documents, terms, positions and values with -j 1 and -j 4
+// The same corpus gives the same documents, terms, positions, values and spelling dictionary
+// with -j 1 and -j 4
 // (the parallel build merges shards, one of them a slice of a large JSONL file).
 BOOST_AUTO_TEST_CASE(jobs_do_not_change_the_index) {
     TempDir dir;

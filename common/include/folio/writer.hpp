@@ -75,7 +75,20 @@ struct WriterOptions {
     bool fresh = false;
     /// Xapian open flags added to DB_CREATE_OR_OPEN (e.g. DB_NO_SYNC for a rebuild).
     int open_flags = 0;
+    /// Count the spelling words but leave them out of commit(): a parallel build takes the
+    /// counts of every part (take_spelling), merges them and gives each part a disjoint share
+    /// (add_spelling), instead of every part adding the common words again.
+    bool defer_spelling = false;
 };
+
+/// Spelling dictionary words and their frequencies, as collected by an IndexWriter.
+using SpellingCounts = std::unordered_map<std::string, Xapian::termcount>;
+
+/// The least frequency a word needs to enter the spelling dictionary in a batch of
+/// `distinct` words: in a large batch, words seen only once are mostly names, codes and
+/// typos, not what "did you mean" should offer, and each costs Xapian's spelling table a set
+/// of fragment entries. Small batches (updates) keep every word.
+Xapian::termcount spelling_threshold(std::size_t distinct) noexcept;
 
 /// Adds, replaces and deletes articles in one writable database.
 /// Not thread-safe: one thread writes; build documents in parallel with DocumentBuilders.
@@ -104,6 +117,11 @@ class IndexWriter {
     /// Makes everything so far durable and visible to searchers.
     void commit();
 
+    /// With WriterOptions::defer_spelling: the words counted so far, handed over.
+    SpellingCounts take_spelling();
+    /// Adds `words` seen at least `least` times to the spelling dictionary (at the next commit).
+    void add_spelling(const SpellingCounts& words, Xapian::termcount least);
+
     const std::string& language() const noexcept { return language_; }
     Xapian::WritableDatabase& database() noexcept { return db_; }
 
@@ -116,11 +134,12 @@ class IndexWriter {
     Xapian::WritableDatabase db_;
     std::string language_;
     bool spelling_;
+    bool defer_spelling_;
     bool fresh_;
     std::size_t commit_bytes_;
     std::size_t uncommitted_bytes_ = 0;
     DocumentBuilder builder_;
-    std::unordered_map<std::string, Xapian::termcount> spelling_words_;
+    SpellingCounts spelling_words_;
     std::unordered_map<std::string, bool> fresh_ids_;  // ids added by a fresh writer
 };
 
