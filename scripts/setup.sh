@@ -13,6 +13,7 @@ packages=(
   libgumbo-dev                    # HTML5 parser
   libyaml-cpp-dev                 # Markdown front matter
   libxxhash-dev                   # content hashes
+  libjemalloc-dev                 # the indexer's allocator
   clang clang-format libclang-rt-14-dev   # sanitizer build, formatting check
   jq                              # example scripts
 )
