@@ -6,6 +6,7 @@ include(CMakePackageConfigHelpers)
 set(FOLIO_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/Folio)
 
 # The library, its headers and the targets it links (the readers' small libraries).
+set_target_properties(folio_common PROPERTIES EXPORT_NAME common)
 install(TARGETS folio_common folio_dep_gumbo folio_dep_xxhash folio_dep_yaml
   EXPORT FolioTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT development
@@ -75,7 +76,7 @@ set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME folio)
 set(CPACK_PACKAGE_VENDOR Folio)
 set(CPACK_PACKAGE_CONTACT "Folio <dev@folio.invalid>")
-set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")  # both packages' summary line
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEB_COMPONENT_INSTALL ON)
 set(CPACK_COMPONENTS_ALL runtime development)
@@ -83,15 +84,13 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME folio)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_RUNTIME_DESCRIPTION "full-text search for article collections
- indexer reads article files (plain text, Markdown, HTML, JSON Lines) into a Xapian
- database; searcher finds them with phrases, boolean operators, fields and date ranges,
- ranked with BM25, as text with highlighted passages or as JSON.")
+set(CPACK_DEBIAN_RUNTIME_DESCRIPTION "The programs: indexer reads article files (plain text, Markdown, HTML, JSON Lines) into a Xapian
+database; searcher finds them with phrases, boolean operators, fields and date ranges,
+ranked with BM25, as text with highlighted passages or as JSON.")
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_NAME folio-dev)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS
   "libxapian-dev (>= 1.4), libstemmer-dev, libgumbo-dev, libyaml-cpp-dev, libxxhash-dev, pkg-config")
-set(CPACK_DEBIAN_DEVELOPMENT_DESCRIPTION "full-text search for article collections (C++ library)
- The static library folio_common on which Folio's indexer and searcher are built, with its
- headers, a CMake package (find_package(Folio), target Folio::common) and a pkg-config file.")
+set(CPACK_DEBIAN_DEVELOPMENT_DESCRIPTION "The C++ library: the static library folio_common on which Folio's indexer and searcher are built, with its
+headers, a CMake package (find_package(Folio), target Folio::common) and a pkg-config file.")
 include(CPack)

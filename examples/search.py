@@ -52,7 +52,7 @@ def main():
             print("   " + marked(passage["text"], passage["highlights"]))
 
     # Many queries, one process: --batch answers each input line with a JSON line.
-    batch = subprocess.run(base + ["--batch", "--limit", "0"], input="\n".join(args.queries) + "\n",
+    batch = subprocess.run(base + ["--batch", "--passages", "0"], input="\n".join(args.queries) + "\n",
                            capture_output=True, text=True)
     if batch.returncode == 2 and not batch.stdout:
         sys.stderr.write(batch.stderr)
@@ -65,8 +65,11 @@ def main():
             print(f"  {answer['query']!r}: error: {answer['error']}")
             status = 2
         else:
-            print(f"  {answer['query']!r}: {answer['total']['estimated']} matches")
-            if answer["total"]["estimated"] == 0 and status == 0:
+            total = answer["total"]
+            about = "" if total["exact"] else "about "
+            print(f"  {answer['query']!r}: {about}{total['estimated']} matches, "
+                  f"top: {answer['hits'][0]['title'] if answer['hits'] else '-'}")
+            if not answer["hits"] and status == 0:
                 status = 1
     return status
 
