@@ -15,6 +15,8 @@ packages=(
   libxxhash-dev                   # content hashes
   clang clang-format libclang-rt-14-dev   # sanitizer build, formatting check
   jq                              # example scripts
+  python3-jsonschema groff-base zsh fish bash-completion   # checks of the JSON Schema, manuals, completions
+  python3-matplotlib dpkg-dev     # benchmark plots; .deb packages (CPack, dpkg-shlibdeps)
 )
 
 source "$(dirname "$0")/packages.sh"
