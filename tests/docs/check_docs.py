@@ -3,7 +3,8 @@
 
   check_docs.py man PROGRAM PAGE
       Every option --help lists is described in PAGE's OPTIONS section, and every option that
-      section describes is in --help; the page renders without a groff warning.
+      section describes is in --help; its .TH line names the version --version prints; the page
+      renders without a groff warning.
   check_docs.py completions PROGRAM BASH ZSH FISH
       Each file loads in its shell (syntax check), names every option --help lists and no
       option --help lacks; bash and fish, asked to complete "PROGRAM -", offer exactly the
@@ -75,6 +76,12 @@ def check_man(program, page):
     for option in sorted(set(in_page) - in_help):
         problems.append(f"{page}:{in_page[option]}: option {option} is in the man page but "
                         f"`{name} --help` lacks it")
+    version = subprocess.run([program, "--version"], capture_output=True, text=True).stdout
+    version = version.split("\n")[0].split()[-1] if version else "?"
+    th = next((line for line in open(page, encoding="utf-8") if line.startswith(".TH ")), "")
+    if f'"Folio {version}"' not in th:
+        problems.append(f"{page}: its .TH line does not name Folio {version} "
+                        f"(`{name} --version`): {th.strip()}")
     groff = shutil.which("groff")
     if groff is None:
         problems.append("groff is not installed (Debian: groff-base): cannot check rendering")
