@@ -15,8 +15,8 @@ packages=(
   libxxhash-dev                   # content hashes
   clang clang-format libclang-rt-14-dev   # sanitizer build, formatting check
   jq                              # example scripts
-  python3-jsonschema groff-base zsh fish bash-completion   # checks of the JSON Schema, manuals, completions
-  python3-matplotlib dpkg-dev     # benchmark plots; .deb packages (CPack, dpkg-shlibdeps)
+  python3-jsonschema groff-base man-db zsh fish bash-completion   # checks: JSON Schema, manuals, completions
+  python3-matplotlib dpkg-dev file   # benchmark plots; .deb packages (CPack: dpkg-shlibdeps, file)
 )
 
 source "$(dirname "$0")/packages.sh"
