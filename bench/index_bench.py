@@ -143,6 +143,56 @@ def scale_run(args, indexer, work, sizes):
     return rows
 
 
+def prefix_jsonl(work, jsonl, n):
+    """The first n articles of jsonl, in a file of their own (made once)."""
+    out = work / f"{jsonl.stem}-{n}.jsonl"
+    if not out.exists() or out.stat().st_mtime < jsonl.stat().st_mtime:
+        with open(jsonl) as src, open(out, "w") as dst:
+            for i, line in enumerate(src):
+                if i == n:
+                    break
+                dst.write(line)
+    return out
+
+
+def sweep_run(indexer, lucene, work, jsonl, sizes):
+    """Each engine on the first N articles of jsonl for each N in sizes: throughput against size."""
+    import fts5_peer
+    idx = work / "index"
+    rows = []
+    for n in sizes:
+        part = prefix_jsonl(work, jsonl, n)
+        articles, text_bytes = B.jsonl_stats(part)
+        runs = [("Folio", [indexer, "--db", idx / "sweep-folio", "--json", part], idx / "sweep-folio")]
+        if B.have("scriptindex"):
+            si_input = work / (part.stem + ".scriptindex")
+            if not si_input.exists() or si_input.stat().st_mtime < part.stat().st_mtime:
+                subprocess.run([sys.executable, BENCH / "jsonl_to_scriptindex.py", part, si_input], check=True)
+            runs.append(("Xapian scriptindex", ["scriptindex", "--overwrite", idx / "sweep-xapian",
+                                                BENCH / "xapian" / "reuters.index", si_input], idx / "sweep-xapian"))
+        if lucene:
+            runs.append(("Lucene++", [lucene, "index", idx / "sweep-lucene", part], idx / "sweep-lucene"))
+        if fts5_peer.has_fts5():
+            runs.append(("SQLite FTS5", [sys.executable, BENCH / "fts5_peer.py", "index", idx / "sweep-fts5.db", part],
+                         idx / "sweep-fts5.db"))
+        for engine, cmd, db in runs:
+            r = measure(f"{engine}, {n} articles", cmd, db, articles, text_bytes)
+            if r:
+                r["engine"] = engine
+                rows.append(r)
+    return rows
+
+
+def draw_index(results, sweep, picture, note):
+    """Throughput against corpus size per engine: the sweep's points and the main run's."""
+    import plots
+    runs = [{"engine": r["engine"], "articles": r["articles"], "bytes": r["bytes"], "seconds": r["seconds"]}
+            for r in sweep + [r for r in results if r["engine"] in {s["engine"] for s in sweep}]]
+    drawn = plots.draw("index", {"note": note, "runs": runs}, picture)
+    if drawn:
+        B.log(f"drew {drawn}")
+
+
 def scale_table(rows):
     header = ["Slice", "Articles", "Text MB", "Wall s", "Articles/s", "MB/s", "Peak RSS MB", "Index MB",
               "Throughput / smallest run's"]
@@ -165,6 +215,10 @@ def main():
     ap.add_argument("--corpora", type=Path, default=B.DEFAULT_CORPORA)
     ap.add_argument("--build", type=Path, default=B.DEFAULT_BUILD)
     ap.add_argument("--work", type=Path, default=None, help="default: BUILD/bench-work (BUILD/bench-quick with --quick)")
+    ap.add_argument("--no-plots", action="store_true", help="skip the size sweep and its picture")
+    ap.add_argument("--plots", type=Path, default=None,
+                    help="where index-throughput.png (and .json) go: docs/img when docs/BENCHMARKS.md is written, "
+                         "else WORK")
     args = ap.parse_args()
     B.skip_without_corpora(args.corpora, ("reuters21578",) + (() if args.no_scale else ("gutenberg",)))
     work = args.work or args.build / ("bench-quick" if args.quick else "bench-work")
@@ -192,6 +246,15 @@ def main():
             tl2 = f"- throughput within 30% of the smallest run's: lowest is {worst:.2f}x: **{verdict}**"
             print(tl2)
             t2 += "\n\n" + tl2
+
+    if not args.no_plots:
+        # Throughput against corpus size: every engine on prefixes of the same Reuters file.
+        sizes = [250, 500] if args.quick else [2000, 5000, 10000]
+        sweep = sweep_run(indexer, lucene, work, jsonl, sizes)
+        plots_dir = args.plots or (work if args.quick or args.no_docs else B.REPO / "docs" / "img")
+        note = (f"bench/index_bench.py{' --quick' if args.quick else ''}, {info['date']}, {info['nproc']} CPUs "
+                f"({info['cpu']}), load {info['load'][0]:.1f}; first {', '.join(map(str, sizes))} and {results[0]['articles']:,} articles")
+        draw_index(results, sweep, plots_dir / "index-throughput.png", note)
 
     load_end = os.getloadavg()
     if args.quick or args.no_docs:

@@ -172,6 +172,10 @@ def stats(lat, hits, passages, errors):
             "passages": passages / hits if hits else 0, "errors": errors}
 
 
+def jsonl_articles(jsonl):
+    return B.jsonl_stats(jsonl)[0]
+
+
 def main():
     ap = argparse.ArgumentParser(description="Folio's query benchmark (see the docstring)")
     ap.add_argument("--quick", action="store_true")
@@ -182,6 +186,10 @@ def main():
     ap.add_argument("--corpora", type=Path, default=B.DEFAULT_CORPORA)
     ap.add_argument("--build", type=Path, default=B.DEFAULT_BUILD)
     ap.add_argument("--work", type=Path, default=None)
+    ap.add_argument("--no-plots", action="store_true", help="do not draw query-latency.png")
+    ap.add_argument("--plots", type=Path, default=None,
+                    help="where query-latency.png (and .json) go: docs/img when docs/BENCHMARKS.md is written, "
+                         "else WORK")
     args = ap.parse_args()
     B.skip_without_corpora(args.corpora)
     work = args.work or args.build / ("bench-quick" if args.quick else "bench-work")
@@ -254,6 +262,16 @@ def main():
             checks.append(f"- {cls}, per process p50: Folio {fp['p50']:.2f} ms vs quest {qp['p50']:.2f} ms "
                           f"(Folio takes {fp['p50'] / qp['p50']:.2f}x): **{'met' if ok else 'MISSED'}**")
     print(("\n## Queries (quick)\n\n" if args.quick else "\n## Queries\n\n") + table + "\n\n" + "\n".join(checks))
+    if not args.no_plots:
+        import plots
+        plots_dir = args.plots or (work if args.quick or args.no_docs else B.REPO / "docs" / "img")
+        note = (f"bench/query_bench.py{' --quick' if args.quick else ''}, {info['date']}, {info['nproc']} CPUs "
+                f"({info['cpu']}), load {info['load'][0]:.1f}; {jsonl_articles(jsonl):,} Reuters articles")
+        runs = [dict(st, **{"class": cls, "engine": name}) for (cls, name), st in results.items()]
+        drawn = plots.draw("query", {"note": note, "classes": list(CLASSES), "engines": engines, "runs": runs},
+                           plots_dir / "query-latency.png")
+        if drawn:
+            B.log(f"drew {drawn}")
     if args.quick or args.no_docs:
         return
     section = f"""## Queries

@@ -110,7 +110,8 @@ int main(int argc, char** argv) {
                    "Files and directories to index (directories recursively; - reads JSON "
                    "Lines from standard input)");
     folio::cli::add_language_option(app, index.language,
-                                    "Stemming language of a new database (default english)");
+                                    "Stemming language of a new database (default: "
+                                    "$FOLIO_LANGUAGE, else english)");
     app.add_flag("--rebuild", index.rebuild,
                  "Build a fresh index of PATHS beside the live one and switch to it atomically");
     app.add_flag("--dry-run,-n", index.dry_run,
@@ -164,6 +165,7 @@ int main(int argc, char** argv) {
         if (index.paths.empty()) {
             throw folio::UsageError("no files or directories to index (see --help)");
         }
+        index.new_language = folio::cli::language_from_environment();
         index.max_file_size = folio::cli::parse_size(flags.max_file_size);
         index.memory = folio::cli::parse_size(flags.memory);
         if (index.memory < (16u << 20))

@@ -16,6 +16,8 @@ packages=(
   libjemalloc-dev                 # the indexer's allocator
   clang clang-format libclang-rt-14-dev   # sanitizer build, formatting check
   jq                              # example scripts
+  python3-jsonschema groff-base man-db zsh fish bash-completion   # checks: JSON Schema, manuals, completions
+  python3-matplotlib dpkg-dev file   # benchmark plots; .deb packages (CPack: dpkg-shlibdeps, file)
 )
 
 source "$(dirname "$0")/packages.sh"

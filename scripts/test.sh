@@ -13,6 +13,8 @@ cmake -S . -B build/ci -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFOLIO_WERROR
 cmake --build build/ci -j "$jobs"
 echo "== tests"
 ctest --test-dir build/ci --output-on-failure -j "$jobs"
+echo "== install, .deb packages and the examples"
+bash scripts/check_install.sh build/ci
 
 echo "== relevance metrics self-test, and smoke runs of the evaluation and benchmarks"
 python3 eval/test_metrics.py

@@ -3,6 +3,7 @@
 #include <xapian.h>
 
 #include <cctype>
+#include <cstdlib>
 #include <iostream>
 
 #include "folio/error.hpp"
@@ -38,6 +39,17 @@ CLI::Option* add_language_option(CLI::App& app, std::string& language, const std
                 return e.what();
             }
         });
+}
+
+std::string language_from_environment() {
+    const char* value = std::getenv("FOLIO_LANGUAGE");
+    if (value == nullptr || *value == '\0')
+        return {};
+    try {
+        return canonical_language(value);
+    } catch (const UsageError& e) {
+        throw UsageError(std::string("FOLIO_LANGUAGE: ") + e.what());
+    }
 }
 
 void add_version_flag(CLI::App& app, const std::string& program) {

@@ -570,8 +570,11 @@ IndexSummary run_index(const IndexOptions& options, const IndexObserver& observe
         throw UsageError("the database was built with language '" + recorded + "', not '" +
                          language + "': use --rebuild to change the language");
     }
+    if (language.empty() && recorded.empty())
+        language =
+            options.new_language.empty() ? "english" : canonical_language(options.new_language);
     if (language.empty())
-        language = recorded.empty() ? "english" : recorded;
+        language = recorded;
     summary.language = language;
 
     const bool fresh = options.rebuild || current.empty();

@@ -19,6 +19,9 @@ struct IndexOptions {
     std::string db;                  ///< database directory
     std::vector<std::string> paths;  ///< files, directories, "-" for standard input
     std::string language;            ///< "" keeps the database's (english for a new one)
+    /// The language of a new database when `language` is "" ($FOLIO_LANGUAGE; "": english).
+    /// An existing database, rebuilt or not, keeps its own.
+    std::string new_language;
     std::uint64_t max_file_size = 100ull << 20;
     bool spelling = true;
     bool rebuild = false;    ///< build a new generation from `paths` and switch to it

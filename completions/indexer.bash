@@ -1,0 +1,33 @@
+# bash completion for Folio's indexer                                    -*- shell-script -*-
+
+_folio_indexer() {
+    local cur prev words cword
+    _init_completion || return
+
+    case $prev in
+        --db)
+            _filedir -d
+            return
+            ;;
+        -l | --language)
+            COMPREPLY=($(compgen -W "$("${words[0]}" --list-languages 2>/dev/null)" -- "$cur"))
+            return
+            ;;
+        --synonyms)
+            _filedir
+            return
+            ;;
+        -j | --jobs | --memory | --max-file-size)
+            return
+            ;;
+    esac
+
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W '--db -l --language --rebuild -n --dry-run --compact
+            -j --jobs --memory --synonyms --wait-lock --max-file-size --no-spelling
+            -q --quiet -v --verbose --json --list-languages --version -h --help' -- "$cur"))
+        return
+    fi
+    _filedir
+} &&
+    complete -F _folio_indexer indexer

@@ -1,0 +1,52 @@
+# bash completion for Folio's searcher                                   -*- shell-script -*-
+
+_folio_searcher() {
+    local cur prev words cword
+    _init_completion || return
+
+    case $prev in
+        --db)
+            _filedir -d
+            return
+            ;;
+        --default-op)
+            COMPREPLY=($(compgen -W 'and or' -- "$cur"))
+            return
+            ;;
+        --sort)
+            COMPREPLY=($(compgen -W 'relevance date -date' -- "$cur"))
+            return
+            ;;
+        --color | --colour)
+            COMPREPLY=($(compgen -W 'auto always never' -- "$cur"))
+            return
+            ;;
+        --facet)
+            COMPREPLY=($(compgen -W 'author tag source year lang' -- "$cur"))
+            return
+            ;;
+        --collapse)
+            COMPREPLY=($(compgen -W 'title source author tag lang date' -- "$cur"))
+            return
+            ;;
+        --like-file)
+            _filedir
+            return
+            ;;
+        -f | --filter | -n | --limit | --offset | --passages | --passage-length | --highlight | \
+            --k1 | --b | --expand | --proximity | --proximity-weight | --like | --like-terms | \
+            --boost-recent | --reference-date)
+            return
+            ;;
+    esac
+
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W '--db --default-op -f --filter --sort -n --limit --offset
+            --passages --passage-length --color --colour --highlight --json --jsonl
+            -l --files -c --count -q --quiet --batch --k1 --b --expand --proximity
+            --proximity-weight --facet --correct --expand-synonyms --like --like-file
+            --like-terms --explain --collapse --boost-recent --reference-date --stats
+            --version -h --help' -- "$cur"))
+    fi
+} &&
+    complete -F _folio_searcher searcher
