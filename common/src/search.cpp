@@ -121,6 +121,14 @@ std::optional<fs::path> stub_of(const std::string& database) {
     return std::nullopt;
 }
 
+/// A Xapian error as the user should read it: the message and the system's reason, if any
+/// ("Couldn't connect (Connection refused)").
+std::string reason(const Xapian::Error& e) {
+    const char* system = e.get_error_string();
+    return e.get_msg() + (system != nullptr && *system != '\0' ? std::string(" (") + system + ")"
+                                                               : std::string());
+}
+
 Xapian::Database open_shard(const ShardSpec& spec, unsigned timeout_ms) {
     if (!spec.host.empty()) {
         return Xapian::Remote::open(spec.host, spec.port, timeout_ms, timeout_ms);
@@ -230,11 +238,11 @@ void Searcher::open() {
             if (shards_.size() == 1 || !options_.allow_partial) {
                 std::string what = shard.remote() ? "cannot reach " : "cannot open database ";
                 throw DatabaseError(
-                    what + shard_name(k) + ": " + e.get_msg() +
+                    what + shard_name(k) + ": " + reason(e) +
                     (shards_.size() > 1 ? " (--allow-partial searches the others)" : ""));
             }
             excluded_[k] = true;
-            warnings_.push_back(shard_name(k) + " left out: " + e.get_msg());
+            warnings_.push_back(shard_name(k) + " left out: " + reason(e));
             continue;
         }
         db.add_database(one);
@@ -260,7 +268,7 @@ bool Searcher::handle_failure() {
             open_shard(shards_[k], options_.remote_timeout_ms).get_doccount();
         } catch (const Xapian::Error& e) {
             failed.push_back(k);
-            reasons.push_back(e.get_msg());
+            reasons.push_back(reason(e));
         }
     }
     if (failed.empty())
