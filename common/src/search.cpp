@@ -194,8 +194,6 @@ Searcher::Searcher(const std::vector<std::string>& databases, const OpenOptions&
     : paths_(databases), options_(options) {
     if (databases.empty())
         throw UsageError("no database to search");
-    shards_ = expand_databases(databases);
-    excluded_.assign(shards_.size(), false);
     open();
 }
 
@@ -212,11 +210,13 @@ std::string Searcher::shard_name(std::size_t k) const {
 }
 
 void Searcher::open() {
+    // Expanded afresh each time: a rebuild of a sharded index names new shard directories.
+    shards_ = expand_databases(paths_);
     Xapian::Database db;
     std::string language;
     std::size_t opened = 0;
     for (std::size_t k = 0; k < shards_.size(); ++k) {
-        if (excluded_[k])
+        if (excluded_.count(shards_[k].address) != 0)
             continue;
         const ShardSpec& shard = shards_[k];
         Xapian::Database one;
@@ -231,7 +231,7 @@ void Searcher::open() {
                                                                shard.address + " FILES...)"
                                                          : " (" + shard_name(k) + ")"));
             }
-            excluded_[k] = true;
+            excluded_.insert(shard.address);
             warnings_.push_back(shard_name(k) + " left out: no database there");
             continue;
         } catch (const Xapian::Error& e) {
@@ -241,7 +241,7 @@ void Searcher::open() {
                     what + shard_name(k) + ": " + reason(e) +
                     (shards_.size() > 1 ? " (--allow-partial searches the others)" : ""));
             }
-            excluded_[k] = true;
+            excluded_.insert(shard.address);
             warnings_.push_back(shard_name(k) + " left out: " + reason(e));
             continue;
         }
@@ -262,7 +262,7 @@ bool Searcher::handle_failure() {
     std::vector<std::size_t> failed;
     std::vector<std::string> reasons;
     for (std::size_t k = 0; k < shards_.size(); ++k) {
-        if (excluded_[k])
+        if (excluded_.count(shards_[k].address) != 0)
             continue;
         try {
             open_shard(shards_[k], options_.remote_timeout_ms).get_doccount();
@@ -279,7 +279,7 @@ bool Searcher::handle_failure() {
                             (shards_.size() > 1 ? " (--allow-partial searches the others)" : ""));
     }
     for (std::size_t i = 0; i < failed.size(); ++i) {
-        excluded_[failed[i]] = true;
+        excluded_.insert(shards_[failed[i]].address);
         warnings_.push_back(shard_name(failed[i]) + " left out: " + reasons[i]);
     }
     open();

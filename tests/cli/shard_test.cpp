@@ -364,10 +364,16 @@ BOOST_AUTO_TEST_CASE(sharded_index_updates_and_rebuilds) {
     r = run_program(FOLIO_INDEXER, {"--db", sharded, "--shards", "2", docs.string()});
     BOOST_TEST(r.status == 2);
     BOOST_TEST(contains(r.err, "has 4 shards, not 2"), r.err);
+    folio::Searcher open_searcher({sharded});  // a long-lived searcher (batch mode)
+    folio::SearchRequest request;
+    request.query = "zeppelin";
+    request.limit = 100;
+    std::size_t before = open_searcher.search(request).hits.size();
     build(sharded, {"--rebuild", "--shards", "2", docs.string()});
     BOOST_TEST(stub_lines(sharded).size() == 2u);
-    same_results({single}, {sharded}, {"zeppelin", "--limit", "50"});
     build(sharded, {"--rebuild", docs.string()});  // keeps 2
+    BOOST_TEST(open_searcher.search(request).hits.size() == before);
+    same_results({single}, {sharded}, {"zeppelin", "--limit", "50"});
     BOOST_TEST(stub_lines(sharded).size() == 2u);
     build(sharded, {"--compact"});
     BOOST_TEST(stub_lines(sharded).size() == 2u);

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -165,7 +166,7 @@ class Searcher {
     std::vector<std::string> paths_;
     OpenOptions options_;
     std::vector<ShardSpec> shards_;
-    std::vector<bool> excluded_;  // by shard: left out (allow_partial)
+    std::set<std::string> excluded_;  // addresses of the shards left out (allow_partial)
     std::vector<std::string> warnings_;
     Xapian::Database db_;
     std::string language_;
