@@ -209,7 +209,38 @@ std::string Searcher::shard_name(std::size_t k) const {
            shards_[k].address + ")";
 }
 
+namespace {
+
+/// The contents of the stubs `databases` name: when they change, a rebuild switched generations.
+std::string stub_signature(const std::vector<std::string>& databases) {
+    std::string out;
+    for (const auto& database : databases) {
+        if (std::optional<fs::path> stub = stub_of(database)) {
+            for (const auto& line : stub_lines(*stub))
+                out += line + "\n";
+        }
+        out += '\0';
+    }
+    return out;
+}
+
+}  // namespace
+
 void Searcher::open() {
+    for (int attempt = 0;; ++attempt) {
+        std::string before = stub_signature(paths_);
+        try {
+            open_once();
+            return;
+        } catch (const DatabaseError&) {
+            // A rebuild switched generations and removed the one being opened: open the new one.
+            if (attempt >= 3 || stub_signature(paths_) == before)
+                throw;
+        }
+    }
+}
+
+void Searcher::open_once() {
     // Expanded afresh each time: a rebuild of a sharded index names new shard directories.
     shards_ = expand_databases(paths_);
     Xapian::Database db;

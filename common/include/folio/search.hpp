@@ -154,6 +154,7 @@ class Searcher {
 
   private:
     void open();
+    void open_once();
     /// A search failed on the network: finds the shards that fail (each opened afresh) and
     /// leaves them out with allow_partial, else throws DatabaseError naming the first. Returns
     /// false when every shard answers (the failure was transient).
