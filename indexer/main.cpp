@@ -52,6 +52,7 @@ void print_summary(const folio::IndexSummary& s, bool json) {
                                  {"articles_per_second", rate},
                                  {"megabytes_per_second", s.seconds > 0 ? mb / s.seconds : 0.0},
                                  {"jobs", s.jobs},
+                                 {"shards", s.shards},
                                  {"language", s.language},
                                  {"generation", s.generation},
                                  {"compacted", s.compacted},
@@ -120,6 +121,10 @@ int main(int argc, char** argv) {
                  "Compact the database afterwards (alone, without PATHS: only compact)");
     app.add_option("-j,--jobs", index.jobs,
                    "Threads for a new database or a rebuild (default: all cores)");
+    app.add_option("--shards", index.shards,
+                   "Spread a new database or a rebuild over N shard databases by the hash of "
+                   "each article's id (a rebuild without it keeps the current number)")
+        ->check(CLI::Range(1u, folio::kMaxShards));
     app.add_option("--memory", flags.memory,
                    "Memory for the writers' buffers (e.g. 512M); bounds the indexer's size")
         ->capture_default_str();

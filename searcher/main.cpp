@@ -33,7 +33,16 @@ struct Flags {
     std::vector<std::string> like_files;
     std::string boost_recent;
     bool stats = false;
+    folio::OpenOptions open;
 };
+
+/// Prints the searcher's new warnings (shards left out) on standard error.
+void print_warnings(const folio::Searcher& searcher, std::size_t& printed) {
+    for (; printed < searcher.warnings().size(); ++printed) {
+        std::cerr << "searcher: warning: " << searcher.warnings()[printed]
+                  << "; the results are partial\n";
+    }
+}
 
 /// The power-feature flags that need a library call to bind: facets, --like-file, recency.
 void bind_power_flags(Flags& flags) {
@@ -78,7 +87,7 @@ void report_query_error(const folio::QueryError& e) {
               << std::string(e.column(), ' ') << "^\n";
 }
 
-int run_batch(folio::Searcher& searcher, folio::SearchRequest request) {
+int run_batch(folio::Searcher& searcher, folio::SearchRequest request, std::size_t& printed) {
     bool any_hits = false, any_error = false;
     std::string line;
     while (std::getline(std::cin, line)) {
@@ -89,6 +98,7 @@ int run_batch(folio::Searcher& searcher, folio::SearchRequest request) {
         request.query = line;
         try {
             folio::SearchResult result = searcher.search(request);
+            print_warnings(searcher, printed);
             any_hits = any_hits || !result.hits.empty();
             std::cout << folio::result_json(result, false) << "\n";
         } catch (const folio::QueryError& e) {
@@ -115,7 +125,9 @@ int run(Flags& flags) {
 
     bind_power_flags(flags);
 
-    folio::Searcher searcher(flags.dbs);
+    folio::Searcher searcher(flags.dbs, flags.open);
+    std::size_t printed = 0;
+    print_warnings(searcher, printed);
     if (flags.stats) {
         folio::DatabaseStats stats = folio::database_stats(searcher.database(), searcher.paths());
         if (flags.json)
@@ -125,7 +137,7 @@ int run(Flags& flags) {
         return folio::cli::kOk;
     }
     if (flags.batch)
-        return run_batch(searcher, request);
+        return run_batch(searcher, request, printed);
 
     request.query = join(flags.words);
     bool like = !request.like_ids.empty() || !request.like_articles.empty();
@@ -151,6 +163,7 @@ int run(Flags& flags) {
     folio::SearchResult result;
     try {
         result = searcher.search(request);
+        print_warnings(searcher, printed);
     } catch (const folio::QueryError& e) {
         report_query_error(e);
         return folio::cli::kFailure;
@@ -292,6 +305,16 @@ int main(int argc, char** argv) {
                                   "Print database statistics (with --json: as JSON) and exit");
     for (auto* other : {jsonl, files, count, quiet, batch})
         stats->excludes(other);
+    auto* shards = app.add_option_group("Shards", "Sharded indexes and remote shard servers");
+    shards->add_flag("--allow-partial", flags.open.allow_partial,
+                     "When shards cannot be reached or fail, search the others and warn on "
+                     "standard error instead of failing");
+    shards
+        ->add_option("--remote-timeout", flags.open.remote_timeout_ms,
+                     "Milliseconds a remote shard (tcp://HOST:PORT, or a stub's remote line) may "
+                     "take to connect and to answer")
+        ->check(CLI::Range(1u, 3600000u))
+        ->capture_default_str();
     folio::cli::add_version_flag(app, "searcher");
     app.footer(
         "Exit status: 0 hits found, 1 no hits, 2 error (bad query, arguments or database). "

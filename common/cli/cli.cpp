@@ -22,7 +22,8 @@ CLI::Option* add_db_option(CLI::App& app, std::string& db) {
 CLI::Option* add_db_option(CLI::App& app, std::vector<std::string>& dbs) {
     return app
         .add_option("--db", dbs,
-                    "Database directory or stub file; repeat to search several as one "
+                    "Database directory, stub file or tcp://HOST:PORT (a shard server); repeat to "
+                    "search several as one "
                     "(default: $FOLIO_DB, else " +
                         default_database_path() + ")")
         ->allow_extra_args(false);

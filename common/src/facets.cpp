@@ -93,26 +93,33 @@ FacetRequest parse_facet(std::string_view spec) {
 
 FacetSpy::FacetSpy(FacetField field) : field_(field) {}
 
-void FacetSpy::add(std::string_view value) {
+void FacetSpy::add(std::string_view value, Xapian::doccount n) {
     if (!value.empty())
-        ++counts_[std::string(value)];
+        counts_[std::string(value)] += n;
+}
+
+Xapian::valueno FacetSpy::slot() const noexcept {
+    return slot_of(field_);
 }
 
 void FacetSpy::operator()(const Xapian::Document& doc, double) {
-    std::string value = doc.get_value(slot_of(field_));
+    add_value(doc.get_value(slot_of(field_)), 1);
+}
+
+void FacetSpy::add_value(std::string_view value, Xapian::doccount n) {
     if (value.empty())
         return;
     if (field_ == FacetField::year) {
-        add(std::string_view(value).substr(0, 4));
+        add(value.substr(0, 4), n);
         return;
     }
     if (field_ != FacetField::author && field_ != FacetField::tag) {
-        add(value);
+        add(value, n);
         return;
     }
     // A list: each distinct item once per document.
     std::vector<std::string_view> items;
-    std::string_view rest(value);
+    std::string_view rest = value;
     while (true) {
         std::size_t end = rest.find(schema::kListSeparator);
         items.push_back(rest.substr(0, end));
@@ -123,7 +130,7 @@ void FacetSpy::operator()(const Xapian::Document& doc, double) {
     std::sort(items.begin(), items.end());
     items.erase(std::unique(items.begin(), items.end()), items.end());
     for (auto item : items)
-        add(item);
+        add(item, n);
 }
 
 Xapian::MatchSpy* FacetSpy::clone() const {

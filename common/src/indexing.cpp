@@ -94,8 +94,8 @@ class Run {
 /// Reads one unit into `writer`, counting into `summary`. `seen` holds the ids this writer has
 /// met in this run (a repeated one is reported). In an update (`fresh` false), articles of a
 /// re-read file that it no longer has are deleted.
-void index_unit(const Unit& unit, IndexWriter& writer, bool fresh, Run& run, IndexSummary& summary,
-                std::unordered_map<std::string, std::string>& seen) {
+void index_unit(const Unit& unit, ShardedWriter& writer, bool fresh, Run& run,
+                IndexSummary& summary, std::unordered_map<std::string, std::string>& seen) {
     const FoundFile& file = *unit.file;
     const bool from_stdin = file.info.path == "-";
     std::unordered_map<std::string, bool> ids;
@@ -338,10 +338,12 @@ void merge(IndexSummary& into, const IndexSummary& part) {
 }
 
 /// After shards are merged, an id read by two shards is in two documents: keep the first
-/// document's place with the later content, as one writer would have done.
-void merge_duplicate_ids(Xapian::WritableDatabase& db, IndexSummary& summary) {
+/// document's place with the later content, as one writer would have done. Returns how many
+/// documents went (counted as replaced rather than added).
+std::size_t merge_duplicate_ids(Xapian::WritableDatabase& db) {
     const std::string prefix(schema::kPrefixId);
     std::vector<std::string> duplicated;
+    std::size_t moved = 0;
     for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it) {
         if (it.get_termfreq() > 1)
             duplicated.push_back(*it);
@@ -351,38 +353,44 @@ void merge_duplicate_ids(Xapian::WritableDatabase& db, IndexSummary& summary) {
         db.replace_document(ids.front(), db.get_document(ids.back()));
         for (std::size_t i = 1; i < ids.size(); ++i)
             db.delete_document(ids[i]);
-        summary.added -= ids.size() - 1;
-        summary.replaced += ids.size() - 1;
+        moved += ids.size() - 1;
     }
     if (!duplicated.empty())
         db.commit();
+    return moved;
 }
 
-/// Merges the spelling counts of the parts' writers, gives each writer the words whose hash
-/// falls to it, and commits them all in parallel.
-void share_out_spelling(std::vector<std::unique_ptr<IndexWriter>>& writers) {
-    SpellingCounts all = writers.front()->take_spelling();
-    for (std::size_t k = 1; k < writers.size(); ++k) {
-        for (auto& [word, count] : writers[k]->take_spelling())
-            all[word] += count;
-    }
-    const Xapian::termcount least = spelling_threshold(all.size());
-    std::vector<SpellingCounts> shares(writers.size());
+/// Merges, shard by shard, the spelling counts of the jobs' writers, gives each job the words
+/// whose hash falls to it, and commits the jobs' writers in parallel.
+void share_out_spelling(std::vector<std::unique_ptr<ShardedWriter>>& writers) {
+    const std::size_t jobs = writers.size();
+    const std::size_t shards = writers.front()->size();
+    // shares[j][k]: the words job j adds to shard k, and the least count they needed.
+    std::vector<std::vector<SpellingCounts>> shares(jobs, std::vector<SpellingCounts>(shards));
+    std::vector<Xapian::termcount> least(shards);
     std::hash<std::string> hash;
-    for (auto& [word, count] : all) {
-        if (count >= least)
-            shares[hash(word) % writers.size()].emplace(word, count);
+    for (std::size_t k = 0; k < shards; ++k) {
+        SpellingCounts all = writers.front()->shard(k).take_spelling();
+        for (std::size_t j = 1; j < jobs; ++j) {
+            for (auto& [word, count] : writers[j]->shard(k).take_spelling())
+                all[word] += count;
+        }
+        least[k] = spelling_threshold(all.size());
+        for (auto& [word, count] : all) {
+            if (count >= least[k])
+                shares[hash(word) % jobs][k].emplace(word, count);
+        }
     }
-    all.clear();
-    std::vector<std::exception_ptr> errors(writers.size());
+    std::vector<std::exception_ptr> errors(jobs);
     std::vector<std::thread> threads;
-    for (std::size_t k = 0; k < writers.size(); ++k) {
-        threads.emplace_back([&, k] {
+    for (std::size_t j = 0; j < jobs; ++j) {
+        threads.emplace_back([&, j] {
             try {
-                writers[k]->add_spelling(shares[k], least);
-                writers[k]->commit();
+                for (std::size_t k = 0; k < shards; ++k)
+                    writers[j]->shard(k).add_spelling(shares[j][k], least[k]);
+                writers[j]->commit();
             } catch (...) {
-                errors[k] = std::current_exception();
+                errors[j] = std::current_exception();
             }
         });
     }
@@ -401,11 +409,24 @@ unsigned job_count(unsigned requested) {
     return n == 0 ? 1 : n;
 }
 
+/// The databases a generation of `shards` shards is made of (the generation itself for 1).
+std::vector<std::string> generation_shards(const std::string& generation, unsigned shards) {
+    if (shards <= 1)
+        return {generation};
+    std::vector<std::string> out;
+    for (unsigned k = 0; k < shards; ++k)
+        out.push_back(shard_path(generation, k));
+    return out;
+}
+
 /// Builds a new generation at `generation` from `files`: with several jobs, each writes a
-/// shard of consecutive files and Xapian's compactor merges them in order, so that documents
-/// and their ids do not depend on the number of jobs.
+/// part of consecutive files and Xapian's compactor merges the parts in order, so that documents
+/// and their ids do not depend on the number of jobs. With several shards, each job routes
+/// articles to the shards by the hash of their id, and each shard is merged from the jobs'
+/// parts of it (the shards in parallel).
 void build_generation(const std::string& generation, const std::vector<const FoundFile*>& files,
-                      const std::string& language, Run& run, IndexSummary& summary) {
+                      const std::string& language, unsigned shard_count, Run& run,
+                      IndexSummary& summary) {
     const IndexOptions& options = run.options();
     std::uint64_t total = 0;
     for (const FoundFile* f : files)
@@ -413,39 +434,45 @@ void build_generation(const std::string& generation, const std::vector<const Fou
     unsigned jobs = job_count(options.jobs);
     if (total < (1u << 20))
         jobs = 1;  // not worth a merge
-    std::vector<std::vector<Unit>> shards = split_units(files, jobs);
-    summary.jobs = static_cast<unsigned>(shards.size());
+    std::vector<std::vector<Unit>> units = split_units(files, jobs);
+    summary.jobs = static_cast<unsigned>(units.size());
+    summary.shards = std::max(1u, shard_count);
 
     WriterOptions writer_options;
     writer_options.language = language;
     writer_options.spelling = options.spelling;
     writer_options.fresh = true;
     writer_options.open_flags = Xapian::DB_NO_SYNC;
-    writer_options.commit_bytes = static_cast<std::size_t>(options.memory / 10 / shards.size());
+    writer_options.commit_bytes =
+        static_cast<std::size_t>(options.memory / 10 / units.size() / summary.shards);
 
-    std::vector<std::string> parts;
-    for (std::size_t k = 0; k < shards.size(); ++k) {
-        parts.push_back(shards.size() == 1 ? generation : generation + ".part" + std::to_string(k));
+    // parts[j]: the databases job j writes (one per shard).
+    std::vector<std::vector<std::string>> parts;
+    for (std::size_t j = 0; j < units.size(); ++j) {
+        std::string dir = units.size() == 1 ? generation : generation + ".part" + std::to_string(j);
+        parts.push_back(generation_shards(dir, shard_count));
+        if (shard_count > 1)
+            fs::create_directories(dir);
     }
     // With several parts, each counts its spelling words; the merged counts are then shared
     // out by word, so each word's fragments are built once and the compactor merges disjoint
     // spelling tables.
-    const bool share_spelling = options.spelling && shards.size() > 1;
+    const bool share_spelling = options.spelling && units.size() > 1;
     writer_options.defer_spelling = share_spelling;
-    std::vector<std::unique_ptr<IndexWriter>> writers(shards.size());
-    std::vector<IndexSummary> counts(shards.size());
+    std::vector<std::unique_ptr<ShardedWriter>> writers(units.size());
+    std::vector<IndexSummary> counts(units.size());
     std::vector<std::function<void()>> work;
-    for (std::size_t k = 0; k < shards.size(); ++k) {
-        work.emplace_back([&, k] {
-            writers[k] = std::make_unique<IndexWriter>(parts[k], writer_options);
+    for (std::size_t j = 0; j < units.size(); ++j) {
+        work.emplace_back([&, j] {
+            writers[j] = std::make_unique<ShardedWriter>(parts[j], writer_options);
             std::unordered_map<std::string, std::string> seen;
-            for (const Unit& unit : shards[k]) {
+            for (const Unit& unit : units[j]) {
                 if (run.stopped())
                     throw Stopped{};
-                index_unit(unit, *writers[k], true, run, counts[k], seen);
+                index_unit(unit, *writers[j], true, run, counts[j], seen);
             }
             if (!share_spelling)
-                writers[k]->commit();
+                writers[j]->commit();
         });
     }
     run_threads(std::move(work), run, files.size(), total);
@@ -454,31 +481,57 @@ void build_generation(const std::string& generation, const std::vector<const Fou
     if (share_spelling)
         share_out_spelling(writers);
     writers.clear();  // closes the parts
-    if (shards.size() > 1) {
-        Xapian::Database all;
-        for (const auto& part : parts)
-            all.add_database(Xapian::Database(part));
-        all.compact(generation);
-        std::error_code ec;
-        for (const auto& part : parts)
-            fs::remove_all(part, ec);
-        Xapian::WritableDatabase merged(generation, Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
-        merge_duplicate_ids(merged, summary);
-        summary.compacted = true;
+    if (units.size() == 1)
+        return;
+    std::vector<std::string> targets = generation_shards(generation, shard_count);
+    if (shard_count > 1)
+        fs::create_directories(generation);
+    std::vector<std::size_t> moved(targets.size());
+    std::vector<std::thread> mergers;
+    std::vector<std::exception_ptr> errors(targets.size());
+    for (std::size_t k = 0; k < targets.size(); ++k) {
+        mergers.emplace_back([&, k] {
+            try {
+                Xapian::Database all;
+                for (const auto& part : parts)
+                    all.add_database(Xapian::Database(part[k]));
+                all.compact(targets[k]);
+                Xapian::WritableDatabase merged(targets[k], Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
+                moved[k] = merge_duplicate_ids(merged);
+            } catch (...) {
+                errors[k] = std::current_exception();
+            }
+        });
     }
+    for (auto& t : mergers)
+        t.join();
+    for (auto& e : errors) {
+        if (e)
+            std::rethrow_exception(e);
+    }
+    for (std::size_t n : moved) {
+        summary.added -= n;
+        summary.replaced += n;
+    }
+    std::error_code ec;
+    for (std::size_t j = 0; j < parts.size(); ++j)
+        fs::remove_all(generation + ".part" + std::to_string(j), ec);
+    summary.compacted = true;
 }
 
 /// Brings the current generation up to date with the files: deletes what is gone, reads what
 /// is new or changed, one writer, committing as it goes.
-void update_generation(const std::string& generation, Survey& s, const std::string& language,
-                       Run& run, IndexSummary& summary) {
+void update_generation(const std::vector<std::string>& shards, Survey& s,
+                       const std::string& language, Run& run, IndexSummary& summary) {
     const IndexOptions& options = run.options();
     WriterOptions writer_options;
     writer_options.language = language;
     writer_options.spelling = options.spelling;
     writer_options.commit_bytes = static_cast<std::size_t>(options.memory / 10);
-    IndexWriter writer(generation, writer_options);
+    writer_options.commit_bytes /= shards.size();
+    ShardedWriter writer(shards, writer_options);
     summary.language = writer.language();
+    summary.shards = static_cast<unsigned>(shards.size());
 
     std::vector<const FoundFile*> files = s.add;
     files.insert(files.end(), s.update.begin(), s.update.end());
@@ -523,9 +576,16 @@ void compact_locked(const DatabaseLayout& layout) {
                          " is a plain Xapian database: compact it with xapian-compact");
     }
     std::string next = layout.next();
-    Xapian::Database(current).compact(next);
+    std::vector<std::string> shards = layout.shards();
+    if (shards.size() == 1) {
+        Xapian::Database(current).compact(next);
+    } else {
+        fs::create_directories(next);
+        for (unsigned k = 0; k < shards.size(); ++k)
+            Xapian::Database(shards[k]).compact(shard_path(next, k));
+    }
     sync_tree(next);
-    layout.switch_to(next);
+    layout.switch_to(next, shards.size() == 1 ? 0 : static_cast<unsigned>(shards.size()));
     layout.remove_stale();
 }
 
@@ -549,6 +609,28 @@ std::string recorded_language(const std::string& generation) {
     }
 }
 
+/// The shard count a run writes: a new database or a rebuild takes --shards (a rebuild without
+/// it keeps the current count); an update must keep the current count.
+unsigned shard_count(const IndexOptions& options, const DatabaseLayout& layout,
+                     std::size_t current_shards) {
+    if (options.shards > 1 && layout.is_plain_database()) {
+        throw UsageError(options.db + " is a plain Xapian database: it cannot be sharded");
+    }
+    if (options.shards > kMaxShards) {
+        throw UsageError("--shards must be at most " + std::to_string(kMaxShards));
+    }
+    if (current_shards == 0)
+        return std::max(1u, options.shards);
+    if (options.rebuild)
+        return options.shards != 0 ? options.shards : static_cast<unsigned>(current_shards);
+    if (options.shards != 0 && options.shards != current_shards) {
+        throw UsageError("the index has " + std::to_string(current_shards) + " shard" +
+                         (current_shards == 1 ? "" : "s") + ", not " +
+                         std::to_string(options.shards) + ": use --rebuild to change the number");
+    }
+    return static_cast<unsigned>(current_shards);
+}
+
 }  // namespace
 
 IndexSummary run_index(const IndexOptions& options, const IndexObserver& observer) {
@@ -558,14 +640,18 @@ IndexSummary run_index(const IndexOptions& options, const IndexObserver& observe
     IndexLock lock(options.db, options.wait_lock);
     DatabaseLayout layout(options.db);
     std::string current = layout.current();
+    std::vector<std::string> current_shards = layout.shards();
     if (options.rebuild && layout.is_plain_database()) {
         throw UsageError(options.db +
                          " is a plain Xapian database: --rebuild needs a database "
                          "made by this indexer");
     }
+    const unsigned shards = shard_count(options, layout, current_shards.size());
+    summary.shards = shards;
 
     std::string language = options.language.empty() ? "" : canonical_language(options.language);
-    std::string recorded = recorded_language(current);
+    std::string recorded =
+        recorded_language(current_shards.empty() ? std::string() : current_shards.front());
     if (!options.rebuild && !recorded.empty() && !language.empty() && language != recorded) {
         throw UsageError("the database was built with language '" + recorded + "', not '" +
                          language + "': use --rebuild to change the language");
@@ -589,7 +675,7 @@ IndexSummary run_index(const IndexOptions& options, const IndexObserver& observe
     }
     std::map<std::string, FileRecord> manifest;
     if (!fresh)
-        manifest = load_manifest(Xapian::Database(current));
+        manifest = load_manifest(Xapian::Database(current_shards.front()));
     Survey s = survey(options, manifest, run, summary);
     summary.unchanged_files = s.unchanged;
 
@@ -602,7 +688,7 @@ IndexSummary run_index(const IndexOptions& options, const IndexObserver& observe
                 files.push_back(&f);
             summary.unchanged_files = 0;
             try {
-                build_generation(generation, files, language, run, summary);
+                build_generation(generation, files, language, shards, run, summary);
             } catch (...) {
                 std::error_code ec;
                 fs::remove_all(generation, ec);
@@ -611,26 +697,28 @@ IndexSummary run_index(const IndexOptions& options, const IndexObserver& observe
                 }
                 throw;
             }
-            {
-                Xapian::WritableDatabase db(generation, Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
+            for (const auto& shard : generation_shards(generation, shards)) {
+                Xapian::WritableDatabase db(shard, Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
                 if (!options.synonyms.empty()) {
                     store_synonyms_file(db, options.synonyms);
-                } else if (!current.empty()) {
-                    copy_synonyms(current, db);
+                } else if (!current_shards.empty()) {
+                    copy_synonyms(current_shards.front(), db);
                 }
                 db.commit();
             }
             sync_tree(generation);
-            layout.switch_to(generation);
+            layout.switch_to(generation, shards > 1 ? shards : 0);
             layout.remove_stale();
             summary.generation = generation;
         } else {
             summary.generation = current;
-            update_generation(current, s, language, run, summary);
+            update_generation(current_shards, s, language, run, summary);
             if (!options.synonyms.empty()) {
-                Xapian::WritableDatabase db(current, Xapian::DB_OPEN);
-                store_synonyms_file(db, options.synonyms);
-                db.commit();
+                for (const auto& shard : current_shards) {
+                    Xapian::WritableDatabase db(shard, Xapian::DB_OPEN);
+                    store_synonyms_file(db, options.synonyms);
+                    db.commit();
+                }
             }
         }
     } catch (const Stopped&) {
@@ -651,10 +739,11 @@ IndexPlan plan_index(const IndexOptions& options, const IndexObserver& observer)
     IndexSummary ignored;
     Run run(options, observer);
     DatabaseLayout layout(options.db);
-    std::string current = fs::exists(options.db) ? layout.current() : std::string();
+    std::vector<std::string> shards =
+        fs::exists(options.db) ? layout.shards() : std::vector<std::string>();
     std::map<std::string, FileRecord> manifest;
-    if (!options.rebuild && !current.empty())
-        manifest = load_manifest(Xapian::Database(current));
+    if (!options.rebuild && !shards.empty())
+        manifest = load_manifest(Xapian::Database(shards.front()));
     Survey s = survey(options, manifest, run, ignored);
     IndexPlan plan;
     for (const FoundFile* f : s.add)
@@ -671,9 +760,12 @@ std::size_t set_synonyms(const std::string& db, const std::string& file, bool wa
     DatabaseLayout layout(db);
     if (layout.current().empty())
         throw DatabaseError("no database at " + db);
-    Xapian::WritableDatabase writable(layout.current(), Xapian::DB_OPEN);
-    std::size_t n = store_synonyms_file(writable, file);
-    writable.commit();
+    std::size_t n = 0;
+    for (const auto& shard : layout.shards()) {
+        Xapian::WritableDatabase writable(shard, Xapian::DB_OPEN);
+        n = store_synonyms_file(writable, file);
+        writable.commit();
+    }
     return n;
 }
 

@@ -24,6 +24,7 @@ namespace {
 constexpr const char* kStub = "XAPIANDB";
 constexpr const char* kLockFile = "folio.lock";
 constexpr const char* kGenerationPrefix = "gen-";
+constexpr const char* kShardPrefix = "shard-";
 
 std::string read_pid(int fd) {
     char buf[32] = {};
@@ -84,19 +85,38 @@ bool DatabaseLayout::is_plain_database() const {
     return fs::exists(fs::path(dir_) / "iamglass") || fs::exists(fs::path(dir_) / "iamchert");
 }
 
-std::string DatabaseLayout::current() const {
+std::vector<std::string> DatabaseLayout::shards() const {
     if (is_plain_database())
-        return dir_;
+        return {dir_};
+    std::vector<std::string> out;
     std::ifstream stub(fs::path(dir_) / kStub);
     std::string line;
     while (std::getline(stub, line)) {
         std::istringstream fields(line);
         std::string backend, path;
         if (fields >> backend >> path && (backend == "glass" || backend == "auto")) {
-            return (fs::path(dir_) / path).string();
+            out.push_back((fs::path(dir_) / path).string());
         }
     }
-    return {};
+    return out;
+}
+
+std::string DatabaseLayout::current() const {
+    if (is_plain_database())
+        return dir_;
+    std::vector<std::string> all = shards();
+    if (all.empty())
+        return {};
+    // A shard's path is GENERATION/shard-NNN.
+    fs::path first(all.front());
+    return first.filename().string().starts_with(kShardPrefix) ? first.parent_path().string()
+                                                               : first.string();
+}
+
+std::string shard_path(const std::string& generation, unsigned k) {
+    char name[32];
+    std::snprintf(name, sizeof name, "%s%03u", kShardPrefix, k);
+    return (fs::path(generation) / name).string();
 }
 
 std::string DatabaseLayout::next() const {
@@ -115,13 +135,17 @@ std::string DatabaseLayout::next() const {
     return (fs::path(dir_) / name).string();
 }
 
-void DatabaseLayout::switch_to(const std::string& generation) const {
+void DatabaseLayout::switch_to(const std::string& generation, unsigned shards) const {
     std::string name = fs::path(generation).filename().string();
     fs::path stub = fs::path(dir_) / kStub;
     fs::path temporary = fs::path(dir_) / (std::string(kStub) + ".new");
     {
         std::ofstream out(temporary, std::ios::trunc);
-        out << "glass " << name << "\n";
+        if (shards == 0)
+            out << "glass " << name << "\n";
+        for (unsigned k = 0; k < shards; ++k)
+            out << "glass " << name << "/" << fs::path(shard_path(name, k)).filename().string()
+                << "\n";
         if (!out.flush())
             throw DatabaseError("cannot write " + temporary.string());
     }

@@ -106,6 +106,12 @@ class Reader {
 
 }  // namespace
 
+unsigned shard_of(std::string_view id, unsigned shards) {
+    if (shards <= 1)
+        return 0;
+    return static_cast<unsigned>(XXH3_64bits(id.data(), id.size()) % shards);
+}
+
 std::string id_term(std::string_view id) {
     return bounded_term(kPrefixId, id);
 }

@@ -1,7 +1,11 @@
 #include "folio/search.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <optional>
 #include <set>
 #include <string_view>
 
@@ -12,12 +16,14 @@
 
 namespace folio {
 
+namespace fs = std::filesystem;
+
 namespace {
 
 /// Sorts a hit's matching terms into what its passages should highlight.
 MatchTerms match_terms_for(const Xapian::Enquire& enquire, const Xapian::MSetIterator& hit,
                            const QueryTerms& query, const std::set<std::string>& feedback,
-                           const Xapian::Database& db) {
+                           const Xapian::Database& db, std::map<std::string, double>& idfs) {
     MatchTerms out;
     out.phrases = query.phrases;
     std::set<std::string> phrase_only(query.phrase_only.begin(), query.phrase_only.end());
@@ -39,7 +45,13 @@ MatchTerms match_terms_for(const Xapian::Enquire& enquire, const Xapian::MSetIte
         std::string word(rest.substr(prefix));
         if (word.empty())
             continue;
-        double idf = std::log(total / std::max<double>(1.0, db.get_termfreq(term))) + 1.0;
+        // Cached for the page: over remote shards each frequency is a round trip per shard.
+        auto known = idfs.find(term);
+        if (known == idfs.end()) {
+            double idf = std::log(total / std::max<double>(1.0, db.get_termfreq(term))) + 1.0;
+            known = idfs.emplace(term, idf).first;
+        }
+        double idf = known->second;
         out.weights[word] = std::max(out.weights[word], idf);
         (stemmed ? out.stems : out.words).push_back(std::move(word));
     }
@@ -56,31 +68,253 @@ const std::map<std::string, Xapian::valueno>& collapse_fields() {
     return fields;
 }
 
-Searcher::Searcher(const std::vector<std::string>& databases) : paths_(databases) {
+namespace {
+
+/// "HOST:PORT" (HOST may be "[v6 address]") into `spec`; false when malformed.
+bool parse_host_port(std::string_view text, ShardSpec& spec) {
+    std::size_t colon = text.rfind(':');
+    if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size())
+        return false;
+    std::string host(text.substr(0, colon));
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    unsigned port = 0;
+    for (char c : text.substr(colon + 1)) {
+        if (c < '0' || c > '9' || port > 65535)
+            return false;
+        port = port * 10 + static_cast<unsigned>(c - '0');
+    }
+    if (port == 0 || port > 65535)
+        return false;
+    spec.host = host;
+    spec.port = port;
+    spec.address = "tcp://" + std::string(text);
+    return true;
+}
+
+/// The lines of the stub file at `stub` that name databases (comments and blank lines out).
+std::vector<std::string> stub_lines(const fs::path& stub) {
+    std::ifstream in(stub);
+    std::vector<std::string> out;
+    std::string line;
+    while (std::getline(in, line)) {
+        std::size_t start = line.find_first_not_of(" \t\r");
+        if (start == std::string::npos || line[start] == '#')
+            continue;
+        std::size_t end = line.find_last_not_of(" \t\r");
+        out.push_back(line.substr(start, end - start + 1));
+    }
+    return out;
+}
+
+/// The stub file `database` names, if it is one: a directory's XAPIANDB or a plain file.
+std::optional<fs::path> stub_of(const std::string& database) {
+    std::error_code ec;
+    fs::path path(database);
+    if (fs::is_directory(path, ec)) {
+        if (fs::is_regular_file(path / "XAPIANDB", ec))
+            return path / "XAPIANDB";
+        return std::nullopt;
+    }
+    if (fs::is_regular_file(path, ec))
+        return path;
+    return std::nullopt;
+}
+
+/// A Xapian error as the user should read it: the message and the system's reason, if any
+/// ("Couldn't connect (Connection refused)").
+std::string reason(const Xapian::Error& e) {
+    const char* system = e.get_error_string();
+    return e.get_msg() + (system != nullptr && *system != '\0' ? std::string(" (") + system + ")"
+                                                               : std::string());
+}
+
+Xapian::Database open_shard(const ShardSpec& spec, unsigned timeout_ms) {
+    if (!spec.host.empty()) {
+        return Xapian::Remote::open(spec.host, spec.port, timeout_ms, timeout_ms);
+    }
+    if (!spec.program.empty())
+        return Xapian::Remote::open(spec.program, spec.args, timeout_ms);
+    return Xapian::Database(spec.path);
+}
+
+}  // namespace
+
+std::vector<ShardSpec> expand_databases(const std::vector<std::string>& databases) {
+    std::vector<ShardSpec> out;
+    for (const auto& database : databases) {
+        if (database.starts_with("tcp://")) {
+            ShardSpec spec;
+            if (!parse_host_port(std::string_view(database).substr(6), spec)) {
+                throw UsageError("bad remote database '" + database +
+                                 "' (expected tcp://HOST:PORT)");
+            }
+            out.push_back(spec);
+            continue;
+        }
+        std::optional<fs::path> stub = stub_of(database);
+        std::vector<std::string> lines = stub ? stub_lines(*stub) : std::vector<std::string>();
+        bool any_remote = std::any_of(lines.begin(), lines.end(), [](const std::string& line) {
+            return line.starts_with("remote ");
+        });
+        if (lines.size() <= 1 && !any_remote) {
+            // One database, or not a stub: Xapian opens it (and follows a stub) as it is.
+            out.push_back(ShardSpec{database, database, {}, 0, {}, {}});
+            continue;
+        }
+        for (const auto& line : lines) {
+            std::size_t space = line.find_first_of(" \t");
+            std::string backend = line.substr(0, space);
+            std::string rest = space == std::string::npos
+                                   ? std::string()
+                                   : line.substr(line.find_first_not_of(" \t", space));
+            ShardSpec spec;
+            if ((backend == "auto" || backend == "glass" || backend == "chert") && !rest.empty()) {
+                fs::path path(rest);
+                spec.path = (path.is_absolute() ? path : stub->parent_path() / path).string();
+                spec.address = spec.path;
+            } else if (backend == "remote" && rest.starts_with(':')) {
+                std::size_t gap = rest.find_first_of(" \t");
+                spec.program = rest.substr(1, gap == std::string::npos ? gap : gap - 1);
+                spec.args = gap == std::string::npos ? "" : rest.substr(gap + 1);
+                spec.address = "prog:" + rest.substr(1);
+                if (spec.program.empty())
+                    throw UsageError("bad line in " + stub->string() + ": '" + line + "'");
+            } else if (backend != "remote" || !parse_host_port(rest, spec)) {
+                throw UsageError("bad line in " + stub->string() + ": '" + line +
+                                 "' (expected auto PATH, remote HOST:PORT or remote :PROGRAM)");
+            }
+            out.push_back(spec);
+        }
+    }
+    return out;
+}
+
+Searcher::Searcher(const std::vector<std::string>& databases, const OpenOptions& options)
+    : paths_(databases), options_(options) {
     if (databases.empty())
         throw UsageError("no database to search");
     open();
 }
 
+bool Searcher::remote() const noexcept {
+    return std::any_of(shards_.begin(), shards_.end(),
+                       [](const ShardSpec& s) { return s.remote(); });
+}
+
+std::string Searcher::shard_name(std::size_t k) const {
+    if (shards_.size() == 1)
+        return shards_[k].address;
+    return "shard " + std::to_string(k + 1) + " of " + std::to_string(shards_.size()) + " (" +
+           shards_[k].address + ")";
+}
+
+namespace {
+
+/// The contents of the stubs `databases` name: when they change, a rebuild switched generations.
+std::string stub_signature(const std::vector<std::string>& databases) {
+    std::string out;
+    for (const auto& database : databases) {
+        if (std::optional<fs::path> stub = stub_of(database)) {
+            for (const auto& line : stub_lines(*stub))
+                out += line + "\n";
+        }
+        out += '\0';
+    }
+    return out;
+}
+
+}  // namespace
+
 void Searcher::open() {
-    Xapian::Database db;
-    for (const auto& path : paths_) {
+    for (int attempt = 0;; ++attempt) {
+        std::string before = stub_signature(paths_);
         try {
-            db.add_database(Xapian::Database(path));
-        } catch (const Xapian::DatabaseNotFoundError&) {
-            throw DatabaseError("no database at " + path + " (build one with indexer --db " + path +
-                                " FILES...)");
-        } catch (const Xapian::Error& e) {
-            throw DatabaseError("cannot open database " + path + ": " + e.get_msg());
+            open_once();
+            return;
+        } catch (const DatabaseError&) {
+            // A rebuild switched generations and removed the one being opened: open the new one.
+            if (attempt >= 3 || stub_signature(paths_) == before)
+                throw;
         }
     }
-    std::string language = db.get_metadata(std::string(schema::kMetaLanguage));
+}
+
+void Searcher::open_once() {
+    // Expanded afresh each time: a rebuild of a sharded index names new shard directories.
+    shards_ = expand_databases(paths_);
+    Xapian::Database db;
+    std::string language;
+    std::size_t opened = 0;
+    for (std::size_t k = 0; k < shards_.size(); ++k) {
+        if (excluded_.count(shards_[k].address) != 0)
+            continue;
+        const ShardSpec& shard = shards_[k];
+        Xapian::Database one;
+        try {
+            one = open_shard(shard, options_.remote_timeout_ms);
+            if (language.empty())
+                language = one.get_metadata(std::string(schema::kMetaLanguage));
+        } catch (const Xapian::DatabaseNotFoundError&) {
+            if (shards_.size() == 1 || !options_.allow_partial) {
+                throw DatabaseError("no database at " + shard.address +
+                                    (shards_.size() == 1 ? " (build one with indexer --db " +
+                                                               shard.address + " FILES...)"
+                                                         : " (" + shard_name(k) + ")"));
+            }
+            excluded_.insert(shard.address);
+            warnings_.push_back(shard_name(k) + " left out: no database there");
+            continue;
+        } catch (const Xapian::Error& e) {
+            if (shards_.size() == 1 || !options_.allow_partial) {
+                std::string what = shard.remote() ? "cannot reach " : "cannot open database ";
+                throw DatabaseError(
+                    what + shard_name(k) + ": " + reason(e) +
+                    (shards_.size() > 1 ? " (--allow-partial searches the others)" : ""));
+            }
+            excluded_.insert(shard.address);
+            warnings_.push_back(shard_name(k) + " left out: " + reason(e));
+            continue;
+        }
+        db.add_database(one);
+        ++opened;
+    }
+    if (opened == 0)
+        throw DatabaseError("no shard of " + std::to_string(shards_.size()) + " could be searched");
     if (language.empty()) {
         throw DatabaseError(paths_.front() + " is not a Folio database (it records no language)");
     }
     db_ = db;
     language_ = language;
     builders_.clear();
+}
+
+bool Searcher::handle_failure() {
+    std::vector<std::size_t> failed;
+    std::vector<std::string> reasons;
+    for (std::size_t k = 0; k < shards_.size(); ++k) {
+        if (excluded_.count(shards_[k].address) != 0)
+            continue;
+        try {
+            open_shard(shards_[k], options_.remote_timeout_ms).get_doccount();
+        } catch (const Xapian::Error& e) {
+            failed.push_back(k);
+            reasons.push_back(reason(e));
+        }
+    }
+    if (failed.empty())
+        return false;
+    if (!options_.allow_partial || shards_.size() == 1) {
+        throw DatabaseError("search failed: " + shard_name(failed.front()) +
+                            " does not answer: " + reasons.front() +
+                            (shards_.size() > 1 ? " (--allow-partial searches the others)" : ""));
+    }
+    for (std::size_t i = 0; i < failed.size(); ++i) {
+        excluded_.insert(shards_[failed[i]].address);
+        warnings_.push_back(shard_name(failed[i]) + " left out: " + reasons[i]);
+    }
+    open();
+    return true;
 }
 
 QueryBuilder& Searcher::builder(const SearchRequest& request) {
@@ -99,6 +333,16 @@ QueryBuilder& Searcher::builder(const SearchRequest& request) {
 Searcher::~Searcher() = default;
 
 SearchResult Searcher::search(const SearchRequest& request) {
+    if (request.boost_half_life > 0 && remote()) {
+        throw UsageError(
+            "--boost-recent does not work with remote shards: xapian-tcpsrv cannot run Folio's "
+            "recency posting source");
+    }
+    if (request.correct && remote()) {
+        throw UsageError(
+            "--correct does not work with remote shards: Xapian's remote backend does not serve "
+            "the spelling dictionary");
+    }
     for (int attempt = 0;; ++attempt) {
         try {
             return search_once(request);
@@ -106,7 +350,18 @@ SearchResult Searcher::search(const SearchRequest& request) {
             // The indexer committed past the revision we were reading: read the new one.
             if (attempt == 4)
                 throw;
-            db_.reopen();
+            try {
+                db_.reopen();
+            } catch (const Xapian::Error&) {
+                open();  // a rebuild replaced the generation: follow the stub afresh
+            }
+        } catch (const Xapian::NetworkError& e) {
+            // A remote shard went away or timed out: name it, or leave it out.
+            if (handle_failure())
+                continue;  // the failed shards are left out: search the others
+            if (attempt >= 1)
+                throw DatabaseError("search failed: " + e.get_msg());
+            open();  // every shard answers now: connect afresh and try once more
         }
     }
 }
@@ -184,10 +439,19 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
         result.collapse = request.collapse;
     }
     // Facets and collapse counts must see every match, not just enough to fill the page.
+    // Over remote shards, Xapian's own ValueCountMatchSpy counts the raw values (xapian-tcpsrv
+    // cannot run Folio's spy) and FacetSpy folds them into facet values afterwards.
     std::vector<std::unique_ptr<FacetSpy>> spies;
+    std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> raw;
+    const bool remote_facets = remote();
     for (const auto& facet : request.facets) {
         spies.push_back(std::make_unique<FacetSpy>(facet.field));
-        enquire.add_matchspy(spies.back().get());
+        if (remote_facets) {
+            raw.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(spies.back()->slot()));
+            enquire.add_matchspy(raw.back().get());
+        } else {
+            enquire.add_matchspy(spies.back().get());
+        }
     }
     const bool see_all = request.exact_count || !spies.empty() || !request.collapse.empty();
     Xapian::doccount check = see_all ? db_.get_doccount() : 0;
@@ -196,6 +460,10 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
     result.estimated = mset.get_matches_estimated();
     result.lower_bound = mset.get_matches_lower_bound();
     result.upper_bound = mset.get_matches_upper_bound();
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        for (auto v = raw[i]->values_begin(); v != raw[i]->values_end(); ++v)
+            spies[i]->add_value(*v, v.get_termfreq());
+    }
     for (std::size_t i = 0; i < spies.size(); ++i)
         result.facets.push_back(spies[i]->result(request.facets[i].limit));
     if (mset.empty())
@@ -218,6 +486,7 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
     passage_options.count = request.passages;
     passage_options.length = request.passage_length;
     std::size_t rank = request.offset;
+    std::map<std::string, double> idfs;
     for (auto it = mset.begin(); it != mset.end(); ++it) {
         Hit hit;
         hit.rank = ++rank;
@@ -230,7 +499,7 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
         }
         if (explainer)
             hit.explain = explainer->explain(*it, schema::id_term(hit.article.id));
-        MatchTerms match = match_terms_for(enquire, it, terms, feedback, db_);
+        MatchTerms match = match_terms_for(enquire, it, terms, feedback, db_, idfs);
         hit.title = highlight_all(hit.article.title, match, builder.stemmer());
         if (request.passages > 0) {
             hit.passages =

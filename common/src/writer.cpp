@@ -342,4 +342,74 @@ void IndexWriter::commit() {
     uncommitted_bytes_ = 0;
 }
 
+ShardedWriter::ShardedWriter(const std::vector<std::string>& shard_paths,
+                             const WriterOptions& options) {
+    const auto count = static_cast<unsigned>(shard_paths.size());
+    for (unsigned k = 0; k < count; ++k) {
+        auto writer = std::make_unique<IndexWriter>(shard_paths[k], options);
+        if (count > 1) {
+            Xapian::WritableDatabase& db = writer->database();
+            std::string recorded = db.get_metadata(std::string(schema::kMetaShards));
+            if (recorded.empty()) {
+                db.set_metadata(std::string(schema::kMetaShards), std::to_string(count));
+                db.set_metadata(std::string(schema::kMetaShard), std::to_string(k));
+            } else if (recorded != std::to_string(count) ||
+                       db.get_metadata(std::string(schema::kMetaShard)) != std::to_string(k)) {
+                throw DatabaseError("shard " + shard_paths[k] + " records shard " +
+                                    db.get_metadata(std::string(schema::kMetaShard)) + " of " +
+                                    recorded + ", not " + std::to_string(k) + " of " +
+                                    std::to_string(count));
+            }
+        }
+        shards_.push_back(std::move(writer));
+    }
+    if (shards_.empty())
+        throw DatabaseError("no shard to write");
+}
+
+IndexWriter::Outcome ShardedWriter::add(const Article& article) {
+    return shards_[schema::shard_of(article.id, static_cast<unsigned>(size()))]->add(article);
+}
+
+bool ShardedWriter::remove(std::string_view id) {
+    return shards_[schema::shard_of(id, static_cast<unsigned>(size()))]->remove(id);
+}
+
+std::size_t ShardedWriter::remove_file_articles(const std::string& path,
+                                                const std::unordered_map<std::string, bool>& keep) {
+    std::size_t removed = 0;
+    for (auto& shard : shards_)
+        removed += shard->remove_file_articles(path, keep);
+    return removed;
+}
+
+void ShardedWriter::record_file(const FileRecord& record) {
+    if (size() == 1)
+        shards_.front()->record_file(record);
+    else
+        pending_[record.path] = record;
+}
+
+void ShardedWriter::forget_file(const std::string& path) {
+    if (size() == 1)
+        shards_.front()->forget_file(path);
+    else
+        pending_[path] = FileRecord{path, {}, {}};
+}
+
+void ShardedWriter::commit() {
+    // The shards commit on their own as their buffers fill; the manifest entries wait until
+    // every shard has committed the articles they describe.
+    for (std::size_t k = shards_.size(); k-- > 1;)
+        shards_[k]->commit();
+    for (const auto& [path, record] : pending_) {
+        if (record.stamp.empty())
+            shards_.front()->forget_file(path);
+        else
+            shards_.front()->record_file(record);
+    }
+    pending_.clear();
+    shards_.front()->commit();
+}
+
 }  // namespace folio

@@ -1,4 +1,6 @@
 #define BOOST_TEST_MODULE schema
+#include <xxhash.h>
+
 #include <boost/test/unit_test.hpp>
 
 #include "folio/error.hpp"
@@ -66,6 +68,22 @@ BOOST_AUTO_TEST_CASE(corrupt_data_throws) {
     BOOST_CHECK_THROW(schema::decode_article(""), Error);
     BOOST_CHECK_THROW(schema::decode_article("\x07junk"), Error);
     BOOST_CHECK_THROW(schema::decode_article(data + "x"), Error);
+}
+
+// An article's shard depends on its id and the shard count only, and spreads ids evenly.
+BOOST_AUTO_TEST_CASE(shard_of_is_stable_and_even) {
+    BOOST_TEST(schema::shard_of("anything", 1) == 0u);
+    BOOST_TEST(schema::shard_of("anything", 0) == 0u);
+    // Fixed by the hash (XXH3-64): changing it would send updates to the wrong shard.
+    BOOST_TEST(schema::shard_of("sotu-1790", 4) == schema::shard_of("sotu-1790", 4));
+    BOOST_TEST(schema::shard_of("sotu-1790", 1000003) == XXH3_64bits("sotu-1790", 9) % 1000003);
+    std::vector<int> counts(4);
+    for (int i = 0; i < 4000; ++i)
+        ++counts[schema::shard_of("id-" + std::to_string(i), 4)];
+    for (int c : counts) {
+        BOOST_TEST(c > 850);
+        BOOST_TEST(c < 1150);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -61,12 +61,19 @@ class FacetSpy : public Xapian::MatchSpy {
     void merge_results(const std::string& data) override;
     std::string get_description() const override;
 
+    /// Counts `n` documents whose slot holds `value` (as Xapian's ValueCountMatchSpy reports
+    /// them: facets over remote shards count raw values with it, since xapian-tcpsrv knows
+    /// only Xapian's own match spies).
+    void add_value(std::string_view value, Xapian::doccount n);
+    /// The value slot this field is counted from.
+    Xapian::valueno slot() const noexcept;
+
     /// The counts so far: the top `limit` values and the number of distinct values.
     FacetResult result(std::size_t limit) const;
     const std::map<std::string, Xapian::doccount>& counts() const noexcept { return counts_; }
 
   private:
-    void add(std::string_view value);
+    void add(std::string_view value, Xapian::doccount n);
 
     FacetField field_;
     std::map<std::string, Xapian::doccount> counts_;

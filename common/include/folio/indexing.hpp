@@ -15,6 +15,9 @@
 
 namespace folio {
 
+/// The most shards an index may have.
+inline constexpr unsigned kMaxShards = 256;
+
 struct IndexOptions {
     std::string db;                  ///< database directory
     std::vector<std::string> paths;  ///< files, directories, "-" for standard input
@@ -32,6 +35,9 @@ struct IndexOptions {
     /// one keeps the synonyms the old generation had.
     std::string synonyms;
     unsigned jobs = 0;  ///< threads for a new database or a rebuild (0: all cores)
+    /// Shards of a new database or a rebuild (articles spread by the hash of their id; 0 keeps
+    /// the current number, 1 for a new database). An update must keep the current number.
+    unsigned shards = 0;
     std::uint64_t memory = 512ull << 20;  ///< budget for the writers' buffers, bytes
     /// Set (e.g. by a signal handler) to stop: an update commits what it has done, a rebuild
     /// is abandoned and the live database left as it was.
@@ -53,6 +59,7 @@ struct IndexSummary {
     std::string language;    ///< the database's language
     std::string generation;  ///< the database generation written
     unsigned jobs = 1;       ///< threads used
+    unsigned shards = 1;     ///< shards of the database
     bool interrupted = false;
     bool compacted = false;
 

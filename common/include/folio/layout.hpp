@@ -1,11 +1,13 @@
 // folio/layout.hpp: how a Folio database sits on disk. A database is a directory holding a
 // Xapian stub file (XAPIANDB) that names its current generation, a Xapian database in a
-// sub-directory (gen-000001, ...). Rebuilds write a new generation beside the live one and
-// switch the stub atomically; searchers open the directory and follow the stub. Owns the
-// indexer's lock too.
+// sub-directory (gen-000001, ...), or, for a sharded index, the generation's shard databases
+// (gen-000001/shard-000, ...: one stub line each, so that Xapian opens them as one). Rebuilds write
+// a new generation beside the live one and switch the stub atomically; searchers open the directory
+// and follow the stub. Owns the indexer's lock too.
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace folio {
 
@@ -30,11 +32,15 @@ class DatabaseLayout {
 
     /// The current generation's directory, or "" when the database has none yet.
     std::string current() const;
+    /// The databases of the current generation: the generation itself, or its shards in order
+    /// (empty when there is none yet).
+    std::vector<std::string> shards() const;
     /// A fresh directory name for a new generation (not yet created).
     std::string next() const;
     /// Makes `generation` (a directory inside the database directory) the current one: the
-    /// new stub is written beside the old, synced, and renamed over it.
-    void switch_to(const std::string& generation) const;
+    /// new stub is written beside the old, synced, and renamed over it. With `shards` > 0 the
+    /// generation holds that many shard databases (shard_path) and the stub lists them all.
+    void switch_to(const std::string& generation, unsigned shards = 0) const;
     /// Removes generation directories that are not current (an old one after a switch, or a
     /// partial one an interrupted rebuild left behind).
     void remove_stale() const;
@@ -47,6 +53,9 @@ class DatabaseLayout {
   private:
     std::string dir_;
 };
+
+/// The directory of shard `k` inside a sharded generation.
+std::string shard_path(const std::string& generation, unsigned k);
 
 /// Flushes every file under `dir` to disk (used before a switch, since rebuilds write
 /// without syncing).

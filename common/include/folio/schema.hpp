@@ -45,6 +45,10 @@ inline constexpr char kListSeparator = '\x1f';
 inline constexpr std::string_view kMetaSchema = "folio.schema";
 inline constexpr std::string_view kMetaLanguage = "folio.language";
 inline constexpr std::string_view kMetaUpdated = "folio.updated";
+/// In every shard of a sharded index: how many shards it has, and which one this is ("0"...).
+/// The file manifest lives in shard 0 only; articles go to shard_of(id, shards).
+inline constexpr std::string_view kMetaShards = "folio.shards";
+inline constexpr std::string_view kMetaShard = "folio.shard";
 /// The manifest of indexed files: kMetaFilePrefix + path (hashed like id terms when long) ->
 /// "STAMP\tHASH\tPATH" (see IndexWriter::record_file).
 inline constexpr std::string_view kMetaFilePrefix = "folio.file:";
@@ -61,6 +65,10 @@ inline constexpr std::size_t kMaxTermLength = 245;
 /// The id term for an article id: kPrefixId + id, or kPrefixId + "#" + a 128-bit hash of the
 /// id where the plain form would pass Xapian's term length limit.
 std::string id_term(std::string_view id);
+
+/// The shard (0 .. shards-1) an article with this id belongs to: XXH3-64 of the id modulo the
+/// shard count, so that an article always lands in the same shard whatever else is indexed.
+unsigned shard_of(std::string_view id, unsigned shards);
 
 /// The length of a term's prefix: its leading capitals (prefixes are upper case; words are
 /// lower-cased before they become terms). 0 for a plain word.

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -92,13 +93,42 @@ struct SearchResult {
     bool explained = false;               ///< hits carry explanations
 };
 
+/// How a Searcher opens its databases, remote shards above all.
+struct OpenOptions {
+    /// Bounds, in milliseconds, connecting to a remote shard and each exchange with it: a shard
+    /// that does not answer in time fails the search (or is left out, see allow_partial).
+    unsigned remote_timeout_ms = 10000;
+    /// When some shards cannot be opened or fail during a search, search the others and say so
+    /// in warnings() instead of failing.
+    bool allow_partial = false;
+};
+
+/// One database of those a Searcher covers: a local database, or a remote one served by
+/// xapian-tcpsrv (tcp) or spawned through a program (xapian-progsrv, e.g. over ssh).
+struct ShardSpec {
+    std::string address;  ///< as messages name it: a path, tcp://HOST:PORT or prog:PROGRAM ARGS
+    std::string path;     ///< a local database (or stub) to open with Xapian
+    std::string host;     ///< tcp: host name or address
+    unsigned port = 0;    ///< tcp: port
+    std::string program, args;  ///< prog: the program and its arguments
+    bool remote() const noexcept { return path.empty(); }
+};
+
+/// The databases that `databases` (as --db gives them) name, one ShardSpec each: tcp://HOST:PORT
+/// is a remote shard; a directory or file holding a Xapian stub with several lines or
+/// `remote` lines (a sharded index, or a hand-written list of shard servers) is expanded into
+/// its lines (`auto|glass|chert PATH` relative to the stub, `remote HOST:PORT`,
+/// `remote :PROGRAM ARGS`); anything else is opened by Xapian as it is. Throws UsageError for a
+/// malformed tcp:// address or stub line.
+std::vector<ShardSpec> expand_databases(const std::vector<std::string>& databases);
+
 /// One or several databases searched as one. Open once, search many times (batch mode).
 /// Not thread-safe: give each thread its own Searcher.
 class Searcher {
   public:
     /// Opens `databases` (directories, stub files, remote specs) as one. Throws DatabaseError
     /// naming the one that cannot be opened, or when none is a Folio database.
-    explicit Searcher(const std::vector<std::string>& databases);
+    explicit Searcher(const std::vector<std::string>& databases, const OpenOptions& options = {});
     ~Searcher();
     Searcher(const Searcher&) = delete;
     Searcher& operator=(const Searcher&) = delete;
@@ -114,14 +144,31 @@ class Searcher {
     Xapian::Database& database() noexcept { return db_; }
     /// The databases, as given.
     const std::vector<std::string>& paths() const noexcept { return paths_; }
+    /// The shards searched: the databases as expand_databases gives them.
+    const std::vector<ShardSpec>& shards() const noexcept { return shards_; }
+    /// True when some shard is remote (features the remote backend lacks are then refused).
+    bool remote() const noexcept;
+    /// The shards left out (with OpenOptions::allow_partial), one message each, in the order
+    /// they failed; results are partial when this is not empty.
+    const std::vector<std::string>& warnings() const noexcept { return warnings_; }
 
   private:
     void open();
+    void open_once();
+    /// A search failed on the network: finds the shards that fail (each opened afresh) and
+    /// leaves them out with allow_partial, else throws DatabaseError naming the first. Returns
+    /// false when every shard answers (the failure was transient).
+    bool handle_failure();
+    std::string shard_name(std::size_t k) const;
     SearchResult search_once(const SearchRequest& request);
 
     QueryBuilder& builder(const SearchRequest& request);
 
     std::vector<std::string> paths_;
+    OpenOptions options_;
+    std::vector<ShardSpec> shards_;
+    std::set<std::string> excluded_;  // addresses of the shards left out (allow_partial)
+    std::vector<std::string> warnings_;
     Xapian::Database db_;
     std::string language_;
     std::map<int, std::unique_ptr<QueryBuilder>> builders_;  // by default_and, expand_synonyms

@@ -7,9 +7,11 @@
 
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "folio/article.hpp"
 
@@ -141,6 +143,35 @@ class IndexWriter {
     DocumentBuilder builder_;
     SpellingCounts spelling_words_;
     std::unordered_map<std::string, bool> fresh_ids_;  // ids added by a fresh writer
+};
+
+/// Writes the shards of a sharded index as one database: each article goes to the shard its id
+/// hashes to (schema::shard_of), deletions of a file's articles look in every shard, and the
+/// file manifest lives in shard 0 (written at commit(), after the other shards committed).
+/// One path is an unsharded database. Each shard records the
+/// shard count and its number (schema::kMetaShards, kMetaShard); opening shards that record
+/// another count is a DatabaseError. Not thread-safe, like IndexWriter.
+class ShardedWriter {
+  public:
+    ShardedWriter(const std::vector<std::string>& shard_paths, const WriterOptions& options);
+
+    IndexWriter::Outcome add(const Article& article);
+    bool remove(std::string_view id);
+    std::size_t remove_file_articles(const std::string& path,
+                                     const std::unordered_map<std::string, bool>& keep);
+    void record_file(const FileRecord& record);
+    void forget_file(const std::string& path);
+    /// Commits every shard, shard 0 (and its manifest) last: a crash between commits leaves
+    /// files that the manifest does not yet record, which the next run reads again.
+    void commit();
+
+    std::size_t size() const noexcept { return shards_.size(); }
+    IndexWriter& shard(std::size_t k) noexcept { return *shards_[k]; }
+    const std::string& language() const noexcept { return shards_.front()->language(); }
+
+  private:
+    std::vector<std::unique_ptr<IndexWriter>> shards_;
+    std::map<std::string, FileRecord> pending_;  // manifest changes, written on commit()
 };
 
 }  // namespace folio
