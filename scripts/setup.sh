@@ -13,7 +13,7 @@ packages=(
   libgumbo-dev                    # HTML5 parser
   libyaml-cpp-dev                 # Markdown front matter
   libxxhash-dev                   # content hashes
-  clang clang-format libclang-rt-14-dev   # sanitizer build, formatting check
+  clang clang-format libclang-rt-14-dev   # sanitizer build, fuzzers (libFuzzer), formatting check
   jq                              # example scripts
 )
 

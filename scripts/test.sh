@@ -30,3 +30,6 @@ cmake --build build/asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build/asan --output-on-failure -j "$jobs"
+
+echo "== fuzzing: each libFuzzer target for a fixed time (clang, ASan + UBSan)"
+bash scripts/fuzz.sh "${FOLIO_FUZZ_SECONDS:-25}"

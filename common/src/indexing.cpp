@@ -106,7 +106,11 @@ void index_unit(const Unit& unit, IndexWriter& writer, bool fresh, Run& run, Ind
         if (!from_stdin)
             article.path = file.info.id;
         auto [it, first] = seen.emplace(article.id, file.info.path);
-        if (!first && ids.count(article.id) == 0 && it->second != file.info.path) {
+        if (ids.count(article.id) != 0) {
+            diagnostics(Diagnostic{Diagnostic::Severity::warning, file.info.path, 0,
+                                   "duplicate id '" + article.id +
+                                       "' in this file: the later record replaces the earlier"});
+        } else if (!first && it->second != file.info.path) {
             diagnostics(Diagnostic{Diagnostic::Severity::warning, file.info.path, 0,
                                    "duplicate id '" + article.id + "' (also in " + it->second +
                                        "): the later article replaces the earlier"});
