@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -18,11 +19,19 @@
 namespace {
 
 folio::Searcher* searcher = nullptr;
+std::string scratch;  // the database's directory, removed at exit
+
+void remove_scratch() {
+    std::error_code ec;
+    std::filesystem::remove_all(scratch, ec);
+}
 
 void build_database() {
     std::string dir = (std::filesystem::temp_directory_path() / "folio-fuzz-XXXXXX").string();
     if (mkdtemp(dir.data()) == nullptr)
         abort();
+    scratch = dir;
+    std::atexit(remove_scratch);
     const std::string db = dir + "/db";
     {
         folio::WriterOptions options;
@@ -31,7 +40,8 @@ void build_database() {
         const char* bodies[] = {
             "NATO allies met in Brussels. The alliance agreed on defence spending.\n\nTroops "
             "and ships moved to the harbour; the market price of crude oil rose.",
-            "Über café naïve résumé — 日本語のテキスト and emoji 🙂 in a passage. Ships "
+            "Über café naïve résumé — 日本語のテキスト and emoji 🙂 in a passage. "
+            "Ships "
             "sail.",
             "Short.",
             "The the the and of a an. Stopwords only, then military militia milestone.",

@@ -1715,6 +1715,61 @@ Article parse_markdown(std::string_view text, const FileInfo& info) {
     return article;
 }
 
+namespace {
+
+/// The length of the strict UTF-8 sequence at s[i] (RFC 3629), or 0 when it is not one.
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80)
+        return 1;
+    std::size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        lo = c == 0xE0 ? 0xA0 : lo;  // overlong
+        hi = c == 0xED ? 0x9F : hi;  // surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        lo = c == 0xF0 ? 0x90 : lo;  // overlong
+        hi = c == 0xF4 ? 0x8F : hi;  // above U+10FFFF
+    } else {
+        return 0;
+    }
+    if (i + len > s.size())
+        return 0;
+    for (std::size_t k = 1; k < len; ++k) {
+        const auto b = static_cast<unsigned char>(s[i + k]);
+        if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF))
+            return 0;
+    }
+    return len;
+}
+
+/// Replaces each byte that does not start a valid UTF-8 sequence with U+FFFD. (Gumbo 0.10
+/// writes a numeric character reference beyond U+10FFFF, like &#x999999999;, as a stray byte.)
+void repair_utf8(std::string& s) {
+    std::string out;
+    std::size_t i = 0, copied = 0;
+    while (i < s.size()) {
+        const std::size_t len = utf8_sequence(s, i);
+        if (len != 0) {
+            i += len;
+            continue;
+        }
+        out.append(s, copied, i - copied);
+        out += "\xEF\xBF\xBD";
+        copied = ++i;
+    }
+    if (copied == 0)
+        return;
+    out.append(s, copied, std::string::npos);
+    s = std::move(out);
+}
+
+}  // namespace
+
 Article parse_html(std::string_view text, const FileInfo& info, std::size_t* dropped_tags) {
     // Gumbo's parse time grows with the square of the nesting depth (20,000 nested elements
     // took 26 s): tags deeper than kMaxHtmlDepth are taken out first, their text kept.
@@ -1741,6 +1796,14 @@ Article parse_html(std::string_view text, const FileInfo& info, std::size_t* dro
     article.url = !meta.canonical.empty() ? meta.canonical : meta.og_url;
     article.description = !meta.description.empty() ? meta.description : meta.og_description;
     article.language = language_or_empty(meta.lang.empty() ? meta.meta_lang : meta.lang);
+    for (std::string* field : {&article.title, &article.body, &article.date, &article.url,
+                               &article.description, &article.language}) {
+        repair_utf8(*field);
+    }
+    for (auto* list : {&article.authors, &article.tags}) {
+        for (std::string& item : *list)
+            repair_utf8(item);
+    }
     return article;
 }
 

@@ -496,6 +496,17 @@ BOOST_AUTO_TEST_CASE(survives_deep_nesting) {
     BOOST_TEST(a.body.find("w50") != std::string::npos);
 }
 
+// A numeric character reference beyond Unicode (Gumbo 0.10 writes it as a stray byte) becomes
+// U+FFFD: the article is valid UTF-8 (found by fuzz_html, fuzz/regressions/html/).
+BOOST_AUTO_TEST_CASE(out_of_range_character_references) {
+    const Article a =
+        folio::parse_html("<p>a &#x999999999; b &#99999999; c &#1F</p>", info_for("r.html"));
+    bool invalid = true;
+    folio::to_utf8(a.body, &invalid);
+    BOOST_TEST(!invalid);
+    BOOST_TEST(a.body.starts_with("a \xEF\xBF\xBD"), a.body);
+}
+
 // Flattening counts nesting by tags as written: void elements, optional end tags, comments and
 // raw text do not nest; end tags of dropped elements are dropped too; shallow HTML is untouched.
 BOOST_AUTO_TEST_CASE(flattens_only_what_is_too_deep) {
