@@ -170,7 +170,23 @@ def main():
     for t in targets:
         lines.append(f"| fuzz_{t} | {feeds[t]} | {fuzz.get(f'fuzz.{t}.executions', 'not run')} |")
     lines.append(f"| all | | {total_execs} |")
-    lines.append("")
+    lines += [
+        "",
+        "## What these tests found (fixed)",
+        "",
+        "- HTML nested 20,000 deep took Gumbo 26 s (quadratic in the depth): tags deeper than 256",
+        "  are now taken out before parsing, with a warning; 100,000 levels parse at once.",
+        "- A 10,000-word query took 9 s (cost grows faster than the length): queries are limited",
+        "  to 1,000 words (`query too long`); the match runs under `--time-limit` (10 s).",
+        "- A killed rebuild left its partial generation behind until the next rebuild: every run",
+        "  now removes it.",
+        "- Gumbo 0.10 writes a character reference beyond Unicode (`&#x999999999;`) as a stray byte:",
+        "  the HTML reader now repairs its fields to valid UTF-8 (fuzz_html).",
+        "- A repeated id within one JSONL file silently replaced the earlier record: it is reported.",
+        "- The tests' process helper could deadlock writing a large standard input while the",
+        "  program filled its output pipe.",
+        "",
+    ]
     text = "\n".join(lines)
     if args.write:
         with open(os.path.join(ROOT, args.write), "w") as out:

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Folio needs, builds it with warnings as errors, and runs the whole test suite:
 # once in a normal build, once under AddressSanitizer + UndefinedBehaviorSanitizer, and the
-# formatting check. This is the README's second command; .ci/run calls it.
+# formatting check, then runs each libFuzzer target for a fixed time (scripts/fuzz.sh; set
+# FOLIO_FUZZ_SECONDS to change the 25 s per target). This is the README's second command;
+# .ci/run calls it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
