@@ -96,7 +96,7 @@ def main():
         "",
         "## Crash safety (`reliability.crash`)",
         "",
-        "The indexer is killed at random moments of updates (small commits: every 150 documents) and",
+        "The indexer is killed at random moments of updates (small commits: every 50 documents) and",
         "rebuilds of a corpus of JSONL files rewritten between runs; after each kill the database",
         "must open, pass `xapian-check` and hold no article twice; the last run must converge to",
         "exactly the articles of the files.",

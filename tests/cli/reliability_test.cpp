@@ -165,19 +165,19 @@ BOOST_AUTO_TEST_SUITE(crash)
 
 // The indexer is killed with SIGKILL at random moments of updates and rebuilds of a corpus that
 // changes between runs (files rewritten, records added and removed, files deleted), with small
-// commits (every 150 documents) so that kills land between and during commits. After every kill the
+// commits (every 50 documents) so that kills land between and during commits. After every kill the
 // database opens, xapian-check finds it consistent and no article is there twice; the next run
 // converges to exactly the articles of the files. SIGTERM and SIGINT mixed in stop cleanly (143,
 // 130).
 BOOST_AUTO_TEST_CASE(sigkill_at_random_moments) {
     TempDir dir;
     const std::string src = dir / "src", db = dir / "db";
-    constexpr int kFiles = 30;
+    constexpr int kFiles = 20;
     std::mt19937 rng(20261127);
     std::map<std::string, int> records;  // file name -> records it holds now
     auto write_corpus_file = [&](int f, int version) {
         const std::string name = "f" + std::to_string(f);
-        const int n = 150 + static_cast<int>((rng() % 5) * 20);
+        const int n = 60 + static_cast<int>((rng() % 5) * 20);
         records[name] = n;
         write_file(src + "/" + name + ".jsonl", jsonl_records(name, n, version));
     };
@@ -191,8 +191,8 @@ BOOST_AUTO_TEST_CASE(sigkill_at_random_moments) {
         }
         return ids;
     };
-    // Small commits: Xapian commits every 150 documents (the indexer's programs inherit this).
-    ::setenv("XAPIAN_FLUSH_THRESHOLD", "150", 1);
+    // Small commits: Xapian commits every 50 documents (the indexer's programs inherit this).
+    ::setenv("XAPIAN_FLUSH_THRESHOLD", "50", 1);
     const std::vector<std::string> common{"--db", db, "--no-spelling", "-q"};
 
     // Calibrate: how long a whole rebuild takes on this machine (kills are drawn within it).
@@ -228,7 +228,9 @@ BOOST_AUTO_TEST_CASE(sigkill_at_random_moments) {
             args.push_back("--rebuild");
         args.push_back(src);
         const int pid = folio::test::start_program(FOLIO_INDEXER, args);
-        const auto delay = std::chrono::milliseconds(rng() % static_cast<unsigned>(full + 1));
+        // Within the first two thirds of a full run's time: an update rewrites a third of it.
+        const auto delay =
+            std::chrono::milliseconds(rng() % static_cast<unsigned>(full * 2 / 3 + 1));
         std::this_thread::sleep_for(delay);
         int status = 0;
         const int signal = iterations % 7 == 3 ? SIGTERM : iterations % 7 == 5 ? SIGINT : SIGKILL;
