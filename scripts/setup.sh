@@ -14,7 +14,7 @@ packages=(
   libyaml-cpp-dev                 # Markdown front matter
   libxxhash-dev                   # content hashes
   libjemalloc-dev                 # the indexer's allocator
-  clang clang-format libclang-rt-14-dev   # sanitizer build, formatting check
+  clang clang-format libclang-rt-14-dev   # sanitizer build, fuzzers (libFuzzer), formatting check
   jq                              # example scripts
   python3-jsonschema groff-base man-db zsh fish bash-completion   # checks: JSON Schema, manuals, completions
   python3-matplotlib dpkg-dev file   # benchmark plots; .deb packages (CPack: dpkg-shlibdeps, file)

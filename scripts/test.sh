@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what Folio needs, builds it with warnings as errors, and runs the whole test suite:
 # once in a normal build, once under AddressSanitizer + UndefinedBehaviorSanitizer, and the
-# formatting check. This is the README's second command; .ci/run calls it.
+# formatting check, then runs each libFuzzer target for a fixed time (scripts/fuzz.sh; set
+# FOLIO_FUZZ_SECONDS to change the 25 s per target). This is the README's second command;
+# .ci/run calls it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,3 +34,6 @@ cmake --build build/asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build/asan --output-on-failure -j "$jobs"
+
+echo "== fuzzing: each libFuzzer target for a fixed time (clang, ASan + UBSan)"
+bash scripts/fuzz.sh "${FOLIO_FUZZ_SECONDS:-25}"

@@ -107,7 +107,11 @@ void index_unit(const Unit& unit, ShardedWriter& writer, bool fresh, Run& run,
         if (!from_stdin)
             article.path = file.info.id;
         auto [it, first] = seen.emplace(article.id, file.info.path);
-        if (!first && ids.count(article.id) == 0 && it->second != file.info.path) {
+        if (ids.count(article.id) != 0) {
+            diagnostics(Diagnostic{Diagnostic::Severity::warning, file.info.path, 0,
+                                   "duplicate id '" + article.id +
+                                       "' in this file: the later record replaces the earlier"});
+        } else if (!first && it->second != file.info.path) {
             diagnostics(Diagnostic{Diagnostic::Severity::warning, file.info.path, 0,
                                    "duplicate id '" + article.id + "' (also in " + it->second +
                                        "): the later article replaces the earlier"});
@@ -268,9 +272,10 @@ Survey survey(const IndexOptions& options, const std::map<std::string, FileRecor
     for (const auto& [path, record] : manifest) {
         if (present.count(path) != 0 || !under(path, roots))
             continue;
-        bool in_broken = std::any_of(broken.begin(), broken.end(), [&](const std::string& b) {
-            return path == b || path.starts_with(b + "/");
-        });
+        // (An init-capture: clang before 16 cannot capture a structured binding.)
+        bool in_broken = std::any_of(
+            broken.begin(), broken.end(),
+            [&p = path](const std::string& b) { return p == b || p.starts_with(b + "/"); });
         if (!in_broken)
             s.remove.push_back(path);
     }
@@ -680,8 +685,8 @@ IndexSummary run_index(const IndexOptions& options, const IndexObserver& observe
     summary.unchanged_files = s.unchanged;
 
     try {
+        layout.remove_stale();  // what an interrupted or killed rebuild may have left
         if (fresh) {
-            layout.remove_stale();  // what an interrupted run may have left
             std::string generation = layout.next();
             std::vector<const FoundFile*> files;
             for (const FoundFile& f : s.found)

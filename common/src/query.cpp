@@ -161,6 +161,16 @@ void check_query_syntax(const std::string& text) {
         }
     }
 
+    // Parsing and matching cost grows faster than the length of the query (10,000 words took
+    // seconds): longer queries are refused.
+    std::size_t words = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (!is_space(text[i]) && (i == 0 || is_space(text[i - 1])) && ++words > kMaxQueryWords) {
+            throw QueryError(
+                text, i, "query too long: more than " + std::to_string(kMaxQueryWords) + " words");
+        }
+    }
+
     std::vector<Token> tokens = tokens_of(text);
     std::vector<std::size_t> open;
     const Token* previous = nullptr;

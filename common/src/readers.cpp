@@ -983,6 +983,133 @@ void read_link(const GumboElement& element, HtmlMeta& meta) {
 
 // Walks the document without recursion (pages can nest deeply), collecting the visible text
 // into `body` and the metadata into `meta`.
+bool ascii_iequal(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+bool is_ascii_alpha(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/// Elements that never nest: void elements, and those whose end tag is optional (the next one
+/// closes them).
+bool never_nests(std::string_view tag) {
+    static constexpr std::string_view kTags[] = {
+        "area",  "base", "br",    "col",    "embed",  "hr",       "img",
+        "input", "link", "meta",  "param",  "source", "track",    "wbr",
+        "p",     "li",   "dt",    "dd",     "option", "optgroup", "tr",
+        "td",    "th",   "tbody", "thead",  "tfoot",  "colgroup", "rb",
+        "rt",    "rp",   "rtc",   "keygen", "frame",  "basefont", "bgsound"};
+    for (std::string_view t : kTags) {
+        if (ascii_iequal(t, tag))
+            return true;
+    }
+    return false;
+}
+
+/// Elements whose content is text up to their end tag, never tags.
+bool is_raw_text(std::string_view tag) {
+    for (std::string_view t : {"script", "style", "textarea", "title", "xmp", "iframe", "noembed",
+                               "noframes", "noscript", "plaintext"}) {
+        if (ascii_iequal(t, tag))
+            return true;
+    }
+    return false;
+}
+
+/// Where the tag that starts at html[i] ('<') ends (one past its '>'), quoted attribute values
+/// skipped; html.size() when it is never closed.
+std::size_t tag_end(std::string_view html, std::size_t i) {
+    char quote = 0;
+    for (std::size_t k = i + 1; k < html.size(); ++k) {
+        const char c = html[k];
+        if (quote != 0) {
+            quote = c == quote ? 0 : quote;
+        } else if (c == '"' || c == '\'') {
+            quote = c;
+        } else if (c == '>') {
+            return k + 1;
+        }
+    }
+    return html.size();
+}
+
+}  // namespace
+
+std::size_t flatten_html_nesting(std::string_view html, std::size_t max_depth, std::string& out) {
+    out.clear();
+    out.reserve(html.size());
+    std::size_t depth = 0, excess = 0, dropped = 0, copied = 0;
+    std::size_t i = 0;
+    while ((i = html.find('<', i)) != std::string_view::npos) {
+        if (html.substr(i, 4) == "<!--") {
+            const std::size_t end = html.find("-->", i + 4);
+            i = end == std::string_view::npos ? html.size() : end + 3;
+            continue;
+        }
+        const bool closing = i + 1 < html.size() && html[i + 1] == '/';
+        const std::size_t name_at = i + (closing ? 2 : 1);
+        if (name_at >= html.size() || !is_ascii_alpha(html[name_at])) {
+            ++i;
+            continue;
+        }
+        std::size_t name_end = name_at;
+        while (name_end < html.size() &&
+               (std::isalnum(static_cast<unsigned char>(html[name_end])) || html[name_end] == '-' ||
+                html[name_end] == ':')) {
+            ++name_end;
+        }
+        const std::string_view name = html.substr(name_at, name_end - name_at);
+        const std::size_t end = tag_end(html, i);
+        bool drop = false;
+        if (closing) {
+            if (!never_nests(name)) {
+                if (excess > 0) {
+                    --excess;
+                    drop = true;
+                } else if (depth > 0) {
+                    --depth;
+                }
+            }
+        } else if (is_raw_text(name)) {
+            // Skip to the end tag: what is inside is not markup.
+            std::size_t k = end;
+            while ((k = html.find("</", k)) != std::string_view::npos &&
+                   !ascii_iequal(html.substr(k + 2, name.size()), name)) {
+                k += 2;
+            }
+            i = k == std::string_view::npos ? html.size() : k;
+            continue;
+        } else if (!never_nests(name) && html[end - 2] != '/') {
+            if (depth >= max_depth) {
+                ++excess;
+                drop = true;
+            } else {
+                ++depth;
+            }
+        }
+        if (drop) {
+            // The tag becomes a space, so that the words either side stay apart.
+            out.append(html.substr(copied, i - copied));
+            out.push_back(' ');
+            copied = end;
+            ++dropped;
+        }
+        i = end;
+    }
+    if (dropped == 0) {
+        out.clear();
+        return 0;
+    }
+    out.append(html.substr(copied));
+    return dropped;
+}
+
+namespace {
+
 void walk_html(const GumboNode* root, TextBuilder& body, HtmlMeta& meta) {
     struct Frame {
         const GumboNode* node;
@@ -1588,7 +1715,70 @@ Article parse_markdown(std::string_view text, const FileInfo& info) {
     return article;
 }
 
-Article parse_html(std::string_view text, const FileInfo& info) {
+namespace {
+
+/// The length of the strict UTF-8 sequence at s[i] (RFC 3629), or 0 when it is not one.
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80)
+        return 1;
+    std::size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        lo = c == 0xE0 ? 0xA0 : lo;  // overlong
+        hi = c == 0xED ? 0x9F : hi;  // surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        lo = c == 0xF0 ? 0x90 : lo;  // overlong
+        hi = c == 0xF4 ? 0x8F : hi;  // above U+10FFFF
+    } else {
+        return 0;
+    }
+    if (i + len > s.size())
+        return 0;
+    for (std::size_t k = 1; k < len; ++k) {
+        const auto b = static_cast<unsigned char>(s[i + k]);
+        if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF))
+            return 0;
+    }
+    return len;
+}
+
+/// Replaces each byte that does not start a valid UTF-8 sequence with U+FFFD. (Gumbo 0.10
+/// writes a numeric character reference beyond U+10FFFF, like &#x999999999;, as a stray byte.)
+void repair_utf8(std::string& s) {
+    std::string out;
+    std::size_t i = 0, copied = 0;
+    while (i < s.size()) {
+        const std::size_t len = utf8_sequence(s, i);
+        if (len != 0) {
+            i += len;
+            continue;
+        }
+        out.append(s, copied, i - copied);
+        out += "\xEF\xBF\xBD";
+        copied = ++i;
+    }
+    if (copied == 0)
+        return;
+    out.append(s, copied, std::string::npos);
+    s = std::move(out);
+}
+
+}  // namespace
+
+Article parse_html(std::string_view text, const FileInfo& info, std::size_t* dropped_tags) {
+    // Gumbo's parse time grows with the square of the nesting depth (20,000 nested elements
+    // took 26 s): tags deeper than kMaxHtmlDepth are taken out first, their text kept.
+    std::string flat;
+    const std::size_t dropped = flatten_html_nesting(text, kMaxHtmlDepth, flat);
+    if (dropped_tags != nullptr)
+        *dropped_tags = dropped;
+    if (dropped > 0)
+        text = flat;
     const std::unique_ptr<GumboOutput, GumboOutputDeleter> output(
         gumbo_parse_with_options(&kGumboDefaultOptions, text.data(), text.size()));
     if (!output)
@@ -1606,6 +1796,14 @@ Article parse_html(std::string_view text, const FileInfo& info) {
     article.url = !meta.canonical.empty() ? meta.canonical : meta.og_url;
     article.description = !meta.description.empty() ? meta.description : meta.og_description;
     article.language = language_or_empty(meta.lang.empty() ? meta.meta_lang : meta.lang);
+    for (std::string* field : {&article.title, &article.body, &article.date, &article.url,
+                               &article.description, &article.language}) {
+        repair_utf8(*field);
+    }
+    for (auto* list : {&article.authors, &article.tags}) {
+        for (std::string& item : *list)
+            repair_utf8(item);
+    }
     return article;
 }
 
@@ -1697,12 +1895,19 @@ ReadStats read_file(const FileInfo& info, const ReadOptions& options, const Arti
     if (transcoded)
         report(Diagnostic::Severity::warning, 0, "not valid UTF-8, decoded as Windows-1252");
     Article article;
+    std::size_t dropped_tags = 0;
     try {
-        article = parse(format, text, info);
+        article = format == Format::html ? parse_html(text, info, &dropped_tags)
+                                         : parse(format, text, info);
     } catch (const InputError& e) {
         return fail(e.line(), e.reason());
     } catch (const std::exception& e) {
         return fail(0, e.what());
+    }
+    if (dropped_tags > 0) {
+        report(Diagnostic::Severity::warning, 0,
+               "HTML nested deeper than " + std::to_string(kMaxHtmlDepth) + " elements: " +
+                   std::to_string(dropped_tags) + " tags below that depth ignored (text kept)");
     }
     sink(std::move(article));
     stats.articles = 1;

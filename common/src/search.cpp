@@ -396,6 +396,8 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
     query = builder.filtered(query, request.filters);
 
     Xapian::Enquire enquire(db_);
+    if (request.time_limit > 0)
+        enquire.set_time_limit(request.time_limit);
     std::unique_ptr<Xapian::Weight> weight = make_weight(request.ranking);
     enquire.set_weighting_scheme(*weight);
     // Terms the ranking adds (feedback) re-rank; they are not what the user asked to see.

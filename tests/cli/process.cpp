@@ -57,6 +57,10 @@ RunResult run_program(const std::string& program, const std::vector<std::string>
     if (input.empty()) {
         close(in[1]);
         in[1] = -1;
+    } else {
+        // Non-blocking, so that writing a large input never blocks while the program waits
+        // for us to read its output.
+        fcntl(in[1], F_SETFL, fcntl(in[1], F_GETFL) | O_NONBLOCK);
     }
     bool out_open = true, err_open = true;
     char buf[65536];
@@ -83,7 +87,8 @@ RunResult run_program(const std::string& program, const std::vector<std::string>
             ssize_t n = write(in[1], input.data() + written, input.size() - written);
             if (n > 0)
                 written += static_cast<std::size_t>(n);
-            if (n <= 0 || written == input.size()) {
+            const bool again = n < 0 && (errno == EAGAIN || errno == EINTR);
+            if ((n <= 0 && !again) || written == input.size()) {
                 close(in[1]);
                 in[1] = -1;
             }

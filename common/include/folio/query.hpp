@@ -68,8 +68,12 @@ class QueryBuilder {
     unsigned flags_;
 };
 
+/// The most words (runs of non-space characters, phrases' words included) a query may have.
+inline constexpr std::size_t kMaxQueryWords = 1000;
+
 /// Checks `text` for the faults Xapian's parser would silently repair or report without a
-/// position; throws QueryError pointing at the first one.
+/// position, and for queries of more than kMaxQueryWords words; throws QueryError pointing at
+/// the first one.
 void check_query_syntax(const std::string& text);
 
 /// The phrases of a parsed query and the terms found only inside them.

@@ -87,10 +87,21 @@ Article parse_text(std::string_view text, const FileInfo& info);
 /// file's line) for bad YAML, a field of the wrong type, or a front matter never closed.
 Article parse_markdown(std::string_view text, const FileInfo& info);
 
+/// HTML elements nested deeper than this are flattened before parsing (see parse_html).
+inline constexpr std::size_t kMaxHtmlDepth = 256;
+
 /// .html/.htm: <title> (else the first <h1>), meta author/date/description/keywords, the
 /// html lang attribute, visible text only (no script/style/noscript/template), entities decoded,
-/// block elements separated by blank lines.
-Article parse_html(std::string_view text, const FileInfo& info);
+/// block elements separated by blank lines. Tags nested deeper than kMaxHtmlDepth are ignored
+/// (their text is kept; the number ignored goes to *dropped_tags), which keeps parse time linear.
+Article parse_html(std::string_view text, const FileInfo& info,
+                   std::size_t* dropped_tags = nullptr);
+
+/// Copies `html` to `out` without the start and end tags of elements nested deeper than
+/// `max_depth` (each becomes a space; text, comments and raw text are kept). Counts nesting by
+/// tags, as written: void elements and those with optional end tags (p, li, td...) do not
+/// nest. Returns the number of tags taken out; when 0, `out` is left empty.
+std::size_t flatten_html_nesting(std::string_view html, std::size_t max_depth, std::string& out);
 
 /// .jsonl/.ndjson: one JSON object per line with fields id, title, body (or text/content),
 /// date, author/authors, tags, url, language/lang, source, description. A bad line is reported

@@ -58,6 +58,9 @@ struct SearchRequest {
     /// score times 0.5^(age / boost_half_life) (age and half-life in days).
     double boost_half_life = 0;
     std::string boost_reference;  ///< "YYYYMMDD" ages are counted to; "" for today (UTC)
+    /// Seconds the matcher may spend on the query (Xapian's Enquire::set_time_limit; 0: no
+    /// limit). When it runs out, the hits found so far are ranked and counts are estimates.
+    double time_limit = 0;
 };
 
 /// The fields --collapse accepts and their value slots: title (lower-cased), source, author
