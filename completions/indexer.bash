@@ -17,14 +17,14 @@ _folio_indexer() {
             _filedir
             return
             ;;
-        -j | --jobs | --memory | --max-file-size)
+        -j | --jobs | --memory | --max-file-size | --shards)
             return
             ;;
     esac
 
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '--db -l --language --rebuild -n --dry-run --compact
-            -j --jobs --memory --synonyms --wait-lock --max-file-size --no-spelling
+            -j --jobs --shards --memory --synonyms --wait-lock --max-file-size --no-spelling
             -q --quiet -v --verbose --json --list-languages --version -h --help' -- "$cur"))
         return
     fi

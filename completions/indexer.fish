@@ -5,6 +5,7 @@ complete -c indexer -l rebuild -d 'Build a fresh index and switch to it atomical
 complete -c indexer -s n -l dry-run -d 'List what would change, change nothing'
 complete -c indexer -l compact -d 'Compact the database afterwards'
 complete -c indexer -s j -l jobs -x -d 'Threads for a new database or a rebuild'
+complete -c indexer -l shards -x -d 'Shard databases for a new database or a rebuild (1-256)'
 complete -c indexer -l memory -x -d 'Memory for the writers\' buffers (e.g. 512M)'
 complete -c indexer -l synonyms -r -F -d 'Store this synonyms file in the database'
 complete -c indexer -l wait-lock -d 'Wait for another indexer instead of failing'

@@ -35,7 +35,7 @@ _folio_searcher() {
             ;;
         -f | --filter | -n | --limit | --offset | --passages | --passage-length | --highlight | \
             --k1 | --b | --expand | --proximity | --proximity-weight | --like | --like-terms | \
-            --boost-recent | --reference-date)
+            --boost-recent | --reference-date | --time-limit | --remote-timeout)
             return
             ;;
     esac
@@ -46,7 +46,7 @@ _folio_searcher() {
             -l --files -c --count -q --quiet --batch --k1 --b --expand --proximity
             --proximity-weight --facet --correct --expand-synonyms --like --like-file
             --like-terms --explain --collapse --boost-recent --reference-date --stats
-            --version -h --help' -- "$cur"))
+            --time-limit --allow-partial --remote-timeout --version -h --help' -- "$cur"))
     fi
 } &&
     complete -F _folio_searcher searcher
