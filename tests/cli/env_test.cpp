@@ -52,20 +52,8 @@ std::string run_at_terminal(const std::string& program, const std::vector<std::s
     pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
     if (pid < 0)
         throw std::runtime_error("forkpty");
-    if (pid == 0) {
-        for (const auto& [k, v] : env) {
-            if (v.empty())
-                unsetenv(k.c_str());
-            else
-                setenv(k.c_str(), v.c_str(), 1);
-        }
-        std::vector<char*> argv{const_cast<char*>(program.c_str())};
-        for (const auto& a : args)
-            argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        execv(program.c_str(), argv.data());
-        _exit(127);
-    }
+    if (pid == 0)
+        folio::test::exec_program(program, args, env);
     std::string out;
     char buf[4096];
     for (;;) {

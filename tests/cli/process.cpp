@@ -11,10 +11,15 @@
 
 namespace folio::test {
 
-namespace {
-
-/// In a forked child: becomes `program`, or exits 127.
-[[noreturn]] void exec_program(const std::string& program, const std::vector<std::string>& args) {
+void exec_program(const std::string& program, const std::vector<std::string>& args,
+                  const std::map<std::string, std::string>& env) {
+    for (const auto& [k, v] : env) {
+        if (v.empty()) {
+            unsetenv(k.c_str());
+        } else {
+            setenv(k.c_str(), v.c_str(), 1);
+        }
+    }
     std::vector<char*> argv;
     argv.push_back(const_cast<char*>(program.c_str()));
     for (const auto& a : args)
@@ -23,8 +28,6 @@ namespace {
     execv(program.c_str(), argv.data());
     _exit(127);
 }
-
-}  // namespace
 
 RunResult run_program(const std::string& program, const std::vector<std::string>& args,
                       const std::string& input, const std::map<std::string, std::string>& env) {
@@ -40,14 +43,7 @@ RunResult run_program(const std::string& program, const std::vector<std::string>
         dup2(err[1], 2);
         for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]})
             close(fd);
-        for (const auto& [k, v] : env) {
-            if (v.empty()) {
-                unsetenv(k.c_str());
-            } else {
-                setenv(k.c_str(), v.c_str(), 1);
-            }
-        }
-        exec_program(program, args);
+        exec_program(program, args, env);
     }
     close(in[0]);
     close(out[1]);

@@ -20,6 +20,11 @@ RunResult run_program(const std::string& program, const std::vector<std::string>
                       const std::string& input = {},
                       const std::map<std::string, std::string>& env = {});
 
+/// In a forked child: sets `env` (an empty value unsets), then becomes `program` with `args`,
+/// or exits 127.
+[[noreturn]] void exec_program(const std::string& program, const std::vector<std::string>& args,
+                               const std::map<std::string, std::string>& env = {});
+
 /// Starts `program` in the background, its output discarded; returns its pid.
 int start_program(const std::string& program, const std::vector<std::string>& args);
 

@@ -82,12 +82,7 @@ int start_logged(const std::string& program, const std::vector<std::string>& arg
         dup2(e, 2);
         if (setup)
             setup();
-        std::vector<char*> argv{const_cast<char*>(program.c_str())};
-        for (const auto& a : args)
-            argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        execv(program.c_str(), argv.data());
-        _exit(127);
+        folio::test::exec_program(program, args);
     }
     return pid;
 }
