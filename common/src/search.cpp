@@ -20,17 +20,56 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// Sorts a hit's matching terms into what its passages should highlight.
-MatchTerms match_terms_for(const Xapian::Enquire& enquire, const Xapian::MSetIterator& hit,
-                           const QueryTerms& query, const std::set<std::string>& feedback,
-                           const Xapian::Database& db, std::map<std::string, double>& idfs) {
+/// The query's distinct terms in the order Enquire::get_matching_terms() gives a hit's: by
+/// their first occurrence in the query.
+std::vector<std::string> query_term_order(const Xapian::Query& query) {
+    std::vector<std::string> out;
+    std::set<std::string> seen;
+    for (auto t = query.get_terms_begin(); t != query.get_terms_end(); ++t) {
+        if (seen.insert(*t).second)
+            out.push_back(*t);
+    }
+    return out;
+}
+
+/// Which of `terms` each of `docids`' documents holds (indices into `terms`, ascending): what
+/// Enquire::get_matching_terms() says of each hit, for a page of hits at once. Each term's
+/// posting list is skipped through the docids in ascending order, where get_matching_terms()
+/// reads (and inflates) each hit's whole term list. The empty term (match-all) matches nothing,
+/// as no document holds it.
+std::vector<std::vector<std::size_t>> terms_held(const Xapian::Database& db,
+                                                 const std::vector<std::string>& terms,
+                                                 const std::vector<Xapian::docid>& docids) {
+    std::vector<std::size_t> order(docids.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t x, std::size_t y) { return docids[x] < docids[y]; });
+    std::vector<std::vector<std::size_t>> out(docids.size());
+    for (std::size_t t = 0; t < terms.size(); ++t) {
+        if (terms[t].empty())
+            continue;
+        Xapian::PostingIterator post = db.postlist_begin(terms[t]);
+        const Xapian::PostingIterator end = db.postlist_end(terms[t]);
+        for (std::size_t i : order) {
+            post.skip_to(docids[i]);
+            if (post == end)
+                break;
+            if (*post == docids[i])
+                out[i].push_back(t);
+        }
+    }
+    return out;
+}
+
+/// Sorts a hit's matching terms (in query order) into what its passages should highlight.
+MatchTerms match_terms_for(const std::vector<std::string>& matching, const QueryTerms& query,
+                           const std::set<std::string>& phrase_only,
+                           const std::set<std::string>& feedback, const Xapian::MSet& mset,
+                           double doccount, std::map<std::string, double>& idfs) {
     MatchTerms out;
     out.phrases = query.phrases;
-    std::set<std::string> phrase_only(query.phrase_only.begin(), query.phrase_only.end());
-    const double total = std::max<double>(1.0, db.get_doccount());
-    for (auto it = enquire.get_matching_terms_begin(hit); it != enquire.get_matching_terms_end(hit);
-         ++it) {
-        const std::string& term = *it;
+    for (const std::string& term : matching) {
         if (phrase_only.count(term) != 0 || feedback.count(term) != 0)
             continue;
         bool stemmed = term.starts_with('Z');
@@ -45,10 +84,13 @@ MatchTerms match_terms_for(const Xapian::Enquire& enquire, const Xapian::MSetIte
         std::string word(rest.substr(prefix));
         if (word.empty())
             continue;
-        // Cached for the page: over remote shards each frequency is a round trip per shard.
+        // Cached for the page: the match's statistics hold the query's terms; others (over
+        // remote shards, a round trip per shard) are looked up once.
         auto known = idfs.find(term);
         if (known == idfs.end()) {
-            double idf = std::log(total / std::max<double>(1.0, db.get_termfreq(term))) + 1.0;
+            double idf =
+                std::log(std::max(1.0, doccount) / std::max<double>(1.0, mset.get_termfreq(term))) +
+                1.0;
             known = idfs.emplace(term, idf).first;
         }
         double idf = known->second;
@@ -484,12 +526,25 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
         if (asked.count(*t) == 0)
             feedback.insert(*t);
     }
+    const std::set<std::string> phrase_only(terms.phrase_only.begin(), terms.phrase_only.end());
+    // The query terms each hit holds: over remote shards from each hit's term list (a posting
+    // list comes whole over the network), else from the terms' posting lists, all hits at once.
+    std::vector<std::string> term_order;
+    std::vector<std::vector<std::size_t>> held;
+    if (!remote()) {
+        term_order = query_term_order(query);
+        std::vector<Xapian::docid> docids;
+        for (auto it = mset.begin(); it != mset.end(); ++it)
+            docids.push_back(*it);
+        held = terms_held(db_, term_order, docids);
+    }
     PassageOptions passage_options;
     passage_options.count = request.passages;
     passage_options.length = request.passage_length;
     std::size_t rank = request.offset;
     std::map<std::string, double> idfs;
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
+    std::size_t index = 0;
+    for (auto it = mset.begin(); it != mset.end(); ++it, ++index) {
         Hit hit;
         hit.rank = ++rank;
         hit.score = it.get_weight();
@@ -501,7 +556,16 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
         }
         if (explainer)
             hit.explain = explainer->explain(*it, schema::id_term(hit.article.id));
-        MatchTerms match = match_terms_for(enquire, it, terms, feedback, db_, idfs);
+        std::vector<std::string> matching;
+        if (remote()) {
+            matching.assign(enquire.get_matching_terms_begin(it),
+                            enquire.get_matching_terms_end(it));
+        } else {
+            for (std::size_t t : held[index])
+                matching.push_back(term_order[t]);
+        }
+        MatchTerms match =
+            match_terms_for(matching, terms, phrase_only, feedback, mset, db_.get_doccount(), idfs);
         hit.title = highlight_all(hit.article.title, match, builder.stemmer());
         if (request.passages > 0) {
             hit.passages =
