@@ -1,10 +1,12 @@
 #include "folio/render.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <iterator>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "folio/schema.hpp"
 
@@ -88,6 +90,192 @@ Json hit_object(const Hit& hit) {
         j["explain"] = parts;
     }
     return j;
+}
+
+// ---- compact JSON, written directly -------------------------------------------------------
+//
+// The batch mode's lines and --jsonl: building nlohmann objects for a page of hits cost more
+// than the search itself. These functions write the same documents byte for byte as
+// hit_object(...).dump(-1, ' ', false, replace) and result_json's pretty=false dump: the same
+// keys in the same order, strings escaped as nlohmann escapes them (ensure_ascii off), and
+// whatever is rare or subtle (numbers with a fraction, invalid UTF-8, facets, explanations) left
+// to nlohmann itself.
+
+std::string compact(const Json& j) {
+    return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+// True when text[pos..] starts with a well-formed UTF-8 sequence of `len` bytes (len 2 to 4):
+// no overlong forms, no surrogates, nothing above U+10FFFF.
+bool well_formed(std::string_view text, std::size_t pos, std::size_t len) {
+    if (pos + len > text.size())
+        return false;
+    const auto b0 = static_cast<unsigned char>(text[pos]);
+    const auto b1 = static_cast<unsigned char>(text[pos + 1]);
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (b0 == 0xE0)
+        lo = 0xA0;
+    else if (b0 == 0xED)
+        hi = 0x9F;
+    else if (b0 == 0xF0)
+        lo = 0x90;
+    else if (b0 == 0xF4)
+        hi = 0x8F;
+    if (b1 < lo || b1 > hi)
+        return false;
+    for (std::size_t i = 2; i < len; ++i) {
+        if ((static_cast<unsigned char>(text[pos + i]) & 0xC0) != 0x80)
+            return false;
+    }
+    return true;
+}
+
+void put_string(std::string& out, std::string_view text) {
+    const std::size_t start = out.size();
+    out += '"';
+    std::size_t run = 0;  // start of the bytes not yet copied
+    for (std::size_t i = 0; i < text.size();) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c >= 0x80) {
+            const std::size_t len = c >= 0xC2 && c <= 0xDF   ? 2
+                                    : c >= 0xE0 && c <= 0xEF ? 3
+                                    : c >= 0xF0 && c <= 0xF4 ? 4
+                                                             : 0;
+            if (len == 0 || !well_formed(text, i, len)) {
+                // Invalid UTF-8: nlohmann's replacement rules, exactly.
+                out.resize(start);
+                out += compact(Json(std::string(text)));
+                return;
+            }
+            i += len;
+            continue;
+        }
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            ++i;
+            continue;
+        }
+        out.append(text.data() + run, i - run);
+        switch (c) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            default: {
+                char buffer[8];
+                std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
+                out += buffer;
+            }
+        }
+        run = ++i;
+    }
+    out.append(text.data() + run, text.size() - run);
+    out += '"';
+}
+
+void put_number(std::string& out, std::uint64_t n) {
+    char buffer[24];
+    const auto end = std::to_chars(buffer, buffer + sizeof buffer, n).ptr;
+    out.append(buffer, end);
+}
+
+void put_bool(std::string& out, bool b) {
+    out += b ? "true" : "false";
+}
+
+void put_strings(std::string& out, const std::vector<std::string>& list) {
+    out += '[';
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        if (i > 0)
+            out += ',';
+        put_string(out, list[i]);
+    }
+    out += ']';
+}
+
+void put_ranges(std::string& out, const std::vector<Highlight>& highlights) {
+    out += '[';
+    for (std::size_t i = 0; i < highlights.size(); ++i) {
+        out += i > 0 ? ",[" : "[";
+        put_number(out, highlights[i].begin);
+        out += ',';
+        put_number(out, highlights[i].end);
+        out += ']';
+    }
+    out += ']';
+}
+
+void put_hit(std::string& out, const Hit& hit) {
+    const Article& a = hit.article;
+    out += "{\"rank\":";
+    put_number(out, hit.rank);
+    out += ",\"score\":";
+    out += compact(Json(rounded(hit.score)));
+    out += ",\"id\":";
+    put_string(out, a.id);
+    out += ",\"title\":";
+    put_string(out, a.title);
+    out += ",\"title_highlights\":";
+    put_ranges(out, hit.title.highlights);
+    out += ",\"path\":";
+    put_string(out, a.path);
+    out += ",\"url\":";
+    put_string(out, a.url);
+    out += ",\"date\":";
+    put_string(out, a.date);
+    out += ",\"authors\":";
+    put_strings(out, a.authors);
+    out += ",\"tags\":";
+    put_strings(out, a.tags);
+    out += ",\"source\":";
+    put_string(out, a.source);
+    out += ",\"language\":";
+    put_string(out, a.language);
+    out += ",\"passages\":[";
+    for (std::size_t i = 0; i < hit.passages.size(); ++i) {
+        const Snippet& p = hit.passages[i];
+        out += i > 0 ? ",{\"text\":" : "{\"text\":";
+        put_string(out, p.text);
+        out += ",\"highlights\":";
+        put_ranges(out, p.highlights);
+        out += ",\"at_start\":";
+        put_bool(out, p.at_start);
+        out += ",\"at_end\":";
+        put_bool(out, p.at_end);
+        out += '}';
+    }
+    out += ']';
+    if (hit.collapse_count > 0) {
+        out += ",\"collapse\":{\"key\":";
+        put_string(out, shown_key(hit.collapse_key));
+        out += ",\"count\":";
+        put_number(out, hit.collapse_count);
+        out += '}';
+    }
+    if (!hit.explain.empty()) {
+        Json parts = Json::array();
+        for (const auto& c : hit.explain)
+            parts.push_back(contribution_json(c));
+        out += ",\"explain\":";
+        out += compact(parts);
+    }
+    out += '}';
 }
 
 std::string score_text(double score) {
@@ -236,7 +424,74 @@ void write_text(std::ostream& out, const SearchResult& result, const TextStyle& 
     }
 }
 
+namespace {
+
+Json facets_json(const std::vector<FacetResult>& facets) {
+    Json out = Json::object();
+    for (const auto& facet : facets) {
+        Json values = Json::array();
+        for (const auto& v : facet.values)
+            values.push_back({{"value", v.value}, {"count", v.count}});
+        out[std::string(facet_name(facet.field))] = {{"distinct", facet.distinct},
+                                                     {"values", values}};
+    }
+    return out;
+}
+
+std::string compact_result(const SearchResult& result) {
+    std::string out;
+    out.reserve(512 + result.hits.size() * 1024);
+    out += "{\"version\":";
+    put_number(out, kJsonSchemaVersion);
+    out += ",\"query\":";
+    put_string(out, result.query);
+    out += ",\"parsed\":";
+    put_string(out, result.parsed);
+    out += ",\"total\":{\"estimated\":";
+    put_number(out, result.estimated);
+    out += ",\"lower_bound\":";
+    put_number(out, result.lower_bound);
+    out += ",\"upper_bound\":";
+    put_number(out, result.upper_bound);
+    out += ",\"exact\":";
+    put_bool(out, result.lower_bound == result.upper_bound);
+    out += "},\"offset\":";
+    put_number(out, result.offset);
+    out += ",\"suggestion\":";
+    if (result.suggestion)
+        put_string(out, *result.suggestion);
+    else
+        out += "null";
+    out += ",\"corrected\":";
+    put_bool(out, result.corrected);
+    out += ",\"hits\":[";
+    for (std::size_t i = 0; i < result.hits.size(); ++i) {
+        if (i > 0)
+            out += ',';
+        put_hit(out, result.hits[i]);
+    }
+    out += ']';
+    if (!result.facets.empty()) {
+        out += ",\"facets\":";
+        out += compact(facets_json(result.facets));
+    }
+    if (!result.like_terms.empty()) {
+        out += ",\"like_terms\":";
+        put_strings(out, result.like_terms);
+    }
+    if (!result.collapse.empty()) {
+        out += ",\"collapse\":";
+        put_string(out, result.collapse);
+    }
+    out += '}';
+    return out;
+}
+
+}  // namespace
+
 std::string result_json(const SearchResult& result, bool pretty) {
+    if (!pretty)
+        return compact_result(result);
     Json hits = Json::array();
     for (const auto& hit : result.hits)
         hits.push_back(hit_object(hit));
@@ -252,22 +507,13 @@ std::string result_json(const SearchResult& result, bool pretty) {
              {"suggestion", result.suggestion ? Json(*result.suggestion) : Json(nullptr)},
              {"corrected", result.corrected},
              {"hits", hits}};
-    if (!result.facets.empty()) {
-        Json facets = Json::object();
-        for (const auto& facet : result.facets) {
-            Json values = Json::array();
-            for (const auto& v : facet.values)
-                values.push_back({{"value", v.value}, {"count", v.count}});
-            facets[std::string(facet_name(facet.field))] = {{"distinct", facet.distinct},
-                                                            {"values", values}};
-        }
-        doc["facets"] = facets;
-    }
+    if (!result.facets.empty())
+        doc["facets"] = facets_json(result.facets);
     if (!result.like_terms.empty())
         doc["like_terms"] = result.like_terms;
     if (!result.collapse.empty())
         doc["collapse"] = result.collapse;
-    return doc.dump(pretty ? 2 : -1, ' ', false, Json::error_handler_t::replace);
+    return doc.dump(2, ' ', false, Json::error_handler_t::replace);
 }
 
 namespace {
@@ -339,7 +585,9 @@ std::string stats_json(const DatabaseStats& s, bool pretty) {
 }
 
 std::string hit_json(const Hit& hit) {
-    return hit_object(hit).dump(-1, ' ', false, Json::error_handler_t::replace);
+    std::string out;
+    put_hit(out, hit);
+    return out;
 }
 
 std::string error_json(const std::string& query, const std::string& message, long column) {

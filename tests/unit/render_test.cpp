@@ -159,4 +159,69 @@ BOOST_AUTO_TEST_CASE(power_members) {
         text);
 }
 
+// The compact JSON (batch lines, --jsonl) is written without nlohmann's objects: it must be the
+// very document the pretty output holds, byte for byte, whatever the strings hold (escapes,
+// control characters, non-ASCII, invalid UTF-8 replaced as nlohmann replaces it) and the numbers.
+BOOST_AUTO_TEST_CASE(compact_json_is_the_pretty_document) {
+    const std::vector<std::string> tricky{
+        "plain",
+        "quote \" backslash \\ slash /",
+        "controls \b\f\n\r\t \x01\x1f \x7f end",
+        "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x90\x8b",
+        "bad \xff byte",
+        "truncated \xe2\x82",
+        "\xc3",
+        "overlong \xc0\xaf and surrogate \xed\xa0\x80 and \xf4\x90\x80\x80 too high",
+        "mixed \xe2\x82\"\\\n \xc3\xa9",
+        ""};
+    using Ordered = nlohmann::ordered_json;
+    auto same = [](const std::string& compact, const std::string& pretty) {
+        return compact ==
+               Ordered::parse(pretty).dump(-1, ' ', false, Ordered::error_handler_t::replace);
+    };
+    const std::vector<double> scores{0.0, 3.0, 1.23456789, 1e-7, 123456.5, 98765432.25};
+    for (std::size_t k = 0; k < tricky.size(); ++k) {
+        SearchResult r = sample_result();
+        r.query = tricky[k];
+        r.parsed = tricky[(k + 1) % tricky.size()];
+        Hit& h = r.hits[0];
+        h.score = scores[k % scores.size()];
+        h.article.title = tricky[(k + 2) % tricky.size()];
+        h.article.id = tricky[(k + 3) % tricky.size()];
+        h.article.authors = {tricky[k], tricky[(k + 4) % tricky.size()]};
+        h.article.tags = {tricky[(k + 5) % tricky.size()]};
+        h.article.url = tricky[(k + 6) % tricky.size()];
+        h.passages.push_back(snippet(tricky[k], {{0, 1}}, true, false));
+        Hit second = h;
+        second.rank = 2;
+        second.passages.clear();
+        r.hits.push_back(second);
+        BOOST_TEST(same(result_json(r, false), result_json(r, true)), "case " << k);
+        BOOST_TEST(hit_json(r.hits[0]) == Ordered::parse(result_json(r, true))["hits"][0].dump(
+                                              -1, ' ', false, Ordered::error_handler_t::replace),
+                   "case " << k);
+        if (k % 2 == 0) {
+            r.suggestion = tricky[k];
+            r.corrected = true;
+            r.like_terms = {tricky[k], "whale"};
+            r.collapse = "author";
+            r.hits[0].collapse_key = tricky[k] + '\x1f' + "x";
+            r.hits[0].collapse_count = 3;
+            r.facets.push_back(FacetResult{FacetField::author, {{tricky[k], 2}}, 1});
+            r.facets.push_back(FacetResult{FacetField::tag, {}, 0});
+            r.facets.push_back(FacetResult{FacetField::author, {{"again", 1}}, 1});
+            Contribution c;
+            c.label = tricky[k];
+            c.field = "text";
+            c.weight = scores[k % scores.size()] + 0.5;
+            r.hits[0].explain = {c};
+            r.explained = true;
+            BOOST_TEST(same(result_json(r, false), result_json(r, true)), "power case " << k);
+            BOOST_TEST(
+                same(hit_json(r.hits[0]), Ordered::parse(result_json(r, true))["hits"][0].dump()),
+                "power case " << k);
+        }
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
