@@ -95,6 +95,15 @@ constexpr std::array<bool, 128> kAsciiWordchar = [] {
     return t;
 }();
 
+inline bool is_ascii_wordchar(char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte < 128 && kAsciiWordchar[byte];
+}
+
+inline char ascii_lower(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
+}
+
 inline bool is_wordchar(unsigned cp) {
     return cp < 128 ? kAsciiWordchar[cp] : Xapian::Unicode::is_wordchar(cp);
 }
@@ -222,9 +231,24 @@ std::size_t tokenize(std::string_view text, std::size_t limit, Emit&& emit) {
         while (true) {
             unsigned prev = 0;
             do {
-                prev = ch.cp;
-                append_char(term, to_lower(ch.cp));
-                pos += ch.len;
+                if (ch.cp < 128) {
+                    // A run of ASCII word characters, lower-cased in one go.
+                    std::size_t run = pos + 1;
+                    while (run < n && is_ascii_wordchar(text[run])) {
+                        ++run;
+                    }
+                    const std::size_t old = term.size();
+                    term.resize(old + (run - pos));
+                    for (std::size_t i = pos; i < run; ++i) {
+                        term[old + (i - pos)] = ascii_lower(text[i]);
+                    }
+                    prev = static_cast<unsigned char>(text[run - 1]);
+                    pos = run;
+                } else {
+                    prev = ch.cp;
+                    append_char(term, to_lower(ch.cp));
+                    pos += ch.len;
+                }
                 end = pos;
                 if (pos >= n) {
                     at_text_end = true;
@@ -469,12 +493,23 @@ class Matcher {
                 continue;
             }
             for (const std::string& head : heads_) {
-                if (term.compare(i, head.size(), head) == 0 && i + head.size() <= term.size()) {
+                if (i + head.size() <= term.size() && contains_at(term, i, head)) {
                     return true;
                 }
             }
         }
         return false;
+    }
+
+    // term[i, i + head.size()) == head, with i + head.size() <= term.size(); inline, as heads
+    // are at most three bytes.
+    static bool contains_at(const std::string& term, std::size_t i, const std::string& head) {
+        for (std::size_t k = 0; k < head.size(); ++k) {
+            if (term[i + k] != head[k]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     std::int32_t stem_slot(const std::string& term) const {
@@ -832,6 +867,18 @@ Snippet render(std::string_view text, std::size_t begin, std::size_t end,
             }
             if (invalid) {
                 s += "\xEF\xBF\xBD";
+            } else if (byte < 0x80) {
+                // A run of printable ASCII up to the next highlight boundary, copied in one go.
+                const std::size_t stop =
+                    open ? std::min(end, r->end)
+                         : (r != ranges.end() ? std::min(end, std::max(p + 1, r->begin)) : end);
+                std::size_t q = p + 1;
+                while (q < stop && text[q] > ' ' && text[q] < 0x7F) {
+                    ++q;
+                }
+                s.append(text.data() + p, q - p);
+                p = q;
+                continue;
             } else {
                 s.append(text.data() + p, len);
             }
