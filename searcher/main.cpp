@@ -201,6 +201,24 @@ int run(Flags& flags) {
     return matched ? folio::cli::kOk : folio::cli::kPartial;
 }
 
+/// True when some argument could name an option of the option groups (or be --help): an
+/// argument starting with '-' that is not exactly the name of an option already added
+/// ("--name=value" included). Anything else (a query word like -war, a value like "->", -n5)
+/// says yes, so that the full command line parses it exactly as it always did.
+bool needs_option_groups(const CLI::App& app, int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        std::string arg = argv[i];
+        if (arg.empty() || arg[0] != '-')
+            continue;
+        if (arg.starts_with("--"))
+            arg = arg.substr(0, arg.find('='));
+        const CLI::Option* option = app.get_option_no_throw(arg);
+        if (option == nullptr || option == app.get_help_ptr() || option == app.get_help_all_ptr())
+            return true;
+    }
+    return false;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -258,69 +276,76 @@ int main(int argc, char** argv) {
                 a->excludes(b);
         }
     }
-    auto* ranking = app.add_option_group("Ranking", "BM25 parameters and query expansion");
-    ranking->add_option("--k1", request.ranking.k1, "BM25 k1 (term frequency saturation)")
-        ->check(CLI::Range(0.0, 10.0))
-        ->capture_default_str();
-    ranking->add_option("--b", request.ranking.b, "BM25 b (document length normalisation)")
-        ->check(CLI::Range(0.0, 1.0))
-        ->capture_default_str();
-    ranking
-        ->add_option("--expand", request.ranking.expand,
-                     "Pseudo-relevance feedback: add this many terms from the top hits")
-        ->capture_default_str();
-    ranking
-        ->add_option("--proximity", request.ranking.proximity_window,
-                     "Reward consecutive query words found within N words of each other (0: off)")
-        ->capture_default_str();
-    ranking
-        ->add_option("--proximity-weight", request.ranking.proximity_weight,
-                     "Weight of the proximity reward relative to the words' own weight")
-        ->capture_default_str();
-    auto* power = app.add_option_group("Power features",
-                                       "Facets, spelling, synonyms, similar articles, explain, "
-                                       "duplicates, statistics, recency");
-    power
-        ->add_option("--facet", flags.facets,
-                     "Count the top values of author, tag, source, year or lang over all "
-                     "matches: FIELD or FIELD:N (10 by default); repeatable or comma-separated")
-        ->allow_extra_args(false);
-    power->add_flag("--correct", request.correct,
-                    "Run the spelling-corrected query (\"Did you mean\") instead of the query");
-    power->add_flag("--expand-synonyms", request.expand_synonyms,
-                    "Expand every word by the database's synonyms (~word expands one word)");
-    power->add_option("--like", request.like_ids, "Find articles like the article with this id")
-        ->allow_extra_args(false);
-    power->add_option("--like-file", flags.like_files, "Find articles like this file's articles")
-        ->allow_extra_args(false);
-    power->add_option("--like-terms", request.like_terms, "Words --like searches for")
-        ->check(CLI::Range(1u, 1000u))
-        ->capture_default_str();
-    power->add_flag("--explain", request.explain,
-                    "Show the parsed query and why each hit scored what it did");
-    power
-        ->add_option("--collapse", request.collapse,
-                     "Keep one hit per value of title, source, author, tag, lang or date")
-        ->check(CLI::IsMember({"title", "source", "author", "tag", "lang", "date"}));
-    power->add_option("--boost-recent", flags.boost_recent,
-                      "Blend recency into the score: HALF_LIFE in days, or Nd, Nw, Nm, Ny");
-    power->add_option("--reference-date", request.boost_reference,
-                      "The day --boost-recent counts ages to, YYYYMMDD (default: today)");
-    auto* stats = power->add_flag("--stats", flags.stats,
-                                  "Print database statistics (with --json: as JSON) and exit");
-    for (auto* other : {jsonl, files, count, quiet, batch})
-        stats->excludes(other);
-    auto* shards = app.add_option_group("Shards", "Sharded indexes and remote shard servers");
-    shards->add_flag("--allow-partial", flags.open.allow_partial,
-                     "When shards cannot be reached or fail, search the others and warn on "
-                     "standard error instead of failing");
-    shards
-        ->add_option("--remote-timeout", flags.open.remote_timeout_ms,
-                     "Milliseconds a remote shard (tcp://HOST:PORT, or a stub's remote line) may "
-                     "take to connect and to answer")
-        ->check(CLI::Range(1u, 3600000u))
-        ->capture_default_str();
     folio::cli::add_version_flag(app, "searcher");
+    // The option groups cost more to build than a one-word search's match: left out when no
+    // argument could name one of them (see needs_option_groups).
+    if (needs_option_groups(app, argc, argv)) {
+        auto* ranking = app.add_option_group("Ranking", "BM25 parameters and query expansion");
+        ranking->add_option("--k1", request.ranking.k1, "BM25 k1 (term frequency saturation)")
+            ->check(CLI::Range(0.0, 10.0))
+            ->capture_default_str();
+        ranking->add_option("--b", request.ranking.b, "BM25 b (document length normalisation)")
+            ->check(CLI::Range(0.0, 1.0))
+            ->capture_default_str();
+        ranking
+            ->add_option("--expand", request.ranking.expand,
+                         "Pseudo-relevance feedback: add this many terms from the top hits")
+            ->capture_default_str();
+        ranking
+            ->add_option(
+                "--proximity", request.ranking.proximity_window,
+                "Reward consecutive query words found within N words of each other (0: off)")
+            ->capture_default_str();
+        ranking
+            ->add_option("--proximity-weight", request.ranking.proximity_weight,
+                         "Weight of the proximity reward relative to the words' own weight")
+            ->capture_default_str();
+        auto* power = app.add_option_group("Power features",
+                                           "Facets, spelling, synonyms, similar articles, explain, "
+                                           "duplicates, statistics, recency");
+        power
+            ->add_option("--facet", flags.facets,
+                         "Count the top values of author, tag, source, year or lang over all "
+                         "matches: FIELD or FIELD:N (10 by default); repeatable or comma-separated")
+            ->allow_extra_args(false);
+        power->add_flag("--correct", request.correct,
+                        "Run the spelling-corrected query (\"Did you mean\") instead of the query");
+        power->add_flag("--expand-synonyms", request.expand_synonyms,
+                        "Expand every word by the database's synonyms (~word expands one word)");
+        power->add_option("--like", request.like_ids, "Find articles like the article with this id")
+            ->allow_extra_args(false);
+        power
+            ->add_option("--like-file", flags.like_files, "Find articles like this file's articles")
+            ->allow_extra_args(false);
+        power->add_option("--like-terms", request.like_terms, "Words --like searches for")
+            ->check(CLI::Range(1u, 1000u))
+            ->capture_default_str();
+        power->add_flag("--explain", request.explain,
+                        "Show the parsed query and why each hit scored what it did");
+        power
+            ->add_option("--collapse", request.collapse,
+                         "Keep one hit per value of title, source, author, tag, lang or date")
+            ->check(CLI::IsMember({"title", "source", "author", "tag", "lang", "date"}));
+        power->add_option("--boost-recent", flags.boost_recent,
+                          "Blend recency into the score: HALF_LIFE in days, or Nd, Nw, Nm, Ny");
+        power->add_option("--reference-date", request.boost_reference,
+                          "The day --boost-recent counts ages to, YYYYMMDD (default: today)");
+        auto* stats = power->add_flag("--stats", flags.stats,
+                                      "Print database statistics (with --json: as JSON) and exit");
+        for (auto* other : {jsonl, files, count, quiet, batch})
+            stats->excludes(other);
+        auto* shards = app.add_option_group("Shards", "Sharded indexes and remote shard servers");
+        shards->add_flag("--allow-partial", flags.open.allow_partial,
+                         "When shards cannot be reached or fail, search the others and warn on "
+                         "standard error instead of failing");
+        shards
+            ->add_option(
+                "--remote-timeout", flags.open.remote_timeout_ms,
+                "Milliseconds a remote shard (tcp://HOST:PORT, or a stub's remote line) may "
+                "take to connect and to answer")
+            ->check(CLI::Range(1u, 3600000u))
+            ->capture_default_str();
+    }
     app.footer(
         "Exit status: 0 hits found, 1 no hits, 2 error (bad query, arguments or database). "
         "With --batch: 2 if any query was malformed, else 0 if any query had hits, else 1.");
