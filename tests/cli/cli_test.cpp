@@ -276,6 +276,28 @@ BOOST_AUTO_TEST_CASE(malformed_query_exit_2) {
     BOOST_TEST(contains(q.err, "\n       ^\n"), q.err);
 }
 
+// The searcher builds its option groups (ranking, power features, shards) only when an
+// argument could name one: group options, spelled either way, still parse; unknown options,
+// words starting with '-', and options the groups' --stats excludes are still refused; --help
+// lists every group.
+BOOST_AUTO_TEST_CASE(option_groups_parse_as_before) {
+    BOOST_TEST(good_index().search({"--k1=2", "--expand", "0", "-n", "1", "troop"}).status == 0);
+    RunResult facets = good_index().search({"--json", "--limit=1", "--facet", "tag", "troop"});
+    BOOST_TEST(facets.status == 0, facets.err);
+    BOOST_TEST(nlohmann::json::parse(facets.out).contains("facets"), facets.out);
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"--no-such-flag", "troop"}, {"troop", "-zulu"}, {"--stats", "--count"}}) {
+        RunResult r = good_index().search(args);
+        BOOST_TEST(r.status == 2, args.front());
+        BOOST_TEST(contains(r.err, "searcher: error: "), r.err);
+    }
+    BOOST_TEST(contains(good_index().search({"troop", "-zulu"}).err, "-zulu"));
+    RunResult help = run_searcher({"--help"});
+    BOOST_TEST(help.status == 0);
+    for (const char* option : {"--limit", "--k1", "--facet", "--stats", "--remote-timeout"})
+        BOOST_TEST(contains(help.out, option), option);
+}
+
 // --json: valid, versioned, with hits, passages and byte ranges that select the words.
 BOOST_AUTO_TEST_CASE(json_output) {
     RunResult r = good_index().search({"--json", "pilots"});
