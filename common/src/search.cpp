@@ -66,9 +66,10 @@ std::vector<std::vector<std::size_t>> terms_held(const Xapian::Database& db,
 MatchTerms match_terms_for(const std::vector<std::string>& matching, const QueryTerms& query,
                            const std::set<std::string>& phrase_only,
                            const std::set<std::string>& feedback, const Xapian::MSet& mset,
-                           double doccount, std::map<std::string, double>& idfs) {
+                           double doccount, bool stems_only, std::map<std::string, double>& idfs) {
     MatchTerms out;
     out.phrases = query.phrases;
+    out.stemmed_phrases = stems_only;
     for (const std::string& term : matching) {
         if (phrase_only.count(term) != 0 || feedback.count(term) != 0)
             continue;
@@ -95,7 +96,10 @@ MatchTerms match_terms_for(const std::vector<std::string>& matching, const Query
         }
         double idf = known->second;
         out.weights[word] = std::max(out.weights[word], idf);
-        (stemmed ? out.stems : out.words).push_back(std::move(word));
+        // Words starting with a digit are stemmed only in a stems-only index, and left as
+        // they are by every Snowball stemmer: matched as written.
+        bool digit = word[0] >= '0' && word[0] <= '9';
+        (stemmed && !digit ? out.stems : out.words).push_back(std::move(word));
     }
     return out;
 }
@@ -328,6 +332,7 @@ void Searcher::open_once() {
     }
     db_ = db;
     language_ = language;
+    stems_only_ = schema::stems_only(schema::version_of(db_));
     builders_.clear();
 }
 
@@ -445,7 +450,7 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
     // Terms the ranking adds (feedback) re-rank; they are not what the user asked to see.
     std::set<std::string> asked(query.get_unique_terms_begin(), query.get_unique_terms_end());
     if (request.sort == SortOrder::relevance) {
-        query = ranked_query(query, enquire, request.ranking, builder.written_words(query));
+        query = ranked_query(query, enquire, request.ranking, builder.positional_terms(query));
         if (request.boost_half_life > 0) {
             // Scaled to the query's best score, so that recency weighs the same whatever the
             // query; a query that scores nothing (filters alone) is ranked by recency alone.
@@ -564,8 +569,8 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
             for (std::size_t t : held[index])
                 matching.push_back(term_order[t]);
         }
-        MatchTerms match =
-            match_terms_for(matching, terms, phrase_only, feedback, mset, db_.get_doccount(), idfs);
+        MatchTerms match = match_terms_for(matching, terms, phrase_only, feedback, mset,
+                                           db_.get_doccount(), stems_only_, idfs);
         hit.title = highlight_all(hit.article.title, match, builder.stemmer());
         if (request.passages > 0) {
             hit.passages =
