@@ -391,6 +391,7 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
         }
     }
     Xapian::Query query = builder.parse(text);
+    const std::vector<std::string> wildcards = builder.wildcards();  // before the filters' parses
     const bool like = !request.like_ids.empty() || !request.like_articles.empty();
     if (like) {
         LikeQuery similar =
@@ -508,6 +509,7 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
         if (explainer)
             hit.explain = explainer->explain(*it, schema::id_term(hit.article.id));
         MatchTerms match = match_terms_for(enquire, it, terms, feedback, db_, stems_only_, idfs);
+        match.prefixes = wildcards;
         hit.title = highlight_all(hit.article.title, match, builder.stemmer());
         if (request.passages > 0) {
             hit.passages =
