@@ -328,7 +328,8 @@ std::string QueryBuilder::stem_pattern(const std::string& pattern) const {
     return lower.substr(0, keep);
 }
 
-std::string QueryBuilder::stem_wildcards(const std::string& text) const {
+std::string QueryBuilder::rewrite_wildcards(const std::string& text) {
+    wildcards_.clear();
     std::string out = text;
     long shift = 0;
     for (const Token& t : tokens_of(text)) {
@@ -346,8 +347,14 @@ std::string QueryBuilder::stem_wildcards(const std::string& text) const {
         for (const auto& [written, hidden] : kStemWildcardFields) {
             if (written != field)
                 continue;
-            std::string replacement = w.substr(0, start) + std::string(hidden) + ":" +
-                                      stem_pattern(w.substr(word, w.size() - 1 - word)) + "*";
+            const std::string typed = w.substr(word, w.size() - 1 - word);
+            std::string pattern =
+                stems_only_ ? stem_pattern(typed) : Xapian::Unicode::tolower(typed);
+            wildcards_.push_back(pattern);
+            if (!stems_only_)
+                continue;
+            std::string replacement =
+                w.substr(0, start) + std::string(hidden) + ":" + pattern + "*";
             out.replace(static_cast<std::size_t>(static_cast<long>(t.column) + shift), w.size(),
                         replacement);
             shift += static_cast<long>(replacement.size()) - static_cast<long>(w.size());
@@ -368,8 +375,7 @@ Xapian::Query QueryBuilder::parse(const std::string& text) {
             normal.replace(t.column, t.text.size(), upper);
         }
     }
-    if (stems_only_)
-        normal = stem_wildcards(normal);
+    normal = rewrite_wildcards(normal);
     try {
         return parser_.parse_query(normal, flags_);
     } catch (const Xapian::QueryParserError& e) {

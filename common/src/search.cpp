@@ -432,6 +432,7 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
         }
     }
     Xapian::Query query = builder.parse(text);
+    const std::vector<std::string> wildcards = builder.wildcards();  // before the filters' parses
     const bool like = !request.like_ids.empty() || !request.like_articles.empty();
     if (like) {
         LikeQuery similar =
@@ -571,6 +572,7 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
         }
         MatchTerms match = match_terms_for(matching, terms, phrase_only, feedback, mset,
                                            db_.get_doccount(), stems_only_, idfs);
+        match.prefixes = wildcards;
         hit.title = highlight_all(hit.article.title, match, builder.stemmer());
         if (request.passages > 0) {
             hit.passages =

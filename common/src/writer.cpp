@@ -90,30 +90,61 @@ std::string article_hash(const Article& article, const std::string& language) {
     return hex64(XXH3_64bits(data.data(), data.size()));
 }
 
-namespace {
+namespace {}  // namespace
 
-/// A stemmer that counts the spelling words it is given into **sink (while *sink is set), then
-/// passes them on: TermGenerator hands every word of a text to its stemmer once, lower-cased,
-/// so a schema 2 document's words are counted without a second tokenisation.
+/// A stemmer that also counts the spelling words it is given while *counting is set:
+/// TermGenerator hands every word of a text to its stemmer once, lower-cased, so a schema 2
+/// document's words are counted without a second tokenisation. One hash lookup per word serves
+/// both: its entry holds the stem and the count not yet drained into the writer's counts.
 class CountingStemmer : public Xapian::StemImplementation {
   public:
-    CountingStemmer(Xapian::Stem stem, SpellingCounts* const* sink)
-        : stem_(std::move(stem)), sink_(sink) {}
+    CountingStemmer(Xapian::Stem stem, SpellingCounts* const* counting)
+        : stem_(std::move(stem)), counting_(counting) {}
 
     std::string operator()(const std::string& word) override {
-        if (*sink_ != nullptr && spelling_word(word))
-            ++(**sink_)[word];
-        return stem_(word);
+        auto it = words_.find(word);
+        if (it == words_.end()) {
+            if (words_.size() >= kMaxWords) {
+                drain();  // bounded memory: a corpus's common words come back at once
+                words_.clear();
+            }
+            it = words_.emplace(word, Entry{stem_(word), 0, spelling_word(word)}).first;
+        }
+        if (*counting_ != nullptr && it->second.speller) {
+            ++it->second.count;
+            target_ = *counting_;
+        }
+        return it->second.stem;
+    }
+
+    /// Adds the counts so far to the counts they were made for.
+    void drain() {
+        if (target_ == nullptr)
+            return;
+        for (auto& [word, entry] : words_) {
+            if (entry.count != 0) {
+                (*target_)[word] += entry.count;
+                entry.count = 0;
+            }
+        }
     }
 
     std::string get_description() const override { return stem_.get_description(); }
 
   private:
-    Xapian::Stem stem_;
-    SpellingCounts* const* sink_;
-};
+    static constexpr std::size_t kMaxWords = 1u << 18;
 
-}  // namespace
+    struct Entry {
+        std::string stem;
+        Xapian::termcount count;
+        bool speller;  // spelling_word(word)
+    };
+
+    Xapian::Stem stem_;
+    SpellingCounts* const* counting_;
+    SpellingCounts* target_ = nullptr;
+    std::unordered_map<std::string, Entry> words_;
+};
 
 DocumentBuilder::DocumentBuilder(std::string default_language, bool stems_only)
     : default_language_(std::move(default_language)), stems_only_(stems_only) {
@@ -121,12 +152,20 @@ DocumentBuilder::DocumentBuilder(std::string default_language, bool stems_only)
                                                 : Xapian::TermGenerator::STEM_SOME);
 }
 
+void DocumentBuilder::drain_counts() {
+    for (CountingStemmer* counter : counters_)
+        counter->drain();
+}
+
 Xapian::Stem& DocumentBuilder::stemmer_for(const std::string& language) {
     auto it = stemmers_.find(language);
     if (it == stemmers_.end()) {
         Xapian::Stem stem = make_stemmer(language);
-        if (stems_only_ && !stem.is_none())
-            stem = Xapian::Stem(new CountingStemmer(std::move(stem), &counting_));
+        if (stems_only_ && !stem.is_none()) {
+            auto* counter = new CountingStemmer(std::move(stem), &counting_);
+            counters_.push_back(counter);
+            stem = Xapian::Stem(counter);
+        }
         it = stemmers_.emplace(language, std::move(stem)).first;
     }
     return it->second;
@@ -349,11 +388,13 @@ Xapian::termcount spelling_threshold(std::size_t distinct) noexcept {
 void IndexWriter::flush_spelling() {
     if (defer_spelling_)
         return;
+    builder_.drain_counts();
     add_spelling(spelling_words_, spelling_threshold(spelling_words_.size()));
     spelling_words_.clear();
 }
 
 SpellingCounts IndexWriter::take_spelling() {
+    builder_.drain_counts();
     SpellingCounts out;
     out.swap(spelling_words_);
     return out;

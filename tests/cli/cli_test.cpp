@@ -250,6 +250,16 @@ BOOST_AUTO_TEST_CASE(phrase_search_human_output) {
     BOOST_TEST(contains(r.out, "1-2 of 2 matches"), r.out);
 }
 
+// A phrase matches any form of its words, a wildcard any word it starts; both are highlighted.
+BOOST_AUTO_TEST_CASE(phrase_forms_and_wildcards_highlighted) {
+    RunResult r = good_index().search({"--color", "never", "\"harbour pilot\""});
+    BOOST_TEST(r.status == 0, r.err);
+    BOOST_TEST(contains(r.out, "**Harbour pilots** walked out"), r.out);
+    RunResult w = good_index().search({"--color", "never", "--highlight", "[", "]", "harb*"});
+    BOOST_TEST(w.status == 0, w.err);
+    BOOST_TEST(contains(w.out, "[Harbour] Pilots Strike"), w.out);
+}
+
 // Script and style contents are never indexed.
 BOOST_AUTO_TEST_CASE(html_script_not_indexed) {
     RunResult r = good_index().search({"pilotsecret"});

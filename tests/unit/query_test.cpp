@@ -134,6 +134,15 @@ BOOST_AUTO_TEST_CASE(wildcards_expand_over_stems) {
     BOOST_TEST(matches("navy*") == 0u);
 }
 
+// The builder tells which wildcard patterns its last query had, for highlighting.
+BOOST_AUTO_TEST_CASE(reports_wildcard_patterns) {
+    QueryBuilder b(db, QueryOptions{});
+    b.parse("troops Milit* -title:Matt* \"no* phrase\"");
+    BOOST_TEST(b.wildcards() == (std::vector<std::string>{"milit", "matt"}));
+    b.parse("troops");
+    BOOST_TEST(b.wildcards().empty());
+}
+
 // Filters restrict without adding weight.
 BOOST_AUTO_TEST_CASE(filters_do_not_weigh) {
     QueryBuilder b(db, QueryOptions{});

@@ -54,6 +54,10 @@ class QueryBuilder {
     /// alone. Costs one term lookup per word, and a spelling lookup per unknown word only.
     std::string suggest(const std::string& text) const;
 
+    /// The wildcard patterns of the last parse() of the free text, title and author fields,
+    /// lower case and as expanded ("milit" for milit*): text words starting with one matched.
+    const std::vector<std::string>& wildcards() const noexcept { return wildcards_; }
+
     /// The stemmer queries are stemmed with (also used to match passages).
     const Xapian::Stem& stemmer() const noexcept { return stem_; }
 
@@ -63,9 +67,10 @@ class QueryBuilder {
     std::vector<std::string> positional_terms(const Xapian::Query& query) const;
 
   private:
-    /// `text` with each wildcard (milit*, +title:milit*) sent to the hidden field that expands
-    /// it over a stems-only database's stems, its pattern cut back by stem_pattern.
-    std::string stem_wildcards(const std::string& text) const;
+    /// Notes the wildcards (milit*, +title:milit*) of `text` in wildcards_ and, for a
+    /// stems-only database, sends each to the hidden field that expands it over the stems, its
+    /// pattern cut back by stem_pattern.
+    std::string rewrite_wildcards(const std::string& text);
     /// A wildcard pattern, lower case, cut back to the stems of the words it starts.
     std::string stem_pattern(const std::string& pattern) const;
 
@@ -73,6 +78,7 @@ class QueryBuilder {
     Xapian::QueryParser parser_;
     Xapian::Stem stem_;
     bool stems_only_;  // the database's schema indexes stems only (schema::stems_only)
+    std::vector<std::string> wildcards_;  // of the last parse(), see wildcards()
     unsigned flags_;
 };
 

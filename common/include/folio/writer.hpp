@@ -20,6 +20,8 @@ namespace folio {
 /// Spelling dictionary words and their frequencies, as collected by an IndexWriter.
 using SpellingCounts = std::unordered_map<std::string, Xapian::termcount>;
 
+class CountingStemmer;
+
 /// Builds the Xapian document for an article. Holds a TermGenerator and one stemmer per
 /// language it has met: NOT thread-safe, make one per thread. Deterministic: the same article
 /// always gives the same document. Neither copied nor moved (its stemmers point back into it).
@@ -42,8 +44,10 @@ class DocumentBuilder {
     /// Counts the words of the free-text fields (title, description, body) into `counts` as
     /// build() stems them, for the spelling dictionary (nullptr: stop counting). Only words
     /// that get stemmed are counted (schema 2 with a stemmer); the unstemmed terms of other
-    /// documents are words already, see counted_words().
+    /// documents are words already, see counted_words(). The counts reach `counts` when
+    /// drain_counts() is called (and now and then before, to bound memory).
     void count_words(SpellingCounts* counts) noexcept { counts_ = counts; }
+    void drain_counts();
     /// Whether the last build() counted its words (else its unprefixed terms are its words).
     bool counted_words() const noexcept { return counted_; }
 
@@ -58,6 +62,7 @@ class DocumentBuilder {
     Xapian::TermGenerator generator_;
     std::map<std::string, Xapian::Stem> stemmers_;
     std::map<std::string, std::string> canonical_;  // article language -> canonical
+    std::vector<CountingStemmer*> counters_;        // owned by stemmers_
     SpellingCounts* counts_ = nullptr;
     SpellingCounts* counting_ = nullptr;  // counts_ while a free-text field is indexed
     bool counted_ = false;
