@@ -241,6 +241,10 @@ void Searcher::open() {
             // A rebuild switched generations and removed the one being opened: open the new one.
             if (attempt >= 3 || stub_signature(paths_) == before)
                 throw;
+        } catch (const Xapian::DatabaseModifiedError&) {
+            // The indexer committed twice while we opened the revision it had: open the new one.
+            if (attempt >= 4)
+                throw;
         }
     }
 }
@@ -260,6 +264,8 @@ void Searcher::open_once() {
             one = open_shard(shard, options_.remote_timeout_ms);
             if (language.empty())
                 language = one.get_metadata(std::string(schema::kMetaLanguage));
+        } catch (const Xapian::DatabaseModifiedError&) {
+            throw;  // not a fault of the shard: open() opens again
         } catch (const Xapian::DatabaseNotFoundError&) {
             if (shards_.size() == 1 || !options_.allow_partial) {
                 throw DatabaseError("no database at " + shard.address +
