@@ -1,6 +1,7 @@
 #include "folio/query.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <set>
 #include <string_view>
@@ -242,11 +243,39 @@ void check_query_syntax(const std::string& text) {
         throw QueryError(text, open.back(), "unbalanced '(': missing ')'");
 }
 
+namespace {
+
+/// A stems-only database (schema 2) has no terms under the prefixes Xapian expands wildcards
+/// over (a field's prefix, or none), so QueryBuilder::stem_wildcards sends each wildcard to one
+/// of these hidden fields, whose prefixes add the stem prefix: "milit*" expands over the stems
+/// (militia, militari, milit: militia, military, militant). Pairs of the field as written ("" for
+/// none) and the hidden field.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 3> kStemWildcardFields{{
+    {"", "xfoliowild"},
+    {"title", "xfoliowildtitle"},
+    {"author", "xfoliowildauthor"},
+}};
+
+std::string stem_prefix_of(std::string_view field) {
+    std::string prefix = "Z";
+    if (field == "title")
+        prefix += schema::kPrefixTitle;
+    else if (field == "author")
+        prefix += schema::kPrefixAuthor;
+    return prefix;
+}
+
+}  // namespace
+
 QueryBuilder::QueryBuilder(const Xapian::Database& db, const QueryOptions& options)
-    : db_(db), stem_(make_stemmer(options.language)) {
+    : db_(db),
+      stem_(make_stemmer(options.language)),
+      stems_only_(schema::stems_only(schema::version_of(db))) {
     parser_.set_database(db);
     parser_.set_stemmer(stem_);
-    parser_.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+    // As the database's schema indexes words (see schema::kVersion).
+    parser_.set_stemming_strategy(stems_only_ ? Xapian::QueryParser::STEM_ALL_Z
+                                              : Xapian::QueryParser::STEM_SOME);
     if (const Xapian::Stopper* stopper = make_stopper(options.language)) {
         parser_.set_stopper(stopper);
     }
@@ -254,6 +283,11 @@ QueryBuilder::QueryBuilder(const Xapian::Database& db, const QueryOptions& optio
     parser_.set_max_expansion(options.wildcard_limit, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
     parser_.add_prefix("title", std::string(schema::kPrefixTitle));
     parser_.add_prefix("author", std::string(schema::kPrefixAuthor));
+    if (stems_only_) {
+        // parse() sends wildcards to these fields, to expand over the stems.
+        for (const auto& [written, hidden] : kStemWildcardFields)
+            parser_.add_prefix(std::string(hidden), stem_prefix_of(written));
+    }
     parser_.add_boolean_prefix("tag", (new BooleanField(schema::kPrefixTag))->release());
     parser_.add_boolean_prefix("source", (new BooleanField(schema::kPrefixSource))->release());
     parser_.add_boolean_prefix("lang", (new LanguageField())->release());
@@ -268,6 +302,60 @@ QueryBuilder::QueryBuilder(const Xapian::Database& db, const QueryOptions& optio
 
 QueryBuilder::~QueryBuilder() = default;
 
+std::string QueryBuilder::stem_pattern(const std::string& pattern) const {
+    // A pattern can run past the stem of the words it should find ("emancipat*": emancipation
+    // stems to "emancip"; "liberty*": liberti): cut it back to the stems of the spelling
+    // dictionary's words that start with it, by two letters at most ("emancip*", "libert*").
+    std::string lower = Xapian::Unicode::tolower(pattern);
+    std::size_t keep = lower.size();
+    if (stem_.is_none() || lower.size() < 3)
+        return lower;
+    try {
+        auto it = db_.spellings_begin();
+        unsigned seen = 0;
+        for (it.skip_to(lower);
+             it != db_.spellings_end() && (*it).starts_with(lower) && ++seen <= 1000; ++it) {
+            const std::string stem = stem_(*it);
+            std::size_t common = 0;
+            while (common < stem.size() && common < keep && stem[common] == lower[common])
+                ++common;
+            if (common < keep && common + 2 >= lower.size() && common >= 3)
+                keep = common;
+        }
+    } catch (const Xapian::UnimplementedError&) {
+        // Remote shards keep no spelling dictionary here: the pattern as typed.
+    }
+    return lower.substr(0, keep);
+}
+
+std::string QueryBuilder::stem_wildcards(const std::string& text) const {
+    std::string out = text;
+    long shift = 0;
+    for (const Token& t : tokens_of(text)) {
+        const std::string& w = t.text;
+        if (w.size() < 2 || w.back() != '*' || w.find('"') != std::string::npos)
+            continue;
+        std::size_t start = (w[0] == '+' || w[0] == '-') ? 1 : 0;
+        std::size_t colon = w.find(':', start);
+        std::string_view field = colon == std::string::npos
+                                     ? std::string_view()
+                                     : std::string_view(w).substr(start, colon - start);
+        std::size_t word = colon == std::string::npos ? start : colon + 1;
+        if (word + 1 >= w.size())
+            continue;
+        for (const auto& [written, hidden] : kStemWildcardFields) {
+            if (written != field)
+                continue;
+            std::string replacement = w.substr(0, start) + std::string(hidden) + ":" +
+                                      stem_pattern(w.substr(word, w.size() - 1 - word)) + "*";
+            out.replace(static_cast<std::size_t>(static_cast<long>(t.column) + shift), w.size(),
+                        replacement);
+            shift += static_cast<long>(replacement.size()) - static_cast<long>(w.size());
+        }
+    }
+    return out;
+}
+
 Xapian::Query QueryBuilder::parse(const std::string& text) {
     check_query_syntax(text);
     // Operators with a distance are unambiguous in any case: near/3, Adj/2.
@@ -280,6 +368,8 @@ Xapian::Query QueryBuilder::parse(const std::string& text) {
             normal.replace(t.column, t.text.size(), upper);
         }
     }
+    if (stems_only_)
+        normal = stem_wildcards(normal);
     try {
         return parser_.parse_query(normal, flags_);
     } catch (const Xapian::QueryParserError& e) {
@@ -410,11 +500,15 @@ QueryTerms query_terms(const Xapian::Query& query) {
     return out;
 }
 
-std::vector<std::string> QueryBuilder::written_words(const Xapian::Query& query) const {
+std::vector<std::string> QueryBuilder::positional_terms(const Xapian::Query& query) const {
     std::vector<std::string> out;
     for (auto it = query.get_terms_begin(); it != query.get_terms_end(); ++it) {
         const std::string& term = *it;
         if (term.size() > 1 && term[0] == 'Z' && !(term[1] >= 'A' && term[1] <= 'Z')) {
+            if (stems_only_) {
+                out.push_back(term);
+                continue;
+            }
             auto forms = parser_.unstem_begin(term);
             if (forms != parser_.unstem_end(term))
                 out.push_back(*forms);

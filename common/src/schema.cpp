@@ -112,6 +112,17 @@ unsigned shard_of(std::string_view id, unsigned shards) {
     return static_cast<unsigned>(XXH3_64bits(id.data(), id.size()) % shards);
 }
 
+int version_of(const Xapian::Database& db) {
+    const std::string recorded = db.get_metadata(std::string(kMetaSchema));
+    int version = 0;
+    for (char c : recorded) {
+        if (c < '0' || c > '9' || version > 1000)
+            return 1;
+        version = version * 10 + (c - '0');
+    }
+    return version == 0 ? 1 : version;
+}
+
 std::string id_term(std::string_view id) {
     return bounded_term(kPrefixId, id);
 }

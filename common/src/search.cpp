@@ -23,9 +23,11 @@ namespace {
 /// Sorts a hit's matching terms into what its passages should highlight.
 MatchTerms match_terms_for(const Xapian::Enquire& enquire, const Xapian::MSetIterator& hit,
                            const QueryTerms& query, const std::set<std::string>& feedback,
-                           const Xapian::Database& db, std::map<std::string, double>& idfs) {
+                           const Xapian::Database& db, bool stems_only,
+                           std::map<std::string, double>& idfs) {
     MatchTerms out;
     out.phrases = query.phrases;
+    out.stemmed_phrases = stems_only;
     std::set<std::string> phrase_only(query.phrase_only.begin(), query.phrase_only.end());
     const double total = std::max<double>(1.0, db.get_doccount());
     for (auto it = enquire.get_matching_terms_begin(hit); it != enquire.get_matching_terms_end(hit);
@@ -53,7 +55,10 @@ MatchTerms match_terms_for(const Xapian::Enquire& enquire, const Xapian::MSetIte
         }
         double idf = known->second;
         out.weights[word] = std::max(out.weights[word], idf);
-        (stemmed ? out.stems : out.words).push_back(std::move(word));
+        // Words starting with a digit are stemmed only in a stems-only index, and left as
+        // they are by every Snowball stemmer: matched as written.
+        bool digit = word[0] >= '0' && word[0] <= '9';
+        (stemmed && !digit ? out.stems : out.words).push_back(std::move(word));
     }
     return out;
 }
@@ -286,6 +291,7 @@ void Searcher::open_once() {
     }
     db_ = db;
     language_ = language;
+    stems_only_ = schema::stems_only(schema::version_of(db_));
     builders_.clear();
 }
 
@@ -403,7 +409,7 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
     // Terms the ranking adds (feedback) re-rank; they are not what the user asked to see.
     std::set<std::string> asked(query.get_unique_terms_begin(), query.get_unique_terms_end());
     if (request.sort == SortOrder::relevance) {
-        query = ranked_query(query, db_, enquire, request.ranking, builder.written_words(query));
+        query = ranked_query(query, db_, enquire, request.ranking, builder.positional_terms(query));
         if (request.boost_half_life > 0) {
             // Scaled to the query's best score, so that recency weighs the same whatever the
             // query; a query that scores nothing (filters alone) is ranked by recency alone.
@@ -501,7 +507,7 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
         }
         if (explainer)
             hit.explain = explainer->explain(*it, schema::id_term(hit.article.id));
-        MatchTerms match = match_terms_for(enquire, it, terms, feedback, db_, idfs);
+        MatchTerms match = match_terms_for(enquire, it, terms, feedback, db_, stems_only_, idfs);
         hit.title = highlight_all(hit.article.title, match, builder.stemmer());
         if (request.passages > 0) {
             hit.passages =

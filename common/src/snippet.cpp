@@ -365,7 +365,12 @@ void mark_sentences(std::string_view text, std::vector<Token>& tokens, std::size
 class Matcher {
   public:
     Matcher(const MatchTerms& terms, const Xapian::Stem& stem) : terms_(terms), stem_(stem) {
-        for (const auto& s : terms.stems) {
+        candidates_ = terms.stems;
+        if (terms.stemmed_phrases) {
+            for (const auto& phrase : terms.phrases)
+                candidates_.insert(candidates_.end(), phrase.begin(), phrase.end());
+        }
+        for (const auto& s : candidates_) {
             if (!s.empty()) {
                 heads_.push_back(s.substr(0, 3));
                 head_first_bytes_[static_cast<unsigned char>(s[0])] = true;
@@ -407,13 +412,13 @@ class Matcher {
                 return static_cast<std::int32_t>(i);
             }
         }
-        if (!t.stems.empty() && may_stem_to_one(term)) {
-            auto it = stem_cache_.find(term);
-            if (it == stem_cache_.end()) {
-                it = stem_cache_.emplace(term, stem_slot(term)).first;
-            }
-            if (it->second >= 0) {
-                return it->second;
+        if (!t.stems.empty()) {
+            if (const std::string* stemmed = stem_of(term)) {
+                for (std::size_t i = 0; i < t.stems.size(); ++i) {
+                    if (*stemmed == t.stems[i]) {
+                        return static_cast<std::int32_t>(t.words.size() + i);
+                    }
+                }
             }
         }
         for (std::size_t i = 0; i < t.prefixes.size(); ++i) {
@@ -424,9 +429,19 @@ class Matcher {
         return -1;
     }
 
-    std::int32_t phrase_word(const std::string& term) const {
+    std::int32_t phrase_word(const std::string& term) {
+        if (phrase_words_.empty()) {
+            return -1;
+        }
+        const std::string* form = &term;
+        if (terms_.stemmed_phrases && starts_with_letter(term)) {
+            form = stem_of(term);
+            if (form == nullptr) {
+                return -1;
+            }
+        }
         for (std::size_t i = 0; i < phrase_words_.size(); ++i) {
-            if (term == phrase_words_[i]) {
+            if (*form == phrase_words_[i]) {
                 return static_cast<std::int32_t>(i);
             }
         }
@@ -455,7 +470,7 @@ class Matcher {
         if (!(first >= 'a' && first <= 'z')) {
             return false;  // TermGenerator stems only words starting with a letter
         }
-        for (const std::string& s : terms_.stems) {
+        for (const std::string& s : candidates_) {
             if (s.empty() || s[0] != term[0] || term.size() + kMaxStemGrowth < s.size()) {
                 continue;
             }
@@ -477,33 +492,38 @@ class Matcher {
         return false;
     }
 
-    std::int32_t stem_slot(const std::string& term) const {
-        // As TermGenerator's should_stem: only words starting with a letter.
+    // As TermGenerator's should_stem: only words starting with a letter are stemmed.
+    static bool starts_with_letter(const std::string& term) {
         constexpr unsigned kLetters =
             (1U << Xapian::Unicode::LOWERCASE_LETTER) | (1U << Xapian::Unicode::TITLECASE_LETTER) |
             (1U << Xapian::Unicode::MODIFIER_LETTER) | (1U << Xapian::Unicode::OTHER_LETTER);
         const unsigned first = decode(term, 0).cp;
-        if (((kLetters >> Xapian::Unicode::get_category(first)) & 1U) == 0) {
-            return -1;
-        }
-        const std::string stemmed = stem_(term);
-        const auto& stems = terms_.stems;
-        for (std::size_t i = 0; i < stems.size(); ++i) {
-            if (stemmed == stems[i]) {
-                return static_cast<std::int32_t>(terms_.words.size() + i);
+        return ((kLetters >> Xapian::Unicode::get_category(first)) & 1U) != 0;
+    }
+
+    // The stem of `term` when it could be one of the candidates (stems, stemmed phrase words),
+    // else nullptr. Each distinct word is stemmed once.
+    const std::string* stem_of(const std::string& term) {
+        auto it = stem_cache_.find(term);
+        if (it == stem_cache_.end()) {
+            std::optional<std::string> stemmed;
+            if (may_stem_to_one(term) && starts_with_letter(term)) {
+                stemmed = stem_(term);
             }
+            it = stem_cache_.emplace(term, std::move(stemmed)).first;
         }
-        return -1;
+        return it->second ? &*it->second : nullptr;
     }
 
     const MatchTerms& terms_;
     const Xapian::Stem& stem_;
+    std::vector<std::string> candidates_;  // what stem_of may return: stems, stemmed phrase words
     std::vector<std::string> heads_;
     std::array<bool, 256> head_first_bytes_{};
     std::vector<std::string> phrase_words_;
     std::vector<std::vector<std::int32_t>> phrases_;
     std::vector<double> weights_;
-    std::unordered_map<std::string, std::int32_t> stem_cache_;
+    std::unordered_map<std::string, std::optional<std::string>> stem_cache_;
 };
 
 // A match: one word, or a phrase occurrence over tokens [first, last].

@@ -90,15 +90,45 @@ std::string article_hash(const Article& article, const std::string& language) {
     return hex64(XXH3_64bits(data.data(), data.size()));
 }
 
-DocumentBuilder::DocumentBuilder(std::string default_language)
-    : default_language_(std::move(default_language)) {
-    generator_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+namespace {
+
+/// A stemmer that counts the spelling words it is given into **sink (while *sink is set), then
+/// passes them on: TermGenerator hands every word of a text to its stemmer once, lower-cased,
+/// so a schema 2 document's words are counted without a second tokenisation.
+class CountingStemmer : public Xapian::StemImplementation {
+  public:
+    CountingStemmer(Xapian::Stem stem, SpellingCounts* const* sink)
+        : stem_(std::move(stem)), sink_(sink) {}
+
+    std::string operator()(const std::string& word) override {
+        if (*sink_ != nullptr && spelling_word(word))
+            ++(**sink_)[word];
+        return stem_(word);
+    }
+
+    std::string get_description() const override { return stem_.get_description(); }
+
+  private:
+    Xapian::Stem stem_;
+    SpellingCounts* const* sink_;
+};
+
+}  // namespace
+
+DocumentBuilder::DocumentBuilder(std::string default_language, bool stems_only)
+    : default_language_(std::move(default_language)), stems_only_(stems_only) {
+    generator_.set_stemming_strategy(stems_only ? Xapian::TermGenerator::STEM_ALL_Z
+                                                : Xapian::TermGenerator::STEM_SOME);
 }
 
 Xapian::Stem& DocumentBuilder::stemmer_for(const std::string& language) {
     auto it = stemmers_.find(language);
-    if (it == stemmers_.end())
-        it = stemmers_.emplace(language, make_stemmer(language)).first;
+    if (it == stemmers_.end()) {
+        Xapian::Stem stem = make_stemmer(language);
+        if (stems_only_ && !stem.is_none())
+            stem = Xapian::Stem(new CountingStemmer(std::move(stem), &counting_));
+        it = stemmers_.emplace(language, std::move(stem)).first;
+    }
     return it->second;
 }
 
@@ -129,12 +159,15 @@ Xapian::Document DocumentBuilder::build(const Article& article, std::string_view
     const std::string& language = language_of(article);
     Xapian::Document doc;
     generator_.set_document(doc);
-    generator_.set_stemmer(stemmer_for(language));
+    Xapian::Stem& stem = stemmer_for(language);
+    generator_.set_stemmer(stem);
+    counted_ = stems_only_ && !stem.is_none() && counts_ != nullptr;
 
     // Title words: once under the title prefix, and weighted above body words in the
     // unprefixed field so plain queries rank title matches higher.
     generator_.index_text(article.title, 1, std::string(kPrefixTitle));
     generator_.increase_termpos();
+    counting_ = counts_;  // the free-text fields' words are the spelling words
     generator_.index_text(article.title, kTitleWeight);
     generator_.increase_termpos(100);  // no phrase spans title and body
     if (!article.description.empty()) {
@@ -142,6 +175,7 @@ Xapian::Document DocumentBuilder::build(const Article& article, std::string_view
         generator_.increase_termpos(100);
     }
     generator_.index_text(article.body);
+    counting_ = nullptr;
 
     for (const auto& author : article.authors) {
         generator_.increase_termpos(10);
@@ -205,8 +239,13 @@ IndexWriter::IndexWriter(Xapian::WritableDatabase db, const WriterOptions& optio
       defer_spelling_(options.defer_spelling),
       fresh_(options.fresh),
       commit_bytes_(options.commit_bytes),
-      builder_(language_) {
+      builder_(language_,
+               schema::stems_only(db_.get_metadata(std::string(schema::kMetaLanguage)).empty()
+                                      ? schema::kVersion
+                                      : schema::version_of(db_))) {
     record_language();
+    if (spelling_)
+        builder_.count_words(&spelling_words_);
 }
 
 void IndexWriter::record_language() {
@@ -239,7 +278,7 @@ IndexWriter::Outcome IndexWriter::add(const Article& article) {
     } else {
         db_.replace_document(term, document);
     }
-    if (spelling_)
+    if (spelling_ && !builder_.counted_words())
         note_spelling(document);
     count_change(article.body.size() + article.title.size() + 256);
     return outcome;

@@ -75,13 +75,13 @@ BOOST_FIXTURE_TEST_SUITE(facets, Fixture)
 
 // Tag counts over all matches (not just the one-hit page) equal a count per value by query.
 BOOST_AUTO_TEST_CASE(tag_counts_match_independent_counts) {
-    FacetResult r = facet(FacetField::tag, "harbour");
+    FacetResult r = facet(FacetField::tag, "Zharbour");
     BOOST_TEST(r.distinct == 5u);
     std::map<std::string, Xapian::doccount> seen;
     for (const auto& v : r.values) {
         seen[v.value] = v.count;
         BOOST_TEST(
-            v.count == count_with("harbour", schema::boolean_term(schema::kPrefixTag, v.value)),
+            v.count == count_with("Zharbour", schema::boolean_term(schema::kPrefixTag, v.value)),
             v.value);
     }
     BOOST_TEST(seen["labour"] == 2u);           // articles 1 and 6 (6 lists it twice)
@@ -92,32 +92,32 @@ BOOST_AUTO_TEST_CASE(tag_counts_match_independent_counts) {
 
 // Multi-valued authors are split; counts equal the XA boolean term's counts.
 BOOST_AUTO_TEST_CASE(author_counts_split_lists) {
-    FacetResult r = facet(FacetField::author, "harbour");
+    FacetResult r = facet(FacetField::author, "Zharbour");
     BOOST_TEST_REQUIRE(r.values.size() == 3u);
     BOOST_TEST(r.values[0] == (FacetValue{"Ada Lovelace", 2}));
     BOOST_TEST(r.values[1] == (FacetValue{"Wire Desk", 2}));
     BOOST_TEST(r.values[2] == (FacetValue{"Herman Melville", 1}));
     for (const auto& v : r.values) {
-        BOOST_TEST(v.count == count_with("harbour", schema::boolean_term(schema::kPrefixAuthorExact,
-                                                                         v.value)));
+        BOOST_TEST(v.count == count_with("Zharbour", schema::boolean_term(
+                                                         schema::kPrefixAuthorExact, v.value)));
     }
 }
 
 // Years are the date's first four digits; sources and languages are single values.
 BOOST_AUTO_TEST_CASE(years_sources_languages) {
-    FacetResult years = facet(FacetField::year, "harbour");
+    FacetResult years = facet(FacetField::year, "Zharbour");
     BOOST_TEST(years.values == (std::vector<FacetValue>{{"1987", 2}, {"1851", 1}, {"2020", 1}}));
     for (const auto& v : years.values)
-        BOOST_TEST(v.count == count_with("harbour", std::string(schema::kPrefixYear) + v.value));
-    FacetResult sources = facet(FacetField::source, "harbour");
+        BOOST_TEST(v.count == count_with("Zharbour", std::string(schema::kPrefixYear) + v.value));
+    FacetResult sources = facet(FacetField::source, "Zharbour");
     BOOST_TEST(sources.values == (std::vector<FacetValue>{{"wire", 3}, {"books", 1}, {"news", 1}}));
-    FacetResult languages = facet(FacetField::language, "harbour");
+    FacetResult languages = facet(FacetField::language, "Zharbour");
     BOOST_TEST(languages.values == (std::vector<FacetValue>{{"english", 5}}));
 }
 
 // The limit keeps the most frequent values; distinct still counts them all.
 BOOST_AUTO_TEST_CASE(limit) {
-    FacetResult r = facet(FacetField::source, "harbour", 1);
+    FacetResult r = facet(FacetField::source, "Zharbour", 1);
     BOOST_TEST(r.values == (std::vector<FacetValue>{{"wire", 3}}));
     BOOST_TEST(r.distinct == 3u);
 }

@@ -4,6 +4,7 @@
 
 #include "folio/error.hpp"
 #include "folio/query.hpp"
+#include "folio/schema.hpp"
 #include "folio/writer.hpp"
 
 using namespace folio;
@@ -66,10 +67,22 @@ BOOST_DATA_TEST_CASE(good_queries_pass,
     BOOST_TEST(error_column(text) == std::string::npos);
 }
 
-// Plain words are stemmed; capitalised words and phrases keep their form; stopwords go.
+// Every word is stemmed, in phrases too (stems carry positions); stopwords go outside phrases.
 BOOST_AUTO_TEST_CASE(stems_and_stops) {
     BOOST_TEST(parsed("the troops") == "Query(Ztroop@2)");
-    BOOST_TEST(parsed("\"the troops\"") == "Query((the@1 PHRASE 2 troops@2))");
+    BOOST_TEST(parsed("The Troops") == "Query(Ztroop@2)");
+    BOOST_TEST(parsed("\"the troops\"") == "Query((Zthe@1 PHRASE 2 Ztroop@2))");
+}
+
+// A database of schema 1 is parsed as it was indexed: capitalised words and phrases as written.
+BOOST_AUTO_TEST_CASE(schema_one_keeps_words_as_written) {
+    Xapian::WritableDatabase old(std::string(), Xapian::DB_BACKEND_INMEMORY);
+    old.set_metadata(std::string(schema::kMetaSchema), "1");
+    QueryBuilder b(old, QueryOptions{});
+    BOOST_TEST(b.parse("the troops").get_description() == "Query(Ztroop@2)");
+    BOOST_TEST(b.parse("Troops").get_description() == "Query(troops@1)");
+    BOOST_TEST(b.parse("\"the troops\"").get_description() == "Query((the@1 PHRASE 2 troops@2))");
+    BOOST_TEST(b.parse("milit*").get_description() == "Query(WILDCARD SYNONYM milit)");
 }
 
 // The default operator is OR, AND on request.
@@ -98,9 +111,27 @@ BOOST_AUTO_TEST_CASE(ranges) {
 // NEAR/n and ADJ/n (n words apart: Xapian's window of n+1) work in any case; wildcards
 // expand within the database.
 BOOST_AUTO_TEST_CASE(proximity_and_wildcards) {
-    BOOST_TEST(parsed("troops near/3 militia") == "Query((troops@1 NEAR 4 militia@2))");
-    BOOST_TEST(parsed("troops ADJ/2 militia") == "Query((troops@1 PHRASE 3 militia@2))");
-    BOOST_TEST(parsed("milit*") == "Query(WILDCARD SYNONYM milit)");
+    BOOST_TEST(parsed("troops near/3 militia") == "Query((Ztroop@1 NEAR 4 Zmilitia@2))");
+    BOOST_TEST(parsed("troops ADJ/2 militia") == "Query((Ztroop@1 PHRASE 3 Zmilitia@2))");
+    BOOST_TEST(parsed("milit*") == "Query(WILDCARD SYNONYM Zmilit)");
+    BOOST_TEST(parsed("-title:Milit* troops") ==
+               "Query((Ztroop@2 AND_NOT WILDCARD SYNONYM ZSmilit))");
+}
+
+// Wildcards expand over the stems: milit* finds militia, military and militant, in the text and
+// in the title field.
+BOOST_AUTO_TEST_CASE(wildcards_expand_over_stems) {
+    auto matches = [&](const std::string& q) {
+        QueryBuilder b(db, QueryOptions{});
+        Xapian::Enquire enquire(db);
+        enquire.set_query(b.parse(q));
+        return enquire.get_mset(0, 10).size();
+    };
+    BOOST_TEST(matches("milit*") == 1u);
+    BOOST_TEST(matches("title:milit*") == 1u);
+    BOOST_TEST(matches("author:milit*") == 0u);
+    BOOST_TEST(matches("troop*") == 1u);
+    BOOST_TEST(matches("navy*") == 0u);
 }
 
 // Filters restrict without adding weight.
@@ -118,12 +149,12 @@ BOOST_AUTO_TEST_CASE(phrase_terms) {
     QueryTerms t = query_terms(b.parse("\"european union\" union"));
     BOOST_TEST_REQUIRE(t.phrases.size() == 1u);
     BOOST_TEST(t.phrases[0] == (std::vector<std::string>{"european", "union"}));
-    BOOST_TEST(t.phrase_only == (std::vector<std::string>{"european", "union"}));
-    QueryTerms t2 = query_terms(b.parse("\"european union\" Union"));
-    BOOST_TEST(t2.phrase_only == (std::vector<std::string>{"european"}));
+    BOOST_TEST(t.phrase_only == (std::vector<std::string>{"Zeuropean"}));
+    QueryTerms t2 = query_terms(b.parse("\"european union\" nations"));
+    BOOST_TEST(t2.phrase_only == (std::vector<std::string>{"Zeuropean", "Zunion"}));
     QueryTerms t3 = query_terms(b.parse("title:\"military matters\""));
     BOOST_TEST_REQUIRE(t3.phrases.size() == 1u);
-    BOOST_TEST(t3.phrases[0] == (std::vector<std::string>{"military", "matters"}));
+    BOOST_TEST(t3.phrases[0] == (std::vector<std::string>{"militari", "matter"}));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -118,6 +118,21 @@ BOOST_AUTO_TEST_CASE(highlights_a_phrase_across_a_line_break) {
     BOOST_TEST(s.highlights == (Highlights{{9, 23}}), boost::test_tools::per_element());
 }
 
+// In a stems-only index a phrase's words are stems: any form of them makes the phrase, and the
+// other forms of the words alone do not (a number, never stemmed, as written).
+BOOST_AUTO_TEST_CASE(highlights_a_phrase_of_stems_in_any_form) {
+    MatchTerms terms;
+    terms.phrases = {{"incom", "tax"}, {"1862", "report"}};
+    terms.stemmed_phrases = true;
+    const Snippet s = only_passage(
+        "Income taxes rose. The income tax fell. Taxes on incomes. The 1862 reports.", terms);
+    BOOST_TEST(marked(s) ==
+               "[Income taxes] rose. The [income tax] fell. Taxes on incomes. The "
+               "[1862 reports].");
+    terms.stemmed_phrases = false;
+    BOOST_TEST(marked(only_passage("The income tax fell.", terms)) == "The income tax fell.");
+}
+
 // A word that is a standalone term and in a phrase is highlighted everywhere; inside the
 // phrase it merges into the phrase's range.
 BOOST_AUTO_TEST_CASE(highlights_a_standalone_word_also_outside_its_phrase) {

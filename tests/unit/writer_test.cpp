@@ -51,7 +51,8 @@ BOOST_AUTO_TEST_CASE(records_language) {
     w.commit();
     BOOST_TEST(w.language() == "french");
     BOOST_TEST(db.get_metadata(std::string(schema::kMetaLanguage)) == "french");
-    BOOST_TEST(db.get_metadata(std::string(schema::kMetaSchema)) == "1");
+    BOOST_TEST(db.get_metadata(std::string(schema::kMetaSchema)) ==
+               std::to_string(schema::kVersion));
 }
 
 // Reopening with another language is refused: the documents were stemmed with the first.
@@ -66,7 +67,8 @@ BOOST_AUTO_TEST_CASE(rejects_language_change) {
     BOOST_CHECK_NO_THROW(IndexWriter(db, same));
 }
 
-// An article's words, stems, positions, fields and values are all in its document.
+// An article's stems (with positions), fields and values are all in its document; the words
+// as written are not (schema 2).
 BOOST_AUTO_TEST_CASE(indexes_every_field) {
     auto db = memory_db();
     IndexWriter w(db, no_spelling());
@@ -74,11 +76,13 @@ BOOST_AUTO_TEST_CASE(indexes_every_field) {
     w.commit();
     BOOST_TEST(db.get_doccount() == 1u);
     for (const char* term :
-         {"troops", "Ztroop", "Snato", "ZSleader", "Ajim", "XAjim garamone", "Kdefense", "Knato",
+         {"Ztroop", "ZSnato", "ZSleader", "ZAjim", "XAjim garamone", "Kdefense", "Knato",
           "XSdod-news", "Lenglish", "Y2022", "M202202", "D20220218", "Qdod/nato"}) {
         BOOST_TEST(has_term(db, term), term);
     }
-    BOOST_TEST(db.has_positions());
+    for (const char* term : {"troops", "Snato", "Ajim"})
+        BOOST_TEST(!has_term(db, term), term);
+    BOOST_TEST((db.positionlist_begin(1, "Ztroop") != db.positionlist_end(1, "Ztroop")));
     Xapian::Document doc = db.get_document(1);
     BOOST_TEST(doc.get_value(schema::kSlotDate) == "20220218");
     BOOST_TEST(doc.get_value(schema::kSlotSource) == "dod-news");
@@ -97,8 +101,8 @@ BOOST_AUTO_TEST_CASE(title_words_weigh_more) {
         it.skip_to(term);
         return it != doc.termlist_end() && *it == term ? it.get_wdf() : 0;
     };
-    BOOST_TEST(wdf("nato") == schema::kTitleWeight);
-    BOOST_TEST(wdf("russia") == 1u);
+    BOOST_TEST(wdf("Znato") == schema::kTitleWeight);
+    BOOST_TEST(wdf("Zrussia") == 1u);
 }
 
 // Adding the same id again replaces the article: never a duplicate.
@@ -111,8 +115,32 @@ BOOST_AUTO_TEST_CASE(same_id_replaces) {
     BOOST_TEST((w.add(changed) == IndexWriter::Outcome::replaced));
     w.commit();
     BOOST_TEST(db.get_doccount() == 1u);
-    BOOST_TEST(has_term(db, "submarines"));
-    BOOST_TEST(!has_term(db, "troops"));
+    BOOST_TEST(has_term(db, "Zsubmarin"));
+    BOOST_TEST(!has_term(db, "Ztroop"));
+}
+
+// A database of schema 1 (words as written with positions, stems without) is updated in its
+// own layout, so that its old and new documents answer the same queries.
+BOOST_AUTO_TEST_CASE(keeps_an_old_schema) {
+    test::TempDir dir;
+    {
+        Xapian::WritableDatabase old(dir / "db", Xapian::DB_CREATE);
+        old.set_metadata(std::string(schema::kMetaLanguage), "english");
+        old.set_metadata(std::string(schema::kMetaSchema), "1");
+        old.commit();
+    }
+    {
+        IndexWriter w(dir / "db", WriterOptions{});
+        w.add(sample());
+        w.commit();
+    }
+    Xapian::Database db(dir / "db");
+    BOOST_TEST(schema::version_of(db) == 1);
+    for (const char* term : {"troops", "Ztroop", "Snato", "ZSnato", "Ajim"})
+        BOOST_TEST(has_term(db, term), term);
+    BOOST_TEST((db.positionlist_begin(1, "troops") != db.positionlist_end(1, "troops")));
+    BOOST_TEST((db.positionlist_begin(1, "Ztroop") == db.positionlist_end(1, "Ztroop")));
+    BOOST_TEST(db.get_spelling_suggestion("troopz") == "troops");
 }
 
 // Deleting by id removes the article; deleting an unknown id says so.

@@ -23,8 +23,9 @@ struct QueryOptions {
 /// The terms a query wants highlighted, split by the phrase rule: phrase words are shown only
 /// where the whole phrase occurs, other terms (plain words, stems, expansions) anywhere.
 struct QueryTerms {
-    std::vector<std::vector<std::string>> phrases;  ///< exact lower-case words, in order
-    std::vector<std::string> phrase_only;           ///< terms that occur only inside phrases
+    /// Each phrase's words in order, as indexed: stems in schema 2, lower-case words in 1.
+    std::vector<std::vector<std::string>> phrases;
+    std::vector<std::string> phrase_only;  ///< terms that occur only inside phrases
 };
 
 /// Parses query strings against one database. Not thread-safe (it holds a QueryParser).
@@ -56,15 +57,22 @@ class QueryBuilder {
     /// The stemmer queries are stemmed with (also used to match passages).
     const Xapian::Stem& stemmer() const noexcept { return stem_; }
 
-    /// The words of the last parsed query in order, as written (lower case): what the stems
-    /// of its plain words came from, for ranking that needs positions (only words as written
-    /// are indexed with positions).
-    std::vector<std::string> written_words(const Xapian::Query& query) const;
+    /// The terms of `query`'s plain words in order, in the form indexed with positions, for
+    /// ranking that needs positions: the stems ("Z" terms) in a stems-only database (schema 2),
+    /// the words as written (lower case) that the stems came from in schema 1.
+    std::vector<std::string> positional_terms(const Xapian::Query& query) const;
 
   private:
+    /// `text` with each wildcard (milit*, +title:milit*) sent to the hidden field that expands
+    /// it over a stems-only database's stems, its pattern cut back by stem_pattern.
+    std::string stem_wildcards(const std::string& text) const;
+    /// A wildcard pattern, lower case, cut back to the stems of the words it starts.
+    std::string stem_pattern(const std::string& pattern) const;
+
     Xapian::Database db_;
     Xapian::QueryParser parser_;
     Xapian::Stem stem_;
+    bool stems_only_;  // the database's schema indexes stems only (schema::stems_only)
     unsigned flags_;
 };
 

@@ -38,8 +38,8 @@ struct RankingOptions {
 std::unique_ptr<Xapian::Weight> make_weight(const RankingOptions& options);
 
 /// `query` rewritten for better ranking; it matches the same documents as `query`. `enquire`
-/// is set up on `db`, with the weighting scheme. `words` are the query's words as
-/// written, in order (QueryBuilder::written_words), for the proximity boost.
+/// is set up on `db`, with the weighting scheme. `words` are the query's terms that carry
+/// positions, in order (QueryBuilder::positional_terms), for the proximity boost.
 Xapian::Query ranked_query(const Xapian::Query& query, const Xapian::Database& db,
                            Xapian::Enquire& enquire, const RankingOptions& options,
                            const std::vector<std::string>& words = {});

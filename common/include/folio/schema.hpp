@@ -11,8 +11,21 @@
 
 namespace folio::schema {
 
-/// Version of this schema, recorded in every database; bumped on incompatible change.
-inline constexpr int kVersion = 1;
+/// Version of this schema, recorded in every database (kMetaSchema); bumped on incompatible
+/// change. Version 2 indexes every word once, as its stem ("Z", then any field prefix, then the
+/// stem) WITH positions (Xapian's STEM_ALL_Z), so phrases and NEAR match any form of their
+/// words. Version 1 indexed each word twice: as written with positions, and as its stem without
+/// (STEM_SOME). Databases of both versions are read and updated in their own version; a rebuild
+/// makes the current one.
+inline constexpr int kVersion = 2;
+
+/// The schema version `db` records: 1 when it records none (the first Folio databases did not).
+int version_of(const Xapian::Database& db);
+
+/// True when databases of schema `version` index stems only, with positions (see kVersion).
+constexpr bool stems_only(int version) noexcept {
+    return version >= 2;
+}
 
 // Term prefixes (omega's conventions where one exists).
 inline constexpr std::string_view kPrefixId = "Q";            ///< unique id term, one per article

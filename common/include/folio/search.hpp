@@ -174,6 +174,7 @@ class Searcher {
     std::vector<std::string> warnings_;
     Xapian::Database db_;
     std::string language_;
+    bool stems_only_ = false;  // the database indexes stems only (schema::stems_only)
     std::map<int, std::unique_ptr<QueryBuilder>> builders_;  // by default_and, expand_synonyms
 };
 

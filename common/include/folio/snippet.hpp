@@ -45,6 +45,9 @@ struct MatchTerms {
     /// last word's last byte. A word that is also in `words`, `stems` or `prefixes` is
     /// highlighted everywhere regardless.
     std::vector<std::vector<std::string>> phrases;
+    /// The words of `phrases` are stems (a stems-only index, schema 2): a text word is a phrase
+    /// word when its stem equals it, as for `stems` (words starting with a digit as written).
+    bool stemmed_phrases = false;
     /// Wildcard prefixes ("milit" for milit*): text words starting with one match.
     std::vector<std::string> prefixes;
     /// Optional weight of a word, stem or prefix (e.g. its idf), keyed by the string above;

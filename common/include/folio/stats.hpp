@@ -17,7 +17,7 @@ struct DatabaseStats {
     std::string language;            ///< the (first) database's recorded stemming language
     Xapian::doccount articles = 0;
     Xapian::termcount terms = 0;  ///< distinct terms of every kind (words, stems, filters)
-    Xapian::termcount words = 0;  ///< distinct unprefixed terms: the words as written
+    Xapian::termcount words = 0;  ///< distinct words of the free text (stems in schema 2)
     double average_length = 0;    ///< terms per article (title words count kTitleWeight + 1)
     std::map<std::string, Xapian::doccount> languages;  ///< articles per language
     std::map<std::string, Xapian::doccount> sources;    ///< articles per source (lower case)

@@ -17,21 +17,35 @@
 
 namespace folio {
 
+/// Spelling dictionary words and their frequencies, as collected by an IndexWriter.
+using SpellingCounts = std::unordered_map<std::string, Xapian::termcount>;
+
 /// Builds the Xapian document for an article. Holds a TermGenerator and one stemmer per
 /// language it has met: NOT thread-safe, make one per thread. Deterministic: the same article
-/// always gives the same document.
+/// always gives the same document. Neither copied nor moved (its stemmers point back into it).
 class DocumentBuilder {
   public:
     /// `default_language` (canonical name or "none") stems articles that name no language.
-    explicit DocumentBuilder(std::string default_language);
+    /// `stems_only` picks the term layout of schema version 2 (true) or 1 (see schema::kVersion).
+    explicit DocumentBuilder(std::string default_language, bool stems_only = true);
+    DocumentBuilder(const DocumentBuilder&) = delete;
+    DocumentBuilder& operator=(const DocumentBuilder&) = delete;
 
     /// The document for `article`. Words of the title, body and description are indexed with
-    /// positions, both as written and stemmed (Xapian's STEM_SOME: phrases match the words as
-    /// written, plain words match any form). An article language libstemmer does not know falls
-    /// back to the default language. `content_hash` and `file_stamp` are stored for incremental
-    /// updates when not empty.
+    /// positions: as stems only (schema 2: phrases match any form of their words), or both as
+    /// written and stemmed (schema 1, Xapian's STEM_SOME: phrases match the words as written).
+    /// An article language libstemmer does not know falls back to the default language.
+    /// `content_hash` and `file_stamp` are stored for incremental updates when not empty.
     Xapian::Document build(const Article& article, std::string_view content_hash = {},
                            std::string_view file_stamp = {});
+
+    /// Counts the words of the free-text fields (title, description, body) into `counts` as
+    /// build() stems them, for the spelling dictionary (nullptr: stop counting). Only words
+    /// that get stemmed are counted (schema 2 with a stemmer); the unstemmed terms of other
+    /// documents are words already, see counted_words().
+    void count_words(SpellingCounts* counts) noexcept { counts_ = counts; }
+    /// Whether the last build() counted its words (else its unprefixed terms are its words).
+    bool counted_words() const noexcept { return counted_; }
 
     /// The canonical language `article` is stemmed in.
     const std::string& language_of(const Article& article);
@@ -40,9 +54,13 @@ class DocumentBuilder {
     Xapian::Stem& stemmer_for(const std::string& language);
 
     std::string default_language_;
+    bool stems_only_;
     Xapian::TermGenerator generator_;
     std::map<std::string, Xapian::Stem> stemmers_;
     std::map<std::string, std::string> canonical_;  // article language -> canonical
+    SpellingCounts* counts_ = nullptr;
+    SpellingCounts* counting_ = nullptr;  // counts_ while a free-text field is indexed
+    bool counted_ = false;
 };
 
 /// One indexed file as the manifest records it, so that the next run can tell what changed.
@@ -82,9 +100,6 @@ struct WriterOptions {
     /// (add_spelling), instead of every part adding the common words again.
     bool defer_spelling = false;
 };
-
-/// Spelling dictionary words and their frequencies, as collected by an IndexWriter.
-using SpellingCounts = std::unordered_map<std::string, Xapian::termcount>;
 
 /// The least frequency a word needs to enter the spelling dictionary in a batch of
 /// `distinct` words: in a large batch, words seen only once are mostly names, codes and
