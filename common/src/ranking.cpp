@@ -60,28 +60,86 @@ Xapian::Query proximity_query(const std::vector<std::string>& words, unsigned wi
     return Xapian::Query(Xapian::Query::OP_OR, pairs.begin(), pairs.end());
 }
 
-/// Pseudo-relevance feedback: the best terms (Xapian's expand set, Robertson's offer weight,
-/// query terms left out) of the top documents. Costs one extra match, bounded to expand_docs.
-Xapian::Query feedback_query(const Xapian::Query& query, Xapian::Enquire& enquire,
-                             const RankingOptions& options) {
+/// How often each term of `terms` occurs in the feedback documents `top`: the mean over them
+/// of wdf / document length, each document weighted by its score (the relevance model of
+/// RM3, restricted to the query's own words).
+std::vector<double> feedback_frequencies(const Xapian::Database& db, const Xapian::MSet& top,
+                                         const std::vector<std::string>& terms) {
+    std::vector<double> freq(terms.size(), 0.0);
+    double total = 0;
+    for (auto it = top.begin(); it != top.end(); ++it) {
+        const double score = it.get_weight();
+        const double length = db.get_doclength(*it);
+        if (score <= 0 || length <= 0)
+            continue;
+        total += score;
+        Xapian::TermIterator t = db.termlist_begin(*it);
+        for (std::size_t i = 0; i < terms.size(); ++i) {  // terms are sorted
+            t.skip_to(terms[i]);
+            if (t == db.termlist_end(*it))
+                break;
+            if (*t == terms[i])
+                freq[i] += score * t.get_wdf() / length;
+        }
+    }
+    if (total > 0) {
+        for (double& f : freq)
+            f /= total;
+    }
+    return freq;
+}
+
+/// Pseudo-relevance feedback from the top `expand_docs` matches of `query`, two parts:
+/// - expansion: the best other terms of those documents (Xapian's expand set, Robertson's
+///   offer weight), each at `expand_weight` x its own BM25 weight;
+/// - reweighting: the query's own words, each once more at a share of `reweight` x `words`
+///   in proportion to its frequency in those documents, so that the words the best matches
+///   are about count more than the words they merely mention (verbose queries).
+/// Costs one extra match, bounded to expand_docs.
+Xapian::Query feedback_query(const Xapian::Query& query, const Xapian::Database& db,
+                             Xapian::Enquire& enquire, const RankingOptions& options,
+                             unsigned words) {
     enquire.set_query(query);
     Xapian::MSet top = enquire.get_mset(0, options.expand_docs);
     if (top.empty())
         return {};
-    Xapian::RSet rset;
-    for (auto it = top.begin(); it != top.end(); ++it)
-        rset.add_document(*it);
-    FreeTextStems decider;
-    Xapian::ESet eset = enquire.get_eset(options.expand, rset, 0, &decider);
-    if (eset.empty())
+    std::vector<Xapian::Query> parts;
+    if (options.expand > 0 && options.expand_weight > 0) {
+        Xapian::RSet rset;
+        for (auto it = top.begin(); it != top.end(); ++it)
+            rset.add_document(*it);
+        FreeTextStems decider;
+        Xapian::ESet eset = enquire.get_eset(options.expand, rset, 0, &decider);
+        if (!eset.empty()) {
+            parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
+                               Xapian::Query(Xapian::Query::OP_OR, eset.begin(), eset.end()),
+                               options.expand_weight);
+        }
+    }
+    if (options.reweight > 0) {
+        std::vector<std::string> terms(query.get_unique_terms_begin(),
+                                       query.get_unique_terms_end());
+        std::vector<double> freq = feedback_frequencies(db, top, terms);
+        double sum = 0;
+        for (double f : freq)
+            sum += f;
+        for (std::size_t i = 0; i < terms.size(); ++i) {
+            if (freq[i] > 0) {
+                parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(terms[i]),
+                                   options.reweight * words * freq[i] / sum);
+            }
+        }
+    }
+    if (parts.empty())
         return {};
-    return Xapian::Query(Xapian::Query::OP_OR, eset.begin(), eset.end());
+    return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
 }
 
 }  // namespace
 
-Xapian::Query ranked_query(const Xapian::Query& query, Xapian::Enquire& enquire,
-                           const RankingOptions& options, const std::vector<std::string>& words) {
+Xapian::Query ranked_query(const Xapian::Query& query, const Xapian::Database& db,
+                           Xapian::Enquire& enquire, const RankingOptions& options,
+                           const std::vector<std::string>& words) {
     const unsigned natural = query.empty() ? 0 : natural_words(query);
     std::vector<Xapian::Query> boosts;
     if (options.proximity_window > 0 && options.proximity_weight > 0 && natural >= 2 &&
@@ -90,12 +148,10 @@ Xapian::Query ranked_query(const Xapian::Query& query, Xapian::Enquire& enquire,
                             proximity_query(words, options.proximity_window),
                             options.proximity_weight);
     }
-    if (options.expand > 0 && options.expand_docs > 0 && options.expand_weight > 0 &&
-        natural >= options.expand_min_terms) {
-        Xapian::Query extra = feedback_query(query, enquire, options);
-        if (!extra.empty()) {
-            boosts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, extra, options.expand_weight);
-        }
+    if (options.expand > 0 && options.expand_docs > 0 && natural >= options.expand_min_terms) {
+        Xapian::Query extra = feedback_query(query, db, enquire, options, natural);
+        if (!extra.empty())
+            boosts.push_back(extra);
     }
     if (boosts.empty())
         return query;

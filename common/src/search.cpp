@@ -282,6 +282,10 @@ void Searcher::open() {
             // A rebuild switched generations and removed the one being opened: open the new one.
             if (attempt >= 3 || stub_signature(paths_) == before)
                 throw;
+        } catch (const Xapian::DatabaseModifiedError&) {
+            // The indexer committed twice while we opened the revision it had: open the new one.
+            if (attempt >= 4)
+                throw;
         }
     }
 }
@@ -301,6 +305,8 @@ void Searcher::open_once() {
             one = open_shard(shard, options_.remote_timeout_ms);
             if (language.empty())
                 language = one.get_metadata(std::string(schema::kMetaLanguage));
+        } catch (const Xapian::DatabaseModifiedError&) {
+            throw;  // not a fault of the shard: open() opens again
         } catch (const Xapian::DatabaseNotFoundError&) {
             if (shards_.size() == 1 || !options_.allow_partial) {
                 throw DatabaseError("no database at " + shard.address +
@@ -451,7 +457,7 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
     // Terms the ranking adds (feedback) re-rank; they are not what the user asked to see.
     std::set<std::string> asked(query.get_unique_terms_begin(), query.get_unique_terms_end());
     if (request.sort == SortOrder::relevance) {
-        query = ranked_query(query, enquire, request.ranking, builder.positional_terms(query));
+        query = ranked_query(query, db_, enquire, request.ranking, builder.positional_terms(query));
         if (request.boost_half_life > 0) {
             // Scaled to the query's best score, so that recency weighs the same whatever the
             // query; a query that scores nothing (filters alone) is ranked by recency alone.

@@ -19,6 +19,10 @@ struct RankingOptions {
     unsigned expand = 10;        ///< pseudo-relevance feedback: terms added (0: off)
     unsigned expand_docs = 10;   ///< top documents the feedback terms are taken from
     double expand_weight = 0.3;  ///< weight of a feedback term relative to a query term
+    /// Feedback also reweights the query's own words: together they gain this fraction of
+    /// their weight (times the number of words), shared out in proportion to each word's
+    /// frequency in the feedback documents (0: off). Needs expand > 0.
+    double reweight = 0.43;
     /// Feedback only for natural-language queries (words joined by OR, no operators, phrases
     /// or filters) of at least this many words: long, verbose queries gain from it
     /// (docs/RELEVANCE.md), while keywords and boolean queries would pay an extra match and an
@@ -34,10 +38,10 @@ struct RankingOptions {
 std::unique_ptr<Xapian::Weight> make_weight(const RankingOptions& options);
 
 /// `query` rewritten for better ranking; it matches the same documents as `query`. `enquire`
-/// is set up on the database, with the weighting scheme. `words` are the query's terms that
-/// carry positions, in order (QueryBuilder::positional_terms), for the proximity boost.
-Xapian::Query ranked_query(const Xapian::Query& query, Xapian::Enquire& enquire,
-                           const RankingOptions& options,
+/// is set up on `db`, with the weighting scheme. `words` are the query's terms that carry
+/// positions, in order (QueryBuilder::positional_terms), for the proximity boost.
+Xapian::Query ranked_query(const Xapian::Query& query, const Xapian::Database& db,
+                           Xapian::Enquire& enquire, const RankingOptions& options,
                            const std::vector<std::string>& words = {});
 
 }  // namespace folio
