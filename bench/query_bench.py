@@ -192,7 +192,9 @@ def main():
                          "else WORK")
     args = ap.parse_args()
     B.skip_without_corpora(args.corpora)
-    work = args.work or args.build / ("bench-quick" if args.quick else "bench-work")
+    # Absolute: the index marker records the JSONL path, and a relative --work must not look like a
+    # different corpus (that would rebuild every index).
+    work = (args.work or args.build / ("bench-quick" if args.quick else "bench-work")).resolve()
     work.mkdir(parents=True, exist_ok=True)
     sample = args.sample or (20 if args.quick else 200)
     info = B.machine_info()
