@@ -92,7 +92,7 @@ struct WriterOptions {
     /// Build the spelling dictionary the searcher's "did you mean" uses.
     bool spelling = true;
     /// Commit when the text added since the last commit passes this many bytes (0: only on
-    /// commit()), besides Xapian's own flush every 1,000 documents (XAPIAN_FLUSH_THRESHOLD):
+    /// commit()), besides Xapian's own flush every 250 documents (XAPIAN_FLUSH_THRESHOLD):
     /// this bounds the writer's memory when documents are large, to about ten times this.
     std::size_t commit_bytes = 32u << 20;
     /// The database is new and empty: add without looking up ids (duplicates within the run
