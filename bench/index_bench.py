@@ -61,6 +61,30 @@ def measure(name, cmd, db, articles, text_bytes, stdin_path=None, check_json=Tru
     return res
 
 
+def peer_runs(work, idx, jsonl, lucene, tag="", quiet=False):
+    """(name, command, database) of each installed peer indexing jsonl into idx / (tag + its name);
+    scriptindex's input is converted beforehand (untimed). Peers not installed are left out."""
+    runs = []
+    if B.have("scriptindex"):
+        si_input = work / (jsonl.stem + ".scriptindex")
+        if not si_input.exists() or si_input.stat().st_mtime < jsonl.stat().st_mtime:
+            subprocess.run([sys.executable, BENCH / "jsonl_to_scriptindex.py", jsonl, si_input], check=True)
+        runs.append(("Xapian scriptindex", ["scriptindex", "--overwrite", idx / f"{tag}xapian",
+                                            BENCH / "xapian" / "reuters.index", si_input], idx / f"{tag}xapian"))
+    elif not quiet:
+        B.log("skipped Xapian scriptindex: not installed (Debian package xapian-omega; scripts/setup-bench.sh)")
+    if lucene:
+        runs.append(("Lucene++", [lucene, "index", idx / f"{tag}lucene", jsonl], idx / f"{tag}lucene"))
+    sys.path.insert(0, str(BENCH))
+    import fts5_peer
+    if fts5_peer.has_fts5():
+        runs.append(("SQLite FTS5", [sys.executable, BENCH / "fts5_peer.py", "index", idx / f"{tag}fts5.db", jsonl],
+                     idx / f"{tag}fts5.db"))
+    elif not quiet:
+        B.log("skipped SQLite FTS5: Python's sqlite3 module has no FTS5")
+    return runs
+
+
 def reuters_run(args, indexer, lucene, work, jsonl):
     """Every engine on Reuters, round-robin args.repeat times (so that the machine's drift touches
     every engine alike); each engine's fastest run is its row."""
@@ -76,23 +100,7 @@ def reuters_run(args, indexer, lucene, work, jsonl):
         B.log("note: this indexer has no -j (parallel indexing); the Folio -j row is left out")
     runs.append(("Folio --no-spelling", [indexer, "--db", idx / "folio-nospell", "--json", "--no-spelling", jsonl],
                  idx / "folio-nospell"))
-    if B.have("scriptindex"):
-        si_input = work / (jsonl.stem + ".scriptindex")
-        if not si_input.exists() or si_input.stat().st_mtime < jsonl.stat().st_mtime:
-            subprocess.run([sys.executable, BENCH / "jsonl_to_scriptindex.py", jsonl, si_input], check=True)
-        runs.append(("Xapian scriptindex", ["scriptindex", "--overwrite", idx / "xapian",
-                                            BENCH / "xapian" / "reuters.index", si_input], idx / "xapian"))
-    else:
-        B.log("skipped Xapian scriptindex: not installed (Debian package xapian-omega; scripts/setup-bench.sh)")
-    if lucene:
-        runs.append(("Lucene++", [lucene, "index", idx / "lucene", jsonl], idx / "lucene"))
-    sys.path.insert(0, str(BENCH))
-    import fts5_peer
-    if fts5_peer.has_fts5():
-        runs.append(("SQLite FTS5", [sys.executable, BENCH / "fts5_peer.py", "index", idx / "fts5.db", jsonl],
-                     idx / "fts5.db"))
-    else:
-        B.log("skipped SQLite FTS5: Python's sqlite3 module has no FTS5")
+    runs += peer_runs(work, idx, jsonl, lucene)
     best = {}
     for round_ in range(args.repeat):
         if args.repeat > 1:
@@ -171,24 +179,13 @@ def prefix_jsonl(work, jsonl, n):
 
 def sweep_run(indexer, lucene, work, jsonl, sizes):
     """Each engine on the first N articles of jsonl for each N in sizes: throughput against size."""
-    import fts5_peer
     idx = work / "index"
     rows = []
     for n in sizes:
         part = prefix_jsonl(work, jsonl, n)
         articles, text_bytes = B.jsonl_stats(part)
         runs = [("Folio", [indexer, "--db", idx / "sweep-folio", "--json", part], idx / "sweep-folio")]
-        if B.have("scriptindex"):
-            si_input = work / (part.stem + ".scriptindex")
-            if not si_input.exists() or si_input.stat().st_mtime < part.stat().st_mtime:
-                subprocess.run([sys.executable, BENCH / "jsonl_to_scriptindex.py", part, si_input], check=True)
-            runs.append(("Xapian scriptindex", ["scriptindex", "--overwrite", idx / "sweep-xapian",
-                                                BENCH / "xapian" / "reuters.index", si_input], idx / "sweep-xapian"))
-        if lucene:
-            runs.append(("Lucene++", [lucene, "index", idx / "sweep-lucene", part], idx / "sweep-lucene"))
-        if fts5_peer.has_fts5():
-            runs.append(("SQLite FTS5", [sys.executable, BENCH / "fts5_peer.py", "index", idx / "sweep-fts5.db", part],
-                         idx / "sweep-fts5.db"))
+        runs += peer_runs(work, idx, part, lucene, "sweep-", quiet=True)
         for engine, cmd, db in runs:
             r = measure(f"{engine}, {n} articles", cmd, db, articles, text_bytes)
             if r:
