@@ -245,25 +245,21 @@ void check_query_syntax(const std::string& text) {
 
 namespace {
 
-/// A stems-only database (schema 2) has no terms under the prefixes Xapian expands wildcards
-/// over (a field's prefix, or none), so QueryBuilder::stem_wildcards sends each wildcard to one
-/// of these hidden fields, whose prefixes add the stem prefix: "milit*" expands over the stems
-/// (militia, militari, milit: militia, military, militant). Pairs of the field as written ("" for
-/// none) and the hidden field.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 3> kStemWildcardFields{{
-    {"", "xfoliowild"},
-    {"title", "xfoliowildtitle"},
-    {"author", "xfoliowildauthor"},
+/// The free-text fields a query may name ("" for none) with their term prefixes, and for each
+/// the hidden field QueryBuilder::rewrite_wildcards sends its wildcards to in a stems-only
+/// database (schema 2), which has no terms under the field's own prefix: the hidden field's
+/// prefix adds the stem prefix, so "milit*" expands over the stems (militia, militari, milit:
+/// militia, military, militant).
+struct TextField {
+    std::string_view name;
+    std::string_view prefix;
+    std::string_view wildcard_field;
+};
+constexpr std::array<TextField, 3> kTextFields{{
+    {"", "", "xfoliowild"},
+    {"title", schema::kPrefixTitle, "xfoliowildtitle"},
+    {"author", schema::kPrefixAuthor, "xfoliowildauthor"},
 }};
-
-std::string stem_prefix_of(std::string_view field) {
-    std::string prefix = "Z";
-    if (field == "title")
-        prefix += schema::kPrefixTitle;
-    else if (field == "author")
-        prefix += schema::kPrefixAuthor;
-    return prefix;
-}
 
 }  // namespace
 
@@ -281,12 +277,11 @@ QueryBuilder::QueryBuilder(const Xapian::Database& db, const QueryOptions& optio
     }
     parser_.set_default_op(options.default_and ? Xapian::Query::OP_AND : Xapian::Query::OP_OR);
     parser_.set_max_expansion(options.wildcard_limit, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
-    parser_.add_prefix("title", std::string(schema::kPrefixTitle));
-    parser_.add_prefix("author", std::string(schema::kPrefixAuthor));
-    if (stems_only_) {
-        // parse() sends wildcards to these fields, to expand over the stems.
-        for (const auto& [written, hidden] : kStemWildcardFields)
-            parser_.add_prefix(std::string(hidden), stem_prefix_of(written));
+    for (const TextField& field : kTextFields) {
+        if (!field.name.empty())
+            parser_.add_prefix(std::string(field.name), std::string(field.prefix));
+        if (stems_only_)  // parse() sends wildcards here, to expand over the stems
+            parser_.add_prefix(std::string(field.wildcard_field), "Z" + std::string(field.prefix));
     }
     parser_.add_boolean_prefix("tag", (new BooleanField(schema::kPrefixTag))->release());
     parser_.add_boolean_prefix("source", (new BooleanField(schema::kPrefixSource))->release());
@@ -344,8 +339,8 @@ std::string QueryBuilder::rewrite_wildcards(const std::string& text) {
         std::size_t word = colon == std::string::npos ? start : colon + 1;
         if (word + 1 >= w.size())
             continue;
-        for (const auto& [written, hidden] : kStemWildcardFields) {
-            if (written != field)
+        for (const TextField& text_field : kTextFields) {
+            if (text_field.name != field)
                 continue;
             const std::string typed = w.substr(word, w.size() - 1 - word);
             std::string pattern =
@@ -354,7 +349,7 @@ std::string QueryBuilder::rewrite_wildcards(const std::string& text) {
             if (!stems_only_)
                 continue;
             std::string replacement =
-                w.substr(0, start) + std::string(hidden) + ":" + pattern + "*";
+                w.substr(0, start) + std::string(text_field.wildcard_field) + ":" + pattern + "*";
             out.replace(static_cast<std::size_t>(static_cast<long>(t.column) + shift), w.size(),
                         replacement);
             shift += static_cast<long>(replacement.size()) - static_cast<long>(w.size());
@@ -510,7 +505,7 @@ std::vector<std::string> QueryBuilder::positional_terms(const Xapian::Query& que
     std::vector<std::string> out;
     for (auto it = query.get_terms_begin(); it != query.get_terms_end(); ++it) {
         const std::string& term = *it;
-        if (term.size() > 1 && term[0] == 'Z' && !(term[1] >= 'A' && term[1] <= 'Z')) {
+        if (schema::is_text_stem(term)) {
             if (stems_only_) {
                 out.push_back(term);
                 continue;

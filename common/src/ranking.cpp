@@ -1,5 +1,7 @@
 #include "folio/ranking.hpp"
 
+#include "folio/schema.hpp"
+
 #include <string>
 #include <vector>
 
@@ -12,9 +14,7 @@ namespace {
 /// of stems already offered.
 class FreeTextStems : public Xapian::ExpandDecider {
   public:
-    bool operator()(const std::string& term) const override {
-        return term.size() > 1 && term[0] == 'Z' && !(term[1] >= 'A' && term[1] <= 'Z');
-    }
+    bool operator()(const std::string& term) const override { return schema::is_text_stem(term); }
 };
 
 /// The number of words of a natural-language query (words joined by the default OR, each

@@ -24,7 +24,7 @@ class LikeTerms : public Xapian::ExpandDecider {
   public:
     explicit LikeTerms(const Xapian::Stopper* stopper) : stopper_(stopper) {}
     bool operator()(const std::string& term) const override {
-        if (term.size() < 3 || term[0] != 'Z' || std::isupper(static_cast<unsigned char>(term[1])))
+        if (term.size() < 3 || !schema::is_text_stem(term))
             return false;
         for (unsigned char c : term)
             if (std::isdigit(c))

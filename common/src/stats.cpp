@@ -95,12 +95,10 @@ DatabaseStats database_stats(const Xapian::Database& db, const std::vector<std::
     // The free text's words: as written (schema 1), or as stems (schema 2, "Z" + the stem);
     // unstemmed words (language "none") are unprefixed in both.
     const bool stems = schema::stems_only(schema::version_of(db));
-    auto upper = [](char c) { return std::isupper(static_cast<unsigned char>(c)) != 0; };
     for (auto it = db.allterms_begin(); it != db.allterms_end(); ++it) {
         ++s.terms;
         const std::string& term = *it;
-        if (!term.empty() &&
-            (!upper(term[0]) || (stems && term.size() > 1 && term[0] == 'Z' && !upper(term[1]))))
+        if (schema::prefix_length(term) == 0 || (stems && schema::is_text_stem(term)))
             ++s.words;
     }
     count_terms(db, schema::kPrefixLanguage, s.languages);

@@ -86,4 +86,17 @@ BOOST_AUTO_TEST_CASE(shard_of_is_stable_and_even) {
     }
 }
 
+// Free-text stems are told from field stems, filters and plain words; prefixes are measured.
+BOOST_AUTO_TEST_CASE(text_stems_and_prefixes) {
+    BOOST_TEST(schema::is_text_stem("Ztroop"));
+    BOOST_TEST(schema::is_text_stem("Z1987"));
+    BOOST_TEST(!schema::is_text_stem("ZStroop"));
+    BOOST_TEST(!schema::is_text_stem("ZAjim"));
+    BOOST_TEST(!schema::is_text_stem("Z"));
+    BOOST_TEST(!schema::is_text_stem("troops"));
+    BOOST_TEST(!schema::is_text_stem("Knato"));
+    BOOST_TEST(schema::prefix_length("XAjim") == 2u);
+    BOOST_TEST(schema::prefix_length("troops") == 0u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -83,6 +83,12 @@ std::string id_term(std::string_view id);
 /// shard count, so that an article always lands in the same shard whatever else is indexed.
 unsigned shard_of(std::string_view id, unsigned shards);
 
+/// True for a stem of the free text (title, description, body): "Z" and a lower-case stem, not
+/// a field's ("ZS" title, "ZA" author) nor a filter term.
+constexpr bool is_text_stem(std::string_view term) noexcept {
+    return term.size() > 1 && term[0] == 'Z' && !(term[1] >= 'A' && term[1] <= 'Z');
+}
+
 /// The length of a term's prefix: its leading capitals (prefixes are upper case; words are
 /// lower-cased before they become terms). 0 for a plain word.
 std::size_t prefix_length(std::string_view term);
