@@ -2,7 +2,12 @@
 
 #include "folio/schema.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <map>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace folio {
@@ -89,31 +94,130 @@ std::vector<double> feedback_frequencies(const Xapian::Database& db, const Xapia
     return freq;
 }
 
-/// Pseudo-relevance feedback from the top `expand_docs` matches of `query`, two parts:
+/// Xapian's default expand_k for its "trad" expansion scheme.
+constexpr double kExpandK = 1.0;
+
+/// What the feedback documents say of one candidate term: in how many of them it occurs (r)
+/// and the sum of its within-document weights there (the multiplier of the offer weight).
+struct Offer {
+    Xapian::doccount r = 0;
+    double multiplier = 0;
+};
+
+/// Robertson's offer weight of a term found in `n` of the `N` documents, as Xapian's
+/// TradEWeight computes it for `R` feedback documents. It falls as n grows; n >= r.
+double offer_weight(const Offer& o, double n, double N, double R) {
+    const double without = R - o.r;  // feedback documents without the term
+    const double num = (o.r + 0.5) * (N - n - without + 0.5);
+    const double denom = (n - o.r + 0.5) * (without + 0.5);
+    return o.multiplier * std::log(num / denom);
+}
+
+/// Feedback from the top matches of a local database, read in one pass over their term lists:
+/// the expand set (the `count` free-text stems of best offer weight, not in `query`, ties to the
+/// lexically smaller term: what Xapian's Enquire::get_eset with TradEWeight gives) and the
+/// query words' frequencies (feedback_frequencies). Xapian looks up every candidate's term
+/// frequency (about 500 for 10 Reuters articles) and its collection frequency; here the
+/// candidates are taken in order of the weight they would have at the least possible term
+/// frequency (r), and the lookups stop when that bound falls below the count-th weight found.
+std::vector<std::string> expand_set(const Xapian::Database& db, const Xapian::MSet& top,
+                                    const Xapian::Query& query, unsigned count) {
+    const double N = db.get_doccount();
+    const double avlen = db.get_avlength();
+    const double R = top.size();
+    std::unordered_map<std::string, Offer> offers;
+    for (auto it = top.begin(); it != top.end(); ++it) {
+        const Xapian::termcount doclen = db.get_doclength(*it);
+        for (auto t = db.termlist_begin(*it); t != db.termlist_end(*it); ++t) {
+            std::string term = *t;
+            if (!schema::is_text_stem(term))
+                continue;
+            Xapian::termcount wdf = t.get_wdf();
+            if (wdf == 0)
+                wdf = 1;
+            Offer& o = offers[std::move(term)];
+            ++o.r;
+            o.multiplier += (kExpandK + 1) * wdf / (kExpandK * doclen / avlen + wdf);
+        }
+    }
+    for (auto t = query.get_terms_begin(); t != query.get_terms_end(); ++t)
+        offers.erase(*t);
+
+    struct Candidate {
+        double bound;
+        const std::string* term;
+        const Offer* offer;
+    };
+    std::vector<Candidate> candidates;
+    candidates.reserve(offers.size());
+    for (const auto& [term, o] : offers)
+        candidates.push_back({offer_weight(o, o.r, N, R), &term, &o});
+    std::sort(candidates.begin(), candidates.end(),
+              [](const Candidate& a, const Candidate& b) { return a.bound > b.bound; });
+
+    // The best so far, best first: higher weight, then the lexically smaller term.
+    std::vector<std::pair<double, const std::string*>> best;
+    auto before = [](const std::pair<double, const std::string*>& a,
+                     const std::pair<double, const std::string*>& b) {
+        return a.first > b.first || (a.first == b.first && *a.second < *b.second);
+    };
+    for (const Candidate& c : candidates) {
+        if (best.size() == count && c.bound < best.back().first)
+            break;  // neither this candidate nor any after it can enter
+        const double weight = offer_weight(*c.offer, db.get_termfreq(*c.term), N, R);
+        if (!(weight > 0))
+            continue;
+        std::pair<double, const std::string*> entry(weight, c.term);
+        if (best.size() == count) {
+            if (!before(entry, best.back()))
+                continue;
+            best.pop_back();
+        }
+        best.insert(std::upper_bound(best.begin(), best.end(), entry, before), entry);
+    }
+    std::vector<std::string> terms;
+    for (const auto& [weight, term] : best)
+        terms.push_back(*term);
+    return terms;
+}
+
+/// What pseudo-relevance feedback from the top `expand_docs` matches of a query found:
 /// - expansion: the best other terms of those documents (Xapian's expand set, Robertson's
 ///   offer weight), each at `expand_weight` x its own BM25 weight;
-/// - reweighting: the query's own words, each once more at a share of `reweight` x `words`
+/// - reweights: the query's own words, each once more at a share of `reweight` x `words`
 ///   in proportion to its frequency in those documents, so that the words the best matches
 ///   are about count more than the words they merely mention (verbose queries).
-/// Costs one extra match, bounded to expand_docs.
-Xapian::Query feedback_query(const Xapian::Query& query, const Xapian::Database& db,
-                             Xapian::Enquire& enquire, const RankingOptions& options,
-                             unsigned words) {
+struct Feedback {
+    Xapian::Query expansion;
+    std::vector<std::pair<std::string, double>> reweights;  ///< term, extra weight factor
+};
+
+/// Feedback for `query`; costs one extra match, bounded to expand_docs.
+Feedback feedback(const Xapian::Query& query, const Xapian::Database& db, Xapian::Enquire& enquire,
+                  const RankingOptions& options, unsigned words, bool remote) {
+    Feedback found;
     enquire.set_query(query);
     Xapian::MSet top = enquire.get_mset(0, options.expand_docs);
     if (top.empty())
-        return {};
-    std::vector<Xapian::Query> parts;
+        return found;
     if (options.expand > 0 && options.expand_weight > 0) {
-        Xapian::RSet rset;
-        for (auto it = top.begin(); it != top.end(); ++it)
-            rset.add_document(*it);
-        FreeTextStems decider;
-        Xapian::ESet eset = enquire.get_eset(options.expand, rset, 0, &decider);
-        if (!eset.empty()) {
-            parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
-                               Xapian::Query(Xapian::Query::OP_OR, eset.begin(), eset.end()),
-                               options.expand_weight);
+        std::vector<std::string> terms;
+        if (remote) {
+            // Xapian's expand set: remote term lists carry their terms' frequencies.
+            Xapian::RSet rset;
+            for (auto it = top.begin(); it != top.end(); ++it)
+                rset.add_document(*it);
+            FreeTextStems decider;
+            Xapian::ESet eset = enquire.get_eset(options.expand, rset, 0, &decider);
+            terms.assign(eset.begin(), eset.end());
+        } else {
+            terms = expand_set(db, top, query, options.expand);
+        }
+        if (!terms.empty()) {
+            found.expansion =
+                Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                              Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),
+                              options.expand_weight);
         }
     }
     if (options.reweight > 0) {
@@ -124,22 +228,54 @@ Xapian::Query feedback_query(const Xapian::Query& query, const Xapian::Database&
         for (double f : freq)
             sum += f;
         for (std::size_t i = 0; i < terms.size(); ++i) {
-            if (freq[i] > 0) {
-                parts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(terms[i]),
-                                   options.reweight * words * freq[i] / sum);
-            }
+            if (freq[i] > 0)
+                found.reweights.emplace_back(terms[i], options.reweight * words * freq[i] / sum);
         }
     }
-    if (parts.empty())
-        return {};
-    return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
+    return found;
+}
+
+/// `query` with the feedback reweights applied. A word of the query's top-level OR that occurs
+/// there once is scaled in place (weight x (1 + share)), which scores exactly as the word plus a
+/// boost of the word at its share, with one posting list fewer to read; other reweights (words
+/// of synonym groups, repeated words) go to `boosts`.
+Xapian::Query apply_reweights(const Xapian::Query& query,
+                              const std::vector<std::pair<std::string, double>>& reweights,
+                              std::vector<Xapian::Query>& boosts) {
+    std::vector<Xapian::Query> children;
+    std::map<std::string, unsigned> leaves;  // word -> times it is a child of the OR
+    if (query.get_type() == Xapian::Query::OP_OR) {
+        for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) {
+            children.push_back(query.get_subquery(i));
+            if (children.back().get_type() == Xapian::Query::LEAF_TERM)
+                ++leaves[*children.back().get_terms_begin()];
+        }
+    }
+    std::map<std::string, double> scale;
+    for (const auto& [term, share] : reweights) {
+        auto it = leaves.find(term);
+        if (it != leaves.end() && it->second == 1)
+            scale.emplace(term, 1 + share);
+        else
+            boosts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(term), share);
+    }
+    if (scale.empty())
+        return query;
+    for (auto& child : children) {
+        if (child.get_type() != Xapian::Query::LEAF_TERM)
+            continue;
+        auto it = scale.find(*child.get_terms_begin());
+        if (it != scale.end())
+            child = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, child, it->second);
+    }
+    return Xapian::Query(Xapian::Query::OP_OR, children.begin(), children.end());
 }
 
 }  // namespace
 
 Xapian::Query ranked_query(const Xapian::Query& query, const Xapian::Database& db,
                            Xapian::Enquire& enquire, const RankingOptions& options,
-                           const std::vector<std::string>& words) {
+                           const std::vector<std::string>& words, bool remote) {
     const unsigned natural = query.empty() ? 0 : natural_words(query);
     std::vector<Xapian::Query> boosts;
     if (options.proximity_window > 0 && options.proximity_weight > 0 && natural >= 2 &&
@@ -148,16 +284,18 @@ Xapian::Query ranked_query(const Xapian::Query& query, const Xapian::Database& d
                             proximity_query(words, options.proximity_window),
                             options.proximity_weight);
     }
+    Xapian::Query ranked = query;
     if (options.expand > 0 && options.expand_docs > 0 && natural >= options.expand_min_terms) {
-        Xapian::Query extra = feedback_query(query, db, enquire, options, natural);
-        if (!extra.empty())
-            boosts.push_back(extra);
+        Feedback found = feedback(query, db, enquire, options, natural, remote);
+        if (!found.expansion.empty())
+            boosts.push_back(found.expansion);
+        ranked = apply_reweights(query, found.reweights, boosts);
     }
     if (boosts.empty())
-        return query;
+        return ranked;
     // AND_MAYBE, not OR: the boosts re-rank the query's matches but never add matches, so
     // filters, NOT, AND and the match count mean what the user asked for.
-    return Xapian::Query(Xapian::Query::OP_AND_MAYBE, query,
+    return Xapian::Query(Xapian::Query::OP_AND_MAYBE, ranked,
                          Xapian::Query(Xapian::Query::OP_OR, boosts.begin(), boosts.end()));
 }
 

@@ -106,6 +106,30 @@ MatchTerms match_terms_for(const std::vector<std::string>& matching, const Query
 
 }  // namespace
 
+double match_work_bound(const Xapian::Query& query, Xapian::doccount docs,
+                        Xapian::termcount wildcard_limit) {
+    constexpr double kPositionalCost = 8;  // a position list read per candidate
+    const double all = docs;
+    switch (query.get_type()) {
+        case Xapian::Query::LEAF_MATCH_NOTHING:
+            return 0;
+        case Xapian::Query::OP_WILDCARD:
+            return all * wildcard_limit;
+        default:
+            break;
+    }
+    const std::size_t n = query.get_num_subqueries();
+    if (n == 0)
+        return all;  // a term, match-all, value range or posting source
+    double sum = 0;
+    for (std::size_t i = 0; i < n; ++i)
+        sum += match_work_bound(query.get_subquery(i), docs, wildcard_limit);
+    const auto type = query.get_type();
+    if (type == Xapian::Query::OP_PHRASE || type == Xapian::Query::OP_NEAR)
+        sum *= kPositionalCost;
+    return sum;
+}
+
 const std::map<std::string, Xapian::valueno>& collapse_fields() {
     static const std::map<std::string, Xapian::valueno> fields{
         {"title", schema::kSlotTitle},    {"source", schema::kSlotSource},
@@ -450,14 +474,23 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
     query = builder.filtered(query, request.filters);
 
     Xapian::Enquire enquire(db_);
-    if (request.time_limit > 0)
-        enquire.set_time_limit(request.time_limit);
+    if (request.time_limit > 0) {
+        // Xapian's time limit starts a timer thread. Where even a slow matcher (1 us a posting)
+        // would finish in a tenth of the limit, the limit cannot be reached: leave it out.
+        // Feedback terms are single terms; remote shards keep the limit.
+        const Xapian::doccount docs = db_.get_doccount();
+        const double bound = match_work_bound(query, docs, QueryOptions{}.wildcard_limit) +
+                             double(request.ranking.expand + (request.boost_half_life > 0)) * docs;
+        if (remote() || bound * 1e-6 > request.time_limit / 10)
+            enquire.set_time_limit(request.time_limit);
+    }
     std::unique_ptr<Xapian::Weight> weight = make_weight(request.ranking);
     enquire.set_weighting_scheme(*weight);
     // Terms the ranking adds (feedback) re-rank; they are not what the user asked to see.
     std::set<std::string> asked(query.get_unique_terms_begin(), query.get_unique_terms_end());
     if (request.sort == SortOrder::relevance) {
-        query = ranked_query(query, db_, enquire, request.ranking, builder.positional_terms(query));
+        query = ranked_query(query, db_, enquire, request.ranking, builder.positional_terms(query),
+                             remote());
         if (request.boost_half_life > 0) {
             // Scaled to the query's best score, so that recency weighs the same whatever the
             // query; a query that scores nothing (filters alone) is ranked by recency alone.

@@ -149,6 +149,36 @@ BOOST_AUTO_TEST_CASE(paging) {
     BOOST_TEST(page.estimated == 3u);
 }
 
+// The work bound that decides whether a search needs its time-limit timer: every leaf at most
+// every document, wildcards up to their expansion limit, positional operators dearer.
+BOOST_AUTO_TEST_CASE(match_work_bound_counts_leaves) {
+    using Q = Xapian::Query;
+    const Q a("a"), b("b"), c("c");
+    BOOST_TEST(match_work_bound(a, 100, 256) == 100.0);
+    BOOST_TEST(match_work_bound(Q(Q::OP_OR, a, b), 100, 256) == 200.0);
+    BOOST_TEST(match_work_bound(Q(), 100, 256) == 0.0);
+    BOOST_TEST(match_work_bound(Q::MatchAll, 100, 256) == 100.0);
+    BOOST_TEST(match_work_bound(Q(Q::OP_VALUE_RANGE, 0, "1", "2"), 100, 256) == 100.0);
+    BOOST_TEST(match_work_bound(Q(Q::OP_WILDCARD, "mil"), 100, 256) == 25600.0);
+    std::vector<Q> words{a, b, c};
+    const Q phrase(Q::OP_PHRASE, words.begin(), words.end());
+    BOOST_TEST(match_work_bound(phrase, 100, 256) >
+               match_work_bound(Q(Q::OP_AND, a, Q(Q::OP_AND, b, c)), 100, 256));
+    BOOST_TEST(match_work_bound(Q(Q::OP_SCALE_WEIGHT, phrase, 2.0), 100, 256) ==
+               match_work_bound(phrase, 100, 256));
+}
+
+// A time limit, however short, still gives the hits (with or without its timer).
+BOOST_AUTO_TEST_CASE(time_limits) {
+    for (double limit : {0.0, 1e-9, 10.0}) {
+        SearchRequest r;
+        r.query = "union";
+        r.time_limit = limit;
+        SearchResult res = search(r);
+        BOOST_TEST(res.hits.size() == 2u);
+    }
+}
+
 // A malformed query throws QueryError; a missing database DatabaseError.
 BOOST_AUTO_TEST_CASE(errors) {
     BOOST_CHECK_THROW(search("(union"), QueryError);

@@ -39,9 +39,11 @@ std::unique_ptr<Xapian::Weight> make_weight(const RankingOptions& options);
 
 /// `query` rewritten for better ranking; it matches the same documents as `query`. `enquire`
 /// is set up on `db`, with the weighting scheme. `words` are the query's terms that carry
-/// positions, in order (QueryBuilder::positional_terms), for the proximity boost.
+/// positions, in order (QueryBuilder::positional_terms), for the proximity boost. `remote`:
+/// `db` includes remote shards, whose term statistics feedback takes from Xapian's expand set
+/// (it reads them locally otherwise: the same terms, fewer lookups).
 Xapian::Query ranked_query(const Xapian::Query& query, const Xapian::Database& db,
                            Xapian::Enquire& enquire, const RankingOptions& options,
-                           const std::vector<std::string>& words = {});
+                           const std::vector<std::string>& words = {}, bool remote = false);
 
 }  // namespace folio

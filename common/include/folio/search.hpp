@@ -63,6 +63,14 @@ struct SearchRequest {
     double time_limit = 0;
 };
 
+/// An upper bound on the postings a match of `query` over `docs` documents can visit: each
+/// term, value range or posting source at most every document, a wildcard up to
+/// `wildcard_limit` terms, and a term under a phrase or NEAR counted kPositionalCost times for
+/// its positions. Searcher uses it to leave out the time limit's timer (a thread of its own:
+/// about 1 ms of a one-query process) where the match cannot come near the limit.
+double match_work_bound(const Xapian::Query& query, Xapian::doccount docs,
+                        Xapian::termcount wildcard_limit);
+
 /// The fields --collapse accepts and their value slots: title (lower-cased), source, author
 /// (the whole author list), tag (the whole tag list), lang, date.
 const std::map<std::string, Xapian::valueno>& collapse_fields();
