@@ -9,7 +9,8 @@ occur in the text, 200 boolean queries) and runs every class against every engin
                       (hits with passages), so it includes the pipe and Folio's JSON output
   Folio per process   `searcher --db DB --limit 10 QUERY`, one process per query (a sample: the first
                       200 queries of each class), wall time of the process as a script sees it
-  quest per process   `quest -d DB -m 10 QUERY`, the same sample (no passages: quest has none)
+  quest per process   `quest -d DB -m 10 QUERY`, the same sample (no passages: quest has none),
+                      taking turns with Folio per process query by query
   SQLite FTS5         in this process (Python sqlite3): bm25() ORDER BY, snippet() of the body, LIMIT 10
   Lucene++            bench/lucene's `lucene_bench search`: its own latency per query (parse, search,
                       load the 10 documents, Highlighter fragment of each)
@@ -111,6 +112,23 @@ def run_per_process(make_cmd, queries, count_hits):
         n, k = count_hits(r.stdout)
         hits, passages = hits + n, passages + k
     return lat, hits, passages, errors
+
+
+def run_per_process_interleaved(engines, queries):
+    """run_per_process for several engines, (make_cmd, count_hits) each, taking turns query by
+    query (the first to go alternates), so that a machine that speeds up or slows down during the
+    run weighs on every engine alike. Returns each engine's (lat, hits, passages, errors)."""
+    out = [([], 0, 0, 0) for _ in engines]
+    for i, q in enumerate(queries):
+        order = list(range(len(engines)))
+        if i % 2:
+            order.reverse()
+        for k in order:
+            make_cmd, count_hits = engines[k]
+            lat, hits, passages, errors = run_per_process(make_cmd, [q], count_hits)
+            a = out[k]
+            out[k] = (a[0] + lat, a[1] + hits, a[2] + passages, a[3] + errors)
+    return out
 
 
 def folio_text_hits(out):
@@ -217,16 +235,22 @@ def main():
     for cls in CLASSES:
         qs = sets[cls]
         sub = qs[:sample]
+        folio_cmd = lambda q: [str(searcher), "--db", str(idx / "folio"), "--limit", "10", "--color", "never", q]  # noqa: E731
+        quest_cmd = lambda q: ["quest", "-d", str(idx / "xapian"), "-m", "10", q]  # noqa: E731
         runs = {
             "Folio batch": lambda: run_folio_batch(searcher, idx / "folio", qs),
-            "Folio per process": lambda: run_per_process(
-                lambda q: [str(searcher), "--db", str(idx / "folio"), "--limit", "10", "--color", "never", q], sub,
-                folio_text_hits),
-            "quest per process": (lambda: run_per_process(
-                lambda q: ["quest", "-d", str(idx / "xapian"), "-m", "10", q], sub, quest_hits)) if have_quest else None,
+            "Folio per process": lambda: run_per_process(folio_cmd, sub, folio_text_hits),
+            "quest per process": (lambda: run_per_process(quest_cmd, sub, quest_hits)) if have_quest else None,
             "SQLite FTS5": (lambda: run_fts5(idx / "fts5.db", [B.to_fts5(q, cls) for q in qs])) if have_fts5 else None,
             "Lucene++": (lambda: run_lucene(lucene, idx / "lucene", qs)) if lucene else None,
         }
+        if runs["quest per process"] is not None:
+            # The two per-process engines take turns, query by query (their comparison is a
+            # target): the fixed results replace their runs below.
+            B.log(f"{cls}: Folio and quest per process, taking turns ...")
+            both = run_per_process_interleaved([(folio_cmd, folio_text_hits), (quest_cmd, quest_hits)], sub)
+            runs["Folio per process"] = lambda: both[0]
+            runs["quest per process"] = lambda: both[1]
         for name in engines:
             if runs[name] is None:
                 continue
