@@ -3,6 +3,7 @@
 
 #include "folio/error.hpp"
 #include "folio/schema.hpp"
+#include "folio/stemmer.hpp"
 #include "folio/writer.hpp"
 #include "temp_dir.hpp"
 
@@ -163,6 +164,44 @@ BOOST_AUTO_TEST_CASE(builds_spelling_dictionary) {
     Xapian::Database db(dir / "db");
     BOOST_TEST(db.get_spelling_suggestion("ukrane") == "ukraine");
     BOOST_TEST(db.get_spelling_suggestion("troopz") == "troops");
+}
+
+// The builder counts spelling words as its stemmer sees them: every occurrence, short words and
+// long ones (over 23 bytes), through the growth of its word table (5,000 words), and stems
+// each word as the stemmer does.
+BOOST_AUTO_TEST_CASE(counts_words_as_stemmed) {
+    DocumentBuilder builder("english");
+    SpellingCounts counts;
+    builder.count_words(&counts);
+    std::string body;
+    std::vector<std::string> words;
+    for (int i = 0; i < 5000; ++i) {
+        std::string w = "w";
+        for (int n = i; n > 0; n /= 26)
+            w += static_cast<char>('a' + n % 26);
+        words.push_back(w + "ing");
+        body += words.back() + " " + words.back() + " ";
+    }
+    body += "antidisestablishmentarianism antidisestablishmentarianism troops";
+    Article a = sample();
+    a.title = "";
+    a.body = body;
+    Xapian::Document doc = builder.build(a);
+    builder.drain_counts();
+    BOOST_TEST(builder.counted_words());
+    for (const auto& w : words)
+        BOOST_TEST(counts[w] == 2u, w);
+    BOOST_TEST(counts["antidisestablishmentarianism"] == 2u);
+    BOOST_TEST(counts["troops"] == 1u);
+    Xapian::Stem english = make_stemmer("english");
+    for (const std::string w : {"antidisestablishmentarianism", "troops", "wbing", "wzzing"}) {
+        Xapian::TermIterator t = doc.termlist_begin();
+        t.skip_to("Z" + english(w));
+        BOOST_TEST((t != doc.termlist_end() && *t == "Z" + english(w)), w);
+    }
+    // Drained counts are not counted twice.
+    builder.drain_counts();
+    BOOST_TEST(counts["troops"] == 1u);
 }
 
 // A per-article language picks its stemmer; an unknown one falls back to the default.
