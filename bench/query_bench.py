@@ -309,7 +309,7 @@ Query sets from `bench/make_queries.py` (seed 21578): {len(sets['words'])} word 
 the per-process engines run the first {sample} of each class. Top 10 everywhere; Folio returns a passage
 per hit (default 240 bytes), FTS5 a `snippet()`, Lucene++ a Highlighter fragment, quest none. Folio batch
 latency is taken on the client side (write the query, read its JSON line); FTS5 in Python's
-sqlite3; Lucene++'s inside its process; per-process rows are the wall time of one process run from Python.
+sqlite3; Lucene++'s inside its process; per-process rows are the wall time of one process run from Python, Folio and quest taking turns query by query.
 
 {table}
 
