@@ -113,24 +113,45 @@ double offer_weight(const Offer& o, double n, double N, double R) {
     return o.multiplier * std::log(num / denom);
 }
 
+/// What feedback_read finds in the feedback documents.
+struct FeedbackRead {
+    std::vector<std::string> expansion;  ///< the expand set, best first
+    std::vector<double> freq;            ///< feedback_frequencies of the words asked for
+};
+
 /// Feedback from the top matches of a local database, read in one pass over their term lists:
 /// the expand set (the `count` free-text stems of best offer weight, not in `query`, ties to the
 /// lexically smaller term: what Xapian's Enquire::get_eset with TradEWeight gives) and the
-/// query words' frequencies (feedback_frequencies). Xapian looks up every candidate's term
-/// frequency (about 500 for 10 Reuters articles) and its collection frequency; here the
-/// candidates are taken in order of the weight they would have at the least possible term
-/// frequency (r), and the lookups stop when that bound falls below the count-th weight found.
-std::vector<std::string> expand_set(const Xapian::Database& db, const Xapian::MSet& top,
-                                    const Xapian::Query& query, unsigned count) {
+/// frequencies of `words` (sorted; as feedback_frequencies computes them). Xapian looks up every
+/// candidate's term frequency (about 500 for 10 Reuters articles) and its collection frequency;
+/// here the candidates are taken in order of the weight they would have at the least possible
+/// term frequency (r), and the lookups stop when that bound falls below the count-th weight
+/// found (about 140 lookups).
+FeedbackRead feedback_read(const Xapian::Database& db, const Xapian::MSet& top,
+                           const Xapian::Query& query, unsigned count,
+                           const std::vector<std::string>& words) {
+    FeedbackRead read;
+    read.freq.assign(words.size(), 0.0);
+    double total = 0;  // of the scores of the documents that count for the frequencies
     const double N = db.get_doccount();
     const double avlen = db.get_avlength();
     const double R = top.size();
     std::unordered_map<std::string, Offer> offers;
     for (auto it = top.begin(); it != top.end(); ++it) {
         const Xapian::termcount doclen = db.get_doclength(*it);
+        const double score = it.get_weight();
+        const double length = doclen;
+        const bool weighed = score > 0 && length > 0;
+        if (weighed)
+            total += score;
         for (auto t = db.termlist_begin(*it); t != db.termlist_end(*it); ++t) {
             std::string term = *t;
-            if (!schema::is_text_stem(term))
+            if (weighed && !words.empty()) {
+                auto w = std::lower_bound(words.begin(), words.end(), term);
+                if (w != words.end() && *w == term)
+                    read.freq[w - words.begin()] += score * t.get_wdf() / length;
+            }
+            if (count == 0 || !schema::is_text_stem(term))
                 continue;
             Xapian::termcount wdf = t.get_wdf();
             if (wdf == 0)
@@ -140,6 +161,12 @@ std::vector<std::string> expand_set(const Xapian::Database& db, const Xapian::MS
             o.multiplier += (kExpandK + 1) * wdf / (kExpandK * doclen / avlen + wdf);
         }
     }
+    if (total > 0) {
+        for (double& f : read.freq)
+            f /= total;
+    }
+    if (count == 0)
+        return read;
     for (auto t = query.get_terms_begin(); t != query.get_terms_end(); ++t)
         offers.erase(*t);
 
@@ -175,10 +202,9 @@ std::vector<std::string> expand_set(const Xapian::Database& db, const Xapian::MS
         }
         best.insert(std::upper_bound(best.begin(), best.end(), entry, before), entry);
     }
-    std::vector<std::string> terms;
     for (const auto& [weight, term] : best)
-        terms.push_back(*term);
-    return terms;
+        read.expansion.push_back(*term);
+    return read;
 }
 
 /// What pseudo-relevance feedback from the top `expand_docs` matches of a query found:
@@ -200,37 +226,40 @@ Feedback feedback(const Xapian::Query& query, const Xapian::Database& db, Xapian
     Xapian::MSet top = enquire.get_mset(0, options.expand_docs);
     if (top.empty())
         return found;
-    if (options.expand > 0 && options.expand_weight > 0) {
-        std::vector<std::string> terms;
-        if (remote) {
-            // Xapian's expand set: remote term lists carry their terms' frequencies.
+    const unsigned count = options.expand_weight > 0 ? options.expand : 0;
+    std::vector<std::string> terms;  // the query's words, for the reweighting
+    if (options.reweight > 0)
+        terms.assign(query.get_unique_terms_begin(), query.get_unique_terms_end());
+    std::vector<std::string> expansion;
+    std::vector<double> freq;
+    if (remote) {
+        // Xapian's expand set: remote term lists carry their terms' frequencies.
+        if (count > 0) {
             Xapian::RSet rset;
             for (auto it = top.begin(); it != top.end(); ++it)
                 rset.add_document(*it);
             FreeTextStems decider;
-            Xapian::ESet eset = enquire.get_eset(options.expand, rset, 0, &decider);
-            terms.assign(eset.begin(), eset.end());
-        } else {
-            terms = expand_set(db, top, query, options.expand);
+            Xapian::ESet eset = enquire.get_eset(count, rset, 0, &decider);
+            expansion.assign(eset.begin(), eset.end());
         }
-        if (!terms.empty()) {
-            found.expansion =
-                Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                              Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),
-                              options.expand_weight);
-        }
+        freq = feedback_frequencies(db, top, terms);
+    } else {
+        FeedbackRead read = feedback_read(db, top, query, count, terms);
+        expansion = std::move(read.expansion);
+        freq = std::move(read.freq);
     }
-    if (options.reweight > 0) {
-        std::vector<std::string> terms(query.get_unique_terms_begin(),
-                                       query.get_unique_terms_end());
-        std::vector<double> freq = feedback_frequencies(db, top, terms);
-        double sum = 0;
-        for (double f : freq)
-            sum += f;
-        for (std::size_t i = 0; i < terms.size(); ++i) {
-            if (freq[i] > 0)
-                found.reweights.emplace_back(terms[i], options.reweight * words * freq[i] / sum);
-        }
+    if (!expansion.empty()) {
+        found.expansion =
+            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                          Xapian::Query(Xapian::Query::OP_OR, expansion.begin(), expansion.end()),
+                          options.expand_weight);
+    }
+    double sum = 0;
+    for (double f : freq)
+        sum += f;
+    for (std::size_t i = 0; i < terms.size(); ++i) {
+        if (freq[i] > 0)
+            found.reweights.emplace_back(terms[i], options.reweight * words * freq[i] / sum);
     }
     return found;
 }
