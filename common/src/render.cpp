@@ -27,14 +27,6 @@ double rounded(double score) {
     return std::round(score * 1e6) / 1e6;
 }
 
-Json snippet_json(const Snippet& s) {
-    Json ranges = Json::array();
-    for (const auto& h : s.highlights)
-        ranges.push_back({h.begin, h.end});
-    return Json{
-        {"text", s.text}, {"highlights", ranges}, {"at_start", s.at_start}, {"at_end", s.at_end}};
-}
-
 /// A collapse key as shown: list separators become ", ".
 std::string shown_key(std::string key) {
     std::string out;
@@ -60,46 +52,14 @@ Json contribution_json(const Contribution& c) {
     return j;
 }
 
-Json hit_object(const Hit& hit) {
-    const Article& a = hit.article;
-    Json passages = Json::array();
-    for (const auto& p : hit.passages)
-        passages.push_back(snippet_json(p));
-    Json title_ranges = Json::array();
-    for (const auto& h : hit.title.highlights)
-        title_ranges.push_back({h.begin, h.end});
-    Json j{{"rank", hit.rank},
-           {"score", rounded(hit.score)},
-           {"id", a.id},
-           {"title", a.title},
-           {"title_highlights", title_ranges},
-           {"path", a.path},
-           {"url", a.url},
-           {"date", a.date},
-           {"authors", a.authors},
-           {"tags", a.tags},
-           {"source", a.source},
-           {"language", a.language},
-           {"passages", passages}};
-    if (hit.collapse_count > 0)
-        j["collapse"] = {{"key", shown_key(hit.collapse_key)}, {"count", hit.collapse_count}};
-    if (!hit.explain.empty()) {
-        Json parts = Json::array();
-        for (const auto& c : hit.explain)
-            parts.push_back(contribution_json(c));
-        j["explain"] = parts;
-    }
-    return j;
-}
-
 // ---- compact JSON, written directly -------------------------------------------------------
 //
-// The batch mode's lines and --jsonl: building nlohmann objects for a page of hits cost more
-// than the search itself. These functions write the same documents byte for byte as
-// hit_object(...).dump(-1, ' ', false, replace) and result_json's pretty=false dump: the same
-// keys in the same order, strings escaped as nlohmann escapes them (ensure_ascii off), and
-// whatever is rare or subtle (numbers with a fraction, invalid UTF-8, facets, explanations) left
-// to nlohmann itself.
+// The batch mode's lines, --jsonl and (laid out by indented()) --json: building nlohmann
+// objects for a page of hits cost more than the search itself. These functions write the
+// documents of docs/folio-search.schema.json byte for byte as nlohmann's dump(-1, ' ', false,
+// replace) would: strings escaped as nlohmann escapes them (ensure_ascii off), and whatever is
+// rare or subtle (numbers with a fraction, invalid UTF-8, facets, explanations) left to nlohmann
+// itself.
 
 std::string compact(const Json& j) {
     return j.dump(-1, ' ', false, Json::error_handler_t::replace);
@@ -489,31 +449,69 @@ std::string compact_result(const SearchResult& result) {
 
 }  // namespace
 
+namespace {
+
+/// `compact` (a JSON document as compact() writes it) laid out as nlohmann's dump(2) lays it
+/// out: a line per member or element, two spaces a level, ": " after a key, empty objects and
+/// arrays kept as {} and []. A one-query process printing --json spent 1.4 M instructions (a
+/// quarter of its work) building nlohmann objects for this.
+std::string indented(std::string_view compact) {
+    std::string out;
+    out.reserve(compact.size() + compact.size() / 2);
+    std::size_t level = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < compact.size(); ++i) {
+        const char c = compact[i];
+        if (in_string) {
+            out += c;
+            if (c == '\\' && i + 1 < compact.size())
+                out += compact[++i];
+            else if (c == '"')
+                in_string = false;
+            continue;
+        }
+        switch (c) {
+            case '"':
+                in_string = true;
+                out += c;
+                break;
+            case '{':
+            case '[':
+                out += c;
+                if (i + 1 < compact.size() && compact[i + 1] == (c == '{' ? '}' : ']')) {
+                    out += compact[++i];
+                    break;
+                }
+                ++level;
+                out += '\n';
+                out.append(2 * level, ' ');
+                break;
+            case '}':
+            case ']':
+                --level;
+                out += '\n';
+                out.append(2 * level, ' ');
+                out += c;
+                break;
+            case ',':
+                out += ",\n";
+                out.append(2 * level, ' ');
+                break;
+            case ':':
+                out += ": ";
+                break;
+            default:
+                out += c;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
 std::string result_json(const SearchResult& result, bool pretty) {
-    if (!pretty)
-        return compact_result(result);
-    Json hits = Json::array();
-    for (const auto& hit : result.hits)
-        hits.push_back(hit_object(hit));
-    Json doc{{"version", kJsonSchemaVersion},
-             {"query", result.query},
-             {"parsed", result.parsed},
-             {"total",
-              {{"estimated", result.estimated},
-               {"lower_bound", result.lower_bound},
-               {"upper_bound", result.upper_bound},
-               {"exact", result.lower_bound == result.upper_bound}}},
-             {"offset", result.offset},
-             {"suggestion", result.suggestion ? Json(*result.suggestion) : Json(nullptr)},
-             {"corrected", result.corrected},
-             {"hits", hits}};
-    if (!result.facets.empty())
-        doc["facets"] = facets_json(result.facets);
-    if (!result.like_terms.empty())
-        doc["like_terms"] = result.like_terms;
-    if (!result.collapse.empty())
-        doc["collapse"] = result.collapse;
-    return doc.dump(2, ' ', false, Json::error_handler_t::replace);
+    std::string compact = compact_result(result);
+    return pretty ? indented(compact) : compact;
 }
 
 namespace {

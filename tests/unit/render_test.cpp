@@ -179,6 +179,14 @@ BOOST_AUTO_TEST_CASE(compact_json_is_the_pretty_document) {
         return compact ==
                Ordered::parse(pretty).dump(-1, ' ', false, Ordered::error_handler_t::replace);
     };
+    // The pretty document (--json) is nlohmann's own layout of the compact one.
+    auto laid_out = [](const std::string& compact) {
+        return Ordered::parse(compact).dump(2, ' ', false, Ordered::error_handler_t::replace);
+    };
+    SearchResult none = sample_result();
+    none.hits.clear();
+    BOOST_TEST(result_json(none, true) == laid_out(result_json(none, false)));
+    BOOST_TEST(result_json(none, true).find("\"hits\": []") != std::string::npos);
     const std::vector<double> scores{0.0, 3.0, 1.23456789, 1e-7, 123456.5, 98765432.25};
     for (std::size_t k = 0; k < tricky.size(); ++k) {
         SearchResult r = sample_result();
@@ -197,6 +205,7 @@ BOOST_AUTO_TEST_CASE(compact_json_is_the_pretty_document) {
         second.passages.clear();
         r.hits.push_back(second);
         BOOST_TEST(same(result_json(r, false), result_json(r, true)), "case " << k);
+        BOOST_TEST(result_json(r, true) == laid_out(result_json(r, false)), "case " << k);
         BOOST_TEST(hit_json(r.hits[0]) == Ordered::parse(result_json(r, true))["hits"][0].dump(
                                               -1, ' ', false, Ordered::error_handler_t::replace),
                    "case " << k);
@@ -217,6 +226,7 @@ BOOST_AUTO_TEST_CASE(compact_json_is_the_pretty_document) {
             r.hits[0].explain = {c};
             r.explained = true;
             BOOST_TEST(same(result_json(r, false), result_json(r, true)), "power case " << k);
+            BOOST_TEST(result_json(r, true) == laid_out(result_json(r, false)), "power case " << k);
             BOOST_TEST(
                 same(hit_json(r.hits[0]), Ordered::parse(result_json(r, true))["hits"][0].dump()),
                 "power case " << k);
