@@ -474,13 +474,18 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
     query = builder.filtered(query, request.filters);
 
     Xapian::Enquire enquire(db_);
+    const std::vector<std::string> positional = builder.positional_terms(query);
     if (request.time_limit > 0) {
         // Xapian's time limit starts a timer thread. Where even a slow matcher (1 us a posting)
         // would finish in a tenth of the limit, the limit cannot be reached: leave it out.
-        // Feedback terms are single terms; remote shards keep the limit.
+        // What ranking adds: feedback terms, a recency source, proximity pairs (two positional
+        // terms for each pair of words). Remote shards keep the limit.
         const Xapian::doccount docs = db_.get_doccount();
-        const double bound = match_work_bound(query, docs, QueryOptions{}.wildcard_limit) +
-                             double(request.ranking.expand + (request.boost_half_life > 0)) * docs;
+        double added = request.ranking.expand + (request.boost_half_life > 0 ? 1 : 0);
+        if (request.ranking.proximity_window > 0)
+            added += 16.0 * positional.size();
+        const double bound =
+            match_work_bound(query, docs, QueryOptions{}.wildcard_limit) + added * docs;
         if (remote() || bound * 1e-6 > request.time_limit / 10)
             enquire.set_time_limit(request.time_limit);
     }
@@ -489,8 +494,7 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
     // Terms the ranking adds (feedback) re-rank; they are not what the user asked to see.
     std::set<std::string> asked(query.get_unique_terms_begin(), query.get_unique_terms_end());
     if (request.sort == SortOrder::relevance) {
-        query = ranked_query(query, db_, enquire, request.ranking, builder.positional_terms(query),
-                             remote());
+        query = ranked_query(query, db_, enquire, request.ranking, positional, remote());
         if (request.boost_half_life > 0) {
             // Scaled to the query's best score, so that recency weighs the same whatever the
             // query; a query that scores nothing (filters alone) is ranked by recency alone.
