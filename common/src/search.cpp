@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <set>
 #include <string_view>
+#include <thread>
 
 #include "folio/error.hpp"
 #include "folio/recency.hpp"
@@ -297,10 +299,11 @@ std::string stub_signature(const std::vector<std::string>& databases) {
 }  // namespace
 
 void Searcher::open() {
+    constexpr int kAttempts = 5;
     for (int attempt = 0;; ++attempt) {
         std::string before = stub_signature(paths_);
         try {
-            open_once();
+            open_once(attempt + 1 < kAttempts);
             return;
         } catch (const DatabaseError&) {
             // A rebuild switched generations and removed the one being opened: open the new one.
@@ -308,13 +311,18 @@ void Searcher::open() {
                 throw;
         } catch (const Xapian::DatabaseModifiedError&) {
             // The indexer committed twice while we opened the revision it had: open the new one.
-            if (attempt >= 4)
+            if (attempt + 1 >= kAttempts)
                 throw;
+        } catch (const Xapian::DatabaseCorruptError&) {
+            // Blocks read while the indexer committed over them (it reuses those of the revision
+            // before last) look damaged ("Expected block 2 to be level 1"): open again, a little
+            // later. A database really damaged fails every attempt; the last one reports it.
+            std::this_thread::sleep_for(std::chrono::milliseconds(5 * (attempt + 1)));
         }
     }
 }
 
-void Searcher::open_once() {
+void Searcher::open_once(bool retry_damage) {
     // Expanded afresh each time: a rebuild of a sharded index names new shard directories.
     shards_ = expand_databases(paths_);
     Xapian::Database db;
@@ -324,6 +332,17 @@ void Searcher::open_once() {
         if (excluded_.count(shards_[k].address) != 0)
             continue;
         const ShardSpec& shard = shards_[k];
+        // A shard that cannot be opened fails the search, or is left out with allow_partial.
+        auto left_out = [&](const std::string& why) {
+            if (shards_.size() == 1 || !options_.allow_partial) {
+                std::string what = shard.remote() ? "cannot reach " : "cannot open database ";
+                throw DatabaseError(
+                    what + shard_name(k) + ": " + why +
+                    (shards_.size() > 1 ? " (--allow-partial searches the others)" : ""));
+            }
+            excluded_.insert(shard.address);
+            warnings_.push_back(shard_name(k) + " left out: " + why);
+        };
         Xapian::Database one;
         try {
             one = open_shard(shard, options_.remote_timeout_ms);
@@ -331,6 +350,11 @@ void Searcher::open_once() {
                 language = one.get_metadata(std::string(schema::kMetaLanguage));
         } catch (const Xapian::DatabaseModifiedError&) {
             throw;  // not a fault of the shard: open() opens again
+        } catch (const Xapian::DatabaseCorruptError& e) {
+            if (retry_damage && !shard.remote())
+                throw;  // maybe read during a commit: open() opens again
+            left_out(reason(e));
+            continue;
         } catch (const Xapian::DatabaseNotFoundError&) {
             if (shards_.size() == 1 || !options_.allow_partial) {
                 throw DatabaseError("no database at " + shard.address +
@@ -342,14 +366,7 @@ void Searcher::open_once() {
             warnings_.push_back(shard_name(k) + " left out: no database there");
             continue;
         } catch (const Xapian::Error& e) {
-            if (shards_.size() == 1 || !options_.allow_partial) {
-                std::string what = shard.remote() ? "cannot reach " : "cannot open database ";
-                throw DatabaseError(
-                    what + shard_name(k) + ": " + reason(e) +
-                    (shards_.size() > 1 ? " (--allow-partial searches the others)" : ""));
-            }
-            excluded_.insert(shard.address);
-            warnings_.push_back(shard_name(k) + " left out: " + reason(e));
+            left_out(reason(e));
             continue;
         }
         db.add_database(one);

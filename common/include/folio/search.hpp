@@ -165,7 +165,9 @@ class Searcher {
 
   private:
     void open();
-    void open_once();
+    /// One attempt of open(); `retry_damage`: a local database that looks damaged throws
+    /// Xapian::DatabaseCorruptError for open() to try again, instead of DatabaseError.
+    void open_once(bool retry_damage);
     /// A search failed on the network: finds the shards that fail (each opened afresh) and
     /// leaves them out with allow_partial, else throws DatabaseError naming the first. Returns
     /// false when every shard answers (the failure was transient).
