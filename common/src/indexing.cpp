@@ -679,8 +679,14 @@ IndexSummary run_index(const IndexOptions& options, const IndexObserver& observe
         }
     }
     std::map<std::string, FileRecord> manifest;
-    if (!fresh)
-        manifest = load_manifest(Xapian::Database(current_shards.front()));
+    if (!fresh) {
+        try {
+            manifest = load_manifest(Xapian::Database(current_shards.front()));
+        } catch (const Xapian::DatabaseCorruptError& e) {
+            throw DatabaseError(current_shards.front() + " is damaged (" + e.get_msg() +
+                                "): indexer --rebuild builds the index anew");
+        }
+    }
     Survey s = survey(options, manifest, run, summary);
     summary.unchanged_files = s.unchanged;
 
@@ -707,7 +713,17 @@ IndexSummary run_index(const IndexOptions& options, const IndexObserver& observe
                 if (!options.synonyms.empty()) {
                     store_synonyms_file(db, options.synonyms);
                 } else if (!current_shards.empty()) {
-                    copy_synonyms(current_shards.front(), db);
+                    try {
+                        copy_synonyms(current_shards.front(), db);
+                    } catch (const Xapian::DatabaseError& e) {
+                        // A rebuild is how a damaged index is mended: it needs nothing of it.
+                        run.report(
+                            Diagnostic{Diagnostic::Severity::warning, current_shards.front(), 0,
+                                       "the index being replaced cannot be read (" + e.get_msg() +
+                                           "): its synonyms are not carried over "
+                                           "(indexer --synonyms FILE sets them)"},
+                            summary);
+                    }
                 }
                 db.commit();
             }

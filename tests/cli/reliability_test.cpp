@@ -608,6 +608,40 @@ BOOST_AUTO_TEST_CASE(file_vanishes_mid_run) {
     figure("inputs.vanishing_files", 1);
 }
 
+// A damaged index (its posting table overwritten) is reported with its path and exit status 2
+// by the searcher and by an update, which points to --rebuild; the rebuild needs nothing of
+// the damaged index and mends it.
+BOOST_AUTO_TEST_CASE(damaged_index_is_reported_and_rebuilt) {
+    TempDir dir;
+    const std::string in = dir / "in", db = dir / "db";
+    write_file(in + "/a.txt", "Harbour\n\nThe harbour froze over.\n");
+    write_file(in + "/b.txt", "Mill\n\nThe mill wheel turned.\n");
+    BOOST_TEST_REQUIRE(index_run({"--db", db, "-q", in}).status == 0);
+    const std::string table = folio::DatabaseLayout(db).current() + "/postlist.glass";
+    const auto size = fs::file_size(table);
+    write_file(table, std::string(size, '\xab'));
+
+    RunResult search = run_program(FOLIO_SEARCHER, {"--db", db, "harbour"});
+    BOOST_TEST(search.status == 2, search.err);
+    BOOST_TEST(search.out.empty());
+    BOOST_TEST(search.err.starts_with("searcher: error: cannot open database " + db + ": "),
+               search.err);
+
+    RunResult update = index_run({"--db", db, in});
+    BOOST_TEST(update.status == 2, update.err);
+    BOOST_TEST(contains(update.err, "indexer: error: "), update.err);
+    BOOST_TEST(contains(update.err, " is damaged ("), update.err);
+    BOOST_TEST(contains(update.err, "indexer --rebuild"), update.err);
+
+    RunResult rebuild = index_run({"--db", db, "--rebuild", in});
+    BOOST_TEST(rebuild.status == 0, rebuild.err);
+    BOOST_TEST(contains(rebuild.err, "its synonyms are not carried over"), rebuild.err);
+    RunResult found = run_program(FOLIO_SEARCHER, {"--db", db, "--count", "harbour"});
+    BOOST_TEST(found.status == 0, found.err);
+    BOOST_TEST(found.out == "1\n");
+    figure("inputs.damaged_index_rebuilt", 1);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(queries)
