@@ -317,6 +317,8 @@ void Searcher::open() {
             // Blocks read while the indexer committed over them (it reuses those of the revision
             // before last) look damaged ("Expected block 2 to be level 1"): open again, a little
             // later. A database really damaged fails every attempt; the last one reports it.
+            if (attempt + 1 >= kAttempts)
+                throw;
             std::this_thread::sleep_for(std::chrono::milliseconds(5 * (attempt + 1)));
         }
     }
