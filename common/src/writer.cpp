@@ -121,13 +121,13 @@ class CountingStemmer : public Xapian::StemImplementation {
         for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
             Slot& slot = slots_[i];
             if (slot.hash == 0) {
-                std::string stem = stem_(word);
-                if (stem.size() > kInline)
-                    return long_word(word);  // a stem longer than its word: not in English
                 if ((used_ + 1) * 4 > slots_.size() * 3) {
                     grow();
                     return (*this)(word);
                 }
+                std::string stem = stem_(word);
+                if (stem.size() > kInline)
+                    return long_word(word);  // a stem longer than its word: not in English
                 ++used_;
                 slot.hash = hash;
                 slot.word_size = static_cast<std::uint8_t>(word.size());
