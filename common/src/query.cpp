@@ -266,7 +266,8 @@ constexpr std::array<TextField, 3> kTextFields{{
 QueryBuilder::QueryBuilder(const Xapian::Database& db, const QueryOptions& options)
     : db_(db),
       stem_(make_stemmer(options.language)),
-      stems_only_(schema::stems_only(schema::version_of(db))) {
+      stems_only_(schema::stems_only(schema::version_of(db))),
+      wildcard_limit_(options.wildcard_limit) {
     parser_.set_database(db);
     parser_.set_stemmer(stem_);
     // As the database's schema indexes words (see schema::kVersion).

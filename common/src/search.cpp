@@ -503,8 +503,7 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
         double added = request.ranking.expand + (request.boost_half_life > 0 ? 1 : 0);
         if (request.ranking.proximity_window > 0)
             added += 16.0 * positional.size();
-        const double bound =
-            match_work_bound(query, docs, QueryOptions{}.wildcard_limit) + added * docs;
+        const double bound = match_work_bound(query, docs, builder.wildcard_limit()) + added * docs;
         if (remote() || bound * 1e-6 > request.time_limit / 10)
             enquire.set_time_limit(request.time_limit);
     }

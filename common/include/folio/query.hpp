@@ -58,6 +58,9 @@ class QueryBuilder {
     /// lower case and as expanded ("milit" for milit*): text words starting with one matched.
     const std::vector<std::string>& wildcards() const noexcept { return wildcards_; }
 
+    /// The most terms a wildcard expands to (QueryOptions::wildcard_limit).
+    unsigned wildcard_limit() const noexcept { return wildcard_limit_; }
+
     /// The stemmer queries are stemmed with (also used to match passages).
     const Xapian::Stem& stemmer() const noexcept { return stem_; }
 
@@ -78,6 +81,7 @@ class QueryBuilder {
     Xapian::QueryParser parser_;
     Xapian::Stem stem_;
     bool stems_only_;  // the database's schema indexes stems only (schema::stems_only)
+    unsigned wildcard_limit_;
     std::vector<std::string> wildcards_;  // of the last parse(), see wildcards()
     unsigned flags_;
 };
