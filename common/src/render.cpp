@@ -447,10 +447,6 @@ std::string compact_result(const SearchResult& result) {
     return out;
 }
 
-}  // namespace
-
-namespace {
-
 /// `compact` (a JSON document as compact() writes it) laid out as nlohmann's dump(2) lays it
 /// out: a line per member or element, two spaces a level, ": " after a key, empty objects and
 /// arrays kept as {} and []. A one-query process printing --json spent 1.4 M instructions (a
