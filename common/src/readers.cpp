@@ -1422,8 +1422,13 @@ std::string hex64(std::uint64_t h) {
 }
 
 // nlohmann's message without its "[json.exception...] parse error at line 1, column N: " head.
-std::string json_error_reason(const nlohmann::json::parse_error& e) {
+// nlohmann's message without its "[json.exception...]" tag and, for a syntax error, without the
+// position it repeats; a parse error names its byte, an out-of-range number (1e999) has none.
+std::string json_error_reason(const nlohmann::json::exception& e, std::size_t byte) {
     std::string_view what = e.what();
+    const std::size_t tag = what.find("] ");
+    if (tag != std::string_view::npos)
+        what.remove_prefix(tag + 2);
     const std::size_t column = what.find("column ");
     if (column != std::string_view::npos) {
         const std::size_t colon = what.find(": ", column);
@@ -1434,7 +1439,9 @@ std::string json_error_reason(const nlohmann::json::parse_error& e) {
     std::string reason(what.substr(0, kMaxReason));
     if (what.size() > kMaxReason)
         reason += "...";
-    return "invalid JSON at column " + std::to_string(e.byte) + ": " + reason;
+    if (byte == 0)
+        return "invalid JSON: " + reason;
+    return "invalid JSON at column " + std::to_string(byte) + ": " + reason;
 }
 
 class JsonlReader {
@@ -1492,7 +1499,10 @@ class JsonlReader {
         try {
             json = nlohmann::json::parse(text);
         } catch (const nlohmann::json::parse_error& e) {
-            fail(number, json_error_reason(e));
+            fail(number, json_error_reason(e, e.byte));
+            return;
+        } catch (const nlohmann::json::exception& e) {
+            fail(number, json_error_reason(e, 0));
             return;
         }
         if (!json.is_object()) {

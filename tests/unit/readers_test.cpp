@@ -591,7 +591,8 @@ BOOST_DATA_TEST_CASE(
                  R"({"title": "t", "authors": [1]})", R"({"title": "t", "author": {}})",
                  R"({"title": "t", "date": 2022})", R"({"title": "t", "url": true})",
                  R"({"id": 1.5, "title": "t"})", R"({"id": " ", "title": "t"})",
-                 R"({"lang": 1, "title": "t"})", "{\"title\": \"t\"} trailing", "42"}) ^
+                 R"({"lang": 1, "title": "t"})", "{\"title\": \"t\"} trailing", "42",
+                 R"({"title": "t", "n": 1e999})"}) ^
         bdata::make({"field 'body' must be a string, not a number",
                      "field 'text' must be a string, not an array",
                      "field 'authors' must be an array of strings, item 1 is a "
@@ -605,7 +606,8 @@ BOOST_DATA_TEST_CASE(
                      "invalid JSON at column 18: syntax error while parsing value "
                      "- invalid literal; last read: '\"t\"} tra'; expected end "
                      "of input",
-                     "line is not a JSON object but a number"}),
+                     "line is not a JSON object but a number",
+                     "invalid JSON: number overflow parsing '1e999'"}),
     line, reason) {
     const Result r = read_jsonl("\n" + std::string(line) + "\n", "w.jsonl");
     BOOST_TEST(r.stats.articles == 0u);
