@@ -669,6 +669,65 @@ std::string reduce_line(std::string_view line) {
     return out;
 }
 
+/// The length of the strict UTF-8 sequence at s[i] (RFC 3629), or 0 when it is not one.
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80)
+        return 1;
+    std::size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        lo = c == 0xE0 ? 0xA0 : lo;  // overlong
+        hi = c == 0xED ? 0x9F : hi;  // surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        lo = c == 0xF0 ? 0x90 : lo;  // overlong
+        hi = c == 0xF4 ? 0x8F : hi;  // above U+10FFFF
+    } else {
+        return 0;
+    }
+    if (i + len > s.size())
+        return 0;
+    for (std::size_t k = 1; k < len; ++k) {
+        const auto b = static_cast<unsigned char>(s[i + k]);
+        if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF))
+            return 0;
+    }
+    return len;
+}
+
+/// Replaces each byte that does not start a valid UTF-8 sequence with U+FFFD, or with the
+/// Latin-1 character of that byte when `stray_as_latin1`. (Gumbo 0.10 writes a numeric character
+/// reference beyond U+10FFFF, like &#x999999999;, as a stray byte; yaml-cpp writes the escapes
+/// "\_" and "\N" of a double-quoted scalar as the Latin-1 bytes A0 and 85.)
+void repair_utf8(std::string& s, bool stray_as_latin1 = false) {
+    std::string out;
+    std::size_t i = 0, copied = 0;
+    while (i < s.size()) {
+        const std::size_t len = utf8_sequence(s, i);
+        if (len != 0) {
+            i += len;
+            continue;
+        }
+        out.append(s, copied, i - copied);
+        const auto byte = static_cast<unsigned char>(s[i]);
+        if (stray_as_latin1) {
+            out += static_cast<char>(0xC0 | (byte >> 6));
+            out += static_cast<char>(0x80 | (byte & 0x3F));
+        } else {
+            out += "\xEF\xBF\xBD";
+        }
+        copied = ++i;
+    }
+    if (copied == 0)
+        return;
+    out.append(s, copied, std::string::npos);
+    s = std::move(out);
+}
+
 // Where the front matter's YAML text starts (the line after the opening "---"), 1-based.
 constexpr std::size_t kFrontMatterFirstLine = 2;
 
@@ -734,6 +793,13 @@ class FrontMatter {
         }
     }
 
+    // A scalar's text, valid UTF-8 (see repair_utf8 for what yaml-cpp may leave).
+    static std::string text_of(const YAML::Node& node) {
+        std::string text = node.Scalar();
+        repair_utf8(text, true);
+        return text;
+    }
+
     std::size_t line_of(const YAML::Node& node) const {
         const YAML::Mark mark = node.Mark();
         return mark.is_null() ? 1 : kFrontMatterFirstLine + static_cast<std::size_t>(mark.line);
@@ -747,7 +813,7 @@ class FrontMatter {
                              "front matter field '" + key + "' must be a single value, not a " +
                                  (value.IsSequence() ? "list" : "mapping"));
         }
-        return value.Scalar();
+        return text_of(value);
     }
 
     void list(const std::string& key, const YAML::Node& value, bool comma_separated,
@@ -756,9 +822,9 @@ class FrontMatter {
             return;
         if (value.IsScalar()) {
             if (comma_separated) {
-                add_comma_separated(out, value.Scalar());
+                add_comma_separated(out, text_of(value));
             } else {
-                add_unique(out, value.Scalar());
+                add_unique(out, text_of(value));
             }
             return;
         }
@@ -773,7 +839,7 @@ class FrontMatter {
                 throw InputError(path_, line_of(item),
                                  "front matter field '" + key + "' must be a list of strings");
             }
-            add_unique(out, item.Scalar());
+            add_unique(out, text_of(item));
         }
     }
 
@@ -1724,61 +1790,6 @@ Article parse_markdown(std::string_view text, const FileInfo& info) {
     article.body = join_body(body);
     return article;
 }
-
-namespace {
-
-/// The length of the strict UTF-8 sequence at s[i] (RFC 3629), or 0 when it is not one.
-std::size_t utf8_sequence(std::string_view s, std::size_t i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80)
-        return 1;
-    std::size_t len = 0;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        lo = c == 0xE0 ? 0xA0 : lo;  // overlong
-        hi = c == 0xED ? 0x9F : hi;  // surrogates
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        lo = c == 0xF0 ? 0x90 : lo;  // overlong
-        hi = c == 0xF4 ? 0x8F : hi;  // above U+10FFFF
-    } else {
-        return 0;
-    }
-    if (i + len > s.size())
-        return 0;
-    for (std::size_t k = 1; k < len; ++k) {
-        const auto b = static_cast<unsigned char>(s[i + k]);
-        if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF))
-            return 0;
-    }
-    return len;
-}
-
-/// Replaces each byte that does not start a valid UTF-8 sequence with U+FFFD. (Gumbo 0.10
-/// writes a numeric character reference beyond U+10FFFF, like &#x999999999;, as a stray byte.)
-void repair_utf8(std::string& s) {
-    std::string out;
-    std::size_t i = 0, copied = 0;
-    while (i < s.size()) {
-        const std::size_t len = utf8_sequence(s, i);
-        if (len != 0) {
-            i += len;
-            continue;
-        }
-        out.append(s, copied, i - copied);
-        out += "\xEF\xBF\xBD";
-        copied = ++i;
-    }
-    if (copied == 0)
-        return;
-    out.append(s, copied, std::string::npos);
-    s = std::move(out);
-}
-
-}  // namespace
 
 Article parse_html(std::string_view text, const FileInfo& info, std::size_t* dropped_tags) {
     // Gumbo's parse time grows with the square of the nesting depth (20,000 nested elements

@@ -409,6 +409,17 @@ BOOST_AUTO_TEST_CASE(front_matter_lists_and_strings) {
     BOOST_TEST(a.body == "Body");
 }
 
+// YAML's escapes for U+00A0 and U+0085 ("\_", "\N") come out as UTF-8 in every field (the
+// no-break space then counts as a space), and valid characters around them stay as they are.
+BOOST_AUTO_TEST_CASE(front_matter_escapes_are_utf8) {
+    const Article a = folio::parse_markdown(
+        "---\ntitle: \"Caf\u00e9\\_au\\Nlait\"\nauthor: \"A\\_B\"\ntags: [\"x\\_y\"]\n---\nBody\n",
+        info_for("e.md"));
+    BOOST_TEST(a.title == "Caf\u00e9 au\u0085lait");
+    BOOST_TEST(a.authors == (std::vector<std::string>{"A B"}));
+    BOOST_TEST(a.tags == (std::vector<std::string>{"x y"}));
+}
+
 // Bad front matter throws InputError with the line of the problem in the file.
 BOOST_DATA_TEST_CASE(
     rejects_bad_front_matter,
