@@ -4,10 +4,14 @@
 # writes them to build/fuzz/figures.txt ("fuzz.NAME.executions N"). A crashing input is left in
 # build/fuzz/artifacts/; copy it into fuzz/regressions/NAME/ so that ctest replays it.
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]    (default 25 s, every target)
+# FOLIO_FUZZ_SEED picks libFuzzer's random seed: 1 unless set, so that a run (CI's) explores the
+# same inputs wherever it runs and a finding can be replayed; FOLIO_FUZZ_SEED=0 draws a new seed
+# each run, for longer exploratory runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds=${1:-25}
+seed=${FOLIO_FUZZ_SEED:-1}
 shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(text markdown html jsonl query)
@@ -32,7 +36,7 @@ for name in "${targets[@]}"; do
   mkdir -p "$work"
   cp fuzz/corpus/"$name"/* "$work"/
   log="$build/$name.log"
-  if "$build/fuzz/fuzz_$name" -max_total_time="$seconds" -print_final_stats=1 -timeout=10 \
+  if "$build/fuzz/fuzz_$name" -max_total_time="$seconds" -print_final_stats=1 -timeout=10 -seed="$seed" \
       -rss_limit_mb=2048 -max_len=65536 -artifact_prefix="$build/artifacts/$name-" \
       "$work" >"$log" 2>&1; then
     result=ok
