@@ -3,6 +3,8 @@
 // count is checked against one made independently, with Xapian.
 #include <boost/test/unit_test.hpp>
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <xapian.h>
 
 #include <cmath>
@@ -23,13 +25,24 @@ using Json = nlohmann::json;
 
 namespace {
 
-/// An index of corpus/, built once, with a few synonyms stored.
+/// The DoD article's date line says "1 year ago", which the reader resolves against the file's
+/// modification time: a checkout's own time, unless the copy is given a fixed one
+/// (2026-11-27 12:00 UTC, so the article is dated 2025-11-27).
+constexpr const char* kDodArticle =
+    "dod-news/nato-leaders-look-to-defense-deterrence-against-russia.txt";
+constexpr time_t kDodSaved = 1795780800;
+
+/// An index of a copy of corpus/, built once, with a few synonyms stored.
 struct CorpusIndex {
     TempDir dir;
     std::string db = dir / "db";
     CorpusIndex() {
-        RunResult r =
-            run_program(FOLIO_INDEXER, {"--db", db, std::string(FOLIO_SOURCE_DIR) + "/corpus"});
+        const fs::path copy = dir / "corpus";
+        fs::copy(fs::path(FOLIO_SOURCE_DIR) / "corpus", copy, fs::copy_options::recursive);
+        const struct timespec times[2] = {{kDodSaved, 0}, {kDodSaved, 0}};
+        if (::utimensat(AT_FDCWD, (copy / kDodArticle).c_str(), times, 0) != 0)
+            throw std::runtime_error("cannot set the time of the DoD article");
+        RunResult r = run_program(FOLIO_INDEXER, {"--db", db, copy.string()});
         if (r.status != 0)
             throw std::runtime_error("indexing the corpus failed: " + r.err);
         Xapian::WritableDatabase w(db);
@@ -152,9 +165,7 @@ BOOST_AUTO_TEST_CASE(similar_articles) {
         BOOST_TEST(h["id"] != "sotu-1862");
     RunResult text = corpus().search({"--like", "sotu-1862", "--limit", "1"});
     BOOST_TEST(text.out.starts_with("Similar by: emancip "), text.out);
-    std::string file =
-        std::string(FOLIO_SOURCE_DIR) +
-        "/corpus/dod-news/nato-leaders-look-to-defense-deterrence-against-russia.txt";
+    const std::string file = (fs::path(corpus().dir / "corpus") / kDodArticle).string();
     Json f = corpus().json({"--like-file", file, "--limit", "3"});
     BOOST_TEST(f["hits"].size() == 3u);
     std::vector<std::string> file_terms = f["like_terms"];
