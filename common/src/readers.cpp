@@ -1487,7 +1487,6 @@ std::string hex64(std::uint64_t h) {
     return buf;
 }
 
-// nlohmann's message without its "[json.exception...] parse error at line 1, column N: " head.
 // nlohmann's message without its "[json.exception...]" tag and, for a syntax error, without the
 // position it repeats; a parse error names its byte, an out-of-range number (1e999) has none.
 std::string json_error_reason(const nlohmann::json::exception& e, std::size_t byte) {
