@@ -12,6 +12,10 @@ namespace folio {
 
 namespace {
 
+/// The longest word a rule may hold: its stem, prefixed, must stay a valid Xapian key (at most
+/// schema::kMaxTermLength bytes), with room to spare for stemmers that lengthen a word.
+constexpr std::size_t kMaxSynonymWord = 200;
+
 std::string_view trim(std::string_view s) {
     const char* space = " \t\r\n";
     std::size_t b = s.find_first_not_of(space);
@@ -37,6 +41,12 @@ std::vector<std::string> words_of(std::string_view list, const std::string& path
             throw InputError(
                 path, line,
                 "'" + std::string(word) + "' is several words: synonyms are single words");
+        }
+        if (word.size() > kMaxSynonymWord) {
+            throw InputError(path, line,
+                             "a word of " + std::to_string(word.size()) +
+                                 " bytes is too long for a synonym (at most " +
+                                 std::to_string(kMaxSynonymWord) + ")");
         }
         out.push_back(lower(word));
         if (comma == std::string_view::npos)

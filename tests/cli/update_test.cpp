@@ -311,6 +311,15 @@ BOOST_AUTO_TEST_CASE(synonyms_are_stored_and_kept) {
     BOOST_TEST(hits(db, "~wharf") == 1u);
     RunResult missing = index_run({"--db", db, "--synonyms", dir / "nope.txt", dir / "src"});
     BOOST_TEST(missing.status == 2);
+    // A word too long for Xapian's keys: the file and line, exit 2, the stored table untouched.
+    write_file(dir / "long.txt", "# long\nnato, " + std::string(300, 'x') + "\n");
+    RunResult too_long = index_run({"--db", db, "--synonyms", dir / "long.txt", dir / "src"});
+    BOOST_TEST(too_long.status == 2);
+    BOOST_TEST(too_long.err == "indexer: error: " + (dir / "long.txt") +
+                                   ":2: a word of 300 bytes is too long for a synonym (at most "
+                                   "200)\n",
+               too_long.err);
+    BOOST_TEST(hits(db, "~wharf") == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

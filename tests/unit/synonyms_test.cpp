@@ -94,6 +94,10 @@ BOOST_AUTO_TEST_CASE(errors_name_the_line) {
     BOOST_TEST(
         error_of("united states, usa\n").starts_with("syn.txt:1: 'united states' is several"));
     BOOST_TEST(error_of("x =>\n").starts_with("syn.txt:1: empty word"));
+    // Xapian refuses keys over 255 bytes ("Key too long"), which named neither file nor line.
+    BOOST_TEST(error_of("nato, " + std::string(300, 'x') + "\n") ==
+               "syn.txt:1: a word of 300 bytes is too long for a synonym (at most 200)");
+    BOOST_TEST(parse("a, " + std::string(200, 'x') + "\n").size() == 2u);
     BOOST_CHECK_THROW(read_synonyms_file("/nonexistent/synonyms.txt"), InputError);
 }
 
@@ -118,6 +122,14 @@ BOOST_AUTO_TEST_CASE(store_replaces) {
     BOOST_TEST(synonym_key_count(db) == 1u);
     BOOST_TEST(ids("~defence") == (std::vector<std::string>{"a"}));
     BOOST_TEST(ids("~nato") == (std::vector<std::string>{"d"}));
+}
+
+// The longest word a rule may hold is stored and committed (Xapian keys stop at 255 bytes).
+BOOST_AUTO_TEST_CASE(longest_word_is_stored) {
+    const std::string word(200, 'x');
+    BOOST_TEST(store_synonyms(db, parse("nato, " + word + "\n")) == 2u);
+    db.commit();
+    BOOST_TEST(synonym_key_count(db) == 2u);
 }
 
 // The indexer's path: a file stored in an on-disk database survives reopening.
