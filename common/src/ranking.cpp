@@ -65,35 +65,6 @@ Xapian::Query proximity_query(const std::vector<std::string>& words, unsigned wi
     return Xapian::Query(Xapian::Query::OP_OR, pairs.begin(), pairs.end());
 }
 
-/// How often each term of `terms` occurs in the feedback documents `top`: the mean over them
-/// of wdf / document length, each document weighted by its score (the relevance model of
-/// RM3, restricted to the query's own words).
-std::vector<double> feedback_frequencies(const Xapian::Database& db, const Xapian::MSet& top,
-                                         const std::vector<std::string>& terms) {
-    std::vector<double> freq(terms.size(), 0.0);
-    double total = 0;
-    for (auto it = top.begin(); it != top.end(); ++it) {
-        const double score = it.get_weight();
-        const double length = db.get_doclength(*it);
-        if (score <= 0 || length <= 0)
-            continue;
-        total += score;
-        Xapian::TermIterator t = db.termlist_begin(*it);
-        for (std::size_t i = 0; i < terms.size(); ++i) {  // terms are sorted
-            t.skip_to(terms[i]);
-            if (t == db.termlist_end(*it))
-                break;
-            if (*t == terms[i])
-                freq[i] += score * t.get_wdf() / length;
-        }
-    }
-    if (total > 0) {
-        for (double& f : freq)
-            f /= total;
-    }
-    return freq;
-}
-
 /// Xapian's default expand_k for its "trad" expansion scheme.
 constexpr double kExpandK = 1.0;
 
@@ -116,17 +87,21 @@ double offer_weight(const Offer& o, double n, double N, double R) {
 /// What feedback_read finds in the feedback documents.
 struct FeedbackRead {
     std::vector<std::string> expansion;  ///< the expand set, best first
-    std::vector<double> freq;            ///< feedback_frequencies of the words asked for
+    /// How often each word asked for occurs in the feedback documents: the mean over them of
+    /// wdf / document length, each document weighted by its score (the relevance model of RM3,
+    /// restricted to the query's own words).
+    std::vector<double> freq;
 };
 
-/// Feedback from the top matches of a local database, read in one pass over their term lists:
-/// the expand set (the `count` free-text stems of best offer weight, not in `query`, ties to the
-/// lexically smaller term: what Xapian's Enquire::get_eset with TradEWeight gives) and the
-/// frequencies of `words` (sorted; as feedback_frequencies computes them). Xapian looks up every
-/// candidate's term frequency (about 500 for 10 Reuters articles) and its collection frequency;
-/// here the candidates are taken in order of the weight they would have at the least possible
-/// term frequency (r), and the lookups stop when that bound falls below the count-th weight
-/// found (about 140 lookups).
+/// Feedback from the top matches, read in one pass over their term lists: the frequencies of
+/// `words` (sorted; FeedbackRead::freq) and, for `count` above 0, the expand set (the `count`
+/// free-text stems of best offer weight, not in `query`, ties to the lexically smaller term:
+/// what Xapian's Enquire::get_eset with TradEWeight gives). Xapian looks up every candidate's
+/// term frequency (about 500 for 10 Reuters articles) and its collection frequency; here the
+/// candidates are taken in order of the weight they would have at the least possible term
+/// frequency (r), and the lookups stop when that bound falls below the count-th weight found
+/// (about 140 lookups). The expand set is for local databases: a remote one looks each term
+/// up over the network, and Xapian's get_eset has the frequencies in its term lists.
 FeedbackRead feedback_read(const Xapian::Database& db, const Xapian::MSet& top,
                            const Xapian::Query& query, unsigned count,
                            const std::vector<std::string>& words) {
@@ -242,7 +217,7 @@ Feedback feedback(const Xapian::Query& query, const Xapian::Database& db, Xapian
             Xapian::ESet eset = enquire.get_eset(count, rset, 0, &decider);
             expansion.assign(eset.begin(), eset.end());
         }
-        freq = feedback_frequencies(db, top, terms);
+        freq = feedback_read(db, top, query, 0, terms).freq;
     } else {
         FeedbackRead read = feedback_read(db, top, query, count, terms);
         expansion = std::move(read.expansion);
