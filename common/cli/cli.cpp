@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <exception>
 #include <iostream>
 
 #include "folio/error.hpp"
@@ -95,8 +96,42 @@ std::uint64_t parse_size(const std::string& text) {
     return n * scale;
 }
 
+namespace {
+
+std::string terminating_program;
+std::terminate_handler default_terminate = nullptr;
+
+/// std::terminate for an exception no handler could catch: one thrown by a destructor while
+/// another unwinds. Xapian 1.4 can do that when a write fails (its value-stream writer writes
+/// in its destructor, so a disk filling up at the wrong moment throws twice). The error is
+/// reported like any other and the program exits with kFailure, where it would abort: the
+/// database still holds its last commit, as after any interrupted run. A terminate without an
+/// exception is a bug, and aborts as usual.
+[[noreturn]] void report_uncaught() noexcept {
+    if (std::exception_ptr error = std::current_exception()) {
+        std::string what = "unknown exception";
+        try {
+            std::rethrow_exception(error);
+        } catch (const Xapian::Error& e) {
+            what = e.get_description();
+        } catch (const std::exception& e) {
+            what = e.what();
+        } catch (...) {
+        }
+        std::cerr << terminating_program << ": error: " << what << std::endl;
+        std::_Exit(kFailure);
+    }
+    default_terminate();
+    std::abort();
+}
+
+}  // namespace
+
 int run(const std::string& program, CLI::App& app, int argc, char** argv,
         const std::function<int()>& body) {
+    terminating_program = program;
+    if (default_terminate == nullptr)
+        default_terminate = std::set_terminate(report_uncaught);
     try {
         app.parse(argc, argv);
     } catch (const CLI::Success& e) {
