@@ -199,4 +199,18 @@ Article decode_article(std::string_view data) {
     return a;
 }
 
+void store_article(Xapian::Document& doc, const Article& article, int version) {
+    if (article_in_value(version))
+        doc.add_value(kSlotArticle, encode_article(article));
+    else
+        doc.set_data(encode_article(article));
+}
+
+Article stored_article(const Xapian::Document& doc) {
+    std::string data = doc.get_value(kSlotArticle);
+    if (data.empty())
+        data = doc.get_data();
+    return decode_article(data);
+}
+
 }  // namespace folio::schema

@@ -616,7 +616,7 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
         hit.rank = ++rank;
         hit.score = it.get_weight();
         hit.docid = *it;
-        hit.article = schema::decode_article(it.get_document().get_data());
+        hit.article = schema::stored_article(it.get_document());
         if (!request.collapse.empty()) {
             hit.collapse_key = it.get_collapse_key();
             hit.collapse_count = it.get_collapse_count() + 1;

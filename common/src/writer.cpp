@@ -237,10 +237,12 @@ class CountingStemmer : public Xapian::StemImplementation {
     std::unordered_map<std::string, Entry> long_;
 };
 
-DocumentBuilder::DocumentBuilder(std::string default_language, bool stems_only)
-    : default_language_(std::move(default_language)), stems_only_(stems_only) {
-    generator_.set_stemming_strategy(stems_only ? Xapian::TermGenerator::STEM_ALL_Z
-                                                : Xapian::TermGenerator::STEM_SOME);
+DocumentBuilder::DocumentBuilder(std::string default_language, int schema_version)
+    : default_language_(std::move(default_language)),
+      version_(schema_version),
+      stems_only_(schema::stems_only(schema_version)) {
+    generator_.set_stemming_strategy(stems_only_ ? Xapian::TermGenerator::STEM_ALL_Z
+                                                 : Xapian::TermGenerator::STEM_SOME);
 }
 
 void DocumentBuilder::drain_counts() {
@@ -341,7 +343,7 @@ Xapian::Document DocumentBuilder::build(const Article& article, std::string_view
     if (!article.title.empty()) {
         doc.add_value(kSlotTitle, boolean_term("", article.title));
     }
-    doc.set_data(encode_article(article));
+    store_article(doc, article, version_);
     return doc;
 }
 
@@ -369,10 +371,9 @@ IndexWriter::IndexWriter(Xapian::WritableDatabase db, const WriterOptions& optio
       defer_spelling_(options.defer_spelling),
       fresh_(options.fresh),
       commit_bytes_(options.commit_bytes),
-      builder_(language_,
-               schema::stems_only(db_.get_metadata(std::string(schema::kMetaLanguage)).empty()
-                                      ? schema::kVersion
-                                      : schema::version_of(db_))) {
+      builder_(language_, db_.get_metadata(std::string(schema::kMetaLanguage)).empty()
+                              ? schema::kVersion
+                              : schema::version_of(db_)) {
     record_language();
     if (spelling_)
         builder_.count_words(&spelling_words_);
@@ -428,7 +429,7 @@ std::size_t IndexWriter::remove_file_articles(const std::string& path,
     const std::string term = schema::boolean_term(schema::kPrefixFile, path);
     std::vector<Xapian::docid> doomed;
     for (auto it = db_.postlist_begin(term); it != db_.postlist_end(term); ++it) {
-        Article stored = schema::decode_article(db_.get_document(*it).get_data());
+        Article stored = schema::stored_article(db_.get_document(*it));
         if (keep.count(stored.id) == 0)
             doomed.push_back(*it);
     }

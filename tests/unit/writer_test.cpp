@@ -87,7 +87,10 @@ BOOST_AUTO_TEST_CASE(indexes_every_field) {
     Xapian::Document doc = db.get_document(1);
     BOOST_TEST(doc.get_value(schema::kSlotDate) == "20220218");
     BOOST_TEST(doc.get_value(schema::kSlotSource) == "dod-news");
-    BOOST_TEST((schema::decode_article(doc.get_data()) == sample()));
+    // Schema 3: the article is stored in its value slot, not as the (deflated) document data.
+    BOOST_TEST((schema::decode_article(doc.get_value(schema::kSlotArticle)) == sample()));
+    BOOST_TEST(doc.get_data().empty());
+    BOOST_TEST((schema::stored_article(doc) == sample()));
 }
 
 // Title words weigh more than body words.
@@ -142,6 +145,45 @@ BOOST_AUTO_TEST_CASE(keeps_an_old_schema) {
     BOOST_TEST((db.positionlist_begin(1, "troops") != db.positionlist_end(1, "troops")));
     BOOST_TEST((db.positionlist_begin(1, "Ztroop") == db.positionlist_end(1, "Ztroop")));
     BOOST_TEST(db.get_spelling_suggestion("troopz") == "troops");
+    // ... and stores its articles as the document data, as schema 1 did.
+    BOOST_TEST(db.get_document(1).get_value(schema::kSlotArticle).empty());
+    BOOST_TEST((schema::decode_article(db.get_document(1).get_data()) == sample()));
+    BOOST_TEST((schema::stored_article(db.get_document(1)) == sample()));
+}
+
+// A database of schema 2 keeps its articles in the document data when updated; articles stored
+// either way are read back, and a file's articles are found in both to be deleted.
+BOOST_AUTO_TEST_CASE(keeps_schema_2_stored_data) {
+    test::TempDir dir;
+    {
+        Xapian::WritableDatabase old(dir / "db", Xapian::DB_CREATE);
+        old.set_metadata(std::string(schema::kMetaLanguage), "english");
+        old.set_metadata(std::string(schema::kMetaSchema), "2");
+        old.commit();
+    }
+    Article other = sample();
+    other.id = "dod/other";
+    {
+        IndexWriter w(dir / "db", WriterOptions{});
+        w.add(sample());
+        w.add(other);
+        w.commit();
+    }
+    {
+        Xapian::Database db(dir / "db");
+        BOOST_TEST(schema::version_of(db) == 2);
+        BOOST_TEST(has_term(db, "Ztroop"));
+        BOOST_TEST(db.get_document(1).get_value(schema::kSlotArticle).empty());
+        BOOST_TEST((schema::stored_article(db.get_document(1)) == sample()));
+    }
+    {
+        IndexWriter w(dir / "db", WriterOptions{});
+        BOOST_TEST(w.remove_file_articles(sample().path, {{"dod/nato", true}}) == 1u);
+        w.commit();
+    }
+    Xapian::Database db(dir / "db");
+    BOOST_TEST(db.get_doccount() == 1u);
+    BOOST_TEST(schema::stored_article(db.get_document(1)).id == "dod/nato");
 }
 
 // Deleting by id removes the article; deleting an unknown id says so.
@@ -225,6 +267,7 @@ BOOST_AUTO_TEST_CASE(article_language_picks_stemmer) {
 BOOST_AUTO_TEST_CASE(builder_is_deterministic) {
     DocumentBuilder a("english"), b("english");
     Xapian::Document da = a.build(sample()), db = b.build(sample());
+    BOOST_TEST(da.get_value(schema::kSlotArticle) == db.get_value(schema::kSlotArticle));
     BOOST_TEST(da.get_data() == db.get_data());
     BOOST_TEST(da.termlist_count() == db.termlist_count());
 }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "folio/article.hpp"
+#include "folio/schema.hpp"
 
 namespace folio {
 
@@ -28,8 +29,9 @@ class CountingStemmer;
 class DocumentBuilder {
   public:
     /// `default_language` (canonical name or "none") stems articles that name no language.
-    /// `stems_only` picks the term layout of schema version 2 (true) or 1 (see schema::kVersion).
-    explicit DocumentBuilder(std::string default_language, bool stems_only = true);
+    /// `schema_version` picks the layout of documents: terms (schema::stems_only) and where the
+    /// article is stored (schema::article_in_value); see schema::kVersion.
+    explicit DocumentBuilder(std::string default_language, int schema_version = schema::kVersion);
     DocumentBuilder(const DocumentBuilder&) = delete;
     DocumentBuilder& operator=(const DocumentBuilder&) = delete;
 
@@ -58,6 +60,7 @@ class DocumentBuilder {
     Xapian::Stem& stemmer_for(const std::string& language);
 
     std::string default_language_;
+    int version_;
     bool stems_only_;
     Xapian::TermGenerator generator_;
     std::map<std::string, Xapian::Stem> stemmers_;
