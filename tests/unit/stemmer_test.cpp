@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <set>
 #include <sstream>
 
@@ -104,6 +105,16 @@ BOOST_AUTO_TEST_CASE(stopper_for_english_only) {
     BOOST_TEST_REQUIRE((it != qp.stoplist_end()));
     BOOST_TEST(*it == "the");
     BOOST_TEST(make_stopper("french") == nullptr);
+}
+
+// The English stopper holds every word of Snowball's list, first to last, and no other.
+BOOST_AUTO_TEST_CASE(english_stop_words) {
+    std::unique_ptr<const Xapian::Stopper> stop(make_stopper("english"));
+    for (const char* word : {"i", "me", "ourselves", "yourselves", "couldn't", "mustn't", "a",
+                             "the", "against", "between", "very", "too", "than", "why's"})
+        BOOST_TEST((*stop)(word), word);
+    for (const char* word : {"", "troops", "nato", "The", "ii", "ver", "verys", "zz", "aa"})
+        BOOST_TEST(!(*stop)(word), word);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
