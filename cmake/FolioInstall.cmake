@@ -7,7 +7,7 @@ set(FOLIO_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/Folio)
 
 # The library, its headers and the targets it links (the readers' small libraries).
 set_target_properties(folio_common PROPERTIES EXPORT_NAME common)
-install(TARGETS folio_common folio_dep_gumbo folio_dep_xxhash folio_dep_yaml
+install(TARGETS folio_common folio_dep_gumbo folio_dep_xxhash folio_dep_yaml folio_dep_lz4
   EXPORT FolioTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT development
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
@@ -19,12 +19,14 @@ install(EXPORT FolioTargets NAMESPACE Folio:: DESTINATION ${FOLIO_CMAKE_DIR}
 # What FolioConfig.cmake must find again: the shared libraries the build used in place of
 # static archives (FOLIO_STATIC_DEPS off, or no .a installed).
 set(FOLIO_CONFIG_DEPENDENCIES "")
-foreach(dep gumbo xxhash yaml)
+foreach(dep gumbo xxhash yaml lz4)
   get_target_property(_links folio_dep_${dep} INTERFACE_LINK_LIBRARIES)
   if(_links STREQUAL "PkgConfig::GUMBO")
     string(APPEND FOLIO_CONFIG_DEPENDENCIES "pkg_check_modules(GUMBO REQUIRED IMPORTED_TARGET gumbo)\n")
   elseif(_links STREQUAL "PkgConfig::XXHASH")
     string(APPEND FOLIO_CONFIG_DEPENDENCIES "pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)\n")
+  elseif(_links STREQUAL "PkgConfig::LZ4")
+    string(APPEND FOLIO_CONFIG_DEPENDENCIES "pkg_check_modules(LZ4 REQUIRED IMPORTED_TARGET liblz4)\n")
   elseif(_links STREQUAL "yaml-cpp")
     string(APPEND FOLIO_CONFIG_DEPENDENCIES "find_dependency(yaml-cpp)\n")
   endif()
@@ -90,7 +92,7 @@ ranked with BM25, as text with highlighted passages or as JSON.")
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_NAME folio-dev)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS
-  "libxapian-dev (>= 1.4), libstemmer-dev, libgumbo-dev, libyaml-cpp-dev, libxxhash-dev, pkg-config")
+  "libxapian-dev (>= 1.4), libstemmer-dev, libgumbo-dev, libyaml-cpp-dev, libxxhash-dev, liblz4-dev, pkg-config")
 set(CPACK_DEBIAN_DEVELOPMENT_DESCRIPTION "The C++ library: the static library folio_common on which Folio's indexer and searcher are built, with its
 headers, a CMake package (find_package(Folio), target Folio::common) and a pkg-config file.")
 include(CPack)

@@ -13,6 +13,7 @@ packages=(
   libgumbo-dev                    # HTML5 parser
   libyaml-cpp-dev                 # Markdown front matter
   libxxhash-dev                   # content hashes
+  liblz4-dev                      # stored articles (LZ4)
   libjemalloc-dev                 # the indexer's allocator
   clang clang-format libclang-rt-14-dev   # sanitizer build, fuzzers (libFuzzer), formatting check
   jq                              # example scripts

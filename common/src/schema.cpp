@@ -1,5 +1,6 @@
 #include "folio/schema.hpp"
 
+#include <lz4.h>
 #include <xxhash.h>
 
 #include <cstdint>
@@ -12,6 +13,11 @@ namespace folio::schema {
 namespace {
 
 constexpr unsigned char kDataVersion = 1;
+
+// The forms of a kSlotArticle value: a byte, then the encode_article bytes as they are, or
+// their size (varint) and an LZ4 block of them.
+constexpr char kArticlePlain = '\0';
+constexpr char kArticleLz4 = '\1';
 
 std::string hashed(std::string_view prefix, std::string_view value) {
     XXH128_hash_t h = XXH3_128bits(value.data(), value.size());
@@ -96,6 +102,7 @@ class Reader {
     }
 
     bool at_end() const { return pos_ == data_.size(); }
+    std::size_t position() const { return pos_; }
 
     [[noreturn]] static void fail() { throw Error("corrupt document data in the database"); }
 
@@ -199,18 +206,59 @@ Article decode_article(std::string_view data) {
     return a;
 }
 
+std::string pack_article(const Article& article) {
+    const std::string encoded = encode_article(article);
+    std::string packed;
+    if (encoded.size() <= LZ4_MAX_INPUT_SIZE) {
+        const int size = static_cast<int>(encoded.size());
+        packed += kArticleLz4;
+        put_varint(packed, encoded.size());
+        const std::size_t head = packed.size();
+        packed.resize(head + static_cast<std::size_t>(LZ4_compressBound(size)));
+        const int written = LZ4_compress_default(encoded.data(), packed.data() + head, size,
+                                                 LZ4_compressBound(size));
+        if (written > 0 && static_cast<std::size_t>(written) < encoded.size()) {
+            packed.resize(head + static_cast<std::size_t>(written));
+            return packed;
+        }
+    }
+    packed.assign(1, kArticlePlain);
+    packed += encoded;
+    return packed;
+}
+
+Article unpack_article(std::string_view packed) {
+    if (packed.empty())
+        Reader::fail();
+    if (packed[0] == kArticlePlain)
+        return decode_article(packed.substr(1));
+    if (packed[0] != kArticleLz4)
+        Reader::fail();
+    Reader r(packed.substr(1));
+    const std::uint64_t size = r.varint();
+    const std::string_view block = packed.substr(1 + r.position());
+    if (size == 0 || size > LZ4_MAX_INPUT_SIZE || block.size() > LZ4_MAX_INPUT_SIZE)
+        Reader::fail();
+    std::string encoded(size, '\0');
+    const int got = LZ4_decompress_safe(block.data(), encoded.data(),
+                                        static_cast<int>(block.size()), static_cast<int>(size));
+    if (got < 0 || static_cast<std::uint64_t>(got) != size)
+        Reader::fail();
+    return decode_article(encoded);
+}
+
 void store_article(Xapian::Document& doc, const Article& article, int version) {
     if (article_in_value(version))
-        doc.add_value(kSlotArticle, encode_article(article));
+        doc.add_value(kSlotArticle, pack_article(article));
     else
         doc.set_data(encode_article(article));
 }
 
 Article stored_article(const Xapian::Document& doc) {
-    std::string data = doc.get_value(kSlotArticle);
-    if (data.empty())
-        data = doc.get_data();
-    return decode_article(data);
+    const std::string packed = doc.get_value(kSlotArticle);
+    if (packed.empty())
+        return decode_article(doc.get_data());
+    return unpack_article(packed);
 }
 
 }  // namespace folio::schema

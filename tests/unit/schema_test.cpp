@@ -70,6 +70,47 @@ BOOST_AUTO_TEST_CASE(corrupt_data_throws) {
     BOOST_CHECK_THROW(schema::decode_article(data + "x"), Error);
 }
 
+// A stored article (kSlotArticle) round-trips: compressed with LZ4 where that shrinks it, as
+// it is where not (a short article), and an empty one too.
+BOOST_AUTO_TEST_CASE(packed_article_round_trips) {
+    Article a;
+    a.id = "x/1";
+    a.title = "Oil prices";
+    for (int i = 0; i < 200; ++i)
+        a.body += "Crude oil prices rose " + std::to_string(i) + " cents a barrel. ";
+    a.authors = {"A One"};
+    const std::string packed = schema::pack_article(a);
+    BOOST_TEST(packed[0] == '\1');
+    BOOST_TEST(packed.size() < schema::encode_article(a).size() / 2);
+    BOOST_TEST((schema::unpack_article(packed) == a));
+
+    Article small;
+    small.id = "s";
+    small.body = std::string("a\0b", 3);
+    const std::string plain = schema::pack_article(small);
+    BOOST_TEST(plain[0] == '\0');
+    BOOST_TEST(plain.substr(1) == schema::encode_article(small));
+    BOOST_TEST((schema::unpack_article(plain) == small));
+    BOOST_TEST((schema::unpack_article(schema::pack_article(Article{})) == Article{}));
+}
+
+// A damaged stored article is reported: a bad form byte, a wrong size, a cut LZ4 block.
+BOOST_AUTO_TEST_CASE(corrupt_packed_article_throws) {
+    Article a;
+    a.body = std::string(5000, 'x');
+    const std::string packed = schema::pack_article(a);
+    BOOST_TEST_REQUIRE(packed[0] == '\1');
+    BOOST_CHECK_THROW(schema::unpack_article(""), Error);
+    BOOST_CHECK_THROW(schema::unpack_article("\7junk"), Error);
+    BOOST_CHECK_THROW(schema::unpack_article(std::string_view("\1", 1)), Error);
+    BOOST_CHECK_THROW(schema::unpack_article(packed.substr(0, packed.size() - 2)), Error);
+    std::string wrong_size = packed;
+    wrong_size[1] = static_cast<char>(wrong_size[1] ^ 0x01);  // the varint's low bits
+    BOOST_CHECK_THROW(schema::unpack_article(wrong_size), Error);
+    std::string huge = packed.substr(0, 1) + "\xff\xff\xff\xff\x7f" + packed.substr(3);
+    BOOST_CHECK_THROW(schema::unpack_article(huge), Error);
+}
+
 // An article's shard depends on its id and the shard count only, and spreads ids evenly.
 BOOST_AUTO_TEST_CASE(shard_of_is_stable_and_even) {
     BOOST_TEST(schema::shard_of("anything", 1) == 0u);

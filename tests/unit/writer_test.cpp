@@ -88,7 +88,7 @@ BOOST_AUTO_TEST_CASE(indexes_every_field) {
     BOOST_TEST(doc.get_value(schema::kSlotDate) == "20220218");
     BOOST_TEST(doc.get_value(schema::kSlotSource) == "dod-news");
     // Schema 3: the article is stored in its value slot, not as the (deflated) document data.
-    BOOST_TEST((schema::decode_article(doc.get_value(schema::kSlotArticle)) == sample()));
+    BOOST_TEST((schema::unpack_article(doc.get_value(schema::kSlotArticle)) == sample()));
     BOOST_TEST(doc.get_data().empty());
     BOOST_TEST((schema::stored_article(doc) == sample()));
 }
