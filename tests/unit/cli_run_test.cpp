@@ -1,0 +1,91 @@
+#define BOOST_TEST_MODULE cli_run
+#include <sys/wait.h>
+#include <unistd.h>
+#include <xapian.h>
+#include <CLI/CLI.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <csignal>
+#include <cstdlib>
+#include <exception>
+#include <functional>
+#include <stdexcept>
+#include <string>
+
+#include "cli.hpp"
+
+namespace {
+
+struct Outcome {
+    int status = 0;  // as waitpid reports it
+    std::string err;
+};
+
+/// Runs folio::cli::run("probe", ...) with `body` in a child process: its wait status and
+/// what it wrote to stderr.
+Outcome run_in_child(const std::function<int()>& body) {
+    int fds[2];
+    BOOST_TEST_REQUIRE(::pipe(fds) == 0);
+    const pid_t pid = ::fork();
+    BOOST_TEST_REQUIRE(pid >= 0);
+    if (pid == 0) {
+        std::signal(SIGABRT, SIG_DFL);  // not Boost.Test's handler, inherited by the fork
+        ::dup2(fds[1], STDERR_FILENO);
+        ::close(fds[0]);
+        ::close(fds[1]);
+        CLI::App app("probe");
+        char name[] = "probe";
+        char* argv[] = {name, nullptr};
+        std::_Exit(folio::cli::run("probe", app, 1, argv, body));
+    }
+    ::close(fds[1]);
+    Outcome out;
+    char buffer[512];
+    ssize_t n = 0;
+    while ((n = ::read(fds[0], buffer, sizeof buffer)) > 0)
+        out.err.append(buffer, static_cast<std::size_t>(n));
+    ::close(fds[0]);
+    ::waitpid(pid, &out.status, 0);
+    return out;
+}
+
+/// Throws from its destructor, as Xapian 1.4's value-stream writer can when a write fails.
+struct ThrowsWhenDestroyed {
+    ~ThrowsWhenDestroyed() noexcept(false) {
+        throw Xapian::DatabaseError("Error writing block 7 (No space left on device)");
+    }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(run)
+
+// An error is reported on stderr as "PROGRAM: error: ..." with exit code 2.
+BOOST_AUTO_TEST_CASE(errors_exit_2) {
+    Outcome out = run_in_child([]() -> int { throw std::runtime_error("it broke"); });
+    BOOST_TEST(WIFEXITED(out.status));
+    BOOST_TEST(WEXITSTATUS(out.status) == 2);
+    BOOST_TEST(out.err == "probe: error: it broke\n");
+}
+
+// An exception thrown while another unwinds cannot be caught: std::terminate. It is still
+// reported as an error with exit code 2, the one in flight last named.
+BOOST_AUTO_TEST_CASE(exception_during_unwinding_exits_2) {
+    Outcome out = run_in_child([]() -> int {
+        ThrowsWhenDestroyed writer;
+        throw Xapian::DatabaseError("Error writing block 6 (No space left on device)");
+    });
+    BOOST_TEST(WIFEXITED(out.status));
+    BOOST_TEST(WEXITSTATUS(out.status) == 2);
+    BOOST_TEST(out.err ==
+               "probe: error: DatabaseError: Error writing block 7 (No space left on device)\n");
+}
+
+// A terminate without an exception is a bug: it aborts as usual.
+BOOST_AUTO_TEST_CASE(terminate_without_exception_aborts) {
+    Outcome out = run_in_child([]() -> int { std::terminate(); });
+    BOOST_TEST(WIFSIGNALED(out.status));
+    BOOST_TEST(WTERMSIG(out.status) == SIGABRT);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
