@@ -447,7 +447,11 @@ void build_generation(const std::string& generation, const std::vector<const Fou
     writer_options.language = language;
     writer_options.spelling = options.spelling;
     writer_options.fresh = true;
-    writer_options.open_flags = Xapian::DB_NO_SYNC;
+    // No reader opens a new generation or its parts before the switch, and an interrupted
+    // build is thrown away (remove_stale), so Xapian may skip its crash safety here: no fsync,
+    // and blocks rewritten in place rather than copied on write (DB_DANGEROUS; measured on
+    // Reuters, 4% less wall time: medians of 5 interleaved runs, 3.61 s against 3.77 s).
+    writer_options.open_flags = Xapian::DB_NO_SYNC | Xapian::DB_DANGEROUS;
     writer_options.commit_bytes =
         static_cast<std::size_t>(options.memory / 10 / units.size() / summary.shards);
 
