@@ -35,6 +35,14 @@ Article sample() {
     return a;
 }
 
+/// An empty English database that records schema `version`, as an older Folio made it.
+void create_old_database(const std::string& path, const std::string& version) {
+    Xapian::WritableDatabase old(path, Xapian::DB_CREATE);
+    old.set_metadata(std::string(schema::kMetaLanguage), "english");
+    old.set_metadata(std::string(schema::kMetaSchema), version);
+    old.commit();
+}
+
 bool has_term(const Xapian::Database& db, const std::string& term) {
     return db.term_exists(term);
 }
@@ -127,12 +135,7 @@ BOOST_AUTO_TEST_CASE(same_id_replaces) {
 // own layout, so that its old and new documents answer the same queries.
 BOOST_AUTO_TEST_CASE(keeps_an_old_schema) {
     test::TempDir dir;
-    {
-        Xapian::WritableDatabase old(dir / "db", Xapian::DB_CREATE);
-        old.set_metadata(std::string(schema::kMetaLanguage), "english");
-        old.set_metadata(std::string(schema::kMetaSchema), "1");
-        old.commit();
-    }
+    create_old_database(dir / "db", "1");
     {
         IndexWriter w(dir / "db", WriterOptions{});
         w.add(sample());
@@ -155,12 +158,7 @@ BOOST_AUTO_TEST_CASE(keeps_an_old_schema) {
 // either way are read back, and a file's articles are found in both to be deleted.
 BOOST_AUTO_TEST_CASE(keeps_schema_2_stored_data) {
     test::TempDir dir;
-    {
-        Xapian::WritableDatabase old(dir / "db", Xapian::DB_CREATE);
-        old.set_metadata(std::string(schema::kMetaLanguage), "english");
-        old.set_metadata(std::string(schema::kMetaSchema), "2");
-        old.commit();
-    }
+    create_old_database(dir / "db", "2");
     Article other = sample();
     other.id = "dod/other";
     {
