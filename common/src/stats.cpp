@@ -92,7 +92,7 @@ DatabaseStats database_stats(const Xapian::Database& db, const std::vector<std::
     s.language = db.get_metadata(std::string(schema::kMetaLanguage));
     s.articles = db.get_doccount();
     s.average_length = db.get_avlength();
-    // The free text's words: as written (schema 1), or as stems (schema 2, "Z" + the stem);
+    // The free text's words: as written (schema 1), or as stems (schema 2 on, "Z" + the stem);
     // unstemmed words (language "none") are unprefixed in both.
     const bool stems = schema::stems_only(schema::version_of(db));
     for (auto it = db.allterms_begin(); it != db.allterms_end(); ++it) {

@@ -16,11 +16,11 @@ namespace folio::schema {
 /// (pack_article), where versions 1 and 2 stored it as the document data: Xapian deflates
 /// document data with zlib, which took a tenth of an indexing run's CPU, and stores values as
 /// they are, so LZ4 at a small fraction of that cost keeps the index near its old size.
-/// Version 2 indexes every word once, as its stem ("Z", then any
-/// field prefix, then the stem) WITH positions (Xapian's STEM_ALL_Z), so phrases and NEAR match
-/// any form of their words. Version 1 indexed each word twice: as written with positions, and
-/// as its stem without (STEM_SOME). Databases of every version are read and updated in their
-/// own version; a rebuild makes the current one.
+/// Version 2 indexes every word once, as its stem ("Z", then any field prefix, then the stem)
+/// WITH positions (Xapian's STEM_ALL_Z), so phrases and NEAR match any form of their words.
+/// Version 1 indexed each word twice: as written with positions, and as its stem without
+/// (STEM_SOME). Databases of every version are read and updated in their own version; a
+/// rebuild makes the current one.
 inline constexpr int kVersion = 3;
 
 /// The schema version `db` records: 1 when it records none (the first Folio databases did not).
