@@ -392,3 +392,34 @@ BOOST_AUTO_TEST_CASE(synonyms) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// A database of schema 2 (its articles in the document data) and one of schema 3 (in a value
+// slot) searched as one: every hit shows its stored article and its passages.
+BOOST_AUTO_TEST_CASE(searches_schema_2_and_3_shards_as_one) {
+    test::TempDir dir;
+    {
+        Xapian::WritableDatabase old(dir / "old", Xapian::DB_CREATE);
+        old.set_metadata(std::string(schema::kMetaLanguage), "english");
+        old.set_metadata(std::string(schema::kMetaSchema), "2");
+        old.commit();
+    }
+    for (const char* name : {"old", "new"}) {
+        IndexWriter w(dir / name, WriterOptions{});
+        w.add(article(name, std::string("Troops of the ") + name + " shard",
+                      "Russia is moving troops toward the border.", "2022-02-18"));
+        w.commit();
+    }
+    BOOST_TEST(schema::version_of(Xapian::Database(dir / "old")) == 2);
+    BOOST_TEST(schema::version_of(Xapian::Database(dir / "new")) == schema::kVersion);
+    Searcher s({dir / "old", dir / "new"});
+    SearchRequest r;
+    r.query = "troops";
+    SearchResult result = s.search(r);
+    BOOST_TEST_REQUIRE(result.hits.size() == 2u);
+    for (const Hit& hit : result.hits) {
+        BOOST_TEST(hit.article.title == "Troops of the " + hit.article.id + " shard");
+        BOOST_TEST(hit.article.date == "2022-02-18");
+        BOOST_TEST_REQUIRE(!hit.passages.empty());
+        BOOST_TEST(highlighted(hit.passages[0]) == (std::vector<std::string>{"troops"}));
+    }
+}
