@@ -237,7 +237,9 @@ Article unpack_article(std::string_view packed) {
     Reader r(packed.substr(1));
     const std::uint64_t size = r.varint();
     const std::string_view block = packed.substr(1 + r.position());
-    if (size == 0 || size > LZ4_MAX_INPUT_SIZE || block.size() > LZ4_MAX_INPUT_SIZE)
+    // LZ4 expands at most 255 times, so a larger size is damage, not worth allocating.
+    if (size == 0 || size > LZ4_MAX_INPUT_SIZE || block.size() > LZ4_MAX_INPUT_SIZE ||
+        size > 255 * static_cast<std::uint64_t>(block.size()) + 16)
         Reader::fail();
     std::string encoded(size, '\0');
     const int got = LZ4_decompress_safe(block.data(), encoded.data(),

@@ -109,6 +109,8 @@ BOOST_AUTO_TEST_CASE(corrupt_packed_article_throws) {
     BOOST_CHECK_THROW(schema::unpack_article(wrong_size), Error);
     std::string huge = packed.substr(0, 1) + "\xff\xff\xff\xff\x7f" + packed.substr(3);
     BOOST_CHECK_THROW(schema::unpack_article(huge), Error);
+    // 1 GiB claimed for three bytes of block: refused.
+    BOOST_CHECK_THROW(schema::unpack_article(std::string("\1\x80\x80\x80\x80\x04xyz", 9)), Error);
 }
 
 // An article's shard depends on its id and the shard count only, and spreads ids evenly.
