@@ -121,7 +121,8 @@ std::terminate_handler default_terminate = nullptr;
         std::cerr << terminating_program << ": error: " << what << std::endl;
         std::_Exit(kFailure);
     }
-    default_terminate();
+    if (default_terminate != nullptr)
+        default_terminate();
     std::abort();
 }
 

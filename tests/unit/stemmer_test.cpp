@@ -107,7 +107,8 @@ BOOST_AUTO_TEST_CASE(stopper_for_english_only) {
     BOOST_TEST(make_stopper("french") == nullptr);
 }
 
-// The English stopper holds every word of Snowball's list, first to last, and no other.
+// The English stopper finds Snowball's stop words (the first and last of the list among those
+// tried) and no other words.
 BOOST_AUTO_TEST_CASE(english_stop_words) {
     std::unique_ptr<const Xapian::Stopper> stop(make_stopper("english"));
     for (const char* word : {"i", "me", "ourselves", "yourselves", "couldn't", "mustn't", "a",
