@@ -88,6 +88,21 @@ def build_lucene(build_dir):
     return out / "lucene_bench"
 
 
+def build_writer_floor(build_dir):
+    """Build bench/xapian's writer_floor (Xapian's writer alone on prebuilt documents); returns the
+    binary, or None with a message."""
+    out = build_dir / "xapian"
+    try:
+        if not (out / "build.ninja").exists():
+            run_checked(["cmake", "-S", str(REPO / "bench" / "xapian"), "-B", str(out), "-G", "Ninja",
+                         "-DCMAKE_BUILD_TYPE=Release"])
+        run_checked(["cmake", "--build", str(out)])
+    except subprocess.CalledProcessError:
+        log("skipped Xapian's writer floor: bench/xapian failed to build (see above)")
+        return None
+    return out / "writer_floor"
+
+
 def run_checked(cmd, **kw):
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)
     if r.returncode != 0:

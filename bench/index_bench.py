@@ -10,8 +10,14 @@
                          (input converted from the JSONL beforehand, untimed)
      Lucene++            bench/lucene: lucene_bench index DB reuters.jsonl (StandardAnalyzer + PorterStemFilter)
      SQLite FTS5         bench/fts5_peer.py index DB reuters.jsonl (tokenize='porter unicode61')
+     Xapian's writer alone  bench/xapian: writer_floor reuters.jsonl DB (not an indexer: the documents'
+                         terms are generated before its clock starts; see below)
    Reported: wall time, articles/s, MB/s (MB = 10^6 bytes of title+body text), peak RSS (GNU time -v),
    index size on disk, and each peer's time divided by Folio's (above 1: Folio is faster).
+   writer_floor measures the floor under every indexer built on Xapian 1.4: the same postings (stems with
+   positions, the title also prefixed) added through WritableDatabase by one thread per CPU, each into a
+   part with Folio's writer settings, and the parts compacted, the documents having been built in memory
+   beforehand (no reading, no term generation, no stored text, no spelling). Its row is that writer time.
 2. Scale run: Folio alone on the Gutenberg slice (~5 KB articles) at 15 MB, 50 MB and all of it
    (~150 MB): throughput, and each size's throughput relative to the smallest run's.
 The tables are printed and written between the index-bench markers of docs/BENCHMARKS.md.
@@ -85,7 +91,28 @@ def peer_runs(work, idx, jsonl, lucene, tag="", quiet=False):
     return runs
 
 
-def reuters_run(args, indexer, lucene, work, jsonl):
+def floor_run(floor, db, jsonl, articles, text_bytes):
+    """One run of writer_floor: a row whose time is the writer's alone (adding and compacting)."""
+    B.log("indexing: Xapian's writer alone (writer_floor) ...")
+    for stale in Path(db).parent.glob(Path(db).name + "*"):
+        shutil.rmtree(stale)
+    r = B.run_measured([floor, jsonl, db])
+    if r["rc"] != 0:
+        B.log(f"  writer_floor failed (exit {r['rc']}): {r['err'][-2000:]}")
+        return None
+    phases = json.loads(r["out"])
+    seconds = phases["writer_seconds"]
+    B.log(f"  Xapian's writer alone: {seconds:.2f} s (adding {phases['write_seconds']:.2f} s, compacting "
+          f"{phases['compact_seconds']:.2f} s; term generation before it {phases['termgen_seconds']:.2f} s)")
+    return {"engine": FLOOR, "seconds": seconds, "articles": articles, "bytes": text_bytes,
+            "rss_mb": (r["rss_kb"] or 0) / 1024, "index_mb": B.dir_size(db) / 1e6,
+            "cmd": f"{floor} {jsonl} DB", "out": r["out"].strip(), "phases": phases}
+
+
+FLOOR = "Xapian's writer alone"
+
+
+def reuters_run(args, indexer, lucene, floor, work, jsonl):
     """Every engine on Reuters, round-robin args.repeat times (so that the machine's drift touches
     every engine alike); each engine's fastest run is its row."""
     articles, text_bytes = B.jsonl_stats(jsonl)
@@ -101,12 +128,15 @@ def reuters_run(args, indexer, lucene, work, jsonl):
     runs.append(("Folio --no-spelling", [indexer, "--db", idx / "folio-nospell", "--json", "--no-spelling", jsonl],
                  idx / "folio-nospell"))
     runs += peer_runs(work, idx, jsonl, lucene)
+    if floor:
+        runs.append((FLOOR, None, idx / "xapian-floor"))
     best = {}
     for round_ in range(args.repeat):
         if args.repeat > 1:
             B.log(f"round {round_ + 1} of {args.repeat}")
         for name, cmd, db in runs:
-            r = measure(name, cmd, db, articles, text_bytes)
+            r = measure(name, cmd, db, articles, text_bytes) if name != FLOOR else \
+                floor_run(floor, db, jsonl, articles, text_bytes)
             if r and (name not in best or r["seconds"] < best[name]["seconds"]):
                 r["runs"] = best.get(name, {}).get("runs", []) + [r["seconds"]]
                 best[name] = r
@@ -143,6 +173,11 @@ def targets(results, folio):
             ratio = by[peer]["seconds"] / best["seconds"]
             ok = "met" if ratio >= need else "MISSED"
             lines.append(f"- {text}: {best['engine']} runs at {ratio:.2f}x {peer}'s speed: **{ok}**")
+    if FLOOR in by and "Lucene++" in by:
+        f, lu = by[FLOOR], by["Lucene++"]
+        lines.append(f"- floor: Xapian's writer alone (prebuilt documents, {f['phases']['jobs']} threads, parts "
+                     f"compacted) takes {f['seconds']:.2f} s, {f['seconds'] / lu['seconds']:.2f}x Lucene++'s whole "
+                     f"run; {best['engine']} spends {best['seconds'] - f['seconds']:.2f} s beyond it")
     if "SQLite FTS5" in by:
         lines.append(f"- ratio to SQLite FTS5: {best['engine']} takes {best['seconds'] / by['SQLite FTS5']['seconds']:.1f}x "
                      f"FTS5's time")
@@ -241,9 +276,10 @@ def main():
     info = B.machine_info()
     indexer, _ = B.build_folio(args.build, rebuild=not args.no_build)
     lucene = B.build_lucene(args.build)
+    floor = B.build_writer_floor(args.build)
     jsonl = B.reuters_jsonl(work, args.corpora, 1000 if args.quick else None)
 
-    results, folio = reuters_run(args, indexer, lucene, work, jsonl)
+    results, folio = reuters_run(args, indexer, lucene, floor, work, jsonl)
     t1 = reuters_table(results, folio)
     tl = targets(results, folio)
     print("\n## Indexing Reuters-21578" + (" (quick: first 1,000 articles)" if args.quick else "") + "\n")
@@ -284,6 +320,11 @@ and keeps positions; each builds its index anew. The engines run in turn, {args.
 them, so that the machine's drift (it is a shared virtual machine) touches each alike; a row is the
 engine's fastest run ("Every run s" lists them all). "Time / Folio's" is the engine's wall time over
 plain Folio's (above 1: Folio is faster). Peak RSS from GNU `time -v`.
+The row "Xapian's writer alone" is not an indexer but the floor under every indexer built on Xapian 1.4:
+`bench/xapian/writer_floor` generates the articles' terms in memory first (Xapian's TermGenerator: the
+same stems with positions, the title also prefixed), and its time is the writer's alone: one thread per CPU
+adding the documents to a part each with Folio's writer settings, and the compaction of the parts (no
+stored text, no spelling; its peak RSS includes the documents held in memory).
 Commands (DB paths shortened):
 
 """ + "\n".join(f"- {r['engine']}: `{short(r['cmd'], args.build)}`" for r in results) + f"""
