@@ -7,15 +7,17 @@
 // held in memory, one list per job, and only then starts the clock on the writer: JOBS threads
 // (default: the number of CPUs) each add their list to a database part of their own, with
 // Folio's writer settings (flush every 250 documents, DB_NO_SYNC | DB_DANGEROUS), and the parts
-// are compacted into DB. The documents carry no stored text, no values and no boolean terms, and
-// no spelling table is built: every indexer that writes at least these postings through Xapian
-// does at least this work. Prints one JSON line: documents, jobs, and the seconds of each phase.
+// are compacted into DB (the parts are removed afterwards). The documents carry no stored text, no
+// values and no boolean terms, and no spelling table is built: every indexer that writes at least
+// these postings through Xapian does at least this work. Prints one JSON line: documents, jobs, and
+// the seconds of each phase.
 #include <xapian.h>
 
 #include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -100,6 +102,8 @@ int main(int argc, char** argv) try {
         all.add_database(Xapian::Database(db_path + ".part" + std::to_string(k)));
     all.compact(db_path);
     const double compact_s = seconds_since(compact_start);
+    for (unsigned k = 0; k < jobs; ++k)
+        std::filesystem::remove_all(db_path + ".part" + std::to_string(k));
 
     std::cout << nlohmann::json{{"documents", articles.size()},
                                 {"jobs", jobs},
