@@ -76,31 +76,28 @@ def build_lucene(build_dir):
     if not Path("/usr/include/lucene++/LuceneHeaders.h").exists():
         log("skipped Lucene++: liblucene++-dev is not installed (run scripts/setup-bench.sh)")
         return None
-    out = build_dir / "lucene"
-    try:
-        if not (out / "build.ninja").exists():
-            run_checked(["cmake", "-S", str(REPO / "bench" / "lucene"), "-B", str(out), "-G", "Ninja",
-                         "-DCMAKE_BUILD_TYPE=Release"])
-        run_checked(["cmake", "--build", str(out)])
-    except subprocess.CalledProcessError:
-        log("skipped Lucene++: bench/lucene failed to build (see above)")
-        return None
-    return out / "lucene_bench"
+    return build_bench_program("lucene", "lucene_bench", "Lucene++", build_dir)
 
 
 def build_writer_floor(build_dir):
     """Build bench/xapian's writer_floor (Xapian's writer alone on prebuilt documents); returns the
     binary, or None with a message."""
-    out = build_dir / "xapian"
+    return build_bench_program("xapian", "writer_floor", "Xapian's writer floor", build_dir)
+
+
+def build_bench_program(folder, program, name, build_dir):
+    """Configure (once) and build the CMake project bench/FOLDER in BUILD/FOLDER (Release); returns
+    the path of PROGRAM, or None with a message naming NAME when it does not build."""
+    out = build_dir / folder
     try:
         if not (out / "build.ninja").exists():
-            run_checked(["cmake", "-S", str(REPO / "bench" / "xapian"), "-B", str(out), "-G", "Ninja",
+            run_checked(["cmake", "-S", str(REPO / "bench" / folder), "-B", str(out), "-G", "Ninja",
                          "-DCMAKE_BUILD_TYPE=Release"])
         run_checked(["cmake", "--build", str(out)])
     except subprocess.CalledProcessError:
-        log("skipped Xapian's writer floor: bench/xapian failed to build (see above)")
+        log(f"skipped {name}: bench/{folder} failed to build (see above)")
         return None
-    return out / "writer_floor"
+    return out / program
 
 
 def run_checked(cmd, **kw):
