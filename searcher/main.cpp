@@ -222,6 +222,7 @@ bool needs_option_groups(const CLI::App& app, int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    folio::cli::use_huge_page_heap();
     CLI::App app{
         "Search a Folio database: words, \"exact phrases\", AND/OR/NOT, +/-word, "
         "NEAR/n, ADJ/n, wildcards (milit*), fields (title: author: tag: source: lang:), "

@@ -1,8 +1,12 @@
 #include "cli.hpp"
 
+#include <malloc.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <xapian.h>
 
 #include <cctype>
+#include <cstdint>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
@@ -94,6 +98,50 @@ std::uint64_t parse_size(const std::string& text) {
         }
     }
     return n * scale;
+}
+
+void* use_huge_page_heap() noexcept {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33) && \
+    !defined(__SANITIZE_ADDRESS__) && defined(MADV_HUGEPAGE)
+    // glibc's malloc carves its main heap from the top chunk at the end of the brk area, in
+    // address order. Grow that area well past the next 2 MiB boundary, mark the 2 MiB after
+    // the boundary for a huge page, and fill the gap up to it with an allocation that is never
+    // touched (address space, not memory): the allocations after it land in the huge page, which
+    // the kernel maps at the first touch, in one fault. Anything unexpected (another malloc, a
+    // heap that is not where brk says, a kernel without THP) leaves the heap as it was.
+    constexpr std::uintptr_t kHuge = std::uintptr_t(2) << 20;
+    const std::uintptr_t brk_before = reinterpret_cast<std::uintptr_t>(sbrk(0));
+    const struct mallinfo2 before = mallinfo2();
+    if (before.keepcost == 0 || before.keepcost > brk_before)
+        return nullptr;                                       // not glibc's malloc, or no heap yet
+    const std::uintptr_t top = brk_before - before.keepcost;  // where the top chunk starts
+    const std::uintptr_t boundary = (top + 4096 + kHuge - 1) & ~(kHuge - 1);
+    // From here on the heap grows 5 MiB past each request and trimming keeps 5 MiB above the
+    // top chunk, so the heap never ends inside the huge page.
+    if (mallopt(M_TOP_PAD, 5 << 20) == 0)
+        return nullptr;
+    // A request larger than all the free memory (top chunk included) makes the heap grow: from
+    // the heap, not from mmap, for the while of this call (128 KiB is glibc's threshold).
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    void* volatile grow = std::malloc(before.fordblks + 4096);
+    std::free(grow);
+    mallopt(M_MMAP_THRESHOLD, 128 << 10);
+    const std::uintptr_t brk = reinterpret_cast<std::uintptr_t>(sbrk(0));
+    const struct mallinfo2 after = mallinfo2();
+    if (brk - after.keepcost != top || boundary + kHuge > brk)
+        return nullptr;  // the heap did not grow in place
+    void* huge = reinterpret_cast<void*>(boundary);
+    if (madvise(huge, kHuge, MADV_HUGEPAGE) != 0)
+        return nullptr;
+    // Growing wrote a chunk header past the old top; a small page there would keep the
+    // huge page out. The header is stale since the free: drop the page.
+    madvise(huge, kHuge, MADV_DONTNEED);
+    void* volatile gap = std::malloc(boundary - top - 64);
+    static_cast<void>(gap);
+    return huge;
+#else
+    return nullptr;
+#endif
 }
 
 namespace {

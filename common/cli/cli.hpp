@@ -33,6 +33,14 @@ void add_version_flag(CLI::App& app, const std::string& program);
 /// "10M", "512k", "1G", "1000" -> bytes; throws CLI::ValidationError.
 std::uint64_t parse_size(const std::string& text);
 
+/// Backs the next 2 MiB of the heap with one transparent huge page, where glibc's malloc and the
+/// kernel allow it (THP "always" or "madvise"); else does nothing. For the searcher, which a
+/// script may start once per query: its heap grows to a few hundred KiB, one page fault per
+/// 4 KiB page, and on a virtual machine a fault costs ~10 us (docs/BENCHMARKS.md). Call first
+/// thing in main, before other threads exist. Costs 2 MiB of memory, zeroed at its first use.
+/// Returns where the huge page starts, or nullptr when the heap was left as it was.
+void* use_huge_page_heap() noexcept;
+
 /// Runs `body` and turns every exception into "PROGRAM: error: ..." on stderr and exit code 2
 /// (CLI11's own parse errors print its message and usage hint). Returns the exit code.
 int run(const std::string& program, CLI::App& app, int argc, char** argv,

@@ -6,11 +6,18 @@
 #include <boost/test/unit_test.hpp>
 
 #include <csignal>
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
+#include <filesystem>
+#include <fstream>
 #include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "cli.hpp"
 
@@ -86,6 +93,58 @@ BOOST_AUTO_TEST_CASE(terminate_without_exception_aborts) {
     Outcome out = run_in_child([]() -> int { std::terminate(); });
     BOOST_TEST(WIFSIGNALED(out.status));
     BOOST_TEST(WTERMSIG(out.status) == SIGABRT);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(heap)
+
+namespace {
+
+/// The VmFlags of the mapping of /proc/self/smaps that holds `address` ("" when none does).
+std::string vm_flags_at(const void* address) {
+    const auto at = reinterpret_cast<std::uintptr_t>(address);
+    std::ifstream smaps("/proc/self/smaps");
+    std::string line;
+    bool inside = false;
+    while (std::getline(smaps, line)) {
+        std::uintptr_t begin = 0, end = 0;
+        char dash = 0;
+        if (std::sscanf(line.c_str(), "%lx%c%lx", &begin, &dash, &end) == 3 && dash == '-') {
+            inside = begin <= at && at < end;
+        } else if (inside && line.rfind("VmFlags:", 0) == 0) {
+            return line;
+        }
+    }
+    return "";
+}
+
+}  // namespace
+
+// The searcher's first call: the next 2 MiB of its heap marked for a transparent huge page, and
+// malloc working as before, across that page and past it.
+BOOST_AUTO_TEST_CASE(huge_page_heap) {
+    void* huge = folio::cli::use_huge_page_heap();
+#if defined(__SANITIZE_ADDRESS__)
+    BOOST_TEST(huge == nullptr);  // the sanitizer's allocator is not glibc's heap
+#else
+    if (std::filesystem::exists("/sys/kernel/mm/transparent_hugepage/enabled")) {
+        BOOST_TEST_REQUIRE(huge != nullptr);
+        BOOST_TEST(reinterpret_cast<std::uintptr_t>(huge) % (std::uintptr_t(2) << 20) == 0u);
+        const std::string flags = vm_flags_at(huge);
+        BOOST_TEST_INFO(flags);
+        BOOST_TEST(flags.find(" hg") != std::string::npos);  // MADV_HUGEPAGE
+    }
+#endif
+    std::vector<std::unique_ptr<char[]>> blocks;
+    for (std::size_t size = 16; size <= (std::size_t(8) << 20); size *= 2) {
+        blocks.emplace_back(new char[size]);
+        std::memset(blocks.back().get(), static_cast<int>(size % 251), size);
+    }
+    for (std::size_t i = 0, size = 16; i < blocks.size(); ++i, size *= 2) {
+        BOOST_TEST(blocks[i][0] == static_cast<char>(size % 251));
+        BOOST_TEST(blocks[i][size - 1] == static_cast<char>(size % 251));
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
