@@ -5,6 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config git python3
+  lld                             # links the searcher with its hot functions together (start-up)
   libxapian-dev xapian-tools      # the search library; xapian-check, xapian-tcpsrv, quest
   libstemmer-dev                  # Snowball stemmers
   libcli11-dev                    # command lines
@@ -19,6 +20,7 @@ packages=(
   jq                              # example scripts
   python3-jsonschema groff-base man-db zsh fish bash-completion   # checks: JSON Schema, manuals, completions
   python3-matplotlib dpkg-dev file   # benchmark plots; .deb packages (CPack: dpkg-shlibdeps, file)
+  valgrind                        # scripts/hot_functions.py (the searcher's function order)
 )
 
 source "$(dirname "$0")/packages.sh"
