@@ -102,7 +102,7 @@ BOOST_AUTO_TEST_SUITE(heap)
 namespace {
 
 /// The VmFlags of the mapping of /proc/self/smaps that holds `address` ("" when none does).
-std::string vm_flags_at(const void* address) {
+[[maybe_unused]] std::string vm_flags_at(const void* address) {
     const auto at = reinterpret_cast<std::uintptr_t>(address);
     std::ifstream smaps("/proc/self/smaps");
     std::string line;
