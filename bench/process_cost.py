@@ -14,13 +14,16 @@ every row alike):
   searcher --db DB --limit 10 --passages 0 QUERY   the same without passages
   searcher --db DB --count QUERY         the number of matches alone
 QUERY takes turns among a fixed list of word queries. Reported: p50 and p25 of each row (ms, wall
-time as Python's subprocess sees it), and the search part (a row's p50 less its program's
---version p50). Written between the process-cost markers of docs/BENCHMARKS.md.
+time as Python's subprocess sees it), the p50 over the queries of one or two words and over those
+of three (Folio's default ranking adds a feedback round from three words on), and the search part
+(a row's p50 less its program's --version p50). --baseline SEARCHER adds a row for another build
+of the searcher (e.g. the previous commit's), measured in the same rounds. Written between the
+process-cost markers of docs/BENCHMARKS.md.
 
 Needs bench/index_bench.py's Reuters indexes (Folio's and scriptindex's) in the work folder;
 exits 0 printing "skipped: ..." without them.
 
-Usage: bench/process_cost.py [--rounds N] [--no-docs] [--build DIR] [--work DIR]
+Usage: bench/process_cost.py [--rounds N] [--no-docs] [--build DIR] [--work DIR] [--baseline SEARCHER]
 """
 
 import argparse
@@ -45,6 +48,8 @@ def main():
     ap.add_argument("--no-docs", action="store_true", help="do not write docs/BENCHMARKS.md")
     ap.add_argument("--build", type=Path, default=B.DEFAULT_BUILD)
     ap.add_argument("--work", type=Path, default=None, help="default: BUILD/bench-work")
+    ap.add_argument("--baseline", type=Path, default=None,
+                    help="another searcher program to time beside this build's (e.g. an older commit's)")
     args = ap.parse_args()
     work = args.work or args.build / "bench-work"
     folio_db, xapian_db = work / "index" / "folio", work / "index" / "xapian"
@@ -66,9 +71,16 @@ def main():
          [searcher, "--db", folio_db, "--limit", "10", "--passages", "0"], True),
         ("searcher --db DB --count QUERY", [searcher, "--db", folio_db, "--count"], True),
     ]
+    if args.baseline:
+        if not args.baseline.exists():
+            sys.exit(f"process_cost: error: {args.baseline} not found")
+        rows.append(("baseline searcher --db DB --limit 10 QUERY",
+                     [args.baseline, "--db", folio_db, "--limit", "10"], True))
     times = {name: [] for name, _, _ in rows}
+    words = []  # the number of words of each round's query
     with open(os.devnull, "w") as devnull:
         for r in range(args.rounds):
+            words.append(len(QUERIES[r % len(QUERIES)].split()))
             for name, cmd, takes_query in rows:
                 argv = [str(c) for c in cmd] + ([QUERIES[r % len(QUERIES)]] if takes_query else [])
                 start = time.perf_counter()
@@ -81,21 +93,35 @@ def main():
     load_end = os.getloadavg()
     p50 = {name: statistics.median(t) for name, t in times.items()}
     startup = {"quest": p50["quest --version"], "searcher": p50["searcher --version"]}
+    def p50_of(name, keep):
+        picked = [t for t, n in zip(times[name], words) if keep(n)]
+        return f"{statistics.median(picked):.2f}" if picked else "-"
+
     table = []
     for name, _, takes_query in rows:
-        search = f"{p50[name] - startup[name.split()[0]]:.2f}" if takes_query else "-"
-        table.append([f"`{name}`", f"{p50[name]:.2f}", f"{statistics.quantiles(times[name], n=4)[0]:.2f}", search])
-    text = B.md_table(["Process", "p50 ms", "p25 ms", "Search ms (p50 less --version's)"], table)
+        program = "searcher" if name.startswith("baseline") else name.split()[0]
+        search = f"{p50[name] - startup[program]:.2f}" if takes_query else "-"
+        short = p50_of(name, lambda n: n <= 2) if takes_query else "-"
+        long = p50_of(name, lambda n: n >= 3) if takes_query else "-"
+        table.append([f"`{name}`", f"{p50[name]:.2f}", f"{statistics.quantiles(times[name], n=4)[0]:.2f}",
+                      short, long, search])
+    text = B.md_table(["Process", "p50 ms", "p25 ms", "p50, 1-2 words", "p50, 3 words",
+                       "Search ms (p50 less --version's)"], table)
     gap = p50["searcher --db DB --limit 10 QUERY"] - p50["quest -d DB -m 10 QUERY"]
     gap_start = startup["searcher"] - startup["quest"]
     summary = (f"Folio's process per query takes {gap:.2f} ms more than quest's (p50); {gap_start:.2f} ms of it "
                f"is start-up (the --version rows), the rest the search, passages included.")
+    if args.baseline:
+        base = p50["baseline searcher --db DB --limit 10 QUERY"]
+        summary += (f" The baseline searcher ({args.baseline.name}) takes {base:.2f} ms, "
+                    f"{base - p50['searcher --db DB --limit 10 QUERY']:.2f} ms more than this build.")
     print(text + "\n\n" + summary)
     if args.no_docs:
         return
+    baseline_arg = f" --baseline {args.baseline}" if args.baseline else ""
     B.write_doc_section("process-cost", f"""## A process per query: start-up and search
 
-`python3 bench/process_cost.py` ({args.rounds} rounds; {B.machine_line(info, load_end)}). Every row is one
+`python3 bench/process_cost.py{baseline_arg}` ({args.rounds} rounds; {B.machine_line(info, load_end)}). Every row is one
 process, run in turn with the others round after round, its wall time as a script sees it; the
 queries take turns among {len(QUERIES)} word queries on Reuters-21578 (the indexes of `bench/index_bench.py`).
 
