@@ -47,6 +47,17 @@ unsigned natural_words(const Xapian::Query& q) {
 
 }  // namespace
 
+Xapian::doccount TermFreqCache::get(const Xapian::Database& db, const std::string& term) {
+    auto it = freqs_.find(term);
+    if (it != freqs_.end())
+        return it->second;
+    const Xapian::doccount n = db.get_termfreq(term);
+    if (freqs_.size() >= max_terms_)
+        freqs_.clear();
+    freqs_.emplace(term, n);
+    return n;
+}
+
 std::unique_ptr<Xapian::Weight> make_weight(const RankingOptions& options) {
     return std::make_unique<Xapian::BM25Weight>(options.k1, 0.0, 1.0, options.b, 0.5);
 }
@@ -100,11 +111,12 @@ struct FeedbackRead {
 /// term frequency (about 500 for 10 Reuters articles) and its collection frequency; here the
 /// candidates are taken in order of the weight they would have at the least possible term
 /// frequency (r), and the lookups stop when that bound falls below the count-th weight found
-/// (about 140 lookups). The expand set is for local databases: a remote one looks each term
-/// up over the network, and Xapian's get_eset has the frequencies in its term lists.
+/// (about 140 lookups, through `freqs` when given). The expand set is for local databases: a
+/// remote one looks each term up over the network, and Xapian's get_eset has the frequencies in
+/// its term lists.
 FeedbackRead feedback_read(const Xapian::Database& db, const Xapian::MSet& top,
                            const Xapian::Query& query, unsigned count,
-                           const std::vector<std::string>& words) {
+                           const std::vector<std::string>& words, TermFreqCache* freqs) {
     FeedbackRead read;
     read.freq.assign(words.size(), 0.0);
     double total = 0;  // of the scores of the documents that count for the frequencies
@@ -166,7 +178,8 @@ FeedbackRead feedback_read(const Xapian::Database& db, const Xapian::MSet& top,
     for (const Candidate& c : candidates) {
         if (best.size() == count && c.bound < best.back().first)
             break;  // neither this candidate nor any after it can enter
-        const double weight = offer_weight(*c.offer, db.get_termfreq(*c.term), N, R);
+        const Xapian::doccount n = freqs ? freqs->get(db, *c.term) : db.get_termfreq(*c.term);
+        const double weight = offer_weight(*c.offer, n, N, R);
         if (!(weight > 0))
             continue;
         std::pair<double, const std::string*> entry(weight, c.term);
@@ -195,7 +208,8 @@ struct Feedback {
 
 /// Feedback for `query`; costs one extra match, bounded to expand_docs.
 Feedback feedback(const Xapian::Query& query, const Xapian::Database& db, Xapian::Enquire& enquire,
-                  const RankingOptions& options, unsigned words, bool remote) {
+                  const RankingOptions& options, unsigned words, bool remote,
+                  TermFreqCache* freqs) {
     Feedback found;
     enquire.set_query(query);
     Xapian::MSet top = enquire.get_mset(0, options.expand_docs);
@@ -217,9 +231,9 @@ Feedback feedback(const Xapian::Query& query, const Xapian::Database& db, Xapian
             Xapian::ESet eset = enquire.get_eset(count, rset, 0, &decider);
             expansion.assign(eset.begin(), eset.end());
         }
-        freq = feedback_read(db, top, query, 0, terms).freq;
+        freq = feedback_read(db, top, query, 0, terms, nullptr).freq;
     } else {
-        FeedbackRead read = feedback_read(db, top, query, count, terms);
+        FeedbackRead read = feedback_read(db, top, query, count, terms, freqs);
         expansion = std::move(read.expansion);
         freq = std::move(read.freq);
     }
@@ -279,7 +293,8 @@ Xapian::Query apply_reweights(const Xapian::Query& query,
 
 Xapian::Query ranked_query(const Xapian::Query& query, const Xapian::Database& db,
                            Xapian::Enquire& enquire, const RankingOptions& options,
-                           const std::vector<std::string>& words, bool remote) {
+                           const std::vector<std::string>& words, bool remote,
+                           TermFreqCache* freqs) {
     const unsigned natural = query.empty() ? 0 : natural_words(query);
     std::vector<Xapian::Query> boosts;
     if (options.proximity_window > 0 && options.proximity_weight > 0 && natural >= 2 &&
@@ -290,7 +305,7 @@ Xapian::Query ranked_query(const Xapian::Query& query, const Xapian::Database& d
     }
     Xapian::Query ranked = query;
     if (options.expand > 0 && options.expand_docs > 0 && natural >= options.expand_min_terms) {
-        Feedback found = feedback(query, db, enquire, options, natural, remote);
+        Feedback found = feedback(query, db, enquire, options, natural, remote, freqs);
         if (!found.expansion.empty())
             boosts.push_back(found.expansion);
         ranked = apply_reweights(query, found.reweights, boosts);

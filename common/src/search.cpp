@@ -389,6 +389,7 @@ void Searcher::open_once(bool retry_damage) {
     language_ = language;
     stems_only_ = schema::stems_only(schema::version_of(db_));
     builders_.clear();
+    term_freqs_.clear();
 }
 
 bool Searcher::handle_failure() {
@@ -453,6 +454,7 @@ SearchResult Searcher::search(const SearchRequest& request) {
             if (attempt == 4)
                 throw;
             try {
+                term_freqs_.clear();
                 db_.reopen();
             } catch (const Xapian::Error&) {
                 open();  // a rebuild replaced the generation: follow the stub afresh
@@ -518,7 +520,8 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
     // Terms the ranking adds (feedback) re-rank; they are not what the user asked to see.
     std::set<std::string> asked(query.get_unique_terms_begin(), query.get_unique_terms_end());
     if (request.sort == SortOrder::relevance) {
-        query = ranked_query(query, db_, enquire, request.ranking, positional, remote());
+        query =
+            ranked_query(query, db_, enquire, request.ranking, positional, remote(), &term_freqs_);
         if (request.boost_half_life > 0) {
             // Scaled to the query's best score, so that recency weighs the same whatever the
             // query; a query that scores nothing (filters alone) is ranked by recency alone.

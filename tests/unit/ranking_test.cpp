@@ -153,6 +153,7 @@ BOOST_AUTO_TEST_CASE(feedback_expands_as_xapian_does) {
     RankingOptions options;
     options.expand_min_terms = 2;
     auto weight = make_weight(options);
+    TermFreqCache freqs;  // shared by the queries, as a batch of searches shares it
     for (const auto& words : std::vector<std::vector<std::string>>{
              {"w3", "w40"}, {"w7", "w90", "w150"}, {"w1", "w2", "w5"}, {"w200", "w300", "w399"}}) {
         std::vector<Xapian::Query> terms;
@@ -165,6 +166,12 @@ BOOST_AUTO_TEST_CASE(feedback_expands_as_xapian_does) {
         Xapian::Query ours = ranked_query(query, db, local, options, {}, false);
         Xapian::Query xapians = ranked_query(query, db, remote, options, {}, true);
         BOOST_TEST(ours.get_description() == xapians.get_description());
+        Xapian::Enquire cached(db);
+        cached.set_weighting_scheme(*weight);
+        const std::size_t before = freqs.size();
+        Xapian::Query with_cache = ranked_query(query, db, cached, options, {}, false, &freqs);
+        BOOST_TEST(with_cache.get_description() == ours.get_description());
+        BOOST_TEST(freqs.size() > before);  // every query brings words the others did not
         BOOST_TEST(ours.get_description().find("AND_MAYBE") != std::string::npos);
         local.set_query(ours);
         remote.set_query(xapians);
@@ -202,3 +209,26 @@ BOOST_AUTO_TEST_CASE(reweights_in_place_score_as_boosts) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// The cache answers as the database does, looks each term up once, and starts afresh when full.
+BOOST_AUTO_TEST_CASE(term_freq_cache) {
+    test::TempDir dir;
+    Xapian::WritableDatabase db(dir / "db", Xapian::DB_CREATE);
+    for (int i = 0; i < 5; ++i)
+        db.add_document(doc({{"alpha", 1}, {i < 2 ? "beta" : "gamma", 1}}));
+    db.commit();
+    TermFreqCache freqs(2);
+    BOOST_TEST(freqs.get(db, "Zalpha") == 5u);
+    BOOST_TEST(freqs.get(db, "Zbeta") == 2u);
+    BOOST_TEST(freqs.size() == 2u);
+    // Kept: what it answers now is the revision it read, until cleared (the searcher clears it
+    // when it reopens the database).
+    db.add_document(doc({{"beta", 1}}));
+    db.commit();
+    BOOST_TEST(freqs.get(db, "Zbeta") == 2u);
+    BOOST_TEST(freqs.get(db, "Zmissing") == 0u);  // full: it started afresh
+    BOOST_TEST(freqs.size() == 1u);
+    freqs.clear();
+    BOOST_TEST(freqs.size() == 0u);
+    BOOST_TEST(freqs.get(db, "Zbeta") == 3u);
+}

@@ -186,6 +186,7 @@ class Searcher {
     std::string language_;
     bool stems_only_ = false;  // the database indexes stems only (schema::stems_only)
     std::map<int, std::unique_ptr<QueryBuilder>> builders_;  // by default_and, expand_synonyms
+    TermFreqCache term_freqs_;  // feedback's lookups in db_'s revision: cleared when it changes
 };
 
 }  // namespace folio
