@@ -208,8 +208,6 @@ BOOST_AUTO_TEST_CASE(reweights_in_place_score_as_boosts) {
     }
 }
 
-BOOST_AUTO_TEST_SUITE_END()
-
 // The cache answers as the database does, looks each term up once, and starts afresh when full.
 BOOST_AUTO_TEST_CASE(term_freq_cache) {
     test::TempDir dir;
@@ -232,3 +230,5 @@ BOOST_AUTO_TEST_CASE(term_freq_cache) {
     BOOST_TEST(freqs.size() == 0u);
     BOOST_TEST(freqs.get(db, "Zbeta") == 3u);
 }
+
+BOOST_AUTO_TEST_SUITE_END()
