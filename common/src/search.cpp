@@ -25,12 +25,13 @@ namespace fs = std::filesystem;
 namespace {
 
 /// The query's distinct terms in the order Enquire::get_matching_terms() gives a hit's: by
-/// their first occurrence in the query.
+/// their first occurrence in the query; excluded terms (see positive_terms) left out.
 std::vector<std::string> query_term_order(const Xapian::Query& query) {
+    const std::vector<std::string> positive = positive_terms(query);
+    std::set<std::string> seen(positive.begin(), positive.end());
     std::vector<std::string> out;
-    std::set<std::string> seen;
     for (auto t = query.get_terms_begin(); t != query.get_terms_end(); ++t) {
-        if (seen.insert(*t).second)
+        if (seen.erase(*t) != 0)
             out.push_back(*t);
     }
     return out;
@@ -605,6 +606,8 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
     const std::set<std::string> phrase_only(terms.phrase_only.begin(), terms.phrase_only.end());
     // The query terms each hit holds: over remote shards from each hit's term list (a posting
     // list comes whole over the network), else from the terms' posting lists, all hits at once.
+    const std::vector<std::string> positive = positive_terms(query);
+    const std::set<std::string> matchable(positive.begin(), positive.end());
     std::vector<std::string> term_order;
     std::vector<std::vector<std::size_t>> held;
     if (!remote()) {
@@ -634,8 +637,11 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
             hit.explain = explainer->explain(*it, schema::id_term(hit.article.id));
         std::vector<std::string> matching;
         if (remote()) {
-            matching.assign(enquire.get_matching_terms_begin(it),
-                            enquire.get_matching_terms_end(it));
+            for (auto t = enquire.get_matching_terms_begin(it);
+                 t != enquire.get_matching_terms_end(it); ++t) {
+                if (matchable.count(*t) != 0)  // not an excluded term
+                    matching.push_back(*t);
+            }
         } else {
             for (std::size_t t : held[index])
                 matching.push_back(term_order[t]);

@@ -314,7 +314,7 @@ BOOST_AUTO_TEST_CASE(searches_never_fail_while_indexing) {
                 {"--count", "uniquestablex7"},
                 {"--json", "--limit", "3", "harbour OR grain"},
                 {"--files", "\"version0 uniquestablex12\""},
-                {"--limit", "2", "--color", "never", "mark* NEAR/5 price"},
+                {"--limit", "2", "--color", "never", "harbour NEAR/5 ship"},
             };
             for (std::size_t i = static_cast<std::size_t>(t); !done; ++i) {
                 std::vector<std::string> args = {"--db", db};

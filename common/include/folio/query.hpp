@@ -89,12 +89,22 @@ class QueryBuilder {
 /// The most words (runs of non-space characters, phrases' words included) a query may have.
 inline constexpr std::size_t kMaxQueryWords = 1000;
 
-/// Checks `text` for the faults Xapian's parser would silently repair or report without a
-/// position, and for queries of more than kMaxQueryWords words; throws QueryError pointing at
-/// the first one.
+/// The largest distance NEAR/n and ADJ/n take.
+inline constexpr unsigned kMaxDistance = 1000;
+
+/// Checks `text` against Folio's query grammar (docs/QUERY-SYNTAX.md): the faults Xapian's
+/// parser would silently repair, reinterpret or report without a position (unbalanced quotes
+/// and parentheses, operators without operands, NOT NOT, unknown fields, misplaced wildcards,
+/// NEAR/ADJ next to anything but a word, bad distances, dates and years), and queries of more
+/// than kMaxQueryWords words; throws QueryError pointing at the first one.
 void check_query_syntax(const std::string& text);
 
-/// The phrases of a parsed query and the terms found only inside them.
+/// The phrases of a parsed query and the terms found only inside them; excluded parts (the
+/// right side of AND_NOT) are left out, as no hit is there for them.
 QueryTerms query_terms(const Xapian::Query& query);
+
+/// The distinct terms of `query` that a hit can match, by their first occurrence: all but the
+/// excluded parts (the right side of AND_NOT), which must never be highlighted or ranked.
+std::vector<std::string> positive_terms(const Xapian::Query& query);
 
 }  // namespace folio
