@@ -83,8 +83,26 @@ std::string join(const std::vector<std::string>& words) {
 
 /// Prints a malformed query with a caret under the fault.
 void report_query_error(const folio::QueryError& e) {
-    std::cerr << "searcher: error: " << e.reason() << "\n  " << e.query() << "\n  "
-              << std::string(e.column(), ' ') << "^\n";
+    // A long query is shown around the fault, not whole: a few dozen characters either side.
+    const std::string& query = e.query();
+    const std::size_t column = std::min(e.column(), query.size());
+    auto is_continuation = [&](std::size_t i) {
+        return i < query.size() && (static_cast<unsigned char>(query[i]) & 0xC0) == 0x80;
+    };
+    std::size_t begin = column > 30 ? column - 30 : 0;
+    std::size_t end = std::min(query.size(), column + 40);
+    while (begin > 0 && is_continuation(begin))
+        --begin;
+    while (end < query.size() && is_continuation(end))
+        ++end;
+    const std::string before = begin > 0 ? "…" : "";
+    const std::string shown =
+        before + query.substr(begin, end - begin) + (end < query.size() ? "…" : "");
+    std::size_t caret = before.empty() ? 0 : 1;  // characters before the fault, as displayed
+    for (std::size_t i = begin; i < column; ++i)
+        caret += is_continuation(i) ? 0 : 1;
+    std::cerr << "searcher: error: " << e.reason() << "\n  " << shown << "\n  "
+              << std::string(caret, ' ') << "^\n";
 }
 
 int run_batch(folio::Searcher& searcher, folio::SearchRequest request, std::size_t& printed) {
@@ -93,13 +111,17 @@ int run_batch(folio::Searcher& searcher, folio::SearchRequest request, std::size
     while (std::getline(std::cin, line)) {
         if (!line.empty() && line.back() == '\r')
             line.pop_back();
-        if (line.find_first_not_of(" \t") == std::string::npos)
-            continue;
         request.query = line;
+        if (line.find_first_not_of(" \t") == std::string::npos) {
+            // Every line gets one answer, so that a program waiting for it does not hang.
+            any_error = true;
+            std::cout << folio::error_json(line, "empty query", -1) << "\n";
+            continue;
+        }
         try {
             folio::SearchResult result = searcher.search(request);
             print_warnings(searcher, printed);
-            any_hits = any_hits || !result.hits.empty();
+            any_hits = any_hits || result.matched();
             std::cout << folio::result_json(result, false) << "\n";
         } catch (const folio::QueryError& e) {
             any_error = true;
@@ -166,9 +188,16 @@ int run(Flags& flags) {
         print_warnings(searcher, printed);
     } catch (const folio::QueryError& e) {
         report_query_error(e);
+        if (output == Output::json || output == Output::jsonl)
+            std::cout << folio::error_json(e.query(), e.reason(), static_cast<long>(e.column()))
+                      << "\n";
         return folio::cli::kFailure;
     }
-    bool matched = output == Output::count ? result.estimated > 0 : !result.hits.empty();
+    if (result.time_limited && output != Output::quiet) {
+        std::cerr << "searcher: warning: the time limit (--time-limit " << request.time_limit
+                  << ") ran out: the hits are the best found by then and the count is an "
+                     "estimate\n";
+    }
 
     switch (output) {
         case Output::quiet:
@@ -198,7 +227,7 @@ int run(Flags& flags) {
             break;
         }
     }
-    return matched ? folio::cli::kOk : folio::cli::kPartial;
+    return result.matched() ? folio::cli::kOk : folio::cli::kPartial;
 }
 
 /// True when some argument could name an option of the option groups (or be --help): an
@@ -217,6 +246,46 @@ bool needs_option_groups(const CLI::App& app, int argc, char** argv) {
             return true;
     }
     return false;
+}
+
+/// The first argument before "--" that starts with '-' but is not an option of `app` (nor a
+/// value attached to one: -n5, -f'tag:x', several flags at once: -lq), such as a query word
+/// -nato that CLI11 would read as -n ato; "" when there is none.
+std::string dash_word(const CLI::App& app, int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--")
+            return "";
+        if (arg.size() < 2 || arg[0] != '-')
+            continue;
+        if (arg[1] == '-') {
+            if (arg.find('=') != std::string::npos)
+                continue;
+            const CLI::Option* option = app.get_option_no_throw(arg);
+            if (option != nullptr && option->get_items_expected_max() > 0)
+                i += std::max(option->get_items_expected_min(), 1);  // skip its values
+            continue;
+        }
+        const CLI::Option* option = app.get_option_no_throw(arg.substr(0, 2));
+        if (option == nullptr)
+            return arg;
+        const std::string rest = arg.substr(2);
+        if (option->get_items_expected_max() > 0) {
+            if (rest.empty()) {
+                ++i;  // its value
+            } else if (arg[1] == 'n' ? rest.find_first_not_of("0123456789") != std::string::npos
+                                     : rest.find(':') == std::string::npos) {
+                return arg;  // -nato, -foreign: a word, not a value
+            }
+            continue;
+        }
+        for (char c : rest) {  // -lq: flags only
+            const CLI::Option* flag = app.get_option_no_throw(std::string("-") + c);
+            if (flag == nullptr || flag->get_items_expected_max() > 0)
+                return arg;
+        }
+    }
+    return "";
 }
 
 }  // namespace
@@ -351,5 +420,13 @@ int main(int argc, char** argv) {
         "Exit status: 0 hits found, 1 no hits, 2 error (bad query, arguments or database). "
         "With --batch: 2 if any query was malformed, else 0 if any query had hits, else 1.");
 
+    if (std::string word = dash_word(app, argc, argv); !word.empty()) {
+        std::cerr << "searcher: error: '" << word
+                  << "' is not an option: a query that starts with '-' goes after '--' "
+                     "(searcher -- "
+                  << word << "), a value that starts with '-' after '=' (--filter=" << word
+                  << ")\n";
+        return folio::cli::kFailure;
+    }
     return folio::cli::run("searcher", app, argc, argv, [&] { return run(flags); });
 }

@@ -104,13 +104,10 @@ class Crawler {
     }
 
     void add_file(const fs::path& path, const struct stat& st) {
-        std::error_code ec;
-        fs::path absolute = fs::weakly_canonical(fs::absolute(path, ec), ec);
-        if (ec)
-            absolute = fs::absolute(path).lexically_normal();
         FoundFile f;
         f.info.path = path.string();
-        f.info.id = absolute.string();
+        f.info.id = file_id(path.string());
+        const fs::path absolute(f.info.id);
         f.info.source = absolute.parent_path().filename().string();
         f.info.mtime = static_cast<std::int64_t>(st.st_mtim.tv_sec);
         f.size = static_cast<std::uint64_t>(st.st_size);
@@ -136,6 +133,14 @@ std::vector<FoundFile> find_files(const std::vector<std::string>& paths,
 
 std::string file_stamp(const FoundFile& file) {
     return std::to_string(file.size) + ":" + std::to_string(file.mtime_ns);
+}
+
+std::string file_id(const std::string& path) {
+    std::error_code ec;
+    fs::path absolute = fs::weakly_canonical(fs::absolute(path, ec), ec);
+    if (ec)
+        absolute = fs::absolute(path).lexically_normal();
+    return absolute.string();
 }
 
 }  // namespace folio

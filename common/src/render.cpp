@@ -306,6 +306,23 @@ const std::string& hit_location(const Hit& hit) {
     return hit.article.id;
 }
 
+std::string count_line(const SearchResult& result) {
+    if (!result.matched())
+        return "no matches";
+    const std::string total = std::string(result.exact() ? "" : "about ") +
+                              std::to_string(result.estimated) +
+                              (result.estimated == 1 && result.exact() ? " match" : " matches");
+    if (result.hits.empty()) {
+        if (result.offset == 0)
+            return total;
+        return total + ", none from " + std::to_string(result.offset + 1) + " on";
+    }
+    const std::size_t first = result.offset + 1, last = result.offset + result.hits.size();
+    if (result.exact() && result.estimated == 1 && first == 1)
+        return total;
+    return std::to_string(first) + "-" + std::to_string(last) + " of " + total;
+}
+
 void write_text(std::ostream& out, const SearchResult& result, const TextStyle& style) {
     auto paint = [&](const char* code, const std::string& text) {
         return style.color ? std::string(code) + text + kReset : text;
@@ -360,14 +377,7 @@ void write_text(std::ostream& out, const SearchResult& result, const TextStyle& 
         }
         out << "\n";
     }
-    std::size_t first = result.offset + 1, last = result.offset + result.hits.size();
-    if (result.hits.empty()) {
-        out << "no matches\n";
-    } else {
-        out << first << "-" << last << " of "
-            << (result.lower_bound == result.upper_bound ? "" : "about ") << result.estimated
-            << " matches\n";
-    }
+    out << count_line(result) << "\n";
     if (!result.facets.empty())
         out << "\n";
     for (const auto& facet : result.facets) {
@@ -414,7 +424,9 @@ std::string compact_result(const SearchResult& result) {
     out += ",\"upper_bound\":";
     put_number(out, result.upper_bound);
     out += ",\"exact\":";
-    put_bool(out, result.lower_bound == result.upper_bound);
+    put_bool(out, result.exact());
+    out += ",\"time_limited\":";
+    put_bool(out, result.time_limited);
     out += "},\"offset\":";
     put_number(out, result.offset);
     out += ",\"suggestion\":";

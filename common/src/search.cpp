@@ -260,6 +260,12 @@ std::vector<ShardSpec> expand_databases(const std::vector<std::string>& database
                 if (spec.program.empty())
                     throw UsageError("bad line in " + stub->string() + ": '" + line + "'");
             } else if (backend != "remote" || !parse_host_port(rest, spec)) {
+                if (!fs::is_directory(database)) {
+                    // A file named on the command line that is no stub: most likely a typo.
+                    throw DatabaseError(database +
+                                        " is not a Folio database (neither a database "
+                                        "directory nor a stub file)");
+                }
                 throw UsageError("bad line in " + stub->string() + ": '" + line +
                                  "' (expected auto PATH, remote HOST:PORT or remote :PROGRAM)");
             }
@@ -367,9 +373,8 @@ void Searcher::open_once(bool retry_damage) {
         } catch (const Xapian::DatabaseNotFoundError&) {
             if (shards_.size() == 1 || !options_.allow_partial) {
                 throw DatabaseError("no database at " + shard.address +
-                                    (shards_.size() == 1 ? " (build one with indexer --db " +
-                                                               shard.address + " FILES...)"
-                                                         : " (" + shard_name(k) + ")"));
+                                    " (build one with indexer --db " + shard.address +
+                                    " FILES...)");
             }
             excluded_.insert(shard.address);
             warnings_.push_back(shard_name(k) + " left out: no database there");
@@ -503,7 +508,9 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
 
     Xapian::Enquire enquire(db_);
     const std::vector<std::string> positional = builder.positional_terms(query);
-    if (request.time_limit > 0) {
+    // An exact count (--count) is never cut short by the time limit.
+    bool timed = false;
+    if (request.time_limit > 0 && !request.exact_count) {
         // Xapian's time limit starts a timer thread. Where even a slow matcher (1 us a posting)
         // would finish in a tenth of the limit, the limit cannot be reached: leave it out.
         // What ranking adds: feedback terms, a recency source, proximity pairs (two positional
@@ -513,8 +520,10 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
         if (request.ranking.proximity_window > 0)
             added += 16.0 * positional.size();
         const double bound = match_work_bound(query, docs, builder.wildcard_limit()) + added * docs;
-        if (remote() || bound * 1e-6 > request.time_limit / 10)
+        if (remote() || bound * 1e-6 > request.time_limit / 10) {
             enquire.set_time_limit(request.time_limit);
+            timed = true;
+        }
     }
     std::unique_ptr<Xapian::Weight> weight = make_weight(request.ranking);
     enquire.set_weighting_scheme(*weight);
@@ -544,11 +553,21 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
         case SortOrder::relevance:
             break;
         case SortOrder::date:
-            enquire.set_sort_by_value_then_relevance(schema::kSlotDate, false);
+        case SortOrder::date_descending: {
+            // Undated articles last in both orders (as SQL's NULLS LAST): oldest first reads an
+            // empty date as later than any, newest first as earlier than any.
+            const bool newest_first = request.sort == SortOrder::date_descending;
+            if (remote()) {
+                // The remote backend runs no KeyMaker: undated articles come first in oldest
+                // first order there (docs/SCALING.md).
+                enquire.set_sort_by_value_then_relevance(schema::kSlotDate, newest_first);
+                break;
+            }
+            auto* key = new Xapian::MultiValueKeyMaker();
+            key->add_value(schema::kSlotDate, false, newest_first ? "" : "~");
+            enquire.set_sort_by_key_then_relevance(key->release(), newest_first);
             break;
-        case SortOrder::date_descending:
-            enquire.set_sort_by_value_then_relevance(schema::kSlotDate, true);
-            break;
+        }
     }
     if (!request.collapse.empty()) {
         auto it = collapse_fields().find(request.collapse);
@@ -575,9 +594,16 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
         }
     }
     const bool see_all = request.exact_count || !spies.empty() || !request.collapse.empty();
-    Xapian::doccount check = see_all ? db_.get_doccount() : 0;
-    Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
-                                         static_cast<Xapian::doccount>(request.limit), check);
+    const auto first = static_cast<Xapian::doccount>(request.offset);
+    const auto wanted = static_cast<Xapian::doccount>(request.limit);
+    const Xapian::doccount check =
+        see_all ? db_.get_doccount() : std::max(first + wanted, kExactCountUpTo);
+    const auto started = std::chrono::steady_clock::now();
+    Xapian::MSet mset = enquire.get_mset(first, wanted, check);
+    if (timed) {
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+        result.time_limited = took.count() >= request.time_limit;
+    }
     result.estimated = mset.get_matches_estimated();
     result.lower_bound = mset.get_matches_lower_bound();
     result.upper_bound = mset.get_matches_upper_bound();

@@ -9,6 +9,7 @@
 #include <memory>
 #include <sstream>
 
+#include "folio/crawl.hpp"
 #include "folio/error.hpp"
 #include "folio/readers.hpp"
 #include "folio/schema.hpp"
@@ -84,8 +85,14 @@ LikeQuery like_query(const Xapian::Database& db, const std::vector<std::string>&
     std::vector<Xapian::Document> relevant;
     for (const auto& id : ids) {
         std::string term = schema::id_term(id);
-        if (!db.term_exists(term))
-            throw UsageError("no article with id '" + id + "' in the database");
+        if (!db.term_exists(term)) {
+            // A path as the user types it, resolved as the indexer does: its articles.
+            term = schema::boolean_term(schema::kPrefixFile, file_id(id));
+            if (!db.term_exists(term)) {
+                throw UsageError("no article with id '" + id +
+                                 "' in the database, and no indexed file at that path");
+            }
+        }
         for (auto it = db.postlist_begin(term); it != db.postlist_end(term); ++it) {
             rset.add_document(*it);
             relevant.push_back(db.get_document(*it));

@@ -360,18 +360,20 @@ BOOST_AUTO_TEST_CASE(script_outputs) {
     BOOST_TEST(quiet.out.empty());
 }
 
-// --batch answers each line with a JSON line, errors included, opening the database once.
+// --batch answers each line with exactly one JSON line, errors and blank lines included,
+// opening the database once.
 BOOST_AUTO_TEST_CASE(batch_mode) {
     RunResult r = good_index().search({"--batch"}, "pilots\n\n\"cocoa zone\"\n(broken\nzyzzyva\n");
     BOOST_TEST(r.status == 2);  // one query was malformed
     auto out = lines(r.out);
-    BOOST_TEST_REQUIRE(out.size() == 4u);
+    BOOST_TEST_REQUIRE(out.size() == 5u);
     BOOST_TEST(nlohmann::json::parse(out[0])["hits"].size() == 2u);
-    BOOST_TEST(nlohmann::json::parse(out[1])["hits"][0]["id"] == "wire-1");
-    auto bad = nlohmann::json::parse(out[2]);
+    BOOST_TEST(nlohmann::json::parse(out[1])["error"] == "empty query");
+    BOOST_TEST(nlohmann::json::parse(out[2])["hits"][0]["id"] == "wire-1");
+    auto bad = nlohmann::json::parse(out[3]);
     BOOST_TEST(bad["query"] == "(broken");
     BOOST_TEST(bad["column"] == 0);
-    BOOST_TEST(nlohmann::json::parse(out[3])["hits"].empty());
+    BOOST_TEST(nlohmann::json::parse(out[4])["hits"].empty());
     RunResult ok = good_index().search({"--batch"}, "pilots\n");
     BOOST_TEST(ok.status == 0);
 }

@@ -29,4 +29,8 @@ std::vector<FoundFile> find_files(const std::vector<std::string>& paths,
 /// "SIZE:MTIME_NS", the stamp incremental updates compare.
 std::string file_stamp(const FoundFile& file);
 
+/// The id the indexer gives the article of the file at `path` (its canonical absolute path),
+/// so that a path as a user types it names the article (searcher --like).
+std::string file_id(const std::string& path);
+
 }  // namespace folio

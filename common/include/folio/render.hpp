@@ -26,9 +26,14 @@ std::string render_snippet(const Snippet& snippet, const TextStyle& style, bool 
 
 /// The human listing: "Did you mean: ...?" (or "Showing results for: ..." when corrected) and
 /// the --like terms first; each hit's rank and title, date, authors, source and path, collapse
-/// count, passages and explanation (indented); then a line "N-M of about T matches"; then one
-/// line per facet: "author: Franklin D. Roosevelt (12), ...".
+/// count, passages and explanation (indented); then count_line(); then one line per facet:
+/// "author: Franklin D. Roosevelt (12), ...".
 void write_text(std::ostream& out, const SearchResult& result, const TextStyle& style);
+
+/// The count of a result for a person: "1-10 of 69 matches", "1 match", "1-10 of about 5,000
+/// matches" ("about" only where the count is an estimate), "69 matches" when the page shows no
+/// hit (--limit 0), "69 matches, none from 71 on" past the last, "no matches".
+std::string count_line(const SearchResult& result);
 
 /// One JSON document: {"version", "query", "parsed", "total", "offset", "suggestion" (null when
 /// none), "corrected", "hits": [...]}, plus "facets", "like_terms" and "collapse" when asked for;

@@ -34,7 +34,9 @@ struct SearchRequest {
     std::size_t limit = 10;
     std::size_t passages = 1;  ///< passages per hit (0: none)
     std::size_t passage_length = 240;
-    bool exact_count = false;  ///< count every match instead of estimating
+    /// Count every match instead of estimating, with no time limit (--count). Without it the
+    /// count is still exact up to kExactCountUpTo matches.
+    bool exact_count = false;
     RankingOptions ranking;
 
     /// Count these fields' values over ALL matches (costs a pass over every match).
@@ -62,6 +64,11 @@ struct SearchRequest {
     /// limit). When it runs out, the hits found so far are ranked and counts are estimates.
     double time_limit = 0;
 };
+
+/// Counts of up to this many matches are exact (Xapian's check_at_least): counting a few
+/// thousand matches costs little next to the rest of a search (docs/BENCHMARKS.md), and
+/// "about" then only appears where a count is really an estimate.
+inline constexpr Xapian::doccount kExactCountUpTo = 2000;
 
 /// An upper bound on the postings a match of `query` over `docs` documents can visit: each
 /// term, value range or posting source at most every document, a wildcard up to
@@ -93,6 +100,13 @@ struct SearchResult {
     std::string query;   ///< as given
     std::string parsed;  ///< Xapian's description of the parsed query
     Xapian::doccount estimated = 0, lower_bound = 0, upper_bound = 0;
+    /// The time limit ran out during the match: the hits are the best found by then, and the
+    /// count an estimate even where it could have been exact.
+    bool time_limited = false;
+    /// The count is exact (lower and upper bound agree).
+    bool exact() const noexcept { return lower_bound == upper_bound; }
+    /// The query matched something (even where no hit is on this page).
+    bool matched() const noexcept { return lower_bound > 0 || !hits.empty(); }
     std::size_t offset = 0;
     std::vector<Hit> hits;
     /// The query with misspelled words corrected, when the database suggests one.
