@@ -50,42 +50,50 @@ class MatchAllField : public Xapian::FieldProcessor {
     }
 };
 
-/// year:1990..1999 over the date slot; either end may be open.
-class YearRange : public Xapian::RangeProcessor {
+/// The date fields: year:1862, year:1990..1999, date:2020-01-01..2021-06-30 (also 2020-01 or
+/// 2020 at either end, or alone for the whole period; open ends allowed) over the date slot.
+/// Boolean fields, so that a range is a filter like tag: (excluded with '-', joined with OR to
+/// the same field's other values); Checker has refused malformed values before.
+class DateField : public Xapian::FieldProcessor {
   public:
-    YearRange() : Xapian::RangeProcessor(schema::kSlotDate, "year:") {}
-    Xapian::Query operator()(const std::string& begin, const std::string& end) override {
-        auto year = [](const std::string& s) {
-            return s.size() == 4 && std::all_of(s.begin(), s.end(), [](unsigned char c) {
-                       return std::isdigit(c) != 0;
-                   });
-        };
-        if ((!begin.empty() && !year(begin)) || (!end.empty() && !year(end))) {
-            return Xapian::Query(Xapian::Query::OP_INVALID);
-        }
-        return Xapian::RangeProcessor::operator()(begin.empty() ? "" : begin + "0101",
-                                                  end.empty() ? "" : end + "1231");
-    }
-};
+    explicit DateField(bool year) : year_(year) {}
 
-/// date:2020-01-01..2021-06-30 (also 2020-01 or 2020 at either end, open ends allowed).
-class DateRange : public Xapian::RangeProcessor {
-  public:
-    DateRange() : Xapian::RangeProcessor(schema::kSlotDate, "date:") {}
-    Xapian::Query operator()(const std::string& begin, const std::string& end) override {
+    Xapian::Query operator()(const std::string& value) override {
+        const std::size_t dots = value.find("..");
+        if (year_ && dots == std::string::npos)  // one year: its term
+            return Xapian::Query(std::string(schema::kPrefixYear) + value);
         std::string from, to;
-        if (!begin.empty() && !bound(begin, false, from)) {
+        const std::string begin = dots == std::string::npos ? value : value.substr(0, dots);
+        const std::string end = dots == std::string::npos ? value : value.substr(dots + 2);
+        if ((!begin.empty() && !bound(begin, false, from)) ||
+            (!end.empty() && !bound(end, true, to))) {
             return Xapian::Query(Xapian::Query::OP_INVALID);
         }
-        if (!end.empty() && !bound(end, true, to)) {
-            return Xapian::Query(Xapian::Query::OP_INVALID);
-        }
-        return Xapian::RangeProcessor::operator()(from, to);
+        if (from.empty() && to.empty())  // date:.. : every dated article
+            return Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kSlotDate, "0");
+        if (from.empty())
+            return Xapian::Query(Xapian::Query::OP_VALUE_LE, schema::kSlotDate, to);
+        if (to.empty())
+            return Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kSlotDate, from);
+        return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, schema::kSlotDate, from, to);
     }
 
     /// "2020" -> 20200101 (or 20201231 as an upper bound), "2020-06" likewise, full dates as
-    /// they are; false when `text` is no date.
-    static bool bound(const std::string& text, bool upper, std::string& out) {
+    /// they are (years only for year:); false when `text` is no such date.
+    bool bound(const std::string& text, bool upper, std::string& out) const {
+        if (year_) {
+            if (text.size() != 4 || !std::all_of(text.begin(), text.end(), [](unsigned char c) {
+                    return std::isdigit(c) != 0;
+                }))
+                return false;
+            out = text + (upper ? "1231" : "0101");
+            return true;
+        }
+        return date_bound(text, upper, out);
+    }
+
+    /// A date (YYYY-MM-DD, YYYY-MM or YYYY) as the first or last day it stands for.
+    static bool date_bound(const std::string& text, bool upper, std::string& out) {
         std::string iso = text;
         if (text.size() == 4) {
             iso += upper ? "-12-31" : "-01-01";
@@ -108,6 +116,9 @@ class DateRange : public Xapian::RangeProcessor {
         out = schema::date_value(iso);
         return true;
     }
+
+  private:
+    bool year_;
 };
 
 bool is_space(char c) {
@@ -203,7 +214,7 @@ struct Operand {
     bool phrase = false;
     bool wildcard = false;
     bool empty = false;  ///< no word at all ("-", ",", ""): Xapian's parser skips it
-    bool filter() const { return !is_text_field(field); }
+    bool filter() const { return !group && !is_text_field(field); }
     /// What NEAR and ADJ can join: a word of the text, title or authors.
     bool single_word() const {
         return sign == 0 && !group && !synonym && !phrase && !wildcard && !filter();
@@ -277,10 +288,20 @@ class Checker {
             chain = false;
         };
         auto end_run = [&] {
-            bool negative_only = !run.empty() && std::all_of(run.begin(), run.end(),
-                                                             [](auto& o) { return o.sign == '-'; });
-            if (negative_only)
+            // Excluded parts with nothing to exclude them from but filters: from everything.
+            const bool negative =
+                std::any_of(run.begin(), run.end(), [](const Operand& o) { return o.sign == '-'; });
+            const bool positive = std::any_of(run.begin(), run.end(), [](const Operand& o) {
+                return o.sign != '-' && !o.filter();
+            });
+            if (negative && !positive)
                 insert(run.front().column, kMatchAll);
+            // Xapian's parser misreads signs after a boolean operator ("a AND -b c" as
+            // a NOT (b OR c), "a OR -b c" fails): a run with signs goes in parentheses.
+            if (std::any_of(run.begin(), run.end(), [](const Operand& o) { return o.sign != 0; })) {
+                insert(run.front().column, "(");
+                insert(run.back().end, ")");
+            }
             run.clear();
         };
         for (; k < tokens_.size() && tokens_[k].text != ")"; ++k) {
@@ -481,7 +502,7 @@ class Checker {
                        });
             }
             std::string ignored;
-            return DateRange::bound(v, upper, ignored);
+            return DateField::date_bound(v, upper, ignored);
         };
         const std::size_t dots = value.find("..");
         if (dots == std::string::npos) {
@@ -604,9 +625,8 @@ QueryBuilder::QueryBuilder(const Xapian::Database& db, const QueryOptions& optio
     parser_.add_boolean_prefix("tag", (new BooleanField(schema::kPrefixTag))->release());
     parser_.add_boolean_prefix("source", (new BooleanField(schema::kPrefixSource))->release());
     parser_.add_boolean_prefix("lang", (new LanguageField())->release());
-    parser_.add_boolean_prefix("year", std::string(schema::kPrefixYear));
-    parser_.add_rangeprocessor((new YearRange())->release());
-    parser_.add_rangeprocessor((new DateRange())->release());
+    parser_.add_boolean_prefix("year", (new DateField(true))->release());
+    parser_.add_boolean_prefix("date", (new DateField(false))->release());
     flags_ = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
              Xapian::QueryParser::FLAG_PURE_NOT | Xapian::QueryParser::FLAG_SYNONYM;
     if (options.expand_synonyms)
