@@ -243,6 +243,9 @@ const std::vector<std::vector<std::string>> kQueries = {
     {"health insurance for working families", "--limit", "15"},
     {"slavery", "--offset", "5", "--limit", "10"},
     {"army", "--facet", "author,year:5", "--limit", "5"},
+    {"slavery", "(-war)", "--limit", "15"},
+    {"(-tax", "-war)", "--limit", "15"},
+    {"railroad", "OR", "-title:union", "--limit", "15"},
 };
 
 /// A single database and a three-shard index of the same 100 speeches, built once for the
