@@ -244,7 +244,7 @@ const std::vector<std::vector<std::string>> kQueries = {
     {"slavery", "--offset", "5", "--limit", "10"},
     {"army", "--facet", "author,year:5", "--limit", "5"},
     {"slavery", "(-war)", "--limit", "15"},
-    {"(-tax", "-war)", "--limit", "15"},
+    {"(-tax -war)", "--limit", "15"},
     {"railroad", "OR", "-title:union", "--limit", "15"},
 };
 
