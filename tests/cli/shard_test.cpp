@@ -245,7 +245,7 @@ const std::vector<std::vector<std::string>> kQueries = {
     {"army", "--facet", "author,year:5", "--limit", "5"},
     {"slavery", "(-war)", "--limit", "15"},
     {"(-tax -war)", "--limit", "15"},
-    {"railroad", "OR", "-title:union", "--limit", "15"},
+    {"railroad OR -title:union", "--limit", "15"},
 };
 
 /// A single database and a three-shard index of the same 100 speeches, built once for the
