@@ -42,7 +42,9 @@ def main():
         sys.stderr.write(run.stderr)
         return 2
     result = json.loads(run.stdout)
-    print(f"{result['total']['estimated']} matches for {result['query']}")
+    total = result["total"]
+    about = "" if total["exact"] else "about "
+    print(f"{about}{total['estimated']} matches for {result['query']}")
     if result["suggestion"]:
         print(f"did you mean: {result['suggestion']}?")
     for hit in result["hits"]:
