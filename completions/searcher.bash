@@ -34,7 +34,8 @@ _folio_searcher() {
             return
             ;;
         -f | --filter | -n | --limit | --offset | --passages | --passage-length | --highlight | \
-            --k1 | --b | --expand | --proximity | --proximity-weight | --like | --like-terms | \
+            --k1 | --b | --expand | --feedback-threshold | --proximity | --proximity-weight | \
+            --like | --like-terms | \
             --boost-recent | --reference-date | --time-limit | --remote-timeout)
             return
             ;;
@@ -43,8 +44,8 @@ _folio_searcher() {
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '--db --default-op -f --filter --sort -n --limit --offset
             --passages --passage-length --color --colour --highlight --json --jsonl
-            -l --files -c --count -q --quiet --batch --k1 --b --expand --proximity
-            --proximity-weight --facet --correct --expand-synonyms --like --like-file
+            -l --files -c --count -q --quiet --batch --k1 --b --expand --feedback-threshold
+            --proximity --proximity-weight --facet --correct --expand-synonyms --like --like-file
             --like-terms --explain --collapse --boost-recent --reference-date --stats
             --time-limit --allow-partial --remote-timeout --version -h --help' -- "$cur"))
     fi

@@ -120,3 +120,20 @@ def evaluate(run, qrels, queries=None):
     n = len(per_query)
     means = {m: (sum(v[m] for v in per_query.values()) / n if n else 0.0) for m in METRICS}
     return means, per_query, n
+
+
+def robustness(base, new, metric, queries=None):
+    """Per-query comparison of two runs' ``evaluate`` results (their ``per_query`` dicts) on one
+    metric: (gained, lost, tied) query counts, a tie being an equal value (within 1e-9, so
+    only the same ranking of the judged documents). Over ``queries``, else the queries of
+    ``base``; a query missing from ``new`` counts as scoring 0 there."""
+    gained = lost = tied = 0
+    for q in (queries if queries is not None else base):
+        old, now = base[q][metric], new.get(q, {}).get(metric, 0.0)
+        if abs(now - old) <= 1e-9:
+            tied += 1
+        elif now > old:
+            gained += 1
+        else:
+            lost += 1
+    return gained, lost, tied

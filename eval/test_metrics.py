@@ -82,6 +82,18 @@ def main():
         failures.append(f"restricted evaluation: got {n} queries, want 1")
     check("restricted MAP", means["MAP"], 0.566667)
 
+    # Robustness: per-query gains, losses and ties against a baseline. Query 1 gains (0.57 ->
+    # 1.0), query 2 ties (0 -> 0), query 5 loses (0.5 -> 0), query 6 is missing from the new
+    # run and loses (0.25 -> 0).
+    base = {"1": {"MAP": 0.566667}, "2": {"MAP": 0.0}, "5": {"MAP": 0.5}, "6": {"MAP": 0.25}}
+    new = {"1": {"MAP": 1.0}, "2": {"MAP": 0.0}, "5": {"MAP": 0.0}}
+    got = metrics.robustness(base, new, "MAP")
+    if got != (1, 2, 1):
+        failures.append(f"robustness: got {got}, want (1, 2, 1)")
+    got = metrics.robustness(base, new, "MAP", queries=["1", "2"])
+    if got != (1, 0, 1):
+        failures.append(f"restricted robustness: got {got}, want (1, 0, 1)")
+
     if failures:
         for f in failures:
             print("FAIL", f)

@@ -11,13 +11,8 @@ packages=(
   g++ cmake ninja-build pkg-config libboost-dev nlohmann-json3-dev   # to build bench/lucene
   sqlite3 libsqlite3-dev python3  # SQLite FTS5 peer (Python's sqlite3 module)
   time                            # GNU /usr/bin/time -v for peak memory
-)
-optional=(
-  hyperfine                       # handy for ad-hoc timings; the bench scripts do not need it
+  hyperfine                       # a process per query as a shell script pays for it (hyperfine -N)
 )
 
 source "$(dirname "$0")/packages.sh"
 install_packages setup-bench "${packages[@]}"
-for p in "${optional[@]}"; do
-  install_packages setup-bench "$p" 2>/dev/null || echo "setup-bench: optional package $p not available, skipped" >&2
-done

@@ -362,6 +362,12 @@ int main(int argc, char** argv) {
                          "Pseudo-relevance feedback: add this many terms from the top hits")
             ->capture_default_str();
         ranking
+            ->add_option("--feedback-threshold", request.ranking.feedback_threshold,
+                         "Apply feedback only when the top hits hold at least this many "
+                         "distinct words each (0: always)")
+            ->check(CLI::Range(0.0, 1e6))
+            ->capture_default_str();
+        ranking
             ->add_option(
                 "--proximity", request.ranking.proximity_window,
                 "Reward consecutive query words found within N words of each other (0: off)")

@@ -52,8 +52,8 @@ double scale_factor(const Xapian::Query& q) {
 }  // namespace
 
 Explainer::Explainer(const Xapian::Database& db, const Xapian::Query& query,
-                     const Xapian::Weight& weight)
-    : db_(db), weight_(weight.clone()) {
+                     const Xapian::Weight& weight, std::set<std::string> asked)
+    : db_(db), weight_(weight.clone()), asked_(std::move(asked)) {
     split(query, 1.0);
 }
 
@@ -67,6 +67,7 @@ void Explainer::split(const Xapian::Query& q, double scale) {
         case Xapian::Query::LEAF_TERM: {
             part.term = *q.get_terms_begin();
             describe_term(part.term, part.base);
+            part.base.feedback = !asked_.empty() && asked_.count(part.term) == 0;
             break;
         }
         case Xapian::Query::OP_PHRASE:

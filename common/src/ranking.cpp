@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -97,33 +99,23 @@ double offer_weight(const Offer& o, double n, double N, double R) {
 
 /// What feedback_read finds in the feedback documents.
 struct FeedbackRead {
-    std::vector<std::string> expansion;  ///< the expand set, best first
+    /// Every free-text stem of the feedback documents: in how many of them it occurs, and its
+    /// offer weight's multiplier.
+    std::unordered_map<std::string, Offer> offers;
     /// How often each word asked for occurs in the feedback documents: the mean over them of
     /// wdf / document length, each document weighted by its score (the relevance model of RM3,
     /// restricted to the query's own words).
     std::vector<double> freq;
 };
 
-/// Feedback from the top matches, read in one pass over their term lists: the frequencies of
-/// `words` (sorted; FeedbackRead::freq) and, for `count` above 0, the expand set (the `count`
-/// free-text stems of best offer weight, not in `query`, ties to the lexically smaller term:
-/// what Xapian's Enquire::get_eset with TradEWeight gives). Xapian looks up every candidate's
-/// term frequency (about 500 for 10 Reuters articles) and its collection frequency; here the
-/// candidates are taken in order of the weight they would have at the least possible term
-/// frequency (r), and the lookups stop when that bound falls below the count-th weight found
-/// (about 140 lookups, through `freqs` when given). The expand set is for local databases: a
-/// remote one looks each term up over the network, and Xapian's get_eset has the frequencies in
-/// its term lists.
+/// The feedback documents `top`, read in one pass over their term lists: the offers of their
+/// free-text stems, and the frequencies of `words` (sorted; FeedbackRead::freq).
 FeedbackRead feedback_read(const Xapian::Database& db, const Xapian::MSet& top,
-                           const Xapian::Query& query, unsigned count,
-                           const std::vector<std::string>& words, TermFreqCache* freqs) {
+                           const std::vector<std::string>& words) {
     FeedbackRead read;
     read.freq.assign(words.size(), 0.0);
     double total = 0;  // of the scores of the documents that count for the frequencies
-    const double N = db.get_doccount();
     const double avlen = db.get_avlength();
-    const double R = top.size();
-    std::unordered_map<std::string, Offer> offers;
     for (auto it = top.begin(); it != top.end(); ++it) {
         const Xapian::termcount doclen = db.get_doclength(*it);
         const double score = it.get_weight();
@@ -138,12 +130,12 @@ FeedbackRead feedback_read(const Xapian::Database& db, const Xapian::MSet& top,
                 if (w != words.end() && *w == term)
                     read.freq[w - words.begin()] += score * t.get_wdf() / length;
             }
-            if (count == 0 || !schema::is_text_stem(term))
+            if (!schema::is_text_stem(term))
                 continue;
             Xapian::termcount wdf = t.get_wdf();
             if (wdf == 0)
                 wdf = 1;
-            Offer& o = offers[std::move(term)];
+            Offer& o = read.offers[std::move(term)];
             ++o.r;
             o.multiplier += (kExpandK + 1) * wdf / (kExpandK * doclen / avlen + wdf);
         }
@@ -152,11 +144,23 @@ FeedbackRead feedback_read(const Xapian::Database& db, const Xapian::MSet& top,
         for (double& f : read.freq)
             f /= total;
     }
-    if (count == 0)
-        return read;
-    for (auto t = query.get_terms_begin(); t != query.get_terms_end(); ++t)
-        offers.erase(*t);
+    return read;
+}
 
+/// The expand set from `offers` (feedback_read's, for `R` feedback documents): the `count`
+/// free-text stems of best offer weight, not in `query`, ties to the lexically smaller term:
+/// what Xapian's Enquire::get_eset with TradEWeight gives. Xapian looks up every candidate's
+/// term frequency (about 500 for 10 Reuters articles) and its collection frequency; here the
+/// candidates are taken in order of the weight they would have at the least possible term
+/// frequency (r), and the lookups stop when that bound falls below the count-th weight found
+/// (about 140 lookups, through `freqs` when given). For local databases: a remote one looks
+/// each term up over the network, and Xapian's get_eset has the frequencies in its term lists.
+std::vector<std::string> expand_set(const Xapian::Database& db,
+                                    const std::unordered_map<std::string, Offer>& offers, double R,
+                                    const Xapian::Query& query, unsigned count,
+                                    TermFreqCache* freqs) {
+    const double N = db.get_doccount();
+    const std::set<std::string> asked(query.get_unique_terms_begin(), query.get_unique_terms_end());
     struct Candidate {
         double bound;
         const std::string* term;
@@ -164,8 +168,10 @@ FeedbackRead feedback_read(const Xapian::Database& db, const Xapian::MSet& top,
     };
     std::vector<Candidate> candidates;
     candidates.reserve(offers.size());
-    for (const auto& [term, o] : offers)
-        candidates.push_back({offer_weight(o, o.r, N, R), &term, &o});
+    for (const auto& [term, o] : offers) {
+        if (asked.count(term) == 0)
+            candidates.push_back({offer_weight(o, o.r, N, R), &term, &o});
+    }
     std::sort(candidates.begin(), candidates.end(),
               [](const Candidate& a, const Candidate& b) { return a.bound > b.bound; });
 
@@ -190,9 +196,10 @@ FeedbackRead feedback_read(const Xapian::Database& db, const Xapian::MSet& top,
         }
         best.insert(std::upper_bound(best.begin(), best.end(), entry, before), entry);
     }
+    std::vector<std::string> expansion;
     for (const auto& [weight, term] : best)
-        read.expansion.push_back(*term);
-    return read;
+        expansion.push_back(*term);
+    return expansion;
 }
 
 /// What pseudo-relevance feedback from the top `expand_docs` matches of a query found:
@@ -206,36 +213,58 @@ struct Feedback {
     std::vector<std::pair<std::string, double>> reweights;  ///< term, extra weight factor
 };
 
-/// Feedback for `query`; costs one extra match, bounded to expand_docs.
+std::string number_text(double x) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.3g", x);
+    return buffer;
+}
+
+/// Feedback for `query`, if the feedback decision (see RankingOptions::feedback_threshold)
+/// says so; costs one extra match, bounded to expand_docs, and a read of those documents'
+/// term lists.
 Feedback feedback(const Xapian::Query& query, const Xapian::Database& db, Xapian::Enquire& enquire,
-                  const RankingOptions& options, unsigned words, bool remote,
-                  TermFreqCache* freqs) {
+                  const RankingOptions& options, unsigned words, bool remote, TermFreqCache* freqs,
+                  FeedbackDecision& decision) {
     Feedback found;
     enquire.set_query(query);
     Xapian::MSet top = enquire.get_mset(0, options.expand_docs);
-    if (top.empty())
+    decision.threshold = options.feedback_threshold;
+    if (top.empty()) {
+        decision.reason = "not applied: the query matches nothing";
         return found;
+    }
     const unsigned count = options.expand_weight > 0 ? options.expand : 0;
     std::vector<std::string> terms;  // the query's words, for the reweighting
     if (options.reweight > 0)
         terms.assign(query.get_unique_terms_begin(), query.get_unique_terms_end());
+    FeedbackRead read = feedback_read(db, top, terms);
+    const double R = top.size();
+    decision.considered = true;
+    decision.documents = top.size();
+    decision.value = read.offers.size() / R;
+    const std::string evidence = "the top " + std::to_string(top.size()) +
+                                 (top.size() == 1 ? " match holds " : " matches hold ") +
+                                 number_text(decision.value) + " distinct words each";
+    if (decision.value < options.feedback_threshold) {
+        decision.reason = "not applied: " + evidence + ", below the threshold " +
+                          number_text(options.feedback_threshold) +
+                          " (too little text to tell what they are about)";
+        return found;
+    }
+    decision.applied = true;
+    decision.reason = "applied: " + evidence + ", at least the threshold " +
+                      number_text(options.feedback_threshold);
     std::vector<std::string> expansion;
-    std::vector<double> freq;
-    if (remote) {
+    if (count > 0 && remote) {
         // Xapian's expand set: remote term lists carry their terms' frequencies.
-        if (count > 0) {
-            Xapian::RSet rset;
-            for (auto it = top.begin(); it != top.end(); ++it)
-                rset.add_document(*it);
-            FreeTextStems decider;
-            Xapian::ESet eset = enquire.get_eset(count, rset, 0, &decider);
-            expansion.assign(eset.begin(), eset.end());
-        }
-        freq = feedback_read(db, top, query, 0, terms, nullptr).freq;
-    } else {
-        FeedbackRead read = feedback_read(db, top, query, count, terms, freqs);
-        expansion = std::move(read.expansion);
-        freq = std::move(read.freq);
+        Xapian::RSet rset;
+        for (auto it = top.begin(); it != top.end(); ++it)
+            rset.add_document(*it);
+        FreeTextStems decider;
+        Xapian::ESet eset = enquire.get_eset(count, rset, 0, &decider);
+        expansion.assign(eset.begin(), eset.end());
+    } else if (count > 0) {
+        expansion = expand_set(db, read.offers, R, query, count, freqs);
     }
     if (!expansion.empty()) {
         found.expansion =
@@ -244,11 +273,11 @@ Feedback feedback(const Xapian::Query& query, const Xapian::Database& db, Xapian
                           options.expand_weight);
     }
     double sum = 0;
-    for (double f : freq)
+    for (double f : read.freq)
         sum += f;
     for (std::size_t i = 0; i < terms.size(); ++i) {
-        if (freq[i] > 0)
-            found.reweights.emplace_back(terms[i], options.reweight * words * freq[i] / sum);
+        if (read.freq[i] > 0)
+            found.reweights.emplace_back(terms[i], options.reweight * words * read.freq[i] / sum);
     }
     return found;
 }
@@ -293,8 +322,8 @@ Xapian::Query apply_reweights(const Xapian::Query& query,
 
 Xapian::Query ranked_query(const Xapian::Query& query, const Xapian::Database& db,
                            Xapian::Enquire& enquire, const RankingOptions& options,
-                           const std::vector<std::string>& words, bool remote,
-                           TermFreqCache* freqs) {
+                           const std::vector<std::string>& words, bool remote, TermFreqCache* freqs,
+                           FeedbackDecision* decision) {
     const unsigned natural = query.empty() ? 0 : natural_words(query);
     std::vector<Xapian::Query> boosts;
     if (options.proximity_window > 0 && options.proximity_weight > 0 && natural >= 2 &&
@@ -304,12 +333,24 @@ Xapian::Query ranked_query(const Xapian::Query& query, const Xapian::Database& d
                             options.proximity_weight);
     }
     Xapian::Query ranked = query;
-    if (options.expand > 0 && options.expand_docs > 0 && natural >= options.expand_min_terms) {
-        Feedback found = feedback(query, db, enquire, options, natural, remote, freqs);
+    FeedbackDecision decided;
+    decided.threshold = options.feedback_threshold;
+    if (options.expand == 0 || options.expand_docs == 0) {
+        decided.reason = "off (--expand 0)";
+    } else if (natural == 0) {
+        decided.reason = "not considered: the query has operators, phrases, fields or filters";
+    } else if (natural < options.expand_min_terms) {
+        decided.reason = "not considered: " + std::to_string(natural) +
+                         (natural == 1 ? " word" : " words") + ", feedback needs " +
+                         std::to_string(options.expand_min_terms);
+    } else {
+        Feedback found = feedback(query, db, enquire, options, natural, remote, freqs, decided);
         if (!found.expansion.empty())
             boosts.push_back(found.expansion);
         ranked = apply_reweights(query, found.reweights, boosts);
     }
+    if (decision)
+        *decision = std::move(decided);
     if (boosts.empty())
         return ranked;
     // AND_MAYBE, not OR: the boosts re-rank the query's matches but never add matches, so

@@ -49,6 +49,8 @@ Json contribution_json(const Contribution& c) {
         j["wdf"] = c.wdf;
         j["termfreq"] = c.termfreq;
     }
+    if (c.feedback)
+        j["feedback"] = true;
     return j;
 }
 
@@ -333,8 +335,12 @@ void write_text(std::ostream& out, const SearchResult& result, const TextStyle& 
         else
             out << "Did you mean: " << paint(kBold, *result.suggestion) << "?\n\n";
     }
-    if (result.explained)
-        out << "Query: " << result.parsed << "\n\n";
+    if (result.explained) {
+        out << "Query: " << result.parsed << "\n";
+        if (!result.feedback.reason.empty())
+            out << "Feedback: " << result.feedback.reason << "\n";
+        out << "\n";
+    }
     if (!result.like_terms.empty())
         out << "Similar by: " << join(result.like_terms, " ") << "\n\n";
     for (const Hit& hit : result.hits) {
@@ -367,7 +373,8 @@ void write_text(std::ostream& out, const SearchResult& result, const TextStyle& 
         if (result.explained) {
             out << "   score " << score_text(hit.score) << ":\n";
             for (const auto& c : hit.explain) {
-                std::string label = c.label + (c.stem ? " (stem)" : "");
+                std::string label =
+                    c.label + (c.stem ? " (stem)" : "") + (c.feedback ? " (feedback)" : "");
                 std::string line = "     " + score_text(c.weight) + "  " + label;
                 std::string detail = contribution_text(c);
                 if (!detail.empty())
@@ -406,6 +413,18 @@ Json facets_json(const std::vector<FacetResult>& facets) {
                                                      {"values", values}};
     }
     return out;
+}
+
+Json feedback_json(const FeedbackDecision& d) {
+    Json j{{"considered", d.considered}, {"applied", d.applied}};
+    if (d.considered) {
+        j["predictor"] = "distinct words per feedback document";
+        j["value"] = rounded(d.value);
+        j["documents"] = d.documents;
+    }
+    j["threshold"] = rounded(d.threshold);
+    j["reason"] = d.reason;
+    return j;
 }
 
 std::string compact_result(const SearchResult& result) {
@@ -455,6 +474,8 @@ std::string compact_result(const SearchResult& result) {
         out += ",\"collapse\":";
         put_string(out, result.collapse);
     }
+    if (result.explained)
+        out += ",\"feedback\":" + compact(feedback_json(result.feedback));
     out += '}';
     return out;
 }

@@ -530,8 +530,8 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
     // Terms the ranking adds (feedback) re-rank; they are not what the user asked to see.
     std::set<std::string> asked(query.get_unique_terms_begin(), query.get_unique_terms_end());
     if (request.sort == SortOrder::relevance) {
-        query =
-            ranked_query(query, db_, enquire, request.ranking, positional, remote(), &term_freqs_);
+        query = ranked_query(query, db_, enquire, request.ranking, positional, remote(),
+                             &term_freqs_, &result.feedback);
         if (request.boost_half_life > 0) {
             // Scaled to the query's best score, so that recency weighs the same whatever the
             // query; a query that scores nothing (filters alone) is ranked by recency alone.
@@ -549,6 +549,8 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
     enquire.set_query(query);
     result.parsed = query.get_description();
     result.explained = request.explain;
+    if (request.sort != SortOrder::relevance)
+        result.feedback.reason = "not considered: sorted by date";
     switch (request.sort) {
         case SortOrder::relevance:
             break;
@@ -617,7 +619,7 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
         return result;
     std::unique_ptr<Explainer> explainer;
     if (request.explain)
-        explainer = std::make_unique<Explainer>(db_, query, *weight);
+        explainer = std::make_unique<Explainer>(db_, query, *weight, asked);
 
     // Prefetching helps remote databases; Xapian 1.4.22's MSet::fetch() crashes on an MSet
     // that does not start at the first match, so page 2 onwards reads documents one by one.

@@ -191,6 +191,38 @@ BOOST_AUTO_TEST_CASE(explain) {
     BOOST_TEST(contains(text.out, "\n   score "), text.out);
     BOOST_TEST(contains(text.out, "nato (stem)"), text.out);
     BOOST_TEST(!corpus().json({"nato"})["hits"][0].contains("explain"));
+    BOOST_TEST(contains(text.out, "\nFeedback: not considered: 1 word, feedback needs 3\n"),
+               text.out);
+}
+
+// --explain says whether feedback was applied and why, with the predictor's value and the
+// threshold; the words feedback added are marked in each hit's parts.
+BOOST_AUTO_TEST_CASE(explain_feedback) {
+    const char* query = "nato allies defense ministers";
+    Json j = corpus().json({"--explain", "--limit", "3", query});
+    const Json& fb = j["feedback"];
+    BOOST_TEST(fb["considered"] == true);
+    BOOST_TEST(fb["applied"] == true);  // articles of hundreds of words: evidence enough
+    BOOST_TEST(fb["predictor"] == "distinct words per feedback document");
+    BOOST_TEST(fb["value"].get<double>() >= fb["threshold"].get<double>());
+    BOOST_TEST(fb["threshold"].get<double>() == 12.0);
+    BOOST_TEST(fb["reason"].get<std::string>().starts_with("applied: the top "));
+    bool marked = false;
+    for (const auto& h : j["hits"]) {
+        for (const auto& part : h["explain"])
+            marked = marked || part.value("feedback", false);
+    }
+    BOOST_TEST(marked);
+    // Above the predictor's value: not applied, and the query is left as it was.
+    const std::string high = std::to_string(fb["value"].get<double>() + 1);
+    Json off = corpus().json({"--explain", "--limit", "3", "--feedback-threshold", high, query});
+    BOOST_TEST(off["feedback"]["applied"] == false);
+    BOOST_TEST(off["feedback"]["reason"].get<std::string>().starts_with("not applied: "));
+    BOOST_TEST(!contains(off["parsed"].get<std::string>(), "AND_MAYBE"));
+    RunResult text = corpus().search({"--explain", "--limit", "1", "--passages", "0", query});
+    BOOST_TEST(contains(text.out, "\nFeedback: applied: the top "), text.out);
+    BOOST_TEST(contains(text.out, " (feedback) "), text.out);
+    BOOST_TEST(corpus().search({"--feedback-threshold", "-1", query}).status == 2);
 }
 
 // --collapse keeps one hit per value, with the exact number of matches it stands for.

@@ -80,11 +80,14 @@ Xapian::Query words(const std::vector<std::string>& stems) {
     return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
 
+/// Feedback from the 4 best matches of two-word queries, whatever the feedback documents hold
+/// (this collection's documents are 2-4 distinct words long: the default decision would say no).
 RankingOptions feedback(double reweight) {
     RankingOptions o;
     o.expand_docs = 4;
     o.expand_min_terms = 2;
     o.reweight = reweight;
+    o.feedback_threshold = 0;
     return o;
 }
 
@@ -152,6 +155,7 @@ BOOST_AUTO_TEST_CASE(feedback_expands_as_xapian_does) {
     db.commit();
     RankingOptions options;
     options.expand_min_terms = 2;
+    options.feedback_threshold = 0;
     auto weight = make_weight(options);
     TermFreqCache freqs;  // shared by the queries, as a batch of searches shares it
     for (const auto& words : std::vector<std::vector<std::string>>{
@@ -206,6 +210,83 @@ BOOST_AUTO_TEST_CASE(reweights_in_place_score_as_boosts) {
         BOOST_TEST(*a[i] == *b[i]);
         BOOST_TEST(a[i].get_weight() == b[i].get_weight(), boost::test_tools::tolerance(1e-12));
     }
+}
+
+// The feedback decision reads the distinct words per feedback document and applies feedback
+// from the threshold up; below it the query is left exactly as it was, and the decision says
+// why. Here the 4 feedback documents of "alpha beta" hold 4 distinct stems in all (alpha,
+// beta, gamma, filler): 1 a document.
+BOOST_AUTO_TEST_CASE(feedback_decision_follows_the_predictor) {
+    Collection c;
+    const Xapian::Query query = words({"alpha", "beta"});
+    for (double threshold : {0.0, 1.0, 1.01, 12.0}) {
+        RankingOptions options = feedback(0.43);
+        options.feedback_threshold = threshold;
+        Xapian::Enquire enquire(c.db);
+        auto weight = make_weight(options);
+        enquire.set_weighting_scheme(*weight);
+        FeedbackDecision decision;
+        Xapian::Query ranked =
+            ranked_query(query, c.db, enquire, options, {}, false, nullptr, &decision);
+        const bool applied = threshold <= 1.0;
+        BOOST_TEST(decision.considered);
+        BOOST_TEST(decision.applied == applied);
+        BOOST_TEST(decision.documents == 4u);
+        BOOST_TEST(decision.value == 1.0);
+        BOOST_TEST(decision.threshold == threshold);
+        BOOST_TEST((ranked.get_description() == query.get_description()) == !applied);
+        BOOST_TEST(decision.reason.starts_with(applied ? "applied: " : "not applied: "),
+                   decision.reason);
+        BOOST_TEST(decision.reason.find("1 distinct words each") != std::string::npos,
+                   decision.reason);
+    }
+}
+
+// Queries the decision does not consider, each with its reason; the default options leave a
+// short-record collection's query as plain BM25 ranks it.
+BOOST_AUTO_TEST_CASE(feedback_decision_reasons) {
+    Collection c;
+    auto decide = [&](const Xapian::Query& query, const RankingOptions& options) {
+        Xapian::Enquire enquire(c.db);
+        auto weight = make_weight(options);
+        enquire.set_weighting_scheme(*weight);
+        FeedbackDecision decision;
+        Xapian::Query ranked =
+            ranked_query(query, c.db, enquire, options, {}, false, nullptr, &decision);
+        BOOST_TEST(ranked.get_description() == query.get_description());
+        BOOST_TEST(!decision.applied);
+        return decision;
+    };
+    RankingOptions off = feedback(0.43);
+    off.expand = 0;
+    BOOST_TEST(decide(words({"alpha", "beta"}), off).reason == "off (--expand 0)");
+    FeedbackDecision d = decide(
+        Xapian::Query(Xapian::Query::OP_AND, Xapian::Query("Zalpha"), Xapian::Query("Zbeta")),
+        feedback(0.43));
+    BOOST_TEST(!d.considered);
+    BOOST_TEST(d.reason.find("operators") != std::string::npos, d.reason);
+    d = decide(words({"alpha", "beta"}), RankingOptions{});  // expand_min_terms 3
+    BOOST_TEST(!d.considered);
+    BOOST_TEST(d.reason == "not considered: 2 words, feedback needs 3");
+    d = decide(words({"nothing", "here", "at"}), RankingOptions{});
+    BOOST_TEST(!d.considered);
+    BOOST_TEST(d.reason == "not applied: the query matches nothing");
+    // Short records: three words whose best matches hold a word or two each.
+    d = decide(words({"alpha", "beta", "delta"}), RankingOptions{});
+    BOOST_TEST(d.considered);
+    BOOST_TEST(d.value < RankingOptions{}.feedback_threshold);
+    BOOST_TEST(d.reason.find("below the threshold 12") != std::string::npos, d.reason);
+}
+
+// The default weighting is plain BM25 as docs/RELEVANCE.md's baseline has it (k1 1, b 0.5):
+// a query the decision leaves alone ranks exactly as the baseline ranks it.
+BOOST_AUTO_TEST_CASE(default_weighting_is_the_baseline) {
+    const RankingOptions defaults;
+    BOOST_TEST(defaults.k1 == 1.0);
+    BOOST_TEST(defaults.b == 0.5);
+    auto weight = make_weight(defaults);
+    BOOST_TEST(weight->name() == "Xapian::BM25Weight");
+    BOOST_TEST(weight->serialise() == Xapian::BM25Weight(1.0, 0.0, 1.0, 0.5, 0.5).serialise());
 }
 
 // The cache answers as the database does, looks each term up once, and starts afresh when full.

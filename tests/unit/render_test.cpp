@@ -159,6 +159,54 @@ BOOST_AUTO_TEST_CASE(power_members) {
         text);
 }
 
+// --explain shows the feedback decision for the query (text and JSON), and marks the parts of a
+// hit's score that feedback added.
+BOOST_AUTO_TEST_CASE(feedback_decision) {
+    SearchResult r = sample_result();
+    BOOST_TEST(!nlohmann::json::parse(result_json(r, false)).contains("feedback"));
+    r.explained = true;
+    r.feedback.considered = true;
+    r.feedback.applied = false;
+    r.feedback.value = 5.25;
+    r.feedback.threshold = 12;
+    r.feedback.documents = 10;
+    r.feedback.reason =
+        "not applied: the top 10 matches hold 5.25 distinct words each, below "
+        "the threshold 12 (too little text to tell what they are about)";
+    Contribution c;
+    c.label = "harpoon";
+    c.field = "text";
+    c.stem = true;
+    c.weight = 0.5;
+    c.feedback = true;
+    r.hits[0].explain = {c};
+    for (bool pretty : {false, true}) {
+        auto j = nlohmann::json::parse(result_json(r, pretty));
+        BOOST_TEST(j["feedback"]["considered"] == true);
+        BOOST_TEST(j["feedback"]["applied"] == false);
+        BOOST_TEST(j["feedback"]["predictor"] == "distinct words per feedback document");
+        BOOST_TEST(j["feedback"]["value"] == 5.25);
+        BOOST_TEST(j["feedback"]["threshold"] == 12);
+        BOOST_TEST(j["feedback"]["documents"] == 10);
+        BOOST_TEST(j["feedback"]["reason"] == r.feedback.reason);
+        BOOST_TEST(j["hits"][0]["explain"][0]["feedback"] == true);
+    }
+    std::ostringstream out;
+    write_text(out, r, TextStyle{});
+    const std::string text = out.str();
+    BOOST_TEST(text.starts_with("Query: Query(Zwhale@1)\nFeedback: not applied: the top 10 "
+                                "matches hold 5.25 distinct words each, below the threshold 12 "
+                                "(too little text to tell what they are about)\n\n1. "),
+               text);
+    BOOST_TEST(text.find("0.500000  harpoon (stem) (feedback)") != std::string::npos, text);
+    // Not considered: no predictor in the JSON.
+    r.feedback = FeedbackDecision{};
+    r.feedback.reason = "off (--expand 0)";
+    auto j = nlohmann::json::parse(result_json(r, false));
+    BOOST_TEST(!j["feedback"].contains("value"));
+    BOOST_TEST(j["feedback"]["reason"] == "off (--expand 0)");
+}
+
 // The compact JSON (batch lines, --jsonl) is written without nlohmann's objects: it must be the
 // very document the pretty output holds, byte for byte, whatever the strings hold (escapes,
 // control characters, non-ASCII, invalid UTF-8 replaced as nlohmann replaces it) and the numbers.

@@ -6,6 +6,7 @@
 #include <xapian.h>
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,8 @@ struct Contribution {
     double weight = 0;              ///< what it added to the score (scaled as in the query)
     Xapian::termcount wdf = 0;      ///< occurrences in the article (single terms only)
     Xapian::doccount termfreq = 0;  ///< articles holding the term (single terms only)
+    /// The part was added by pseudo-relevance feedback (an expand-set term), not asked for.
+    bool feedback = false;
 };
 
 /// Splits a query once into its scoring parts, then explains any hit of it. The weights add up
@@ -30,7 +33,10 @@ struct Contribution {
 /// small match per part and hit.
 class Explainer {
   public:
-    Explainer(const Xapian::Database& db, const Xapian::Query& query, const Xapian::Weight& weight);
+    /// `asked`: the terms of the query as the user gave it (before ranking rewrote it); the
+    /// other single terms are feedback's (Contribution::feedback).
+    Explainer(const Xapian::Database& db, const Xapian::Query& query, const Xapian::Weight& weight,
+              std::set<std::string> asked = {});
     ~Explainer();
 
     /// The parts of the query that match document `docid`, whose id term (schema::id_term) is
@@ -48,6 +54,7 @@ class Explainer {
     Xapian::Database db_;
     std::unique_ptr<Xapian::Weight> weight_;
     std::vector<Part> parts_;
+    std::set<std::string> asked_;
 };
 
 }  // namespace folio

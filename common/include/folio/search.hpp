@@ -116,6 +116,7 @@ struct SearchResult {
     std::vector<std::string> like_terms;  ///< the stems --like searched for
     std::string collapse;                 ///< the field collapsed on, "" for none
     bool explained = false;               ///< hits carry explanations
+    FeedbackDecision feedback;            ///< whether feedback rewrote the query, and why
 };
 
 /// How a Searcher opens its databases, remote shards above all.
