@@ -8,7 +8,8 @@ Output (default <repository>/corpus):
   sotu/<year>_<president>.md            one Markdown file per address, with YAML front matter
                                         (id, title, date, author, tags, source, lang); the speech
                                         is split into paragraphs at sentence ends, words unchanged
-  dod-news/<name>.txt                   byte copy
+  dod-news/<name>.txt                   copy, its relative date line ("1 year ago") replaced
+                                        by the article's date (DOD_DATES)
 docs/CORPUS.md (the description) is maintained by hand and is not touched.
 
 Usage: python3 scripts/make_corpus.py [CORPORA_DIR] [--out DIR]
@@ -16,7 +17,6 @@ Usage: python3 scripts/make_corpus.py [CORPORA_DIR] [--out DIR]
 
 import argparse
 import re
-import shutil
 from collections import defaultdict
 from pathlib import Path
 
@@ -145,6 +145,31 @@ def build_sotu(src_dir, out_dir):
     ]
 
 
+# The DoD News pages give a relative date line ("1 year ago"), which a reader can only resolve
+# against the file's modification time: a different date in every clone. The bundled copy
+# carries the article's own date instead (the NATO Defence Ministerial of 16-17 February 2022
+# in Brussels, whose closing press conference the article reports).
+DOD_DATES = {
+    "nato-leaders-look-to-defense-deterrence-against-russia.txt": "February 17, 2022",
+}
+RELATIVE_DATE = re.compile(r"^(?:\d+|an?|one) \w+ ago$", re.I)
+
+
+def absolute_date(src):
+    """The article's text with its relative date line (the third line) replaced by its date."""
+    text = src.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    date = DOD_DATES.get(src.name)
+    if date is None:
+        raise SystemExit(f"{PROG}: error: {src}: no absolute date known for this article; "
+                         "add it to DOD_DATES")
+    if len(lines) < 3 or not RELATIVE_DATE.match(lines[2].strip()):
+        raise SystemExit(f"{PROG}: error: {src}:3: expected a relative date line, found "
+                         f"{lines[2] if len(lines) > 2 else 'nothing'!r}")
+    lines[2] = date
+    return "\n".join(lines)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_corpora_argument(parser, positional=True)
@@ -159,7 +184,7 @@ def main():
     dod_out.mkdir(parents=True, exist_ok=True)
     copied = 0
     for src in sorted((args.corpora / "dod-news").glob("*.txt")):
-        shutil.copyfile(src, dod_out / src.name)
+        write_text(dod_out / src.name, absolute_date(src))
         copied += 1
     report(PROG, counts + [("dod-news .txt files copied", copied), ("output folder", str(args.out))])
 

@@ -167,6 +167,15 @@ bool parse_iso(Scanner& sc, Ymd& out) {
     return true;
 }
 
+// ISO 8601's basic format: 20220218 (eight digits; a time may follow, "T101500Z").
+bool parse_iso_basic(Scanner& sc, Ymd& out) {
+    const auto all = sc.number(8, 8);
+    if (!all)
+        return false;
+    out = {*all / 10000, *all / 100 % 100, *all % 100};
+    return true;
+}
+
 // "February 18, 2022", "Feb. 18th 2022", "February 2022"
 bool parse_month_first(Scanner& sc, Ymd& out) {
     const int month = month_number(sc.word());
@@ -254,6 +263,26 @@ bool parse_offset(Scanner& sc) {
     return true;
 }
 
+// A time zone after a time of day ("Z", "EST", "+0100", "GMT+1", "(UTC)"); true when the text
+// ends after it.
+bool parse_zone(Scanner& sc) {
+    sc.skip_spaces();
+    if (!parse_offset(sc)) {
+        const std::string_view zone = sc.word();
+        if (zone.size() > 5)
+            return false;
+        parse_offset(sc);  // "GMT+1"
+    }
+    sc.skip_spaces();
+    if (sc.eat('(')) {
+        const std::string_view zone = sc.word();
+        if (zone.empty() || !sc.eat(')'))
+            return false;
+        sc.skip_spaces();
+    }
+    return sc.done();
+}
+
 // What may follow a date: a time of day, am/pm and a time zone ("T10:00:00.5Z",
 // " 10:00 AM EST", " 10:00:00 +0000 (UTC)"). True when the text ends after it.
 bool parse_time_suffix(Scanner& sc) {
@@ -264,6 +293,21 @@ bool parse_time_suffix(Scanner& sc) {
     if (sc.eat('T') || sc.eat('t')) {
         if (!is_digit(sc.peek()))
             return false;
+        // ISO 8601's basic time: hhmm or hhmmss, then fractions and a zone as below.
+        const std::size_t at = sc.pos();
+        if (const auto hhmmss = sc.number(4, 6); hhmmss) {
+            const std::size_t digits = sc.pos() - at;
+            const int hms = digits == 4 ? *hhmmss * 100 : *hhmmss;
+            if (digits == 5 || hms / 10000 > 24 || hms / 100 % 100 > 59 || hms % 100 > 60)
+                return false;
+            if (sc.eat('.') || sc.eat(',')) {
+                if (!is_digit(sc.peek()))
+                    return false;
+                while (is_digit(sc.peek()))
+                    sc.eat(sc.peek());
+            }
+            return parse_zone(sc);
+        }
     } else if (!spaced) {
         sc.reset(before_t);
         return false;
@@ -292,21 +336,7 @@ bool parse_time_suffix(Scanner& sc) {
         if (sc.eat_word(meridiem))
             break;
     }
-    sc.skip_spaces();
-    if (!parse_offset(sc)) {
-        const std::string_view zone = sc.word();
-        if (zone.size() > 5)
-            return false;
-        parse_offset(sc);  // "GMT+1"
-    }
-    sc.skip_spaces();
-    if (sc.eat('(')) {
-        const std::string_view zone = sc.word();
-        if (zone.empty() || !sc.eat(')'))
-            return false;
-        sc.skip_spaces();
-    }
-    return sc.done();
+    return parse_zone(sc);
 }
 
 }  // namespace
@@ -318,7 +348,8 @@ std::optional<std::string> normalize_date(std::string_view text) {
     Scanner sc(text);
     skip_weekday(sc);
     const std::size_t start = sc.pos();
-    for (auto parse : {parse_iso, parse_month_first, parse_day_first, parse_numeric}) {
+    for (auto parse :
+         {parse_iso_basic, parse_iso, parse_month_first, parse_day_first, parse_numeric}) {
         sc.reset(start);
         Ymd ymd;
         if (parse(sc, ymd) && parse_time_suffix(sc) && is_valid(ymd)) {

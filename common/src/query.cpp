@@ -752,6 +752,80 @@ bool is_operator(const std::string& token) {
 
 }  // namespace
 
+SpellingRule QueryBuilder::spelling_rule() const {
+    return spelling_rule_;
+}
+
+Xapian::doccount QueryBuilder::word_frequency(const std::string& lower) const {
+    Xapian::doccount df = db_.get_termfreq(lower);
+    if (!stem_.is_none())
+        df = std::max(df, db_.get_termfreq("Z" + stem_(lower)));
+    return df;
+}
+
+Xapian::termcount QueryBuilder::spelling_frequency(const std::string& lower) const {
+    Xapian::TermIterator it = db_.spellings_begin();
+    it.skip_to(lower);
+    return it != db_.spellings_end() && *it == lower ? it.get_termfreq() : 0;
+}
+
+std::string QueryBuilder::correction(const std::string& word) const {
+    const std::string lower = Xapian::Unicode::tolower(word);
+    if (word_frequency(lower) == 0) {
+        // Not in the index (neither as written nor by its stem): the dictionary's best guess.
+        std::string fix = db_.get_spelling_suggestion(lower);
+        return fix != lower ? fix : std::string();
+    }
+    // In the index, but perhaps as a misspelling that a few articles share ("goverment": 9
+    // articles of Reuters against 2,251): the much more frequent neighbour, when the word is
+    // rare and the neighbour far more common (Lucene's SUGGEST_MORE_POPULAR), never for a word
+    // common in its own right. A stems-only index keeps no count of a word as written but the
+    // spelling dictionary's (its occurrences), so the frequencies compared are those.
+    const SpellingRule& rule = spelling_rule_;
+    if (rule.ratio == 0 || lower.size() < rule.min_length)
+        return {};
+    const Xapian::termcount seen = spelling_frequency(lower);
+    const double rare_max =
+        std::max(static_cast<double>(rule.rare_max), rule.rare_per_article * db_.get_doccount());
+    if (seen == 0 || static_cast<double>(seen) > rare_max)
+        return {};  // too rare to be in the dictionary, or common in its own right
+    std::string fix = db_.get_spelling_suggestion(lower, 1);
+    if (fix.empty() || fix == lower || fix.front() != lower.front())
+        return {};
+    // Another form of the same word (plural, tense) is not a correction.
+    if (!stem_.is_none() && stem_(fix) == stem_(lower))
+        return {};
+    const Xapian::termcount fix_seen = spelling_frequency(fix);
+    if (fix_seen < rule.min_neighbour ||
+        static_cast<double>(fix_seen) < static_cast<double>(rule.ratio) * seen) {
+        return {};
+    }
+    return fix;
+}
+
+namespace {
+
+/// Where a word of a query may be corrected: bounded by the start or end of its token, a space
+/// or a quote (inside a phrase), or a leading + or -. A word touching anything else is part of
+/// an operator or of something that is not a word ("mic?osoft", "milit*", "*soft", "~defence",
+/// "u.s.", "e-mail") and is left as written.
+bool correctable_at(const std::string& t, std::size_t begin, std::size_t end,
+                    std::size_t word_start) {
+    auto bound_before = [&](std::size_t i) {
+        if (i == word_start)
+            return true;
+        const char c = t[i - 1];
+        if (c == ' ' || c == '"')
+            return true;
+        // A sign at the start of the token or of a phrase's word: "-word", "+word".
+        return (c == '+' || c == '-') && (i - 1 == word_start || t[i - 2] == ' ');
+    };
+    auto bound_after = [&](std::size_t i) { return i == t.size() || t[i] == ' ' || t[i] == '"'; };
+    return bound_before(begin) && bound_after(end);
+}
+
+}  // namespace
+
 std::string QueryBuilder::suggest(const std::string& text) const {
     static const std::set<std::string> boolean_fields{"tag", "source", "lang", "year", "date"};
     std::string out = text;
@@ -763,7 +837,11 @@ std::string QueryBuilder::suggest(const std::string& text) const {
         std::size_t begin = 0;
         std::size_t colon = token.text.find(':');
         if (colon != std::string::npos && token.text.find('"') > colon) {
+            // A field prefix ("title:", "-tag:", "+author:"): the name is never rewritten, and
+            // the values of boolean fields are what they are.
             std::string field = token.text.substr(0, colon);
+            if (!field.empty() && (field[0] == '+' || field[0] == '-'))
+                field.erase(0, 1);
             std::transform(field.begin(), field.end(), field.begin(),
                            [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
             if (boolean_fields.count(field) != 0)
@@ -780,22 +858,16 @@ std::string QueryBuilder::suggest(const std::string& text) const {
             while (end < t.size() && is_word_byte(static_cast<unsigned char>(t[end])))
                 ++end;
             std::string word = t.substr(i, end - i);
-            bool wildcard = end < t.size() && t[end] == '*';
             bool digits = std::any_of(word.begin(), word.end(),
                                       [](unsigned char c) { return std::isdigit(c) != 0; });
-            if (!wildcard && !digits && word.size() >= 3) {
-                std::string lower = Xapian::Unicode::tolower(word);
-                bool known = db_.term_exists(lower) ||
-                             (!stem_.is_none() && db_.term_exists("Z" + stem_(lower)));
-                if (!known) {
-                    std::string fix = db_.get_spelling_suggestion(lower);
-                    if (!fix.empty() && fix != lower) {
-                        std::size_t at =
-                            static_cast<std::size_t>(static_cast<long>(token.column + i) + shift);
-                        out.replace(at, word.size(), fix);
-                        shift += static_cast<long>(fix.size()) - static_cast<long>(word.size());
-                        changed = true;
-                    }
+            if (!digits && word.size() >= 3 && correctable_at(t, i, end, begin)) {
+                std::string fix = correction(word);
+                if (!fix.empty()) {
+                    std::size_t at =
+                        static_cast<std::size_t>(static_cast<long>(token.column + i) + shift);
+                    out.replace(at, word.size(), fix);
+                    shift += static_cast<long>(fix.size()) - static_cast<long>(word.size());
+                    changed = true;
                 }
             }
             i = end;

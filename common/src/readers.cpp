@@ -236,8 +236,10 @@ Civil minus_months(Civil c, std::int64_t months) {
 }
 
 struct DateLine {
-    bool is_date = false;  ///< the whole line is a date (absolute or relative)
-    std::string date;      ///< "YYYY-MM-DD", or "" when it could not be resolved
+    bool is_date = false;   ///< the whole line is a date (absolute or relative)
+    std::string date;       ///< "YYYY-MM-DD", or "" when it could not be resolved
+    bool relative = false;  ///< "3 days ago": resolved against `against`
+    std::string against;    ///< the day the relative date counts back from, "YYYY-MM-DD"
 };
 
 // "N unit(s) ago", "a year ago", "yesterday", "today": resolved against mtime when given.
@@ -287,9 +289,10 @@ std::optional<DateLine> relative_date(std::string_view text, std::optional<std::
     } else {
         return std::nullopt;
     }
-    DateLine result{true, ""};
+    DateLine result{true, "", true, ""};
     if (!mtime)
         return result;
+    result.against = format_civil(civil_from_days(floor_div(*mtime, 86400))).value_or("?");
     const Civil now = civil_from_days(floor_div(*mtime - seconds, 86400));
     result.date = format_civil(minus_months(now, months)).value_or("");
     return result;
@@ -318,8 +321,67 @@ DateLine date_line(std::string_view line, std::optional<std::int64_t> mtime) {
     if (auto relative = relative_date(line, mtime))
         return *relative;
     if (auto date = normalize_date(line))
-        return {true, *date};
+        return {true, *date, false, ""};
     return {};
+}
+
+// A .txt file's first line cut to a title of reasonable length (a whole text on one line, as
+// raw transcripts come): kept whole up to kMaxTitleBytes; else cut at the first sentence end
+// within that length, the rest of the line going to the body; else cut at a word boundary,
+// with an ellipsis, the whole line staying in the body (no words lost, phrases intact).
+constexpr std::size_t kMaxTitleBytes = 200;
+constexpr std::size_t kCutTitleBytes = 150;
+constexpr std::size_t kMinSentenceBytes = 16;
+
+struct TitleCut {
+    std::string title;
+    std::string rest;  ///< what goes to the body before the following lines
+};
+
+bool is_sentence_end(const std::string& line, std::size_t dot) {
+    const char c = line[dot];
+    if (c != '.' && c != '?' && c != '!')
+        return false;
+    std::size_t next = dot + 1;
+    while (next < line.size() && (line[next] == '"' || line[next] == '\'' || line[next] == ')'))
+        ++next;
+    if (next >= line.size() || line[next] != ' ')
+        return false;
+    if (c != '.')
+        return true;
+    // Not an abbreviation or an initial: "Mr.", "St.", "J." (a word of under four letters
+    // with a capital, before the full stop).
+    std::size_t start = dot;
+    while (start > 0 && detail::is_alpha(line[start - 1]))
+        --start;
+    const std::size_t letters = dot - start;
+    return !(letters > 0 && letters < 4 && line[start] >= 'A' && line[start] <= 'Z');
+}
+
+TitleCut cut_title(std::string line) {
+    if (line.size() <= kMaxTitleBytes)
+        return {std::move(line), ""};
+    for (std::size_t k = kMinSentenceBytes; k < kMaxTitleBytes; ++k) {
+        if (is_sentence_end(line, k)) {
+            std::size_t rest = k + 1;
+            while (rest < line.size() && line[rest] != ' ')
+                ++rest;
+            std::string title = line.substr(0, rest);
+            return {std::move(title), line.substr(rest + 1)};
+        }
+    }
+    std::size_t space = line.rfind(' ', kCutTitleBytes);
+    if (space == std::string::npos || space < kMinSentenceBytes) {
+        // One very long word: cut at a character boundary.
+        space = kCutTitleBytes;
+        while (space > 0 && (static_cast<unsigned char>(line[space]) & 0xC0) == 0x80)
+            --space;
+    }
+    std::string title = line.substr(0, space);
+    while (!title.empty() && (title.back() == ',' || title.back() == ';' || title.back() == ':' ||
+                              title.back() == ' '))
+        title.pop_back();
+    return {title + "…", std::move(line)};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1631,7 +1693,17 @@ class JsonlReader {
                        "unknown language '" + *language + "', indexed with the default language");
             }
         }
-        if (auto date = string_field(json, "date"); date && !is_blank(*date)) {
+        std::optional<std::string> date;
+        if (const nlohmann::json* value = field(json, "date");
+            value != nullptr && value->is_number()) {
+            // 19870226, ISO 8601's basic format as a JSON number (or a year, 1987).
+            if (!value->is_number_integer())
+                throw BadRecord{"field 'date' must be a string or an integer, not a number"};
+            date = value->dump();
+        } else {
+            date = string_field(json, "date");
+        }
+        if (date && !is_blank(*date)) {
             if (auto normal = normalize_date(*date)) {
                 a.date = *normal;
             } else {
@@ -1676,7 +1748,7 @@ std::optional<std::string> read_all(Input& input, std::uint64_t limit) {
 Article parse(Format format, std::string_view text, const FileInfo& info) {
     switch (format) {
         case Format::text:
-            return parse_text(text, info);
+            return parse_text(text, info);  // read_file calls parse_text_noting itself
         case Format::markdown:
             return parse_markdown(text, info);
         case Format::html:
@@ -1691,6 +1763,12 @@ Article parse(Format format, std::string_view text, const FileInfo& info) {
 // ---------------------------------------------------------------------------------------------
 
 Article parse_text(std::string_view text, const FileInfo& info) {
+    std::vector<Diagnostic> notes;
+    return parse_text_noting(text, info, notes);
+}
+
+Article parse_text_noting(std::string_view text, const FileInfo& info,
+                          std::vector<Diagnostic>& notes) {
     const std::vector<std::string_view> lines = split_lines(strip_bom(text));
     std::size_t i = 0;
     while (i < lines.size() && is_blank(lines[i]))
@@ -1698,16 +1776,28 @@ Article parse_text(std::string_view text, const FileInfo& info) {
     if (i == lines.size())
         throw InputError(info.path, 0, "no text (the file is empty)");
     Article article = new_article(info);
-    article.title = collapse_spaces(lines[i++]);
+    TitleCut cut = cut_title(collapse_spaces(lines[i++]));
+    article.title = std::move(cut.title);
 
     std::size_t next = i;
     while (next < lines.size() && is_blank(lines[next]))
         ++next;
-    if (next < lines.size()) {
+    if (cut.rest.empty() && next < lines.size()) {
         DateLine date = date_line(lines[next], info.mtime);
         if (date.is_date) {
             article.date = std::move(date.date);
             i = next + 1;
+            if (date.relative) {
+                const std::string line(trim(lines[next]));
+                notes.push_back(Diagnostic{
+                    Diagnostic::Severity::warning, info.path, next + 1,
+                    article.date.empty()
+                        ? "relative date '" + line +
+                              "' cannot be resolved (no modification time): indexed without a date"
+                        : "relative date '" + line +
+                              "' resolved against the file's modification time (" + date.against +
+                              "): " + article.date});
+            }
         }
     }
 
@@ -1717,9 +1807,12 @@ Article parse_text(std::string_view text, const FileInfo& info) {
     if (end > i && iequals(trim(lines[end - 1]), "Read Entire Article"))
         --end;
 
-    article.body =
-        join_body(std::vector<std::string>(lines.begin() + static_cast<std::ptrdiff_t>(i),
-                                           lines.begin() + static_cast<std::ptrdiff_t>(end)));
+    std::vector<std::string> body;
+    if (!cut.rest.empty())
+        body.push_back(std::move(cut.rest));
+    body.insert(body.end(), lines.begin() + static_cast<std::ptrdiff_t>(i),
+                lines.begin() + static_cast<std::ptrdiff_t>(end));
+    article.body = join_body(body);
     return article;
 }
 
@@ -1916,14 +2009,18 @@ ReadStats read_file(const FileInfo& info, const ReadOptions& options, const Arti
         report(Diagnostic::Severity::warning, 0, "not valid UTF-8, decoded as Windows-1252");
     Article article;
     std::size_t dropped_tags = 0;
+    std::vector<Diagnostic> notes;
     try {
-        article = format == Format::html ? parse_html(text, info, &dropped_tags)
-                                         : parse(format, text, info);
+        article = format == Format::html   ? parse_html(text, info, &dropped_tags)
+                  : format == Format::text ? parse_text_noting(text, info, notes)
+                                           : parse(format, text, info);
     } catch (const InputError& e) {
         return fail(e.line(), e.reason());
     } catch (const std::exception& e) {
         return fail(0, e.what());
     }
+    for (Diagnostic& note : notes)
+        diagnostics(std::move(note));
     if (dropped_tags > 0) {
         report(Diagnostic::Severity::warning, 0,
                "HTML nested deeper than " + std::to_string(kMaxHtmlDepth) + " elements: " +

@@ -501,7 +501,9 @@ BOOST_AUTO_TEST_CASE(hostile_files) {
         {"wrong-types.jsonl", "error: " + in + "/wrong-types.jsonl:4: field 'id' must be", ""},
         {"wrong-types.jsonl", "", "tag:notalist"},  // a single tag as a string is a tag
         {"wrong-types.jsonl",
-         "error: " + in + "/wrong-types.jsonl:6: field 'date' must be a string, not a number", ""},
+         "error: " + in +
+             "/wrong-types.jsonl:6: field 'date' must be a string or an integer, not a number",
+         ""},
         {"wrong-types.jsonl",
          "error: " + in + "/wrong-types.jsonl:7: line is not a JSON object but an array", ""},
         {"wrong-types.jsonl",

@@ -6,6 +6,7 @@
 #include "folio/query.hpp"
 #include "folio/schema.hpp"
 #include "folio/writer.hpp"
+#include "temp_dir.hpp"
 
 using namespace folio;
 namespace bdata = boost::unit_test::data;
@@ -164,6 +165,96 @@ BOOST_AUTO_TEST_CASE(phrase_terms) {
     QueryTerms t3 = query_terms(b.parse("title:\"military matters\""));
     BOOST_TEST_REQUIRE(t3.phrases.size() == 1u);
     BOOST_TEST(t3.phrases[0] == (std::vector<std::string>{"militari", "matter"}));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// "Did you mean" on a small built index (spelling counts are the words' occurrences):
+// "government" 40 times, the misspelling "goverment" once, "started" 684 times and "starter"
+// (a word in its own right) 22 times (a title and 21 in the body), "said" 121 times and "sad"
+// once.
+struct Spelling {
+    test::TempDir dir;
+    Xapian::Database db;
+    Spelling() {
+        std::string path = dir / "db";
+        {
+            IndexWriter w(path, WriterOptions{});
+            auto add = [&](const std::string& id, const std::string& body) {
+                Article a;
+                a.id = id;
+                a.title = "Report " + id;
+                a.body = body;
+                w.add(a);
+            };
+            for (int k = 0; k < 40; ++k) {
+                std::string body = "The government said spending rose.";
+                for (int r = 0; r < 17; ++r)
+                    body += " It started again.";
+                add("g" + std::to_string(k), body + " said said");
+            }
+            add("typo", "The goverment said so. Governments sad.");
+            std::string starters;
+            for (int k = 0; k < 21; ++k)
+                starters += " A starter.";
+            add("starter", starters + " started started started started");
+            w.commit();
+        }
+        db = Xapian::Database(path);
+    }
+    std::string suggest(const std::string& q, const SpellingRule& rule = SpellingRule{}) {
+        QueryBuilder b(db, QueryOptions{});
+        b.set_spelling_rule(rule);
+        return b.suggest(q);
+    }
+};
+
+BOOST_FIXTURE_TEST_SUITE(did_you_mean, Spelling)
+
+// A rare word one edit from a word far more frequent is offered the frequent one, though it is
+// in the index; never a word common in its own right, a short word, or another form of a stem.
+BOOST_AUTO_TEST_CASE(more_popular_neighbour_by_ratio) {
+    // The misspelling is in the index, in one article.
+    BOOST_TEST(db.get_termfreq("Z" + Xapian::Stem("english")("goverment")) == 1u);
+    BOOST_TEST(suggest("goverment") == "government");
+    BOOST_TEST(suggest("goverment spending") == "government spending");
+    BOOST_TEST(suggest("starter") == "");      // 22 occurrences: common in its own right
+    BOOST_TEST(suggest("sad") == "");          // too short to tell from a real word
+    BOOST_TEST(suggest("governments") == "");  // another form of "government"
+    BOOST_TEST(suggest("government") == "");
+    // The ratio: "government" occurs 40 times, "goverment" once.
+    SpellingRule rule;
+    rule.ratio = 40;
+    BOOST_TEST(suggest("goverment", rule) == "government");
+    rule.ratio = 41;
+    BOOST_TEST(suggest("goverment", rule) == "");
+    rule.ratio = 0;  // off: words in the index are never corrected
+    BOOST_TEST(suggest("goverment", rule) == "");
+    // "Rare": at most rare_max occurrences (or rare_per_article of the articles).
+    rule = SpellingRule{};
+    rule.rare_max = 22;
+    BOOST_TEST(suggest("starter", rule) == "started");  // 684 >= 30 x 22
+    rule.rare_max = 0;
+    rule.rare_per_article = 0.0;
+    BOOST_TEST(suggest("goverment", rule) == "");
+}
+
+// Suggestions never rewrite an operator: wildcards, ~synonyms, field names and boolean values
+// stay as written, and quotes and signs are kept around a corrected word.
+BOOST_AUTO_TEST_CASE(operators_are_not_rewritten) {
+    BOOST_TEST(suggest("\"goverment spending\"") == "\"government spending\"");
+    BOOST_TEST(suggest("title:goverment") == "title:government");
+    BOOST_TEST(suggest("-goverment +said") == "-government +said");
+    BOOST_TEST(suggest("~goverment") == "");
+    BOOST_TEST(suggest("goverment*") == "");
+    BOOST_TEST(suggest("*goverment") == "");
+    BOOST_TEST(suggest("gover?ment") == "");
+    BOOST_TEST(suggest("govenrment") == "government");  // not in the index at all
+    BOOST_TEST(suggest("gov?nrment") == "");
+    BOOST_TEST(suggest("-tag:goverment tag:govenrment") == "");
+    BOOST_TEST(suggest("-title:goverment") == "-title:government");
+    BOOST_TEST(suggest("goverment-backed") == "");
+    BOOST_TEST(suggest("goverment NEAR/3 said") == "government NEAR/3 said");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -224,6 +224,25 @@ BOOST_DATA_TEST_CASE(normalize_date_rejects_non_dates,
     BOOST_TEST(!folio::normalize_date(input).has_value());
 }
 
+// ISO 8601's basic format (many dumps write 19870226), with or without a basic time.
+BOOST_DATA_TEST_CASE(normalize_date_accepts_iso_basic_format,
+                     bdata::make({"19870226", " 19870226 ", "19870226T101500Z", "19870226T1015",
+                                  "19870226T101500.5+0100", "20240229", "19870226 10:15"}),
+                     input) {
+    const auto date = folio::normalize_date(input);
+    BOOST_REQUIRE(date.has_value());
+    BOOST_TEST(*date == (std::string(input).find("2024") != std::string::npos ? "2024-02-29"
+                                                                              : "1987-02-26"));
+}
+
+// Eight digits that are no date, and basic times out of range, are still refused.
+BOOST_DATA_TEST_CASE(normalize_date_rejects_bad_basic_dates,
+                     bdata::make({"19870230", "19871301", "20230229", "1987022", "198702261",
+                                  "19870226T2515", "19870226T10150", "19870226T1060"}),
+                     input) {
+    BOOST_TEST(!folio::normalize_date(input).has_value());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(formats)
@@ -286,6 +305,39 @@ BOOST_DATA_TEST_CASE(resolves_date_lines,
     BOOST_TEST(a.title == "Title");
     BOOST_TEST(a.date == expected);
     BOOST_TEST(a.body == "Body text.");
+}
+
+// A whole text on one line (a raw transcript) gets a title of reasonable length: cut at the
+// first sentence end (the rest starts the body), else at a word boundary with an ellipsis (the
+// whole line stays in the body); a short first line is the title as before.
+BOOST_AUTO_TEST_CASE(one_line_text_gets_a_reasonable_title) {
+    std::string rest;
+    for (int k = 0; k < 400; ++k)
+        rest += "The state of the union is strong and the work goes on. ";
+    const Article sentence = folio::parse_text(
+        "Mr. Speaker, Mr. President, and Members of the Congress: tonight we meet again. " + rest,
+        info_for("sotu.txt"));
+    BOOST_TEST(sentence.title ==
+               "Mr. Speaker, Mr. President, and Members of the Congress: tonight we meet again.");
+    BOOST_TEST(sentence.body.rfind("The state of the union is strong", 0) == 0);
+    BOOST_TEST(sentence.body.size() > 20000u);
+
+    std::string words =
+        "Fellow-Citizens of the Senate and House of Representatives: In meeting "
+        "you again I feel much satisfaction in being able to repeat my "
+        "congratulations on the favorable prospects which continue to "
+        "distinguish our public affairs";
+    const Article cut = folio::parse_text(words + "; " + rest, info_for("1790.txt"));
+    BOOST_TEST(cut.title.size() <= 150u + std::string("…").size());
+    BOOST_TEST(cut.title.substr(cut.title.size() - std::string("…").size()) == "…");
+    BOOST_TEST(words.rfind(cut.title.substr(0, cut.title.size() - std::string("…").size()), 0) ==
+               0u);
+    BOOST_TEST(cut.body.rfind(words, 0) == 0);  // no word lost from the body
+
+    const Article headline =
+        folio::parse_text(std::string(190, 'a') + "\n\nBody.", info_for("a.txt"));
+    BOOST_TEST(headline.title == std::string(190, 'a'));
+    BOOST_TEST(headline.body == "Body.");
 }
 
 // Going back whole months clamps the day to the end of the shorter month.
@@ -600,7 +652,7 @@ BOOST_DATA_TEST_CASE(
     rejects_wrong_field_types,
     bdata::make({R"({"title": "t", "body": 5})", R"({"title": "t", "text": []})",
                  R"({"title": "t", "authors": [1]})", R"({"title": "t", "author": {}})",
-                 R"({"title": "t", "date": 2022})", R"({"title": "t", "url": true})",
+                 R"({"title": "t", "date": 2022.5})", R"({"title": "t", "url": true})",
                  R"({"id": 1.5, "title": "t"})", R"({"id": " ", "title": "t"})",
                  R"({"lang": 1, "title": "t"})", "{\"title\": \"t\"} trailing", "42",
                  R"({"title": "t", "n": 1e999})"}) ^
@@ -610,7 +662,7 @@ BOOST_DATA_TEST_CASE(
                      "number",
                      "field 'author' must be a string or an array of strings, not "
                      "an object",
-                     "field 'date' must be a string, not a number",
+                     "field 'date' must be a string or an integer, not a number",
                      "field 'url' must be a string, not a boolean",
                      "field 'id' must be a string or an integer, not a number",
                      "field 'id' is empty", "field 'lang' must be a string, not a number",
@@ -625,6 +677,22 @@ BOOST_DATA_TEST_CASE(
     BOOST_TEST(r.stats.failed == 1u);
     BOOST_TEST(r.messages() == (std::vector<std::string>{"E w.jsonl:2: " + std::string(reason)}),
                boost::test_tools::per_element());
+}
+
+// Dates in ISO 8601's basic format, as a string or as a JSON integer, are dates.
+BOOST_AUTO_TEST_CASE(accepts_basic_format_dates) {
+    const Result r = read_jsonl(
+        "{\"title\": \"a\", \"date\": \"19870226\"}\n"
+        "{\"title\": \"b\", \"date\": 19870226}\n"
+        "{\"title\": \"c\", \"date\": 19870230}\n");
+    BOOST_REQUIRE_EQUAL(r.articles.size(), 3u);
+    BOOST_TEST(r.articles[0].date == "1987-02-26");
+    BOOST_TEST(r.articles[1].date == "1987-02-26");
+    BOOST_TEST(r.articles[2].date == "");
+    BOOST_TEST(
+        r.messages() == (std::vector<std::string>{"W in.jsonl:3: field 'date' is not a date: "
+                                                  "\"19870230\" (indexed without a date)"}),
+        boost::test_tools::per_element());
 }
 
 // Lenient shapes: integer ids, a title without body, a body without title, comma-separated tags.
@@ -696,7 +764,17 @@ BOOST_AUTO_TEST_CASE(reads_each_format) {
             const Result r = read(kData / name);
             BOOST_TEST(r.stats.articles == 1u);
             BOOST_TEST(r.stats.failed == 0u);
-            BOOST_TEST(r.diagnostics.empty());
+            if (std::string(name) == "dod-news.txt") {
+                // Its "1 year ago" line: resolved, with a warning saying against what.
+                BOOST_TEST(r.messages() ==
+                               (std::vector<std::string>{
+                                   "W " + (kData / name).string() +
+                                   ":3: relative date '1 year ago' resolved against the file's "
+                                   "modification time (2023-11-14): 2022-11-14"}),
+                           boost::test_tools::per_element());
+            } else {
+                BOOST_TEST(r.diagnostics.empty());
+            }
             BOOST_REQUIRE_EQUAL(r.articles.size(), 1u);
             BOOST_TEST(r.articles[0].path == (kData / name).string());
             BOOST_TEST(!r.articles[0].title.empty());
@@ -749,6 +827,24 @@ BOOST_AUTO_TEST_CASE(reports_file_problems) {
             BOOST_TEST(r.stats.articles == 0u);
         }
     }
+}
+
+// A relative date that cannot be resolved (no modification time) says so.
+BOOST_AUTO_TEST_CASE(reports_an_unresolved_relative_date) {
+    TempDir tmp;
+    const std::string path = tmp.write("r.txt", "Title\n\n3 days ago\n\nBody.\n");
+    Result r;
+    folio::FileInfo info = info_for(path, {});
+    folio::read_file(
+        info, {}, [&](Article&& a) { r.articles.push_back(std::move(a)); },
+        [&](Diagnostic&& d) { r.diagnostics.push_back(std::move(d)); });
+    BOOST_TEST(r.messages() == (std::vector<std::string>{"W " + path +
+                                                         ":3: relative date '3 days ago' cannot "
+                                                         "be resolved (no modification time): "
+                                                         "indexed without a date"}),
+               boost::test_tools::per_element());
+    BOOST_REQUIRE_EQUAL(r.articles.size(), 1u);
+    BOOST_TEST(r.articles[0].date == "");
 }
 
 // A directory given as a file is an error with the system's reason.

@@ -28,6 +28,21 @@ struct QueryTerms {
     std::vector<std::string> phrase_only;  ///< terms that occur only inside phrases
 };
 
+/// When "did you mean" offers another word for a word that is in the index (a misspelling that
+/// a few articles share, "goverment"): the word has at least `min_length` bytes and is rare (at
+/// most max(`rare_max`, `rare_per_article` x articles) occurrences), and the dictionary's word
+/// one edit away (with the same first letter, not another form of the same stem) occurs at
+/// least `ratio` times as often, and at least `min_neighbour` times. Occurrences are the
+/// spelling dictionary's counts. Chosen on real misspellings over Reuters-21578
+/// (eval/spelling_eval.py; README, "Did you mean").
+struct SpellingRule {
+    unsigned ratio = 30;                   ///< 0: never correct a word that is in the index
+    Xapian::termcount rare_max = 20;       ///< a word seen more often is never corrected,
+    double rare_per_article = 0.001;       ///< nor, in a large index, one seen more than this
+    Xapian::termcount min_neighbour = 20;  ///< the neighbour's fewest occurrences
+    std::size_t min_length = 7;            ///< shorter words: only when not in the index
+};
+
 /// Parses query strings against one database. Not thread-safe (it holds a QueryParser).
 class QueryBuilder {
   public:
@@ -48,11 +63,21 @@ class QueryBuilder {
     Xapian::Query filtered(const Xapian::Query& query, const std::vector<std::string>& filters);
 
     /// `text` with each word that the database does not know (neither as written nor by its
-    /// stem) replaced by the database's spelling suggestion for it; "" when no word is replaced.
-    /// Words in the index are never replaced; operators, values of boolean fields (tag:, source:,
-    /// lang:, year:, date:), wildcards, words with digits and words under 3 bytes are left
-    /// alone. Costs one term lookup per word, and a spelling lookup per unknown word only.
+    /// stem) replaced by the database's spelling suggestion for it, and each rare word in the
+    /// index whose neighbour is far more frequent replaced by the neighbour (SpellingRule); ""
+    /// when no word is replaced. Operators and field names, values of boolean fields (tag:,
+    /// source:, lang:, year:, date:), words with digits, words under 3 bytes, and words that
+    /// touch an operator (wildcards "milit*", "mic?osoft", synonyms "~defence") are left as
+    /// written; quotes and signs stay. Costs two term lookups per word, and a spelling lookup
+    /// per unknown or rare word only.
     std::string suggest(const std::string& text) const;
+
+    /// The correction suggest() makes for one word, or "" (see suggest and SpellingRule).
+    std::string correction(const std::string& word) const;
+
+    /// The rule for correcting words that are in the index (tests and evaluation set it).
+    SpellingRule spelling_rule() const;
+    void set_spelling_rule(const SpellingRule& rule) { spelling_rule_ = rule; }
 
     /// The wildcard patterns of the last parse() of the free text, title and author fields,
     /// lower case and as expanded ("milit" for milit*): text words starting with one matched.
@@ -76,6 +101,10 @@ class QueryBuilder {
     std::string rewrite_wildcards(const std::string& text);
     /// A wildcard pattern, lower case, cut back to the stems of the words it starts.
     std::string stem_pattern(const std::string& pattern) const;
+    /// The articles with `lower` as written or by its stem.
+    Xapian::doccount word_frequency(const std::string& lower) const;
+    /// The occurrences of `lower` that the spelling dictionary counted (0: not in it).
+    Xapian::termcount spelling_frequency(const std::string& lower) const;
 
     Xapian::Database db_;
     Xapian::QueryParser parser_;
@@ -84,6 +113,7 @@ class QueryBuilder {
     unsigned wildcard_limit_;
     std::vector<std::string> wildcards_;  // of the last parse(), see wildcards()
     unsigned flags_;
+    SpellingRule spelling_rule_;
 };
 
 /// The most words (runs of non-space characters, phrases' words included) a query may have.

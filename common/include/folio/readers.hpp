@@ -77,7 +77,15 @@ bool looks_binary(std::string_view bytes);
 /// The date line must be a date as a whole (optionally after "Published", "Updated" or
 /// "Posted" and a colon); it leaves the body even when, without mtime, it cannot be resolved.
 /// Throws InputError when the text has no non-blank line.
+/// A first line longer than 200 bytes (a whole text on one line) is cut to a title: at the
+/// first sentence end within 200 bytes (the rest of the line starts the body), else at the last
+/// word boundary within 150 bytes, with "…" (the whole line stays in the body).
 Article parse_text(std::string_view text, const FileInfo& info);
+
+/// parse_text, adding to `notes` the warnings it has for the file: a relative date line, with
+/// what it was resolved against (the file's modification time) or that it could not be.
+Article parse_text_noting(std::string_view text, const FileInfo& info,
+                          std::vector<Diagnostic>& notes);
 
 /// .md: optional YAML front matter (title, date, author/authors, tags, url, lang/language,
 /// source, id, description); else the first heading is the title. Markdown markup is reduced
@@ -121,8 +129,9 @@ ReadStats read_file(const FileInfo& info, const ReadOptions& options, const Arti
                     const DiagnosticSink& diagnostics);
 
 /// Normalises a date written in any common form (ISO 8601 with or without time, "YYYY",
-/// "YYYY-MM", "February 18, 2022", "Feb. 18, 2022", "18 February 2022", "2/18/2022",
-/// RFC 2822 "Fri, 18 Feb 2022 ...") to "YYYY-MM-DD"; std::nullopt when it is not a date.
+/// "YYYY-MM", ISO 8601's basic "YYYYMMDD" (and "20220218T101500Z"), "February 18, 2022",
+/// "Feb. 18, 2022", "18 February 2022", "2/18/2022", RFC 2822 "Fri, 18 Feb 2022 ...") to
+/// "YYYY-MM-DD"; std::nullopt when it is not a date.
 std::optional<std::string> normalize_date(std::string_view text);
 
 }  // namespace folio
