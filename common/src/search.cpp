@@ -598,8 +598,15 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
     const bool see_all = request.exact_count || !spies.empty() || !request.collapse.empty();
     const auto first = static_cast<Xapian::doccount>(request.offset);
     const auto wanted = static_cast<Xapian::doccount>(request.limit);
-    const Xapian::doccount check =
-        see_all ? db_.get_doccount() : std::max(first + wanted, kExactCountUpTo);
+    Xapian::doccount check = see_all ? db_.get_doccount() : first + wanted;
+    if (!see_all) {
+        // Counts up to kExactCountUpTo are exact: where the match can have no more matches
+        // than that (its upper bound, which Xapian gives without running the match), every
+        // match is counted; where it can have more, the count is an estimate and says so.
+        const Xapian::MSet bounds = enquire.get_mset(0, 0);
+        if (bounds.get_matches_upper_bound() <= kExactCountUpTo)
+            check = std::max(check, bounds.get_matches_upper_bound());
+    }
     const auto started = std::chrono::steady_clock::now();
     Xapian::MSet mset = enquire.get_mset(first, wanted, check);
     if (timed) {

@@ -65,9 +65,9 @@ struct SearchRequest {
     double time_limit = 0;
 };
 
-/// Counts of up to this many matches are exact (Xapian's check_at_least): counting a few
-/// thousand matches costs little next to the rest of a search (docs/BENCHMARKS.md), and
-/// "about" then only appears where a count is really an estimate.
+/// Counts of up to this many matches are exact: where a match's upper bound (which Xapian gives
+/// without running it) is at most this, every match is counted (check_at_least); else the count
+/// is an estimate and says so. What it costs is in docs/BENCHMARKS.md.
 inline constexpr Xapian::doccount kExactCountUpTo = 2000;
 
 /// An upper bound on the postings a match of `query` over `docs` documents can visit: each
