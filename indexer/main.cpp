@@ -34,7 +34,18 @@ struct Flags {
     bool list_languages = false;
 };
 
-void print_summary(const folio::IndexSummary& s, bool json) {
+nlohmann::ordered_json diagnostic_json(const folio::Diagnostic& d) {
+    nlohmann::ordered_json j{
+        {"severity", d.severity == folio::Diagnostic::Severity::warning ? "warning" : "error"},
+        {"path", d.path}};
+    if (d.line != 0)
+        j["line"] = d.line;
+    j["message"] = d.message;
+    return j;
+}
+
+void print_summary(const folio::IndexSummary& s, bool json,
+                   const std::vector<folio::Diagnostic>& diagnostics) {
     double mb = static_cast<double>(s.bytes) / (1024.0 * 1024.0);
     double rate = s.seconds > 0 ? static_cast<double>(s.articles()) / s.seconds : 0.0;
     if (json) {
@@ -57,6 +68,9 @@ void print_summary(const folio::IndexSummary& s, bool json) {
                                  {"generation", s.generation},
                                  {"compacted", s.compacted},
                                  {"interrupted", s.interrupted}};
+        auto& all = j["diagnostics"] = nlohmann::ordered_json::array();
+        for (const auto& d : diagnostics)
+            all.push_back(diagnostic_json(d));
         std::cout << j.dump() << "\n";
         return;
     }
@@ -179,17 +193,36 @@ int main(int argc, char** argv) {
 
         const bool tty = ::isatty(STDERR_FILENO) != 0 && !flags.quiet && !flags.verbose;
         folio::IndexObserver observer;
+        // A message repeated for many records is shown a few times, then counted; -v shows
+        // every one, and --json lists every one in the summary.
+        folio::RepeatLimiter repeats;
+        std::vector<folio::Diagnostic> diagnostics;
         observer.diagnostic = [&](const folio::Diagnostic& d) {
+            if (flags.json)
+                diagnostics.push_back(d);
             bool warning = d.severity == folio::Diagnostic::Severity::warning;
             if (warning && flags.quiet)
+                return;
+            if (!repeats.show(d) && !flags.verbose)
                 return;
             if (tty)
                 std::cerr << "\r\033[K";
             std::cerr << "indexer: " << (warning ? "warning: " : "error: ") << d.to_string()
                       << "\n";
         };
+        auto print_repeats = [&] {
+            if (flags.verbose)
+                return;
+            for (const auto& r : repeats.repeated()) {
+                bool warning = r.first.severity == folio::Diagnostic::Severity::warning;
+                std::cerr << "indexer: " << (warning ? "warning: " : "error: ") << "... and "
+                          << folio::with_separators(r.more) << " more like it ("
+                          << r.first.to_string() << "); -v or --json lists every one\n";
+            }
+        };
         if (index.dry_run) {
             print_plan(folio::plan_index(index, observer));
+            print_repeats();
             return folio::cli::kOk;
         }
         if (flags.verbose) {
@@ -210,8 +243,9 @@ int main(int argc, char** argv) {
         folio::IndexSummary summary = folio::run_index(index, observer);
         if (tty)
             std::cerr << "\r\033[K";
+        print_repeats();
         if (!flags.quiet || flags.json)
-            print_summary(summary, flags.json);
+            print_summary(summary, flags.json, diagnostics);
         if (summary.interrupted)
             return 128 + g_signal.load();
         return summary.exit_code();

@@ -64,10 +64,22 @@ class Crawler {
             report(dir.string(), std::strerror(errno));
             return;
         }
-        if (!visited_.insert({st.st_dev, st.st_ino}).second) {
+        const std::pair<dev_t, ino_t> key{st.st_dev, st.st_ino};
+        if (std::find(ancestors_.begin(), ancestors_.end(), key) != ancestors_.end()) {
+            // A symlink back to a directory being walked: a loop, walked once.
             report(dir.string(), "directory already visited (symlink loop?), skipped");
             return;
         }
+        // Reached again otherwise (overlapping paths, "indexer bbc/tech bbc", or two links to
+        // one folder): its files are already found, once each.
+        if (!visited_.insert(key).second)
+            return;
+        ancestors_.push_back(key);
+        walk_entries(dir);
+        ancestors_.pop_back();
+    }
+
+    void walk_entries(const fs::path& dir) {
         std::error_code ec;
         fs::directory_iterator it(dir, ec);
         if (ec) {
@@ -119,6 +131,7 @@ class Crawler {
     const DiagnosticSink& diagnostics_;
     std::vector<FoundFile> files_;
     std::set<std::pair<dev_t, ino_t>> visited_;
+    std::vector<std::pair<dev_t, ino_t>> ancestors_;  // the directories being walked
 };
 
 }  // namespace

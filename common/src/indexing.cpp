@@ -642,6 +642,54 @@ unsigned shard_count(const IndexOptions& options, const DatabaseLayout& layout,
 
 }  // namespace
 
+std::string diagnostic_kind(const Diagnostic& d) {
+    std::string key = d.severity == Diagnostic::Severity::warning ? "w:" : "e:";
+    char quote = 0;
+    for (char c : d.message) {
+        if (quote != 0) {
+            if (c == quote) {
+                quote = 0;
+                key += c;
+            }
+            continue;
+        }
+        if (c == '"' || c == '\'') {
+            quote = c;
+            key += c;
+        } else if (c < '0' || c > '9') {
+            key += c;
+        }
+    }
+    return key;
+}
+
+bool RepeatLimiter::show(const Diagnostic& d) {
+    auto [it, fresh] = index_.try_emplace(diagnostic_kind(d), kinds_.size());
+    if (fresh)
+        kinds_.push_back(Kind{d, 0});
+    return ++kinds_[it->second].count <= shown_;
+}
+
+std::vector<RepeatLimiter::Repeated> RepeatLimiter::repeated() const {
+    std::vector<Repeated> out;
+    for (const Kind& kind : kinds_) {
+        if (kind.count > shown_)
+            out.push_back(Repeated{kind.first, kind.count - shown_});
+    }
+    return out;
+}
+
+std::string with_separators(std::size_t n) {
+    std::string digits = std::to_string(n);
+    std::string out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i != 0 && (digits.size() - i) % 3 == 0)
+            out += ',';
+        out += digits[i];
+    }
+    return out;
+}
+
 IndexSummary run_index(const IndexOptions& options, const IndexObserver& observer) {
     auto start = Clock::now();
     IndexSummary summary;
@@ -693,6 +741,16 @@ IndexSummary run_index(const IndexOptions& options, const IndexObserver& observe
     }
     Survey s = survey(options, manifest, run, summary);
     summary.unchanged_files = s.unchanged;
+    // A new database of nothing, because the paths named could not be read ("indexer --db NEW
+    // /typo"): not made, so that a failed run leaves nothing behind (the lock goes with it).
+    const bool new_database = current.empty() && !options.rebuild;
+    if (new_database && s.found.empty() && summary.failed > 0) {
+        run.report(Diagnostic{Diagnostic::Severity::error, options.db, 0,
+                              "nothing could be indexed: no database made"},
+                   summary);
+        summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+        return summary;
+    }
 
     try {
         layout.remove_stale();  // what an interrupted or killed rebuild may have left
@@ -711,6 +769,16 @@ IndexSummary run_index(const IndexOptions& options, const IndexObserver& observe
                     fs::remove_all(generation + ".part" + std::to_string(k), ec);
                 }
                 throw;
+            }
+            if (new_database && summary.articles() == 0 && summary.failed > 0) {
+                // Every file failed: no empty database (see above).
+                std::error_code ec;
+                fs::remove_all(generation, ec);
+                run.report(Diagnostic{Diagnostic::Severity::error, options.db, 0,
+                                      "nothing could be indexed: no database made"},
+                           summary);
+                summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+                return summary;
             }
             for (const auto& shard : generation_shards(generation, shards)) {
                 Xapian::WritableDatabase db(shard, Xapian::DB_OPEN | Xapian::DB_NO_SYNC);

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -45,26 +46,49 @@ void fsync_path(const std::string& path, int flags) {
 
 }  // namespace
 
-IndexLock::IndexLock(const std::string& db_dir, bool wait) {
+IndexLock::IndexLock(const std::string& db_dir, bool wait) : dir_(db_dir) {
     std::error_code ec;
-    fs::create_directories(db_dir, ec);
-    if (ec)
-        throw DatabaseError("cannot create database directory " + db_dir + ": " + ec.message());
-    std::string path = (fs::path(db_dir) / kLockFile).string();
-    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0) {
-        throw DatabaseError("cannot lock database " + db_dir + ": " + std::strerror(errno));
-    }
-    if (::flock(fd_, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
-        int err = errno;
-        std::string pid = read_pid(fd_);
+    path_ = (fs::path(db_dir) / kLockFile).string();
+    for (;;) {
+        // The outermost directory this lock creates (--db a/b/c with only a there: a/b).
+        fs::path missing;
+        for (fs::path p = fs::absolute(db_dir, ec).lexically_normal();
+             !p.empty() && !fs::exists(p, ec); p = p.parent_path()) {
+            missing = p;
+            if (p == p.parent_path())
+                break;
+        }
+        if (!missing.empty())
+            created_ = missing.string();
+        fs::create_directories(db_dir, ec);
+        if (ec) {
+            throw DatabaseError("cannot create database directory " + db_dir + ": " + ec.message());
+        }
+        fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (fd_ < 0) {
+            throw DatabaseError("cannot lock database " + db_dir + ": " + std::strerror(errno));
+        }
+        if (::flock(fd_, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
+            int err = errno;
+            std::string pid = read_pid(fd_);
+            ::close(fd_);
+            fd_ = -1;
+            if (err == EWOULDBLOCK) {
+                throw DatabaseError("database " + db_dir + " is locked by another indexer (pid " +
+                                    pid + "); use --wait-lock to wait for it");
+            }
+            throw DatabaseError("cannot lock database " + db_dir + ": " + std::strerror(err));
+        }
+        // The holder waited for may have removed the lock file as it left (a run that made
+        // no database): then lock the file now at the path, or two indexers could hold "it".
+        struct stat held {
+        }, now{};
+        if (::fstat(fd_, &held) == 0 && ::stat(path_.c_str(), &now) == 0 &&
+            held.st_dev == now.st_dev && held.st_ino == now.st_ino) {
+            break;
+        }
         ::close(fd_);
         fd_ = -1;
-        if (err == EWOULDBLOCK) {
-            throw DatabaseError("database " + db_dir + " is locked by another indexer (pid " + pid +
-                                "); use --wait-lock to wait for it");
-        }
-        throw DatabaseError("cannot lock database " + db_dir + ": " + std::strerror(err));
     }
     std::string pid = std::to_string(::getpid()) + "\n";
     if (::ftruncate(fd_, 0) == 0) {
@@ -73,10 +97,31 @@ IndexLock::IndexLock(const std::string& db_dir, bool wait) {
 }
 
 IndexLock::~IndexLock() {
-    if (fd_ >= 0) {
-        [[maybe_unused]] int r = ::ftruncate(fd_, 0);
-        ::close(fd_);  // releases the flock
+    if (fd_ < 0)
+        return;
+    [[maybe_unused]] int r = ::ftruncate(fd_, 0);
+    // A run that made no database (it failed before writing anything: a mistyped --db, a
+    // path that does not exist) leaves nothing behind: not the lock file, nor the directory
+    // it created. Removed while still locked, so that a waiting indexer sees it gone.
+    std::error_code ec;
+    bool only_lock = true;
+    for (fs::directory_iterator it(dir_, ec), end; !ec && it != end; it.increment(ec)) {
+        if (it->path().filename() != kLockFile) {
+            only_lock = false;
+            break;
+        }
     }
+    if (!ec && only_lock) {
+        ::unlink(path_.c_str());
+        if (!created_.empty()) {
+            // The directories this lock created, innermost first, each only if empty.
+            for (fs::path p = fs::absolute(dir_, ec).lexically_normal();
+                 p.string().size() >= created_.size() && ::rmdir(p.c_str()) == 0;
+                 p = p.parent_path()) {
+            }
+        }
+    }
+    ::close(fd_);  // releases the flock
 }
 
 DatabaseLayout::DatabaseLayout(std::string db_dir) : dir_(std::move(db_dir)) {}

@@ -20,9 +20,10 @@ struct FoundFile {
 
 /// Walks `paths`: files are taken as they are (standard input for "-"), directories
 /// recursively, in sorted order, skipping hidden entries (names starting with '.') and files
-/// whose format Folio does not read; a directory reached twice through symlinks (a loop) is
-/// walked once. Problems (a missing path, an unreadable directory, a loop) go to `diagnostics`
-/// and the walk goes on. The result is sorted by id and free of duplicates.
+/// whose format Folio does not read; a directory reached again (overlapping paths, two links to
+/// one folder, a symlink loop) is walked once. Problems (a missing path, an unreadable
+/// directory, a symlink back to a directory being walked) go to `diagnostics` and the walk goes
+/// on; overlapping paths are not a problem. The result is sorted by id and free of duplicates.
 std::vector<FoundFile> find_files(const std::vector<std::string>& paths,
                                   const DiagnosticSink& diagnostics);
 

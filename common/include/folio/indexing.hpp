@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "folio/readers.hpp"
@@ -84,6 +85,41 @@ struct IndexObserver {
                        std::uint64_t bytes_total, std::size_t articles)>
         progress;
 };
+
+/// Keeps a run's messages readable when one problem repeats for thousands of records: the
+/// first `shown` diagnostics of each kind are shown, the others counted. Two diagnostics are of
+/// one kind when they have the same severity and their messages differ only in quoted text
+/// ('...' and "...") and numbers; path and line do not count.
+class RepeatLimiter {
+  public:
+    explicit RepeatLimiter(std::size_t shown = 10) : shown_(shown) {}
+
+    /// Counts `d`; true while its kind has been seen at most `shown` times.
+    bool show(const Diagnostic& d);
+
+    struct Repeated {
+        Diagnostic first;  ///< the kind's first occurrence
+        std::size_t more;  ///< occurrences not shown
+    };
+    /// The kinds with occurrences not shown, in the order they were first seen.
+    std::vector<Repeated> repeated() const;
+
+  private:
+    struct Kind {
+        Diagnostic first;
+        std::size_t count = 0;
+    };
+    std::size_t shown_;
+    std::vector<Kind> kinds_;
+    std::unordered_map<std::string, std::size_t> index_;  // kind key -> kinds_ position
+};
+
+/// The key RepeatLimiter groups by: the severity and the message with quoted text and digits
+/// taken out ("field 'date' is not a date: \"19870226\"" -> "field '' is not a date: \"\"").
+std::string diagnostic_kind(const Diagnostic& d);
+
+/// "4,990": a count with thousands separators, for messages.
+std::string with_separators(std::size_t n);
 
 /// Runs an indexing job. Throws DatabaseError/UsageError when nothing can be done (the database
 /// cannot be opened or is locked, bad options); bad input files are reported and skipped.

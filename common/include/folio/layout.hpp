@@ -17,11 +17,16 @@ class IndexLock {
     /// Creates `db_dir` if needed and locks it. Throws DatabaseError "... locked by another
     /// indexer (pid N)" when another process holds it and `wait` is false; waits otherwise.
     IndexLock(const std::string& db_dir, bool wait);
+    /// Unlocks. When the directory then holds nothing but the lock file (no database was
+    /// made), removes the lock file, and the directories this lock created.
     ~IndexLock();
     IndexLock(const IndexLock&) = delete;
     IndexLock& operator=(const IndexLock&) = delete;
 
   private:
+    std::string dir_;
+    std::string path_;     // the lock file
+    std::string created_;  // the outermost directory it created (absolute), or ""
     int fd_ = -1;
 };
 

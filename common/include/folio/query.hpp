@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace folio {
@@ -30,10 +31,10 @@ struct QueryTerms {
 
 /// When "did you mean" offers another word for a word that is in the index (a misspelling that
 /// a few articles share, "goverment"): the word has at least `min_length` bytes and is rare (at
-/// most max(`rare_max`, `rare_per_article` x articles) occurrences), and the dictionary's word
-/// one edit away (with the same first letter, not another form of the same stem) occurs at
-/// least `ratio` times as often, and at least `min_neighbour` times. Occurrences are the
-/// spelling dictionary's counts. Chosen on real misspellings over Reuters-21578
+/// most max(`rare_max`, `rare_per_article` x articles) occurrences), and the dictionary's most
+/// frequent word one edit away (with the same first two letters, not another form of the same
+/// stem) occurs at least `ratio` times as often, and at least `min_neighbour` times. Occurrences
+/// are the spelling dictionary's counts. Chosen on real misspellings over Reuters-21578
 /// (eval/spelling_eval.py; README, "Did you mean").
 struct SpellingRule {
     unsigned ratio = 30;                   ///< 0: never correct a word that is in the index
@@ -105,6 +106,9 @@ class QueryBuilder {
     Xapian::doccount word_frequency(const std::string& lower) const;
     /// The occurrences of `lower` that the spelling dictionary counted (0: not in it).
     Xapian::termcount spelling_frequency(const std::string& lower) const;
+    /// The dictionary's most frequent word one edit from `lower` with the same first two bytes,
+    /// and its occurrences; {"", 0} when there is none.
+    std::pair<std::string, Xapian::termcount> frequent_neighbour(const std::string& lower) const;
 
     Xapian::Database db_;
     Xapian::QueryParser parser_;
