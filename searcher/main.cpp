@@ -2,6 +2,7 @@
 // A thin layer over folio::Searcher and the renderers.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -15,6 +16,7 @@
 #include "folio/search.hpp"
 #include "folio/similar.hpp"
 #include "folio/stats.hpp"
+#include "folio/terminal.hpp"
 
 namespace {
 
@@ -29,6 +31,7 @@ struct Flags {
     std::string color = "auto";
     std::vector<std::string> highlight;
     bool json = false, jsonl = false, files = false, count = false, quiet = false, batch = false;
+    bool null = false;
     std::vector<std::string> facets;
     std::vector<std::string> like_files;
     std::string boost_recent;
@@ -39,7 +42,7 @@ struct Flags {
 /// Prints the searcher's new warnings (shards left out) on standard error.
 void print_warnings(const folio::Searcher& searcher, std::size_t& printed) {
     for (; printed < searcher.warnings().size(); ++printed) {
-        std::cerr << "searcher: warning: " << searcher.warnings()[printed]
+        std::cerr << "searcher: warning: " << folio::terminal_text(searcher.warnings()[printed])
                   << "; the results are partial\n";
     }
 }
@@ -83,8 +86,11 @@ std::string join(const std::vector<std::string>& words) {
 
 /// Prints a malformed query with a caret under the fault.
 void report_query_error(const folio::QueryError& e) {
-    std::cerr << "searcher: error: " << e.reason() << "\n  " << e.query() << "\n  "
-              << std::string(e.column(), ' ') << "^\n";
+    const std::string& query = e.query();
+    const std::size_t column = std::min<std::size_t>(e.column(), query.size());
+    std::cerr << "searcher: error: " << folio::terminal_text(e.reason()) << "\n  "
+              << folio::terminal_text(query) << "\n  "
+              << std::string(folio::terminal_text(query.substr(0, column)).size(), ' ') << "^\n";
 }
 
 int run_batch(folio::Searcher& searcher, folio::SearchRequest request, std::size_t& printed) {
@@ -177,8 +183,15 @@ int run(Flags& flags) {
             std::cout << result.estimated << "\n";
             break;
         case Output::files:
-            for (const auto& hit : result.hits)
-                std::cout << folio::hit_location(hit) << "\n";
+            // One line per hit, made terminal-safe (a newline in a name cannot split it); with
+            // --null the exact bytes, each ended by a NUL, for xargs -0.
+            for (const auto& hit : result.hits) {
+                if (flags.null) {
+                    std::cout << folio::hit_location(hit) << '\0';
+                } else {
+                    std::cout << folio::terminal_text(folio::hit_location(hit)) << "\n";
+                }
+            }
             break;
         case Output::jsonl:
             for (const auto& hit : result.hits)
@@ -266,6 +279,10 @@ int main(int argc, char** argv) {
     auto* jsonl = app.add_flag("--jsonl", flags.jsonl, "One JSON object per hit, one per line");
     auto* files =
         app.add_flag("--files,-l", flags.files, "Only the path (or url, or id) of each hit");
+    app.add_flag("--null,-0", flags.null,
+                 "With --files: end each name with a NUL byte instead of a newline, and print "
+                 "it exactly as it is (for xargs -0)")
+        ->needs(files);
     auto* count = app.add_flag("--count,-c", flags.count, "Only the number of matches");
     auto* quiet = app.add_flag("--quiet,-q", flags.quiet, "Print nothing; the exit status says");
     auto* batch = app.add_flag("--batch", flags.batch,

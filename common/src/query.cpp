@@ -359,8 +359,51 @@ std::string QueryBuilder::rewrite_wildcards(const std::string& text) {
     return out;
 }
 
+namespace {
+
+/// Xapian's parser has no wildcard inside a phrase or beside NEAR/ADJ: it would drop the
+/// operator and search the words as they are (with "near" as a word). Refused instead.
+void check_positional_wildcards(const std::string& text, const std::vector<Token>& tokens) {
+    auto is_wildcard = [](const std::string& w) {
+        return w.size() >= 2 && w.back() == '*' && w.find('"') == std::string::npos;
+    };
+    for (std::size_t k = 0; k < tokens.size(); ++k) {
+        const std::string& w = tokens[k].text;
+        if (w.find('"') != std::string::npos) {
+            for (std::size_t i = 1; i < w.size(); ++i) {
+                const auto before = static_cast<unsigned char>(w[i - 1]);
+                if (w[i] == '*' && (std::isalnum(before) != 0 || before >= 0x80)) {
+                    throw QueryError(text, tokens[k].column + i,
+                                     "a wildcard cannot be used inside a phrase (phrases match "
+                                     "exact words); use NEAR with whole words, or AND");
+                }
+            }
+            continue;
+        }
+        std::string upper = w;
+        std::transform(upper.begin(), upper.end(), upper.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+        const bool positional =
+            w == "NEAR" || w == "ADJ" || upper.starts_with("NEAR/") || upper.starts_with("ADJ/");
+        if (!positional)
+            continue;
+        for (std::size_t n : {k - 1, k + 1}) {
+            if (n < tokens.size() && is_wildcard(tokens[n].text)) {
+                throw QueryError(text, tokens[n].column,
+                                 "a wildcard cannot be used with " +
+                                     upper.substr(0, upper.find('/')) +
+                                     " (it matches positions of whole words); use AND, or "
+                                     "spell the words out");
+            }
+        }
+    }
+}
+
+}  // namespace
+
 Xapian::Query QueryBuilder::parse(const std::string& text) {
     check_query_syntax(text);
+    check_positional_wildcards(text, tokens_of(text));
     // Operators with a distance are unambiguous in any case: near/3, Adj/2.
     std::string normal = text;
     for (Token& t : tokens_of(text)) {

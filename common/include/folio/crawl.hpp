@@ -21,8 +21,10 @@ struct FoundFile {
 /// Walks `paths`: files are taken as they are (standard input for "-"), directories
 /// recursively, in sorted order, skipping hidden entries (names starting with '.') and files
 /// whose format Folio does not read; a directory reached twice through symlinks (a loop) is
-/// walked once. Problems (a missing path, an unreadable directory, a loop) go to `diagnostics`
-/// and the walk goes on. The result is sorted by id and free of duplicates.
+/// walked once. Problems (a missing path, an unreadable directory, a loop, a named pipe or
+/// device named on the command line) go to `diagnostics` as errors and the walk goes on; a
+/// named pipe, device or socket met in a walk is skipped with a warning (never opened). The result
+/// is sorted by id and free of duplicates.
 std::vector<FoundFile> find_files(const std::vector<std::string>& paths,
                                   const DiagnosticSink& diagnostics);
 
