@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -776,6 +777,11 @@ class FrontMatter {
         YAML::Node root;
         try {
             root = YAML::Load(yaml);
+        } catch (const YAML::DeepRecursion& e) {
+            // yaml-cpp's depth guard says "bad file", which misleads.
+            throw InputError(path_, kFrontMatterFirstLine + static_cast<std::size_t>(e.mark.line),
+                             "bad YAML front matter: nested too deep (more than " +
+                                 std::to_string(e.depth()) + " levels)");
         } catch (const YAML::Exception& e) {
             const std::size_t line =
                 e.mark.is_null() ? 1
@@ -821,8 +827,14 @@ class FrontMatter {
             if (auto s = scalar(key, value); s && !is_blank(*s))
                 article_.source = *s;
         } else if (key == "id") {
-            if (auto s = scalar(key, value); s && !is_blank(*s))
+            if (auto s = scalar(key, value); s && !is_blank(*s)) {
+                if (s->find('\0') != std::string::npos) {
+                    throw InputError(path_, line_of(value),
+                                     "front matter field 'id' contains a NUL byte (no command "
+                                     "line could name the article)");
+                }
                 article_.id = trim(*s);
+            }
         } else if (key == "description") {
             if (auto s = scalar(key, value))
                 article_.description = std::string(trim(*s));
@@ -1656,6 +1668,10 @@ class JsonlReader {
                 a.id = trim(id->get_ref<const std::string&>());
                 if (a.id.empty())
                     throw BadRecord{"field 'id' is empty"};
+                if (a.id.find('\0') != std::string::npos)
+                    throw BadRecord{
+                        "field 'id' contains a NUL byte (no command line could name "
+                        "the article, as --like does)"};
             } else if (id->is_number_integer()) {
                 a.id = id->dump();
             } else {
