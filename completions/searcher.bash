@@ -44,7 +44,7 @@ _folio_searcher() {
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '--db --default-op -f --filter --sort -n --limit --offset
             --passages --passage-length --color --colour --highlight --json --jsonl
-            -l --files -c --count -q --quiet --batch --k1 --b --expand --feedback-threshold
+            -l --files -0 --null -c --count -q --quiet --batch --k1 --b --expand --feedback-threshold
             --proximity --proximity-weight --facet --correct --expand-synonyms --like --like-file
             --like-terms --explain --collapse --boost-recent --reference-date --stats
             --time-limit --allow-partial --remote-timeout --version -h --help' -- "$cur"))

@@ -13,6 +13,7 @@ complete -c searcher -l highlight -x -d 'Markers around matched words: OPEN CLOS
 complete -c searcher -l json -d 'One JSON document with all hits'
 complete -c searcher -l jsonl -d 'One JSON object per hit'
 complete -c searcher -s l -l files -d 'Only the path of each hit'
+complete -c searcher -s 0 -l null -d 'With --files: end each name with a NUL byte'
 complete -c searcher -s c -l count -d 'Only the number of matches'
 complete -c searcher -s q -l quiet -d 'Print nothing; the exit status says'
 complete -c searcher -l batch -d 'One query per line from standard input'

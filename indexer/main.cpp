@@ -12,15 +12,23 @@
 #include "folio/error.hpp"
 #include "folio/indexing.hpp"
 #include "folio/stemmer.hpp"
+#include "folio/terminal.hpp"
 
 namespace {
 
 std::atomic<bool> g_stop{false};
 std::atomic<int> g_signal{0};
 
+/// The first SIGINT or SIGTERM asks the run to stop at the next article (what was done is
+/// committed); a second one ends the process at once, whatever call it is blocked in (the lock
+/// goes with it: flock is released when the process dies).
 extern "C" void on_signal(int signal) {
+    if (g_stop.exchange(true)) {
+        std::signal(signal, SIG_DFL);
+        std::raise(signal);
+        return;
+    }
     g_signal.store(signal);
-    g_stop.store(true);
 }
 
 struct Flags {
@@ -87,11 +95,11 @@ void print_summary(const folio::IndexSummary& s, bool json,
 
 void print_plan(const folio::IndexPlan& plan) {
     for (const auto& p : plan.add)
-        std::cout << "add " << p << "\n";
+        std::cout << "add " << folio::terminal_text(p) << "\n";
     for (const auto& p : plan.update)
-        std::cout << "update " << p << "\n";
+        std::cout << "update " << folio::terminal_text(p) << "\n";
     for (const auto& p : plan.remove)
-        std::cout << "delete " << p << "\n";
+        std::cout << "delete " << folio::terminal_text(p) << "\n";
     std::cout << plan.add.size() << " to add, " << plan.update.size() << " to update, "
               << plan.remove.size() << " to delete, " << plan.unchanged << " unchanged\n";
 }
@@ -207,8 +215,8 @@ int main(int argc, char** argv) {
                 return;
             if (tty)
                 std::cerr << "\r\033[K";
-            std::cerr << "indexer: " << (warning ? "warning: " : "error: ") << d.to_string()
-                      << "\n";
+            std::cerr << "indexer: " << (warning ? "warning: " : "error: ")
+                      << folio::terminal_text(d.to_string()) << "\n";
         };
         auto print_repeats = [&] {
             if (flags.verbose)
@@ -226,7 +234,9 @@ int main(int argc, char** argv) {
             return folio::cli::kOk;
         }
         if (flags.verbose) {
-            observer.file_done = [](const std::string& path) { std::cerr << path << "\n"; };
+            observer.file_done = [](const std::string& path) {
+                std::cerr << folio::terminal_text(path) << "\n";
+            };
         }
         auto start = std::chrono::steady_clock::now();
         if (tty) {

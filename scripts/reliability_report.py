@@ -73,7 +73,7 @@ def main():
     def f(name):
         return figures.get(name, "not run")
 
-    targets = ["text", "markdown", "html", "jsonl", "query"]
+    targets = ["text", "markdown", "html", "jsonl", "query", "stub", "terminal"]
     total_execs = sum(fuzz.get(f"fuzz.{t}.executions", 0) for t in targets)
     regressions = sum(
         len([n for n in os.listdir(os.path.join(ROOT, "fuzz/regressions", t)) if n != ".keep"])
@@ -125,11 +125,14 @@ def main():
         "## Hostile input (`reliability.inputs`)",
         "",
         "`tests/data/hostile/` plus files made at test time (a 200 MB single line, 100,000 nested",
-        "elements, an entity bomb, symlink loops, an unreadable file, a file that vanishes",
-        "mid-run), among good files: each bad input gets its documented message, nothing good is",
-        "lost. A damaged index (its posting table overwritten) is reported with its path, exit",
-        "status 2, by the searcher and by an update, which points to `--rebuild`; the rebuild",
-        "mends it.",
+        "elements, an entity bomb, symlink loops, an unreadable file, a named pipe, an id full of",
+        "terminal escapes, 5000 tags on one record, a file that vanishes mid-run), among good",
+        "files: each bad input gets its documented message, nothing good is lost. A damaged index",
+        "(its posting table overwritten) is reported with its path, exit status 2, by the searcher",
+        "and by an update, which points to `--rebuild`; the rebuild mends it. Hostile database",
+        "directories (docs/SECURITY.md: stubs that loop, nest too deep, name a program or a server;",
+        "a lock file, new stub or stub that is a symbolic link or a named pipe) are refused by both",
+        "programs with a message naming them; nothing is run, connected to or overwritten.",
         "",
         "| figure | value |",
         "| --- | --- |",
@@ -138,6 +141,8 @@ def main():
         f"| messages checked word for word | {f('inputs.messages_checked')} |",
         f"| files vanishing mid-run | {f('inputs.vanishing_files')} |",
         f"| damaged indexes reported and rebuilt | {f('inputs.damaged_index_rebuilt')} |",
+        f"| hostile database directories | {f('inputs.hostile_databases')} |",
+        f"| refusals checked (searcher and indexer, exit 2) | {f('inputs.hostile_databases_refused')} |",
         "",
         "## Hostile queries (`reliability.queries`)",
         "",
@@ -170,6 +175,8 @@ def main():
         "html": "HTML reader (Gumbo, nesting cap)",
         "jsonl": "JSON Lines reader",
         "query": "query parsing, search and passage extraction",
+        "stub": "stub-file parser and resolver (no remote from a database directory)",
+        "terminal": "terminal sanitiser (no control reaches a terminal, fixed point)",
     }
     for t in targets:
         lines.append(f"| fuzz_{t} | {feeds[t]} | {fuzz.get(f'fuzz.{t}.executions', 'not run')} |")
@@ -187,6 +194,13 @@ def main():
         "- Gumbo 0.10 writes a character reference beyond Unicode (`&#x999999999;`) as a stray byte:",
         "  the HTML reader now repairs its fields to valid UTF-8 (fuzz_html).",
         "- A repeated id within one JSONL file silently replaced the earlier record: it is reported.",
+        "- An adversarial pass (issue 20, docs/SECURITY.md): a database directory's stub could run a",
+        "  program (`remote :PROGRAM`) or crash both programs (a stub naming itself); symbolic",
+        "  links in a database directory were written through (`folio.lock`, `XAPIANDB.new`);",
+        "  article fields and file names reached the terminal raw (OSC 52, CSI 2J, U+202E); a named",
+        "  pipe hung the indexer with its lock; `--like-file /dev/zero` read until `bad_alloc`;",
+        "  100,000 tags took 7.4 s (quadratic); `war* NEAR peace*` searched `near` as a word. Each",
+        "  is fixed and tested (`cli.security`, `reliability.inputs/hostile_databases`).",
         "- The tests' process helper could deadlock writing a large standard input while the",
         "  program filled its output pipe.",
         "- A searcher opening the index while the indexer committed twice could read blocks being",

@@ -2,6 +2,7 @@
 // A thin layer over folio::Searcher and the renderers.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -15,6 +16,7 @@
 #include "folio/search.hpp"
 #include "folio/similar.hpp"
 #include "folio/stats.hpp"
+#include "folio/terminal.hpp"
 
 namespace {
 
@@ -29,6 +31,7 @@ struct Flags {
     std::string color = "auto";
     std::vector<std::string> highlight;
     bool json = false, jsonl = false, files = false, count = false, quiet = false, batch = false;
+    bool null = false;
     std::vector<std::string> facets;
     std::vector<std::string> like_files;
     std::string boost_recent;
@@ -39,7 +42,7 @@ struct Flags {
 /// Prints the searcher's new warnings (shards left out) on standard error.
 void print_warnings(const folio::Searcher& searcher, std::size_t& printed) {
     for (; printed < searcher.warnings().size(); ++printed) {
-        std::cerr << "searcher: warning: " << searcher.warnings()[printed]
+        std::cerr << "searcher: warning: " << folio::terminal_text(searcher.warnings()[printed])
                   << "; the results are partial\n";
     }
 }
@@ -83,7 +86,8 @@ std::string join(const std::vector<std::string>& words) {
 
 /// Prints a malformed query with a caret under the fault.
 void report_query_error(const folio::QueryError& e) {
-    // A long query is shown around the fault, not whole: a few dozen characters either side.
+    // A long query is shown around the fault, not whole: a few dozen characters either side;
+    // controls and bidirectional marks made visible, the caret counted on what is shown.
     const std::string& query = e.query();
     const std::size_t column = std::min(e.column(), query.size());
     auto is_continuation = [&](std::size_t i) {
@@ -96,13 +100,14 @@ void report_query_error(const folio::QueryError& e) {
     while (end < query.size() && is_continuation(end))
         ++end;
     const std::string before = begin > 0 ? "…" : "";
-    const std::string shown =
-        before + query.substr(begin, end - begin) + (end < query.size() ? "…" : "");
-    std::size_t caret = before.empty() ? 0 : 1;  // characters before the fault, as displayed
-    for (std::size_t i = begin; i < column; ++i)
-        caret += is_continuation(i) ? 0 : 1;
-    std::cerr << "searcher: error: " << e.reason() << "\n  " << shown << "\n  "
-              << std::string(caret, ' ') << "^\n";
+    const std::string shown = before + folio::terminal_text(query.substr(begin, end - begin)) +
+                              (end < query.size() ? "…" : "");
+    const std::string prefix = before + folio::terminal_text(query.substr(begin, column - begin));
+    std::size_t caret = 0;  // characters before the fault, as displayed
+    for (unsigned char c : prefix)
+        caret += (c & 0xC0) == 0x80 ? 0 : 1;
+    std::cerr << "searcher: error: " << folio::terminal_text(e.reason()) << "\n  " << shown
+              << "\n  " << std::string(caret, ' ') << "^\n";
 }
 
 int run_batch(folio::Searcher& searcher, folio::SearchRequest request, std::size_t& printed) {
@@ -206,8 +211,15 @@ int run(Flags& flags) {
             std::cout << result.estimated << "\n";
             break;
         case Output::files:
-            for (const auto& hit : result.hits)
-                std::cout << folio::hit_location(hit) << "\n";
+            // One line per hit, made terminal-safe (a newline in a name cannot split it); with
+            // --null the exact bytes, each ended by a NUL, for xargs -0.
+            for (const auto& hit : result.hits) {
+                if (flags.null) {
+                    std::cout << folio::hit_location(hit) << '\0';
+                } else {
+                    std::cout << folio::terminal_text(folio::hit_location(hit)) << "\n";
+                }
+            }
             break;
         case Output::jsonl:
             for (const auto& hit : result.hits)
@@ -335,6 +347,10 @@ int main(int argc, char** argv) {
     auto* jsonl = app.add_flag("--jsonl", flags.jsonl, "One JSON object per hit, one per line");
     auto* files =
         app.add_flag("--files,-l", flags.files, "Only the path (or url, or id) of each hit");
+    app.add_flag("--null,-0", flags.null,
+                 "With --files: end each name with a NUL byte instead of a newline, and print "
+                 "it exactly as it is (for xargs -0)")
+        ->needs(files);
     auto* count = app.add_flag("--count,-c", flags.count, "Only the number of matches");
     auto* quiet = app.add_flag("--quiet,-q", flags.quiet, "Print nothing; the exit status says");
     auto* batch = app.add_flag("--batch", flags.batch,

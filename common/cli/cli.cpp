@@ -14,6 +14,7 @@
 #include "folio/error.hpp"
 #include "folio/paths.hpp"
 #include "folio/stemmer.hpp"
+#include "folio/terminal.hpp"
 
 namespace folio::cli {
 
@@ -166,7 +167,7 @@ std::terminate_handler default_terminate = nullptr;
             what = e.what();
         } catch (...) {
         }
-        std::cerr << terminating_program << ": error: " << what << std::endl;
+        std::cerr << terminating_program << ": error: " << terminal_text(what) << std::endl;
         std::_Exit(kFailure);
     }
     if (default_terminate != nullptr)
@@ -186,7 +187,7 @@ int run(const std::string& program, CLI::App& app, int argc, char** argv,
     } catch (const CLI::Success& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        std::cerr << program << ": error: " << e.what() << "\n"
+        std::cerr << program << ": error: " << terminal_text(e.what()) << "\n"
                   << "Run with --help for more information.\n";
         return kFailure;
     }
@@ -195,13 +196,14 @@ int run(const std::string& program, CLI::App& app, int argc, char** argv,
     } catch (const CLI::Success&) {
         return kOk;
     } catch (const Error& e) {
-        std::cerr << program << ": error: " << e.what() << "\n";
+        std::cerr << program << ": error: " << terminal_text(e.what()) << "\n";
     } catch (const Xapian::DatabaseOpeningError& e) {
-        std::cerr << program << ": error: cannot open the database: " << e.get_msg() << "\n";
+        std::cerr << program << ": error: cannot open the database: " << terminal_text(e.get_msg())
+                  << "\n";
     } catch (const Xapian::Error& e) {
-        std::cerr << program << ": error: " << e.get_description() << "\n";
+        std::cerr << program << ": error: " << terminal_text(e.get_description()) << "\n";
     } catch (const std::exception& e) {
-        std::cerr << program << ": error: " << e.what() << "\n";
+        std::cerr << program << ": error: " << terminal_text(e.what()) << "\n";
     }
     return kFailure;
 }

@@ -35,6 +35,10 @@ class Crawler {
         }
         if (S_ISDIR(st.st_mode)) {
             walk(fs::path(arg));
+        } else if (!S_ISREG(st.st_mode)) {
+            // Opening a named pipe blocks until someone writes to it; a device may never end.
+            report(arg,
+                   std::string("not a regular file (") + special_kind(st.st_mode) + "): not read");
         } else {
             // A file named on the command line is read whatever its extension says; the
             // reader reports an unsupported type.
@@ -109,8 +113,13 @@ class Crawler {
             }
             if (S_ISDIR(est.st_mode)) {
                 walk(entry);
-            } else if (S_ISREG(est.st_mode) && format_for_path(entry) != Format::unknown) {
-                add_file(entry, est);
+            } else if (S_ISREG(est.st_mode)) {
+                if (format_for_path(entry) != Format::unknown)
+                    add_file(entry, est);
+            } else {
+                diagnostics_(Diagnostic{Diagnostic::Severity::warning, entry.string(), 0,
+                                        std::string("not a regular file (") +
+                                            special_kind(est.st_mode) + "): skipped"});
             }
         }
     }

@@ -249,6 +249,8 @@ Survey survey(const IndexOptions& options, const std::map<std::string, FileRecor
             ++summary.failed;
             std::error_code ec;
             broken.push_back(fs::weakly_canonical(fs::absolute(d.path, ec), ec).string());
+        } else {
+            ++summary.skipped;  // a special file met in a walk
         }
         run.report(std::move(d), summary);
     });

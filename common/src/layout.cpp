@@ -7,11 +7,13 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 #include <vector>
 
 #include "folio/error.hpp"
@@ -27,13 +29,52 @@ constexpr const char* kLockFile = "folio.lock";
 constexpr const char* kGenerationPrefix = "gen-";
 constexpr const char* kShardPrefix = "shard-";
 
-std::string read_pid(int fd) {
+std::string read_pid_once(int fd) {
     char buf[32] = {};
     ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
     std::string pid = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "";
     while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' '))
         pid.pop_back();
-    return pid.empty() ? "unknown" : pid;
+    return pid;
+}
+
+/// The pid the lock's holder recorded. A holder that has just taken the lock may not have
+/// written it yet: read again for up to 0.2 s before saying "unknown".
+std::string read_pid(int fd) {
+    for (int attempt = 0; attempt < 40; ++attempt) {
+        std::string pid = read_pid_once(fd);
+        if (!pid.empty() && pid.find_first_not_of("0123456789") == std::string::npos)
+            return pid;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return "unknown";
+}
+
+/// Opens (creating it if needed) the file `path` of a database directory for writing: never
+/// through a symbolic link (O_NOFOLLOW), never anything but a regular file (a FIFO or device
+/// planted there is refused, not opened for a blocking read). Throws DatabaseError.
+int open_database_file(const std::string& path, int flags) {
+    int fd = ::open(path.c_str(), flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        int err = errno;
+        if (err == ELOOP)
+            throw DatabaseError(path + " is a symbolic link; refusing to follow it (remove it)");
+        throw DatabaseError("cannot open " + path + ": " + std::strerror(err));
+    }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        throw DatabaseError(path + " is not a regular file; refusing to use it (remove it)");
+    }
+    // Back to blocking mode for the writes that follow.
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    return fd;
+}
+
+/// True when `path` is a directory itself (not a symbolic link to one).
+bool is_real_directory(const std::string& path) {
+    struct stat st {};
+    return ::lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 void fsync_path(const std::string& path, int flags) {
@@ -45,6 +86,53 @@ void fsync_path(const std::string& path, int flags) {
 }
 
 }  // namespace
+
+std::vector<StubEntry> parse_stub(std::string_view text, const std::string& name) {
+    std::vector<StubEntry> out;
+    std::size_t number = 0;
+    while (!text.empty()) {
+        std::size_t eol = text.find('\n');
+        std::string_view line = text.substr(0, eol);
+        text = eol == std::string_view::npos ? std::string_view() : text.substr(eol + 1);
+        ++number;
+        auto bad = [&](const char* why) {
+            std::string shown;
+            for (char c : line.substr(0, 200))
+                shown += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
+            throw DatabaseError(name + ":" + std::to_string(number) + ": bad stub line '" + shown +
+                                "' (" + why + ")");
+        };
+        const std::size_t start = line.find_first_not_of(" \t\r");
+        if (start == std::string_view::npos || line[start] == '#')
+            continue;
+        line = line.substr(start, line.find_last_not_of(" \t\r") - start + 1);
+        if (line.find('\0') != std::string_view::npos)
+            bad("a NUL byte");
+        const std::size_t gap = line.find_first_of(" \t");
+        if (gap == std::string_view::npos)
+            bad("expected auto PATH, remote HOST:PORT or remote :PROGRAM");
+        const std::string_view backend = line.substr(0, gap);
+        const std::string_view rest = line.substr(line.find_first_not_of(" \t", gap));
+        StubEntry entry;
+        entry.line = number;
+        if (backend == "auto" || backend == "glass" || backend == "chert") {
+            entry.kind = StubEntry::Kind::database;
+            entry.target = std::string(rest);
+        } else if (backend == "remote" && rest.starts_with(':')) {
+            entry.kind = StubEntry::Kind::program;
+            entry.target = std::string(rest.substr(1));
+            if (entry.target.empty() || entry.target[0] == ' ' || entry.target[0] == '\t')
+                bad("no program after 'remote :'");
+        } else if (backend == "remote") {
+            entry.kind = StubEntry::Kind::tcp;
+            entry.target = std::string(rest);
+        } else {
+            bad("expected auto PATH, remote HOST:PORT or remote :PROGRAM");
+        }
+        out.push_back(std::move(entry));
+    }
+    return out;
+}
 
 IndexLock::IndexLock(const std::string& db_dir, bool wait) : dir_(db_dir) {
     std::error_code ec;
@@ -64,10 +152,7 @@ IndexLock::IndexLock(const std::string& db_dir, bool wait) : dir_(db_dir) {
         if (ec) {
             throw DatabaseError("cannot create database directory " + db_dir + ": " + ec.message());
         }
-        fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-        if (fd_ < 0) {
-            throw DatabaseError("cannot lock database " + db_dir + ": " + std::strerror(errno));
-        }
+        fd_ = open_database_file(path_, O_RDWR | O_CREAT);
         if (::flock(fd_, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
             int err = errno;
             std::string pid = read_pid(fd_);
@@ -90,9 +175,10 @@ IndexLock::IndexLock(const std::string& db_dir, bool wait) : dir_(db_dir) {
         ::close(fd_);
         fd_ = -1;
     }
+    // Written over the old contents, then cut to length: the file is never seen empty while held.
     std::string pid = std::to_string(::getpid()) + "\n";
-    if (::ftruncate(fd_, 0) == 0) {
-        [[maybe_unused]] ssize_t n = ::pwrite(fd_, pid.data(), pid.size(), 0);
+    if (::pwrite(fd_, pid.data(), pid.size(), 0) == static_cast<ssize_t>(pid.size())) {
+        [[maybe_unused]] int r = ::ftruncate(fd_, static_cast<off_t>(pid.size()));
     }
 }
 
@@ -133,15 +219,58 @@ bool DatabaseLayout::is_plain_database() const {
 std::vector<std::string> DatabaseLayout::shards() const {
     if (is_plain_database())
         return {dir_};
+    const std::string stub = (fs::path(dir_) / kStub).string();
+    struct stat st {};
+    if (::lstat(stub.c_str(), &st) != 0)
+        return {};
+    if (!S_ISREG(st.st_mode))
+        throw DatabaseError(stub + " is not a regular file; refusing to use it");
+    std::string text;
+    {
+        int fd = open_database_file(stub, O_RDONLY);
+        char buf[4096];
+        ssize_t n;
+        while ((n = ::read(fd, buf, sizeof buf)) > 0 && text.size() <= kMaxStubBytes)
+            text.append(buf, static_cast<std::size_t>(n));
+        ::close(fd);
+        if (text.size() > kMaxStubBytes)
+            throw DatabaseError(stub + " is too large for a stub file");
+    }
+    // Folio writes "glass gen-NNNNNN" or "glass gen-NNNNNN/shard-NNN": a generation inside this
+    // directory. Anything else (an absolute path, "..", a remote, a symbolic link) was not written
+    // by Folio, and the indexer refuses to follow it: it writes where the stub points.
     std::vector<std::string> out;
-    std::ifstream stub(fs::path(dir_) / kStub);
-    std::string line;
-    while (std::getline(stub, line)) {
-        std::istringstream fields(line);
-        std::string backend, path;
-        if (fields >> backend >> path && (backend == "glass" || backend == "auto")) {
-            out.push_back((fs::path(dir_) / path).string());
+    for (const auto& entry : parse_stub(text, stub)) {
+        const fs::path target(entry.target);
+        bool inside = entry.kind == StubEntry::Kind::database && target.is_relative() &&
+                      !entry.target.empty();
+        for (const auto& part : target)
+            inside = inside && part != ".." && part != "." && !part.empty();
+        if (!inside || !target.begin()->string().starts_with(kGenerationPrefix)) {
+            throw DatabaseError(stub + ":" + std::to_string(entry.line) +
+                                ": not a generation of this database: '" + entry.target +
+                                "' (the indexer follows only the stubs it writes)");
         }
+        std::string path = (fs::path(dir_) / target).string();
+        std::string walked = dir_;
+        for (const auto& part : target) {
+            walked = (fs::path(walked) / part).string();
+            if (!is_real_directory(walked)) {
+                throw DatabaseError(stub + ":" + std::to_string(entry.line) + ": " + walked +
+                                    " is not a directory (a symbolic link or missing)");
+            }
+        }
+        // Xapian writes the tables of the current generation in place on an update: none of
+        // them may lead elsewhere.
+        std::error_code ec;
+        for (const auto& file : fs::directory_iterator(path, ec)) {
+            if (!file.is_symlink(ec) && (file.is_regular_file(ec) || file.is_directory(ec)))
+                continue;
+            throw DatabaseError(file.path().string() +
+                                " is not a regular file (a symbolic link or special file); "
+                                "refusing to write the database through it");
+        }
+        out.push_back(std::move(path));
     }
     return out;
 }
@@ -184,17 +313,36 @@ void DatabaseLayout::switch_to(const std::string& generation, unsigned shards) c
     std::string name = fs::path(generation).filename().string();
     fs::path stub = fs::path(dir_) / kStub;
     fs::path temporary = fs::path(dir_) / (std::string(kStub) + ".new");
+    std::string text;
+    if (shards == 0)
+        text += "glass " + name + "\n";
+    for (unsigned k = 0; k < shards; ++k)
+        text += "glass " + name + "/" + fs::path(shard_path(name, k)).filename().string() + "\n";
     {
-        std::ofstream out(temporary, std::ios::trunc);
-        if (shards == 0)
-            out << "glass " << name << "\n";
-        for (unsigned k = 0; k < shards; ++k)
-            out << "glass " << name << "/" << fs::path(shard_path(name, k)).filename().string()
-                << "\n";
-        if (!out.flush())
-            throw DatabaseError("cannot write " + temporary.string());
+        // A fresh file, never through whatever stands at that name (a symbolic link planted
+        // there, or one an interrupted switch left): removed, then created exclusively.
+        if (::unlink(temporary.c_str()) != 0 && errno != ENOENT) {
+            throw DatabaseError("cannot remove " + temporary.string() + ": " +
+                                std::strerror(errno));
+        }
+        int fd = open_database_file(temporary.string(), O_WRONLY | O_CREAT | O_EXCL);
+        std::size_t done = 0;
+        while (done < text.size()) {
+            ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0) {
+                int err = errno;
+                ::close(fd);
+                throw DatabaseError("cannot write " + temporary.string() + ": " +
+                                    std::strerror(err));
+            }
+            done += static_cast<std::size_t>(n);
+        }
+        int synced = ::fsync(fd);
+        if (::close(fd) != 0 || synced != 0)
+            throw DatabaseError("cannot write " + temporary.string() + ": " + std::strerror(errno));
     }
-    fsync_path(temporary.string(), O_RDONLY);
     if (std::rename(temporary.c_str(), stub.c_str()) != 0) {
         throw DatabaseError("cannot switch " + dir_ + " to " + name + ": " + std::strerror(errno));
     }

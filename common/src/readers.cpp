@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <unordered_set>
 #include <utility>
 
 #include "folio/error.hpp"
@@ -119,21 +121,56 @@ std::string collapse_spaces(std::string_view s) {
     return out;
 }
 
-// Appends a trimmed, non-empty value that is not already in the list.
-void add_unique(std::vector<std::string>& list, std::string_view value) {
-    const std::string v = collapse_spaces(value);
-    if (!v.empty() && std::find(list.begin(), list.end(), v) == list.end())
-        list.push_back(v);
-}
+// The authors or tags past this many in one article are ignored, with a warning: an article
+// with 100,000 tags is an attack or a mistake, and each tag is a term, a value and a facet count.
+constexpr std::size_t kMaxListValues = 1000;
 
-void add_comma_separated(std::vector<std::string>& list, std::string_view csv) {
-    while (!csv.empty()) {
-        const std::size_t comma = csv.find(',');
-        add_unique(list, csv.substr(0, comma));
-        if (comma == std::string_view::npos)
-            break;
-        csv.remove_prefix(comma + 1);
+// The values the lists of the article being read left out (over kMaxListValues): reset before
+// an article is parsed, reported after. One parse runs on one thread.
+thread_local std::size_t t_values_dropped = 0;
+
+// A list of distinct values (authors, tags) in the order first seen: trimmed, spaces collapsed,
+// empty values and repeats left out, in time linear in the values offered (a hash set beside
+// the list), at most kMaxListValues.
+class DistinctList {
+  public:
+    explicit DistinctList(std::vector<std::string>& list)
+        : list_(list), seen_(list.begin(), list.end()) {}
+    DistinctList(const DistinctList&) = delete;
+    DistinctList& operator=(const DistinctList&) = delete;
+
+    void add(std::string_view value) {
+        if (list_.size() >= kMaxListValues) {
+            if (!trim(value).empty())
+                ++t_values_dropped;
+            return;
+        }
+        std::string v = collapse_spaces(value);
+        if (!v.empty() && seen_.insert(v).second)
+            list_.push_back(std::move(v));
     }
+
+    void add_comma_separated(std::string_view csv) {
+        while (!csv.empty()) {
+            const std::size_t comma = csv.find(',');
+            add(csv.substr(0, comma));
+            if (comma == std::string_view::npos)
+                break;
+            csv.remove_prefix(comma + 1);
+        }
+    }
+
+  private:
+    std::vector<std::string>& list_;
+    std::unordered_set<std::string> seen_;
+};
+
+// The warning for the values an article's lists left out, or "" when none were.
+std::string dropped_values_warning() {
+    if (t_values_dropped == 0)
+        return "";
+    return std::to_string(t_values_dropped) + " author or tag values past the first " +
+           std::to_string(kMaxListValues) + " of a list ignored";
 }
 
 // The canonical stemmer language for a name or a BCP 47 tag ("en-US"), or "" when unknown.
@@ -802,6 +839,11 @@ class FrontMatter {
         YAML::Node root;
         try {
             root = YAML::Load(yaml);
+        } catch (const YAML::DeepRecursion& e) {
+            // yaml-cpp's depth guard says "bad file", which misleads.
+            throw InputError(path_, kFrontMatterFirstLine + static_cast<std::size_t>(e.mark.line),
+                             "bad YAML front matter: nested too deep (more than " +
+                                 std::to_string(e.depth()) + " levels)");
         } catch (const YAML::Exception& e) {
             const std::size_t line =
                 e.mark.is_null() ? 1
@@ -847,8 +889,14 @@ class FrontMatter {
             if (auto s = scalar(key, value); s && !is_blank(*s))
                 article_.source = *s;
         } else if (key == "id") {
-            if (auto s = scalar(key, value); s && !is_blank(*s))
+            if (auto s = scalar(key, value); s && !is_blank(*s)) {
+                if (s->find('\0') != std::string::npos) {
+                    throw InputError(path_, line_of(value),
+                                     "front matter field 'id' contains a NUL byte (no command "
+                                     "line could name the article)");
+                }
                 article_.id = trim(*s);
+            }
         } else if (key == "description") {
             if (auto s = scalar(key, value))
                 article_.description = std::string(trim(*s));
@@ -882,11 +930,12 @@ class FrontMatter {
               std::vector<std::string>& out) const {
         if (value.IsNull())
             return;
+        DistinctList list(out);
         if (value.IsScalar()) {
             if (comma_separated) {
-                add_comma_separated(out, text_of(value));
+                list.add_comma_separated(text_of(value));
             } else {
-                add_unique(out, text_of(value));
+                list.add(text_of(value));
             }
             return;
         }
@@ -901,7 +950,7 @@ class FrontMatter {
                 throw InputError(path_, line_of(item),
                                  "front matter field '" + key + "' must be a list of strings");
             }
-            add_unique(out, text_of(item));
+            list.add(text_of(item));
         }
     }
 
@@ -1061,6 +1110,8 @@ struct HtmlMeta {
     std::string og_url;
     std::string lang;
     std::string meta_lang;
+    DistinctList author_list{authors};
+    DistinctList tag_list{tags};
 };
 
 void read_meta(const GumboElement& element, HtmlMeta& meta) {
@@ -1077,7 +1128,7 @@ void read_meta(const GumboElement& element, HtmlMeta& meta) {
         return;
     if (name == "author" || name == "dc.creator" || name == "article:author") {
         if (content.find("://") == std::string_view::npos)
-            add_unique(meta.authors, content);
+            meta.author_list.add(content);
     } else if (name == "date" || name == "article:published_time" || name == "dc.date" ||
                name == "dc.date.issued" || name == "pubdate" || name == "publish-date" ||
                name == "datepublished") {
@@ -1088,9 +1139,9 @@ void read_meta(const GumboElement& element, HtmlMeta& meta) {
     } else if (name == "og:description") {
         meta.og_description = collapse_spaces(content);
     } else if (name == "keywords" || name == "news_keywords") {
-        add_comma_separated(meta.tags, content);
+        meta.tag_list.add_comma_separated(content);
     } else if (name == "article:tag") {
-        add_unique(meta.tags, content);
+        meta.tag_list.add(content);
     } else if (name == "og:url") {
         meta.og_url = content;
     } else if (name == "og:title") {
@@ -1347,6 +1398,22 @@ void walk_html(const GumboNode* root, TextBuilder& body, HtmlMeta& meta) {
     meta.h1 = collapse_spaces(h1);
 }
 
+}  // namespace
+
+const char* special_kind(unsigned st_mode) noexcept {
+    if (S_ISFIFO(st_mode))
+        return "a named pipe";
+    if (S_ISCHR(st_mode))
+        return "a character device";
+    if (S_ISBLK(st_mode))
+        return "a block device";
+    if (S_ISSOCK(st_mode))
+        return "a socket";
+    return "a special file";
+}
+
+namespace {
+
 struct GumboOutputDeleter {
     void operator()(GumboOutput* output) const {
         gumbo_destroy_output(&kGumboDefaultOptions, output);
@@ -1362,7 +1429,9 @@ class Input {
     explicit Input(const std::string& path) {
         if (path == "-")
             return;
-        fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        // Non-blocking, so that a named pipe put where a file was cannot hang the open (and the
+        // indexer with its lock); only regular files are read.
+        fd_ = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
         if (fd_ < 0)
             throw std::system_error(errno, std::generic_category(), "cannot open file");
         struct stat st {};
@@ -1372,8 +1441,11 @@ class Input {
         if (S_ISDIR(st.st_mode)) {
             throw std::system_error(EISDIR, std::generic_category(), "cannot read file");
         }
-        if (S_ISREG(st.st_mode))
-            size_ = static_cast<std::uint64_t>(st.st_size);
+        if (!S_ISREG(st.st_mode))
+            throw std::runtime_error(std::string("not a regular file (") +
+                                     special_kind(st.st_mode) + "): not read");
+        ::fcntl(fd_, F_SETFL, ::fcntl(fd_, F_GETFL) & ~O_NONBLOCK);
+        size_ = static_cast<std::uint64_t>(st.st_size);
     }
     Input(const Input&) = delete;
     Input& operator=(const Input&) = delete;
@@ -1519,11 +1591,12 @@ void list_field(const nlohmann::json& record, const char* key, bool comma_separa
     const nlohmann::json* value = field(record, key);
     if (value == nullptr)
         return;
+    DistinctList list(out);
     if (value->is_string()) {
         if (comma_separated) {
-            add_comma_separated(out, value->get_ref<const std::string&>());
+            list.add_comma_separated(value->get_ref<const std::string&>());
         } else {
-            add_unique(out, value->get_ref<const std::string&>());
+            list.add(value->get_ref<const std::string&>());
         }
         return;
     }
@@ -1539,7 +1612,7 @@ void list_field(const nlohmann::json& record, const char* key, bool comma_separa
             throw BadRecord{"field '" + std::string(key) + "' must be an array of strings, item " +
                             std::to_string(i + 1) + " is " + kind_of(item)};
         }
-        add_unique(out, item.get_ref<const std::string&>());
+        list.add(item.get_ref<const std::string&>());
     }
 }
 
@@ -1637,12 +1710,15 @@ class JsonlReader {
             return;
         }
         Article article;
+        t_values_dropped = 0;
         try {
             article = to_article(json, raw, number);
         } catch (const BadRecord& bad) {
             fail(number, bad.reason);
             return;
         }
+        if (std::string dropped = dropped_values_warning(); !dropped.empty())
+            report(Diagnostic::Severity::warning, number, std::move(dropped));
         ++stats_.articles;
         sink_(std::move(article));
     }
@@ -1654,6 +1730,10 @@ class JsonlReader {
                 a.id = trim(id->get_ref<const std::string&>());
                 if (a.id.empty())
                     throw BadRecord{"field 'id' is empty"};
+                if (a.id.find('\0') != std::string::npos)
+                    throw BadRecord{
+                        "field 'id' contains a NUL byte (no command line could name "
+                        "the article, as --like does)"};
             } else if (id->is_number_integer()) {
                 a.id = id->dump();
             } else {
@@ -2010,6 +2090,7 @@ ReadStats read_file(const FileInfo& info, const ReadOptions& options, const Arti
     Article article;
     std::size_t dropped_tags = 0;
     std::vector<Diagnostic> notes;
+    t_values_dropped = 0;
     try {
         article = format == Format::html   ? parse_html(text, info, &dropped_tags)
                   : format == Format::text ? parse_text_noting(text, info, notes)
@@ -2026,6 +2107,8 @@ ReadStats read_file(const FileInfo& info, const ReadOptions& options, const Arti
                "HTML nested deeper than " + std::to_string(kMaxHtmlDepth) + " elements: " +
                    std::to_string(dropped_tags) + " tags below that depth ignored (text kept)");
     }
+    if (std::string dropped = dropped_values_warning(); !dropped.empty())
+        report(Diagnostic::Severity::warning, 0, std::move(dropped));
     sink(std::move(article));
     stats.articles = 1;
     return stats;

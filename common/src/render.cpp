@@ -8,7 +8,9 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "folio/readers.hpp"
 #include "folio/schema.hpp"
+#include "folio/terminal.hpp"
 
 namespace folio {
 
@@ -90,6 +92,44 @@ bool well_formed(std::string_view text, std::size_t pos, std::size_t len) {
             return false;
     }
     return true;
+}
+
+bool valid_utf8(std::string_view text) {
+    for (std::size_t i = 0; i < text.size();) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        const std::size_t len = c >= 0xC2 && c <= 0xDF   ? 2
+                                : c >= 0xE0 && c <= 0xEF ? 3
+                                : c >= 0xF0 && c <= 0xF4 ? 4
+                                                         : 0;
+        if (len == 0 || !well_formed(text, i, len))
+            return false;
+        i += len;
+    }
+    return true;
+}
+
+std::string base64(std::string_view bytes) {
+    static constexpr char kAlphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    out.reserve((bytes.size() + 2) / 3 * 4);
+    for (std::size_t i = 0; i < bytes.size(); i += 3) {
+        const std::size_t n = std::min<std::size_t>(3, bytes.size() - i);
+        std::uint32_t v = static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])) << 16;
+        if (n > 1)
+            v |= static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8;
+        if (n > 2)
+            v |= static_cast<unsigned char>(bytes[i + 2]);
+        out += kAlphabet[(v >> 18) & 63];
+        out += kAlphabet[(v >> 12) & 63];
+        out += n > 1 ? kAlphabet[(v >> 6) & 63] : '=';
+        out += n > 2 ? kAlphabet[v & 63] : '=';
+    }
+    return out;
 }
 
 void put_string(std::string& out, std::string_view text) {
@@ -197,6 +237,13 @@ void put_hit(std::string& out, const Hit& hit) {
     put_ranges(out, hit.title.highlights);
     out += ",\"path\":";
     put_string(out, a.path);
+    if (!valid_utf8(a.path)) {
+        // "path" holds U+FFFD where the name's bytes are not UTF-8, which no program can open:
+        // the exact bytes too, as ripgrep gives them.
+        out += ",\"path_bytes\":\"";
+        out += base64(a.path);
+        out += '"';
+    }
     out += ",\"url\":";
     put_string(out, a.url);
     out += ",\"date\":";
@@ -279,15 +326,18 @@ std::string mark(const Snippet& snippet, const std::string& open, const std::str
     out.reserve(snippet.text.size() + snippet.highlights.size() * 8 + 8);
     if (ellipses && !snippet.at_start)
         out += "…";
+    // The text between the markers goes to a terminal: made safe piece by piece, so that the
+    // byte ranges of the highlights still hold.
+    const std::string_view text = snippet.text;
     std::size_t pos = 0;
     for (const auto& h : snippet.highlights) {
-        out.append(snippet.text, pos, h.begin - pos);
+        out += terminal_text(text.substr(pos, h.begin - pos));
         out += open;
-        out.append(snippet.text, h.begin, h.end - h.begin);
+        out += terminal_text(text.substr(h.begin, h.end - h.begin));
         out += close;
         pos = h.end;
     }
-    out.append(snippet.text, pos, std::string::npos);
+    out += terminal_text(text.substr(std::min(pos, text.size())));
     if (ellipses && !snippet.at_end)
         out += "…";
     return out;
@@ -300,12 +350,19 @@ std::string render_snippet(const Snippet& snippet, const TextStyle& style, bool 
                        : mark(snippet, style.open, style.close, ellipses);
 }
 
-const std::string& hit_location(const Hit& hit) {
-    if (!hit.article.path.empty())
-        return hit.article.path;
-    if (!hit.article.url.empty())
-        return hit.article.url;
-    return hit.article.id;
+std::string hit_location(const Hit& hit) {
+    const Article& a = hit.article;
+    if (!a.path.empty()) {
+        // A JSON Lines file holds many articles: its path alone does not say which.
+        if (format_for_path(a.path) != Format::jsonl || a.id == a.path)
+            return a.path;
+        if (a.id.size() > a.path.size() && a.id.starts_with(a.path) && a.id[a.path.size()] == '#')
+            return a.id;  // the id Folio gave a record without one: already PATH#HASH
+        return a.path + "#" + a.id;
+    }
+    if (!a.url.empty())
+        return a.url;
+    return a.id;
 }
 
 std::string count_line(const SearchResult& result) {
@@ -326,9 +383,11 @@ std::string count_line(const SearchResult& result) {
 }
 
 void write_text(std::ostream& out, const SearchResult& result, const TextStyle& style) {
+    // Every string from the data (or the query) is made terminal-safe before the colours go in.
     auto paint = [&](const char* code, const std::string& text) {
-        return style.color ? std::string(code) + text + kReset : text;
+        return style.color ? std::string(code) + terminal_text(text) + kReset : terminal_text(text);
     };
+    auto safe = [](const std::string& text) { return terminal_text(text); };
     if (result.suggestion) {
         if (result.corrected)
             out << "Showing results for: " << paint(kBold, *result.suggestion) << "\n\n";
@@ -336,13 +395,13 @@ void write_text(std::ostream& out, const SearchResult& result, const TextStyle& 
             out << "Did you mean: " << paint(kBold, *result.suggestion) << "?\n\n";
     }
     if (result.explained) {
-        out << "Query: " << result.parsed << "\n";
+        out << "Query: " << safe(result.parsed) << "\n";
         if (!result.feedback.reason.empty())
-            out << "Feedback: " << result.feedback.reason << "\n";
+            out << "Feedback: " << safe(result.feedback.reason) << "\n";
         out << "\n";
     }
     if (!result.like_terms.empty())
-        out << "Similar by: " << join(result.like_terms, " ") << "\n\n";
+        out << "Similar by: " << safe(join(result.like_terms, " ")) << "\n\n";
     for (const Hit& hit : result.hits) {
         std::string title;
         if (hit.article.title.empty()) {
@@ -359,14 +418,14 @@ void write_text(std::ostream& out, const SearchResult& result, const TextStyle& 
         if (!hit.article.date.empty())
             meta.push_back(paint(kMeta, hit.article.date));
         if (!hit.article.authors.empty())
-            meta.push_back(join(hit.article.authors, ", "));
+            meta.push_back(safe(join(hit.article.authors, ", ")));
         if (!hit.article.source.empty())
-            meta.push_back(hit.article.source);
+            meta.push_back(safe(hit.article.source));
         meta.push_back(paint(kPath, hit_location(hit)));
         out << "   " << join(meta, " · ") << "\n";
         if (hit.collapse_count > 1) {
             out << "   (" << hit.collapse_count << " matches with this " << result.collapse << ": "
-                << shown_key(hit.collapse_key) << ")\n";
+                << safe(shown_key(hit.collapse_key)) << ")\n";
         }
         for (const auto& p : hit.passages)
             out << "   " << render_snippet(p, style, true) << "\n";
@@ -375,8 +434,9 @@ void write_text(std::ostream& out, const SearchResult& result, const TextStyle& 
             for (const auto& c : hit.explain) {
                 std::string label =
                     c.label + (c.stem ? " (stem)" : "") + (c.feedback ? " (feedback)" : "");
+                label = safe(label);
                 std::string line = "     " + score_text(c.weight) + "  " + label;
-                std::string detail = contribution_text(c);
+                std::string detail = safe(contribution_text(c));
                 if (!detail.empty())
                     line += std::string(label.size() < 20 ? 20 - label.size() : 1, ' ') + detail;
                 out << line << "\n";
@@ -392,7 +452,7 @@ void write_text(std::ostream& out, const SearchResult& result, const TextStyle& 
         if (facet.values.empty())
             out << " (none)";
         for (std::size_t i = 0; i < facet.values.size(); ++i) {
-            out << (i ? ", " : " ") << facet.values[i].value << " (" << facet.values[i].count
+            out << (i ? ", " : " ") << safe(facet.values[i].value) << " (" << facet.values[i].count
                 << ")";
         }
         if (facet.distinct > facet.values.size())
@@ -588,7 +648,7 @@ void write_stats(std::ostream& out, const DatabaseStats& s) {
         {"size on disk", size_text(s.size_bytes) + " (" + std::to_string(s.size_bytes) + " bytes)"},
         {"last update", s.updated ? iso_time(*s.updated) : "-"}};
     for (const auto& [name, value] : rows)
-        out << name << std::string(16 - name.size(), ' ') << value << "\n";
+        out << name << std::string(16 - name.size(), ' ') << terminal_text(value) << "\n";
 }
 
 std::string stats_json(const DatabaseStats& s, bool pretty) {

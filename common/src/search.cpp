@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <climits>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -14,6 +16,7 @@
 #include <thread>
 
 #include "folio/error.hpp"
+#include "folio/layout.hpp"
 #include "folio/recency.hpp"
 #include "folio/schema.hpp"
 #include "folio/similar.hpp"
@@ -214,8 +217,139 @@ Xapian::Database open_shard(const ShardSpec& spec, unsigned timeout_ms) {
     }
     if (!spec.program.empty())
         return Xapian::Remote::open(spec.program, spec.args, timeout_ms);
-    return Xapian::Database(spec.path);
+    // Never Xapian's stub reader: expand_databases followed the stubs itself, under its rules
+    // (no remote from a database directory, no loops); a stub planted here since is not read.
+    return Xapian::Database(spec.path,
+                            spec.chert ? Xapian::DB_BACKEND_CHERT : Xapian::DB_BACKEND_GLASS);
 }
+
+bool exists(const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0;
+}
+
+/// Follows --db paths to the databases they name, by Folio's rules (docs/SECURITY.md): stubs
+/// nested at most kMaxStubDepth deep and never in a loop; remote lines only in a stub file the
+/// user named (not in a database directory's XAPIANDB, nor in a stub another stub names).
+class StubResolver {
+  public:
+    explicit StubResolver(std::vector<ShardSpec>& out) : out_(out) {}
+
+    /// `path` as the user named it (`named`) or as a stub line names it.
+    void resolve(const std::string& path, bool named) {
+        struct stat st {};
+        if (::stat(path.c_str(), &st) != 0 || !(S_ISDIR(st.st_mode) || S_ISREG(st.st_mode))) {
+            local(path, false);  // Xapian says "no database" (or what is wrong)
+            return;
+        }
+        std::string stub = path;
+        if (S_ISDIR(st.st_mode)) {
+            if (exists(path + "/iamglass") ||
+                (!exists(path + "/iamchert") && !exists(path + "/XAPIANDB"))) {
+                local(path, false);  // a database, or none ("no database at")
+                return;
+            }
+            if (exists(path + "/iamchert")) {
+                local(path, true);
+                return;
+            }
+            stub = path + "/XAPIANDB";
+            named = false;  // a database directory's stub
+        } else if (path == "XAPIANDB" || path.ends_with("/XAPIANDB")) {
+            named = false;  // the stub of a database directory, named by its file
+        }
+        follow(stub, named);
+    }
+
+  private:
+    void local(const std::string& path, bool chert) {
+        ShardSpec spec;
+        spec.address = path;
+        spec.path = path;
+        spec.chert = chert;
+        out_.push_back(std::move(spec));
+    }
+
+    /// "A -> B -> C", each stub's path as followed, "a/../b" made "b".
+    std::string chain_text(const std::string& last) const {
+        std::string text;
+        for (const auto& stub : chain_)
+            text += fs::path(stub).lexically_normal().string() + " -> ";
+        return text + fs::path(last).lexically_normal().string();
+    }
+
+    void follow(const std::string& stub, bool named) {
+        char* resolved = ::realpath(stub.c_str(), nullptr);
+        std::string real = resolved != nullptr ? resolved : stub;
+        std::free(resolved);
+        if (std::find(real_.begin(), real_.end(), real) != real_.end())
+            throw DatabaseError("stub loop: " + chain_text(stub));
+        if (chain_.size() >= static_cast<std::size_t>(kMaxStubDepth)) {
+            throw DatabaseError("stubs nested more than " + std::to_string(kMaxStubDepth) +
+                                " deep: " + chain_text(stub));
+        }
+        struct stat st {};
+        if (::stat(stub.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+            throw DatabaseError("cannot read stub " + stub + ": not a regular file");
+        if (static_cast<std::size_t>(st.st_size) > kMaxStubBytes)
+            throw DatabaseError("cannot read stub " + stub + ": too large for a stub file");
+        std::ifstream in(stub, std::ios::binary);
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (!in.eof() && in.fail())
+            throw DatabaseError("cannot read stub " + stub);
+        chain_.push_back(stub);
+        real_.push_back(real);
+        const std::size_t slash = stub.rfind('/');
+        const std::string base = slash == std::string::npos ? "." : stub.substr(0, slash + 1);
+        std::vector<StubEntry> entries;
+        try {
+            entries = parse_stub(text.substr(0, kMaxStubBytes), stub);
+        } catch (const DatabaseError&) {
+            if (chain_.size() == 1 && named) {
+                // A file named with --db that is no stub at all: most likely a typo.
+                throw DatabaseError(stub +
+                                    " is not a Folio database (neither a database directory nor "
+                                    "a stub file)");
+            }
+            throw;
+        }
+        for (const auto& entry : entries) {
+            const std::string where = stub + ":" + std::to_string(entry.line) + ": ";
+            if (entry.kind == StubEntry::Kind::database) {
+                resolve(entry.target.starts_with('/')
+                            ? entry.target
+                            : (base == "." ? entry.target : base + entry.target),
+                        false);
+                continue;
+            }
+            if (!named) {
+                throw DatabaseError(
+                    where + "a remote shard ('remote " +
+                    (entry.kind == StubEntry::Kind::program ? ":" : "") + entry.target +
+                    "') in a database directory's stub, or in a stub another stub names; "
+                    "refusing it (a database directory never runs a program or reaches a "
+                    "server: name a stub file of your own with --db, or use --db tcp://HOST:PORT)");
+            }
+            ShardSpec spec;
+            if (entry.kind == StubEntry::Kind::program) {
+                std::size_t gap = entry.target.find_first_of(" \t");
+                spec.program = entry.target.substr(0, gap);
+                spec.args = gap == std::string::npos ? "" : entry.target.substr(gap + 1);
+                spec.address = "prog:" + entry.target;
+            } else if (!parse_host_port(entry.target, spec)) {
+                throw UsageError("bad line in " + stub + ": 'remote " + entry.target +
+                                 "' (expected auto PATH, remote HOST:PORT or remote :PROGRAM)");
+            }
+            out_.push_back(std::move(spec));
+        }
+        chain_.pop_back();
+        real_.pop_back();
+    }
+
+    std::vector<ShardSpec>& out_;
+    std::vector<std::string> chain_;  ///< the stubs being followed, as named
+    std::vector<std::string> real_;   ///< their real paths
+};
 
 }  // namespace
 
@@ -231,46 +365,11 @@ std::vector<ShardSpec> expand_databases(const std::vector<std::string>& database
             out.push_back(spec);
             continue;
         }
-        std::optional<fs::path> stub = stub_of(database);
-        std::vector<std::string> lines = stub ? stub_lines(*stub) : std::vector<std::string>();
-        bool any_remote = std::any_of(lines.begin(), lines.end(), [](const std::string& line) {
-            return line.starts_with("remote ");
-        });
-        if (lines.size() <= 1 && !any_remote) {
-            // One database, or not a stub: Xapian opens it (and follows a stub) as it is.
-            out.push_back(ShardSpec{database, database, {}, 0, {}, {}});
-            continue;
-        }
-        for (const auto& line : lines) {
-            std::size_t space = line.find_first_of(" \t");
-            std::string backend = line.substr(0, space);
-            std::string rest = space == std::string::npos
-                                   ? std::string()
-                                   : line.substr(line.find_first_not_of(" \t", space));
-            ShardSpec spec;
-            if ((backend == "auto" || backend == "glass" || backend == "chert") && !rest.empty()) {
-                fs::path path(rest);
-                spec.path = (path.is_absolute() ? path : stub->parent_path() / path).string();
-                spec.address = spec.path;
-            } else if (backend == "remote" && rest.starts_with(':')) {
-                std::size_t gap = rest.find_first_of(" \t");
-                spec.program = rest.substr(1, gap == std::string::npos ? gap : gap - 1);
-                spec.args = gap == std::string::npos ? "" : rest.substr(gap + 1);
-                spec.address = "prog:" + rest.substr(1);
-                if (spec.program.empty())
-                    throw UsageError("bad line in " + stub->string() + ": '" + line + "'");
-            } else if (backend != "remote" || !parse_host_port(rest, spec)) {
-                if (!fs::is_directory(database)) {
-                    // A file named on the command line that is no stub: most likely a typo.
-                    throw DatabaseError(database +
-                                        " is not a Folio database (neither a database "
-                                        "directory nor a stub file)");
-                }
-                throw UsageError("bad line in " + stub->string() + ": '" + line +
-                                 "' (expected auto PATH, remote HOST:PORT or remote :PROGRAM)");
-            }
-            out.push_back(spec);
-        }
+        const std::size_t first = out.size();
+        StubResolver(out).resolve(database, true);
+        // One local database: messages name it as the user did.
+        if (out.size() == first + 1 && !out.back().remote())
+            out.back().address = database;
     }
     return out;
 }

@@ -1,7 +1,13 @@
 #include "folio/similar.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -141,16 +147,45 @@ std::vector<Article> read_like_file(const std::string& path) {
     info.source = fs::path(info.id).parent_path().filename().string();
     std::vector<Article> out;
     std::string problem;
+    // The indexer's rules: regular files only (a named pipe would hang, /dev/zero never ends),
+    // no larger than its default --max-file-size.
+    const ReadOptions options;
     if (format_for_path(path) == Format::unknown) {
-        std::ifstream in(path, std::ios::binary);
-        if (!in)
-            throw InputError(path, 0, "cannot read the file");
-        std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+        int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0)
+            throw InputError(path, 0, std::string("cannot read the file: ") + std::strerror(errno));
+        struct stat st {};
+        std::string refused;
+        if (::fstat(fd, &st) != 0)
+            refused = std::string("cannot read the file: ") + std::strerror(errno);
+        else if (!S_ISREG(st.st_mode))
+            refused = std::string("not a regular file (") + special_kind(st.st_mode) + ")";
+        else if (static_cast<std::uint64_t>(st.st_size) > options.max_file_size)
+            refused = "file is larger than the limit (" + std::to_string(options.max_file_size) +
+                      " bytes)";
+        std::string bytes;
+        char buffer[1 << 16];
+        while (refused.empty()) {
+            ssize_t got = ::read(fd, buffer, sizeof buffer);
+            if (got < 0 && errno == EINTR)
+                continue;
+            if (got < 0)
+                refused = std::string("cannot read the file: ") + std::strerror(errno);
+            if (got <= 0)
+                break;
+            bytes.append(buffer, static_cast<std::size_t>(got));
+            if (bytes.size() > options.max_file_size)
+                refused = "file is larger than the limit (" +
+                          std::to_string(options.max_file_size) + " bytes)";
+        }
+        ::close(fd);
+        if (!refused.empty())
+            throw InputError(path, 0, refused);
         out.push_back(parse_text(to_utf8(bytes), info));
         return out;
     }
     read_file(
-        info, ReadOptions{}, [&](Article&& a) { out.push_back(std::move(a)); },
+        info, options, [&](Article&& a) { out.push_back(std::move(a)); },
         [&](Diagnostic&& d) {
             if (problem.empty() && d.severity == Diagnostic::Severity::error)
                 problem = d.message;

@@ -138,10 +138,33 @@ BOOST_AUTO_TEST_CASE(wildcards_expand_over_stems) {
 // The builder tells which wildcard patterns its last query had, for highlighting.
 BOOST_AUTO_TEST_CASE(reports_wildcard_patterns) {
     QueryBuilder b(db, QueryOptions{});
-    b.parse("troops Milit* -title:Matt*");
+    b.parse("troops Milit* -title:Matt* \"a phrase\"");
     BOOST_TEST(b.wildcards() == (std::vector<std::string>{"milit", "matt"}));
     b.parse("troops");
     BOOST_TEST(b.wildcards().empty());
+}
+
+// A wildcard inside a phrase or beside NEAR/ADJ is refused at its column: Xapian's parser would
+// drop the operator ("war* NEAR peace*" became war OR near OR peace) or the '*'.
+BOOST_AUTO_TEST_CASE(positional_wildcards_refused) {
+    QueryBuilder b(db, QueryOptions{});
+    const std::vector<std::pair<std::string, std::size_t>> cases{{"war* NEAR peace*", 0},
+                                                                 {"war NEAR/3 peace*", 11},
+                                                                 {"troops ADJ/2 milit*", 13},
+                                                                 {"\"no* phrase\"", 3},
+                                                                 {"troops \"the milit* x\"", 17}};
+    for (const auto& [q, column] : cases) {
+        try {
+            b.parse(q);
+            BOOST_ERROR("accepted: " << q);
+        } catch (const QueryError& e) {
+            BOOST_TEST(e.column() == column, q);
+            BOOST_TEST(e.reason().find("wildcard") != std::string::npos, q << ": " << e.reason());
+        }
+    }
+    // Beside other operators, and a '*' that ends no word, as before.
+    BOOST_TEST(!b.parse("milit* AND troops").empty());
+    BOOST_TEST(!b.parse("troops NEAR army").empty());
 }
 
 // Filters restrict without adding weight.

@@ -472,19 +472,37 @@ BOOST_AUTO_TEST_CASE(front_matter_escapes_are_utf8) {
     BOOST_TEST(a.tags == (std::vector<std::string>{"x y"}));
 }
 
+// Front matter nested 100,000 deep is refused by yaml-cpp's depth guard, and said so (it used to
+// read "bad YAML front matter: bad file").
+BOOST_AUTO_TEST_CASE(deep_front_matter) {
+    const std::string text = "---\ntitle: x\na: " + std::string(100000, '[') +
+                             std::string(100000, ']') + "\n---\nbody\n";
+    try {
+        folio::parse_markdown(text, info_for("deep.md"));
+        BOOST_FAIL("no InputError");
+    } catch (const folio::InputError& e) {
+        BOOST_TEST(e.reason().starts_with("bad YAML front matter: nested too deep (more than "),
+                   e.reason());
+        BOOST_TEST(e.line() == 3u);
+    }
+}
+
 // Bad front matter throws InputError with the line of the problem in the file.
 BOOST_DATA_TEST_CASE(
     rejects_bad_front_matter,
     bdata::make({"---\ntitle: ok\ndate: 2020\n  bad: indent\n---\nbody\n",
                  "---\ntitle: [a, b]\n---\nbody\n",
                  "---\ntitle: ok\ntags:\n  - a\n  - {x: 1}\n---\nbody\n",
-                 "---\n- a\n- b\n---\nbody\n", "---\ntitle: ok\nnever closed\n"}) ^
-        bdata::make({4, 2, 5, 1, 1}) ^
+                 "---\n- a\n- b\n---\nbody\n", "---\ntitle: ok\nnever closed\n",
+                 "---\nid: \"a\\0b\"\n---\nbody\n"}) ^
+        bdata::make({4, 2, 5, 1, 1, 2}) ^
         bdata::make({"bad YAML front matter: illegal map value",
                      "front matter field 'title' must be a single value, not a list",
                      "front matter field 'tags' must be a list of strings",
                      "front matter is not a YAML mapping of keys to values",
-                     "front matter is not closed by a '---' line"}),
+                     "front matter is not closed by a '---' line",
+                     "front matter field 'id' contains a NUL byte (no command line could name the "
+                     "article)"}),
     text, line, reason) {
     try {
         folio::parse_markdown(text, info_for("bad.md"));
@@ -655,7 +673,7 @@ BOOST_DATA_TEST_CASE(
                  R"({"title": "t", "date": 2022.5})", R"({"title": "t", "url": true})",
                  R"({"id": 1.5, "title": "t"})", R"({"id": " ", "title": "t"})",
                  R"({"lang": 1, "title": "t"})", "{\"title\": \"t\"} trailing", "42",
-                 R"({"title": "t", "n": 1e999})"}) ^
+                 R"({"title": "t", "n": 1e999})", R"({"id": "a\u0000b", "title": "t"})"}) ^
         bdata::make({"field 'body' must be a string, not a number",
                      "field 'text' must be a string, not an array",
                      "field 'authors' must be an array of strings, item 1 is a "
@@ -670,7 +688,9 @@ BOOST_DATA_TEST_CASE(
                      "- invalid literal; last read: '\"t\"} tra'; expected end "
                      "of input",
                      "line is not a JSON object but a number",
-                     "invalid JSON: number overflow parsing '1e999'"}),
+                     "invalid JSON: number overflow parsing '1e999'",
+                     "field 'id' contains a NUL byte (no command line could name the article, "
+                     "as --like does)"}),
     line, reason) {
     const Result r = read_jsonl("\n" + std::string(line) + "\n", "w.jsonl");
     BOOST_TEST(r.stats.articles == 0u);

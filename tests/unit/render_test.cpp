@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "folio/render.hpp"
+#include "folio/terminal.hpp"
 
 using namespace folio;
 
@@ -103,6 +104,70 @@ BOOST_AUTO_TEST_CASE(location) {
     BOOST_TEST(hit_location(h) == "https://x");
     h.article.url.clear();
     BOOST_TEST(hit_location(h) == "md-1");
+    // A JSON Lines file holds many articles: PATH#ID says which (an id Folio made, already
+    // PATH#HASH, as it is).
+    h.article.path = "/news/wire.jsonl";
+    h.article.id = "wire-3";
+    BOOST_TEST(hit_location(h) == "/news/wire.jsonl#wire-3");
+    h.article.id = "/news/wire.jsonl#00ff00ff00ff00ff";
+    BOOST_TEST(hit_location(h) == "/news/wire.jsonl#00ff00ff00ff00ff");
+    h.article.path = "/news/WIRE.JSONL";
+    h.article.id = "7";
+    BOOST_TEST(hit_location(h) == "/news/WIRE.JSONL#7");
+}
+
+// What reaches a terminal: controls, C1, bidirectional controls and bytes that are not UTF-8
+// made visible; everything else (accents, CJK, emoji) as it is.
+BOOST_AUTO_TEST_CASE(terminal_text_makes_controls_visible) {
+    BOOST_TEST(terminal_text("plain caf\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x98\x80") ==
+               "plain caf\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x98\x80");
+    BOOST_TEST(terminal_safe("plain caf\xc3\xa9"));
+    BOOST_TEST(terminal_text("\x1b]0;title\x07") == "\\x1B]0;title\\x07");
+    BOOST_TEST(terminal_text("\x1b]52;c;eA==\x1b\\") == "\\x1B]52;c;eA==\\x1B\\");
+    BOOST_TEST(terminal_text("a\tb\nc\rd\x7f") == "a\\tb\\nc\\rd\\x7F");
+    BOOST_TEST(terminal_text(std::string("nul\0byte", 8)) == "nul\\x00byte");
+    BOOST_TEST(terminal_text("\xc2\x9b"
+                             "2J") == "<U+009B>2J");      // C1 CSI
+    BOOST_TEST(terminal_text("\xc2\x85") == "<U+0085>");  // NEL
+    BOOST_TEST(terminal_text("abc\xe2\x80\xae"
+                             "fed") == "abc<U+202E>fed");  // RLO
+    BOOST_TEST(terminal_text("\xe2\x81\xa6x\xe2\x81\xa9") == "<U+2066>x<U+2069>");
+    BOOST_TEST(terminal_text("\xe2\x80\x8f\xd8\x9c\xe2\x80\xa8") == "<U+200F><U+061C><U+2028>");
+    // Bytes that are not UTF-8 (a lone 0x9B is CSI to an 8-bit terminal), overlong forms and
+    // surrogates.
+    BOOST_TEST(terminal_text("bad\x9b\xff.txt") == "bad\\x9B\\xFF.txt");
+    BOOST_TEST(terminal_text("\xc0\xaf") == "\\xC0\\xAF");
+    BOOST_TEST(terminal_text("\xed\xa0\x80") == "\\xED\\xA0\\x80");
+    BOOST_TEST(terminal_text("cut \xe2\x80") == "cut \\xE2\\x80");
+    BOOST_TEST(!terminal_safe("\xe2\x80\xae"));
+    BOOST_TEST(terminal_text("") == "");
+}
+
+// The listing and the statistics show article fields through terminal_text; JSON stays exact.
+BOOST_AUTO_TEST_CASE(listing_is_terminal_safe) {
+    SearchResult r = sample_result();
+    r.hits[0].article.authors = {"Ann\x1b]0;x\x07"};
+    r.hits[0].article.source = "src\xe2\x80\xae";
+    r.hits[0].article.path = "/a\nb.md";
+    r.hits[0].passages = {snippet("see \x1b[2Jthe whale", {{12, 17}}, true, true)};
+    for (bool color : {false, true}) {
+        std::ostringstream out;
+        TextStyle style;
+        style.color = color;
+        write_text(out, r, style);
+        BOOST_TEST(out.str().find("\x1b]") == std::string::npos, out.str());
+        BOOST_TEST(out.str().find("\x1b[2J") == std::string::npos, out.str());
+        BOOST_TEST(out.str().find("\xe2\x80\xae") == std::string::npos, out.str());
+        BOOST_TEST(out.str().find("Ann\\x1B]0;x\\x07") != std::string::npos, out.str());
+        BOOST_TEST(out.str().find("/a\\nb.md") != std::string::npos, out.str());
+        BOOST_TEST(out.str().find("see \\x1B[2Jthe ") != std::string::npos, out.str());
+    }
+    auto j = nlohmann::json::parse(result_json(r, false));
+    BOOST_TEST(j["hits"][0]["authors"][0] == "Ann\x1b]0;x\x07");
+    BOOST_TEST(!j["hits"][0].contains("path_bytes"));
+    r.hits[0].article.path = "/bad\xe9.md";
+    j = nlohmann::json::parse(result_json(r, false));
+    BOOST_TEST(j["hits"][0]["path_bytes"] == "L2JhZOkubWQ=");
 }
 
 // The power members: suggestion (null when none), facets, collapse and explain, in both outputs.

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "folio/error.hpp"
+#include "folio/layout.hpp"
 #include "folio/schema.hpp"
 #include "folio/search.hpp"
 #include "folio/synonyms.hpp"
@@ -421,5 +422,39 @@ BOOST_AUTO_TEST_CASE(searches_schema_2_and_3_shards_as_one) {
         BOOST_TEST(hit.article.date == "2022-02-18");
         BOOST_TEST_REQUIRE(!hit.passages.empty());
         BOOST_TEST(highlighted(hit.passages[0]) == (std::vector<std::string>{"troops"}));
+    }
+}
+
+// The stub parser: Xapian's line forms, comments, blank lines; anything else is an error that
+// names the stub and the line.
+BOOST_AUTO_TEST_CASE(stub_parser) {
+    auto entries = folio::parse_stub(
+        "# shards\n\nglass gen-000001/shard-000\r\n  auto  /abs/db  \nchert old\n"
+        "remote 127.0.0.1:33330\nremote :ssh host xapian-progsrv /srv/db\n",
+        "S");
+    BOOST_TEST_REQUIRE(entries.size() == 5u);
+    BOOST_TEST(entries[0].target == "gen-000001/shard-000");
+    BOOST_TEST((entries[0].kind == folio::StubEntry::Kind::database));
+    BOOST_TEST(entries[0].line == 3u);
+    BOOST_TEST(entries[1].target == "/abs/db");
+    BOOST_TEST(entries[2].target == "old");
+    BOOST_TEST((entries[3].kind == folio::StubEntry::Kind::tcp));
+    BOOST_TEST(entries[3].target == "127.0.0.1:33330");
+    BOOST_TEST((entries[4].kind == folio::StubEntry::Kind::program));
+    BOOST_TEST(entries[4].target == "ssh host xapian-progsrv /srv/db");
+    const std::vector<std::string> bads{"inmemory\n",
+                                        "auto\n",
+                                        "glass\n",
+                                        "remote :\n",
+                                        "remote : x\n",
+                                        "what ever\n",
+                                        std::string("auto a\0b\n", 9)};
+    for (const std::string& bad : bads) {
+        try {
+            folio::parse_stub(bad, "S");
+            BOOST_ERROR("accepted: " << bad);
+        } catch (const folio::DatabaseError& e) {
+            BOOST_TEST(std::string(e.what()).starts_with("S:1: bad stub line '"), e.what());
+        }
     }
 }

@@ -22,8 +22,10 @@ struct FoundFile {
 /// recursively, in sorted order, skipping hidden entries (names starting with '.') and files
 /// whose format Folio does not read; a directory reached again (overlapping paths, two links to
 /// one folder, a symlink loop) is walked once. Problems (a missing path, an unreadable
-/// directory, a symlink back to a directory being walked) go to `diagnostics` and the walk goes
-/// on; overlapping paths are not a problem. The result is sorted by id and free of duplicates.
+/// directory, a symlink back to a directory being walked, a named pipe or device named on the
+/// command line) go to `diagnostics` and the walk goes on; overlapping paths are not a problem;
+/// a named pipe, device or socket met in a walk is skipped with a warning (never opened). The
+/// result is sorted by id and free of duplicates.
 std::vector<FoundFile> find_files(const std::vector<std::string>& paths,
                                   const DiagnosticSink& diagnostics);
 

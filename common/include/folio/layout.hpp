@@ -7,9 +7,29 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace folio {
+
+/// One line of a Xapian stub file that names a database.
+struct StubEntry {
+    enum class Kind { database, tcp, program };
+    Kind kind = Kind::database;
+    std::string target;    ///< database: PATH; tcp: HOST:PORT; program: PROGRAM ARGS
+    std::size_t line = 0;  ///< 1-based line number in the stub
+};
+
+/// The stub files a database path may follow, nested, before Folio gives up.
+inline constexpr int kMaxStubDepth = 8;
+/// The largest stub file Folio reads (a stub is a line per shard).
+inline constexpr std::size_t kMaxStubBytes = 1 << 20;
+
+/// Parses the text of a Xapian stub file (`auto|glass|chert PATH`, `remote HOST:PORT`,
+/// `remote :PROGRAM ARGS`; blank lines and `#` comments skipped). `name` names the stub in
+/// messages. Pure: opens nothing, runs nothing. Throws DatabaseError "NAME:LINE: bad stub line
+/// '...'" for anything else (a NUL byte included).
+std::vector<StubEntry> parse_stub(std::string_view text, const std::string& name);
 
 /// The exclusive right to write a database: one indexer at a time. Held until destroyed.
 class IndexLock {

@@ -33,6 +33,10 @@ using DiagnosticSink = std::function<void(Diagnostic&&)>;
 
 enum class Format { text, markdown, html, jsonl, unknown };
 
+/// What a file of mode `st_mode` (stat(2)) is when it is not a regular file or directory, for
+/// messages: "a named pipe", "a character device", "a block device", "a socket", "a special file".
+const char* special_kind(unsigned st_mode) noexcept;
+
 /// The format a file's name says it has (by extension, case-insensitive); "-" is jsonl.
 Format format_for_path(const std::filesystem::path& path);
 

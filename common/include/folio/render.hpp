@@ -49,7 +49,9 @@ void write_stats(std::ostream& out, const DatabaseStats& stats);
 /// The database statistics as one JSON document (schema version kJsonSchemaVersion).
 std::string stats_json(const DatabaseStats& stats, bool pretty);
 
-/// What --files prints for a hit: its path, else its url, else its id.
-const std::string& hit_location(const Hit& hit);
+/// What --files prints for a hit: its path (PATH#ID for an article of a JSON Lines file, which
+/// holds many; an id Folio gave a record without one is already PATH#HASH), else its url, else
+/// its id. Exact bytes: terminal_text it before showing it to a person.
+std::string hit_location(const Hit& hit);
 
 }  // namespace folio

@@ -137,15 +137,18 @@ struct ShardSpec {
     std::string host;     ///< tcp: host name or address
     unsigned port = 0;    ///< tcp: port
     std::string program, args;  ///< prog: the program and its arguments
+    bool chert = false;         ///< a local chert database (else glass)
     bool remote() const noexcept { return path.empty(); }
 };
 
 /// The databases that `databases` (as --db gives them) name, one ShardSpec each: tcp://HOST:PORT
-/// is a remote shard; a directory or file holding a Xapian stub with several lines or
-/// `remote` lines (a sharded index, or a hand-written list of shard servers) is expanded into
-/// its lines (`auto|glass|chert PATH` relative to the stub, `remote HOST:PORT`,
-/// `remote :PROGRAM ARGS`); anything else is opened by Xapian as it is. Throws UsageError for a
-/// malformed tcp:// address or stub line.
+/// is a remote shard; a directory holding a Xapian stub (XAPIANDB), or a stub file, is followed
+/// line by line (`auto|glass|chert PATH` relative to the stub, `remote HOST:PORT`,
+/// `remote :PROGRAM ARGS`) to the databases it names. Folio follows stubs itself, never Xapian:
+/// remote lines only in a stub file named in `databases` (never in a database directory's
+/// XAPIANDB, nor in a stub another stub names), at most kMaxStubDepth stubs deep, no loop.
+/// Throws UsageError for a malformed tcp:// address, DatabaseError for a bad or refused stub line
+/// ("stub loop: A -> B -> A").
 std::vector<ShardSpec> expand_databases(const std::vector<std::string>& databases);
 
 /// One or several databases searched as one. Open once, search many times (batch mode).
