@@ -696,6 +696,42 @@ std::string QueryBuilder::rewrite_wildcards(const std::string& text) {
     return out;
 }
 
+namespace {
+
+/// `query` with every XOR written with OR, AND and AND_NOT: a XOR b is (a OR b) AND_NOT
+/// (a AND b), and a XOR b XOR c is (a XOR b) XOR c; the same matches and weights (one side's).
+/// Xapian 1.4.22's XOR postlist reads memory it never set (valgrind: postlist_sub_xor), which
+/// made XOR queries match differently from run to run. Only the boolean operators that the
+/// parser puts above an XOR are rebuilt; anything else is kept as it is.
+Xapian::Query without_xor(const Xapian::Query& query) {
+    const auto type = query.get_type();
+    switch (type) {
+        case Xapian::Query::OP_AND:
+        case Xapian::Query::OP_OR:
+        case Xapian::Query::OP_AND_NOT:
+        case Xapian::Query::OP_AND_MAYBE:
+        case Xapian::Query::OP_FILTER:
+        case Xapian::Query::OP_XOR:
+            break;
+        default:
+            return query;
+    }
+    std::vector<Xapian::Query> parts;
+    for (std::size_t i = 0; i < query.get_num_subqueries(); ++i)
+        parts.push_back(without_xor(query.get_subquery(i)));
+    if (type != Xapian::Query::OP_XOR)
+        return Xapian::Query(type, parts.begin(), parts.end());
+    Xapian::Query odd = parts.front();
+    for (std::size_t i = 1; i < parts.size(); ++i) {
+        odd = Xapian::Query(Xapian::Query::OP_AND_NOT,
+                            Xapian::Query(Xapian::Query::OP_OR, odd, parts[i]),
+                            Xapian::Query(Xapian::Query::OP_AND, odd, parts[i]));
+    }
+    return odd;
+}
+
+}  // namespace
+
 Xapian::Query QueryBuilder::parse(const std::string& text) {
     // Operators with a distance are unambiguous in any case: near/3, Adj/2.
     std::string normal = text;
@@ -714,7 +750,7 @@ Xapian::Query QueryBuilder::parse(const std::string& text) {
     }
     normal = rewrite_wildcards(normal);
     try {
-        return parser_.parse_query(normal, flags_);
+        return without_xor(parser_.parse_query(normal, flags_));
     } catch (const Xapian::QueryParserError& e) {
         throw QueryError(text, 0, e.get_msg());
     } catch (const Xapian::WildcardError& e) {
