@@ -136,23 +136,24 @@ void add_comma_separated(std::vector<std::string>& list, std::string_view csv) {
     }
 }
 
-// The canonical stemmer language for a name or a BCP 47 tag ("en-US"), or "" when unknown.
-std::string language_or_empty(std::string_view tag) {
+// The canonical language of a name or a BCP 47 tag ("en-US", "zh-Hant"); a tag Folio does not
+// know is kept as written (trimmed), for read_file to warn about once and drop.
+std::string language_or_tag(std::string_view tag) {
     tag = trim(tag);
-    if (tag.empty())
-        return "";
-    try {
-        return canonical_language(tag);
-    } catch (const Error&) {
+    std::string language = language_of_tag(tag);
+    return language.empty() ? std::string(tag) : language;
+}
+
+// Drops an unknown language tag from `article` (it is indexed in the database's language),
+// with one warning per tag in a run (first_sight_of_unknown_tag), not one per file.
+void check_language(Article& article, const std::function<void(std::string)>& warn) {
+    if (article.language.empty() || !language_of_tag(article.language).empty())
+        return;
+    if (first_sight_of_unknown_tag(article.language)) {
+        warn("unknown language '" + article.language +
+             "', indexed in the database's language (warned once per tag)");
     }
-    const std::size_t dash = tag.find_first_of("-_");
-    if (dash == std::string_view::npos)
-        return "";
-    try {
-        return canonical_language(tag.substr(0, dash));
-    } catch (const Error&) {
-    }
-    return "";
+    article.language.clear();
 }
 
 Article new_article(const FileInfo& info) {
@@ -780,7 +781,7 @@ class FrontMatter {
                 article_.url = std::string(trim(*s));
         } else if (key == "lang" || key == "language") {
             if (auto s = scalar(key, value))
-                article_.language = language_or_empty(*s);
+                article_.language = language_or_tag(*s);
         } else if (key == "source") {
             if (auto s = scalar(key, value); s && !is_blank(*s))
                 article_.source = *s;
@@ -1625,11 +1626,10 @@ class JsonlReader {
         if (!language)
             language = string_field(json, "lang");
         if (language && !is_blank(*language)) {
-            a.language = language_or_empty(*language);
-            if (a.language.empty()) {
-                report(Diagnostic::Severity::warning, number,
-                       "unknown language '" + *language + "', indexed with the default language");
-            }
+            a.language = language_or_tag(*language);
+            check_language(a, [&](std::string message) {
+                report(Diagnostic::Severity::warning, number, std::move(message));
+            });
         }
         if (auto date = string_field(json, "date"); date && !is_blank(*date)) {
             if (auto normal = normalize_date(*date)) {
@@ -1815,7 +1815,7 @@ Article parse_html(std::string_view text, const FileInfo& info, std::size_t* dro
     article.tags = std::move(meta.tags);
     article.url = !meta.canonical.empty() ? meta.canonical : meta.og_url;
     article.description = !meta.description.empty() ? meta.description : meta.og_description;
-    article.language = language_or_empty(meta.lang.empty() ? meta.meta_lang : meta.lang);
+    article.language = language_or_tag(meta.lang.empty() ? meta.meta_lang : meta.lang);
     for (std::string* field : {&article.title, &article.body, &article.date, &article.url,
                                &article.description, &article.language}) {
         repair_utf8(*field);
@@ -1924,6 +1924,9 @@ ReadStats read_file(const FileInfo& info, const ReadOptions& options, const Arti
     } catch (const std::exception& e) {
         return fail(0, e.what());
     }
+    check_language(article, [&](std::string message) {
+        report(Diagnostic::Severity::warning, 0, std::move(message));
+    });
     if (dropped_tags > 0) {
         report(Diagnostic::Severity::warning, 0,
                "HTML nested deeper than " + std::to_string(kMaxHtmlDepth) + " elements: " +

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 #include <iterator>
+#include <mutex>
+#include <set>
 #include <unordered_map>
 #include <utility>
 
@@ -63,17 +65,40 @@ class SnowballStemmer : public Xapian::StemImplementation {
     std::unordered_map<std::string, std::string> cache_;
 };
 
-/// ISO 639-1 codes of libstemmer's languages (libstemmer itself also takes ISO 639-2 codes).
-constexpr std::array<std::pair<std::string_view, std::string_view>, 29> kIsoCodes{{
-    {"ar", "arabic"},     {"hy", "armenian"},   {"eu", "basque"},    {"ca", "catalan"},
-    {"da", "danish"},     {"nl", "dutch"},      {"en", "english"},   {"fi", "finnish"},
-    {"fr", "french"},     {"de", "german"},     {"el", "greek"},     {"hi", "hindi"},
-    {"hu", "hungarian"},  {"id", "indonesian"}, {"ga", "irish"},     {"it", "italian"},
-    {"lt", "lithuanian"}, {"ne", "nepali"},     {"no", "norwegian"}, {"nb", "norwegian"},
-    {"nn", "norwegian"},  {"pt", "portuguese"}, {"ro", "romanian"},  {"ru", "russian"},
-    {"sr", "serbian"},    {"es", "spanish"},    {"sv", "swedish"},   {"ta", "tamil"},
-    {"tr", "turkish"},
-}};
+/// A stemmer that leaves words alone, for the languages without a Snowball stemmer: unlike
+/// Xapian's "none" Stem, the TermGenerator and QueryParser still put its words under the stem
+/// prefix, so such articles sit beside the stemmed ones in a database.
+class IdentityStemmer : public Xapian::StemImplementation {
+  public:
+    std::string operator()(const std::string& word) override { return word; }
+    std::string get_description() const override { return "folio::IdentityStemmer()"; }
+};
+
+/// ISO 639-1, 639-2 (bibliographic and terminological) and common 639-3 codes of the
+/// languages Folio knows (libstemmer's own aliases differ between its versions).
+constexpr std::pair<std::string_view, std::string_view> kIsoCodes[] = {
+    {"ar", "arabic"},      {"ara", "arabic"},     {"arb", "arabic"},     {"hy", "armenian"},
+    {"hye", "armenian"},   {"arm", "armenian"},   {"eu", "basque"},      {"eus", "basque"},
+    {"baq", "basque"},     {"ca", "catalan"},     {"cat", "catalan"},    {"da", "danish"},
+    {"dan", "danish"},     {"nl", "dutch"},       {"nld", "dutch"},      {"dut", "dutch"},
+    {"en", "english"},     {"eng", "english"},    {"fi", "finnish"},     {"fin", "finnish"},
+    {"fr", "french"},      {"fra", "french"},     {"fre", "french"},     {"de", "german"},
+    {"deu", "german"},     {"ger", "german"},     {"el", "greek"},       {"ell", "greek"},
+    {"gre", "greek"},      {"hi", "hindi"},       {"hin", "hindi"},      {"hu", "hungarian"},
+    {"hun", "hungarian"},  {"id", "indonesian"},  {"ind", "indonesian"}, {"in", "indonesian"},
+    {"ga", "irish"},       {"gle", "irish"},      {"it", "italian"},     {"ita", "italian"},
+    {"lt", "lithuanian"},  {"lit", "lithuanian"}, {"ne", "nepali"},      {"nep", "nepali"},
+    {"npi", "nepali"},     {"no", "norwegian"},   {"nor", "norwegian"},  {"nb", "norwegian"},
+    {"nob", "norwegian"},  {"nn", "norwegian"},   {"nno", "norwegian"},  {"pt", "portuguese"},
+    {"por", "portuguese"}, {"ro", "romanian"},    {"ron", "romanian"},   {"rum", "romanian"},
+    {"mo", "romanian"},    {"ru", "russian"},     {"rus", "russian"},    {"sr", "serbian"},
+    {"srp", "serbian"},    {"es", "spanish"},     {"spa", "spanish"},    {"sv", "swedish"},
+    {"swe", "swedish"},    {"ta", "tamil"},       {"tam", "tamil"},      {"tr", "turkish"},
+    {"tur", "turkish"},    {"yi", "yiddish"},     {"yid", "yiddish"},    {"ji", "yiddish"},
+    {"zh", "chinese"},     {"zho", "chinese"},    {"chi", "chinese"},    {"cmn", "chinese"},
+    {"yue", "chinese"},    {"wuu", "chinese"},    {"hak", "chinese"},    {"nan", "chinese"},
+    {"ja", "japanese"},    {"jpn", "japanese"},   {"ko", "korean"},      {"kor", "korean"},
+};
 
 /// Snowball's English stop-word list (snowballstem.org/algorithms/english/stop.txt).
 constexpr const char* kEnglishStopwords[] = {
@@ -139,29 +164,66 @@ std::vector<std::string> stemmer_languages() {
     return out;
 }
 
-std::string canonical_language(std::string_view name) {
-    std::string lower = lower_ascii(name);
-    // "en-US", "pt_BR": the language part is enough to pick a stemmer.
+std::string language_of_tag(std::string_view tag) {
+    while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t'))
+        tag.remove_prefix(1);
+    while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t'))
+        tag.remove_suffix(1);
+    std::string lower = lower_ascii(tag);
+    // "en-US", "pt_BR", "zh-Hant-TW": the primary subtag names the language (BCP 47).
     if (auto cut = lower.find_first_of("-_"); cut != std::string::npos)
         lower.resize(cut);
     if (lower == "none")
         return lower;
-    auto languages = stemmer_languages();
-    if (std::find(languages.begin(), languages.end(), lower) != languages.end())
-        return lower;
+    for (std::string_view unstemmed : kUnstemmedLanguages) {
+        if (lower == unstemmed)
+            return lower;
+    }
     for (const auto& [code, language] : kIsoCodes) {
         if (lower == code)
             return std::string(language);
     }
+    for (const char** name = sb_stemmer_list(); *name != nullptr; ++name) {
+        if (lower == *name)
+            return lower;
+    }
+    return "";
+}
+
+std::string canonical_language(std::string_view name) {
+    std::string language = language_of_tag(name);
+    if (!language.empty())
+        return language;
     std::string known;
-    for (const auto& l : languages)
+    for (const auto& l : stemmer_languages())
         known += (known.empty() ? "" : ", ") + l;
+    for (std::string_view l : kUnstemmedLanguages)
+        known += ", " + std::string(l);
     throw UsageError("unknown language '" + std::string(name) + "' (known: none, " + known + ")");
+}
+
+bool first_sight_of_unknown_tag(std::string_view tag) {
+    static std::mutex mutex;
+    static std::set<std::string, std::less<>> seen;
+    std::lock_guard<std::mutex> lock(mutex);
+    if (seen.find(tag) != seen.end())
+        return false;
+    if (seen.size() < 10000)  // bounded: a file of random tags warns at most this often
+        seen.emplace(tag);
+    return true;
+}
+
+Xapian::Stem make_identity_stemmer() {
+    return Xapian::Stem(new IdentityStemmer);
 }
 
 Xapian::Stem make_stemmer(const std::string& language) {
     if (language == "none" || language.empty())
         return Xapian::Stem();
+    for (std::string_view unstemmed : kUnstemmedLanguages) {
+        if (language == unstemmed)
+            return make_identity_stemmer();
+    }
     return Xapian::Stem(new SnowballStemmer(language));
 }
 

@@ -404,7 +404,7 @@ BOOST_AUTO_TEST_CASE(front_matter_lists_and_strings) {
         info_for("l.md"));
     BOOST_TEST(a.authors == (std::vector<std::string>{"Solo Writer"}));
     BOOST_TEST(a.tags == (std::vector<std::string>{"a", "b", "c"}));
-    BOOST_TEST(a.language == "");
+    BOOST_TEST(a.language == "xx-unknown");  // kept as written; read_file drops it
     BOOST_TEST(a.date == "");
     BOOST_TEST(a.body == "Body");
 }
@@ -477,7 +477,7 @@ BOOST_AUTO_TEST_CASE(falls_back_to_h1_and_og_url) {
     BOOST_TEST(a.title == "First Heading");
     BOOST_TEST(a.url == "https://e.com/x");
     BOOST_TEST(a.date == "2022-02-18");
-    BOOST_TEST(a.language == "");
+    BOOST_TEST(a.language == "zz");  // kept as written; read_file drops it
     BOOST_TEST(a.body == "First Heading\n\nSecond\n\nText");
 }
 
@@ -643,7 +643,8 @@ BOOST_AUTO_TEST_CASE(accepts_optional_fields_and_integer_ids) {
     BOOST_TEST(r.articles[1].language == "");
     BOOST_TEST(r.messages() ==
                    (std::vector<std::string>{
-                       "W in.jsonl:3: unknown language 'zz', indexed with the default language"}),
+                       "W in.jsonl:3: unknown language 'zz', indexed in the database's language "
+                       "(warned once per tag)"}),
                boost::test_tools::per_element());
 }
 
@@ -807,3 +808,20 @@ BOOST_AUTO_TEST_CASE(reads_standard_input_as_jsonl) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// read_file drops a tag it does not know, with one warning per tag whatever the number of
+// files; a known tag becomes its language.
+BOOST_AUTO_TEST_CASE(unknown_language_tag_warned_once) {
+    TempDir tmp;
+    const std::string md = "---\ntitle: T\nlang: qx-Test\n---\nbody\n";
+    Result first = read(tmp.write("one.md", md));
+    Result second = read(tmp.write("two.md", md));
+    BOOST_TEST_REQUIRE(first.articles.size() == 1u);
+    BOOST_TEST(first.articles[0].language == "");
+    BOOST_TEST(first.messages().size() == 1u);
+    BOOST_TEST(first.messages().at(0).find("unknown language 'qx-Test'") != std::string::npos);
+    BOOST_TEST(second.messages().empty());
+    Result html = read(tmp.write("p.html", "<html lang=\"pt-BR\"><title>T</title><p>x</p></html>"));
+    BOOST_TEST_REQUIRE(html.articles.size() == 1u);
+    BOOST_TEST(html.articles[0].language == "portuguese");
+}

@@ -119,3 +119,47 @@ BOOST_AUTO_TEST_CASE(english_stop_words) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// BCP 47 tags: the primary subtag names the language, whatever the script, region or variant;
+// ISO 639-2 and 639-3 codes and names work too.
+BOOST_DATA_TEST_CASE(language_tags,
+                     bdata::make({"fr-CA",   "pt-BR",   "zh-Hant",    "zh-Hant-TW",
+                                  "ZH_hans", "sr-Latn", "sr-Cyrl-RS", "en-GB-oxendict",
+                                  "fra",     "fre",     "ger",        "deu",
+                                  "ell",     "gre",     "yi",         "yid",
+                                  "hi-IN",   "nb-NO",   "ja-JP",      "ko-KR",
+                                  "cmn",     " de-AT ", "Greek",      "none"}) ^
+                         bdata::make({"french",  "portuguese", "chinese",   "chinese",  "chinese",
+                                      "serbian", "serbian",    "english",   "french",   "french",
+                                      "german",  "german",     "greek",     "greek",    "yiddish",
+                                      "yiddish", "hindi",      "norwegian", "japanese", "korean",
+                                      "chinese", "german",     "greek",     "none"}),
+                     input, expected) {
+    BOOST_TEST(language_of_tag(input) == expected);
+    BOOST_TEST(canonical_language(input) == expected);
+}
+
+// Tags that name no language Folio knows: "" (the caller uses the database's language).
+BOOST_DATA_TEST_CASE(unknown_language_tags,
+                     bdata::make({"", "tlh", "tlh-Latn", "x-klingon", "i-klingon", "und", "mul",
+                                  "zxx", "-fr", "f", "ελληνικά", "en\x01"})) {
+    BOOST_TEST(language_of_tag(sample).empty());
+}
+
+// Each unknown tag is reported once per process, whatever the number of files naming it.
+BOOST_AUTO_TEST_CASE(unknown_tag_seen_once) {
+    BOOST_TEST(first_sight_of_unknown_tag("qq-test-one"));
+    BOOST_TEST(!first_sight_of_unknown_tag("qq-test-one"));
+    BOOST_TEST(first_sight_of_unknown_tag("qq-test-two"));
+}
+
+// Chinese, Japanese and Korean have no Snowball stemmer: their words stay as written, but
+// under the stem prefix (not Xapian's "none", which STEM_ALL_Z indexes nothing with).
+BOOST_AUTO_TEST_CASE(unstemmed_languages_keep_words) {
+    for (const char* language : {"chinese", "japanese", "korean"}) {
+        Xapian::Stem stem = make_stemmer(language);
+        BOOST_TEST(!stem.is_none());
+        BOOST_TEST(stem("北京天气") == "北京天气");
+    }
+    BOOST_TEST(make_stemmer("none").is_none());
+}

@@ -69,7 +69,10 @@ std::string to_utf8(std::string_view bytes, bool* transcoded = nullptr);
 bool looks_binary(std::string_view bytes);
 
 // One parser per format. Each takes valid UTF-8 text (see to_utf8) and throws InputError
-// (path and, where it applies, line) on input it cannot use.
+// (path and, where it applies, line) on input it cannot use. An article's language is the
+// canonical name of its tag (language_of_tag: "fr-CA" is "french"); parse_markdown and
+// parse_html keep a tag Folio does not know as written, and read_file drops it with one warning
+// per tag in a run (the article is indexed in the database's language).
 
 /// .txt: first non-empty line is the title; a date line just below it ("February 18, 2022",
 /// "2022-02-18", or relative: "1 year ago", resolved against info.mtime) becomes the date;

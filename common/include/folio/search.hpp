@@ -150,7 +150,7 @@ class Searcher {
     /// then the search runs again.
     SearchResult search(const SearchRequest& request);
 
-    /// The language recorded in the (first) database.
+    /// The language recorded in the databases (the first by name where they differ).
     const std::string& language() const noexcept { return language_; }
     Xapian::Database& database() noexcept { return db_; }
     /// The databases, as given.
@@ -184,7 +184,8 @@ class Searcher {
     std::vector<std::string> warnings_;
     Xapian::Database db_;
     std::string language_;
-    bool stems_only_ = false;  // the database indexes stems only (schema::stems_only)
+    std::vector<std::string> languages_;  // every language its articles are indexed in
+    bool stems_only_ = false;             // the database indexes stems only (schema::stems_only)
     std::map<int, std::unique_ptr<QueryBuilder>> builders_;  // by default_and, expand_synonyms
     TermFreqCache term_freqs_;  // feedback's lookups in db_'s revision: cleared when it changes
 };

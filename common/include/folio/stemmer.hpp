@@ -13,14 +13,36 @@ namespace folio {
 /// The canonical language names libstemmer knows ("english", "french", ...), sorted.
 std::vector<std::string> stemmer_languages();
 
-/// Maps a language name or ISO 639 code ("en", "eng", "English") to its canonical libstemmer
-/// name; "none" stays "none". Throws UsageError naming the value and the accepted names.
+/// The languages Folio knows without a Snowball stemmer: their words are indexed as written
+/// (lower case), under the stem prefix like any other language's stems.
+inline constexpr std::string_view kUnstemmedLanguages[] = {"chinese", "japanese", "korean"};
+
+/// The canonical language of a BCP 47 tag or a language name, or "" when there is none:
+/// case and '_' do not matter; the primary subtag decides (ISO 639-1 "fr", ISO 639-2/3
+/// "fra"/"fre", or a name "French"); script, region and variant subtags are ignored ("fr-CA",
+/// "pt-BR", "zh-Hant-TW", "sr-Latn"); private-use and grandfathered tags ("x-...", "i-...")
+/// and "und", "mul", "zxx" have no language. "none" stays "none".
+std::string language_of_tag(std::string_view tag);
+
+/// Maps a language name, ISO 639 code or BCP 47 tag ("en", "eng", "English", "en-US") to its
+/// canonical name (see language_of_tag); "none" stays "none". Throws UsageError naming the value
+/// and the accepted names.
 std::string canonical_language(std::string_view name);
 
-/// A Xapian::Stem backed by libstemmer for `language` (a canonical name, or "none" for a stem
-/// that leaves words alone). Each Stem owns its own libstemmer state, so it is NOT thread-safe:
-/// make one per thread. Throws UsageError for an unknown language.
+/// True the first time this process sees `tag` (compared as written), false after: a run warns
+/// once per unknown language tag, not once per file. Thread-safe.
+bool first_sight_of_unknown_tag(std::string_view tag);
+
+/// A Xapian::Stem backed by libstemmer for `language` (a canonical name), one that leaves words
+/// alone for kUnstemmedLanguages, or Xapian's "none" stemmer (is_none()) for "none" or "".
+/// Each Stem owns its own libstemmer state, so it is NOT thread-safe: make one per thread.
+/// Throws UsageError for an unknown language.
 Xapian::Stem make_stemmer(const std::string& language);
+
+/// A stemmer that leaves words alone but, unlike make_stemmer("none"), still has Xapian put
+/// them under the stem prefix: for articles in a language without a stemmer in a database that
+/// stems.
+Xapian::Stem make_identity_stemmer();
 
 /// A stopper with the Snowball stop-word list for `language`, or nullptr where Folio has none.
 /// The returned object is reference counted (Xapian::Stopper is an opt_intrusive_ptr base).

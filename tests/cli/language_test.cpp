@@ -1,0 +1,177 @@
+// End-to-end tests of languages (issue 21): every article findable by the words it contains,
+// whatever the database's language, the article's and the query's; -l none; language tags;
+// the order of --db.
+#include <boost/test/unit_test.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "../unit/temp_dir.hpp"
+#include "process.hpp"
+
+namespace fs = std::filesystem;
+using folio::test::run_program;
+using folio::test::RunResult;
+using folio::test::TempDir;
+
+namespace {
+
+const std::string kLanguages = std::string(FOLIO_TEST_DATA) + "/languages";
+
+RunResult index(const std::vector<std::string>& args) {
+    return run_program(FOLIO_INDEXER, args, {}, {});
+}
+
+RunResult search(const std::vector<std::string>& args) {
+    return run_program(FOLIO_SEARCHER, args, {}, {});
+}
+
+void write_file(const std::string& path, const std::string& content) {
+    std::ofstream(path, std::ios::binary) << content;
+}
+
+std::size_t count_of(const std::string& db, const std::string& query) {
+    RunResult r = search({"--db", db, "--count", query});
+    BOOST_TEST_REQUIRE(r.status <= 1, r.err);
+    return static_cast<std::size_t>(std::stoul(r.out));
+}
+
+/// The ids of the hits, in rank order.
+std::vector<std::string> ids_of(const std::vector<std::string>& dbs, const std::string& query) {
+    std::vector<std::string> args;
+    for (const auto& db : dbs) {
+        args.push_back("--db");
+        args.push_back(db);
+    }
+    args.insert(args.end(), {"--json", "-n", "50", query});
+    RunResult r = search(args);
+    BOOST_TEST_REQUIRE(r.status <= 1, r.err);
+    std::vector<std::string> out;
+    const nlohmann::json result = nlohmann::json::parse(r.out);
+    for (const auto& hit : result["hits"])
+        out.push_back(hit["id"].get<std::string>());
+    return out;
+}
+
+/// The tests/data/languages corpus indexed with `language` as the database's language.
+struct MixedIndex {
+    TempDir dir;
+    std::string db;
+    explicit MixedIndex(const std::string& language) : db(dir / "db") {
+        RunResult r = index({"--db", db, "-l", language, kLanguages});
+        if (r.status != 0)
+            throw std::runtime_error("indexing the test data failed: " + r.err);
+    }
+};
+
+const MixedIndex& english() {
+    static MixedIndex index("english");
+    return index;
+}
+
+bool has(const std::vector<std::string>& ids, const std::string& id) {
+    return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(languages)
+
+// -l none: no stemming, in the index or the queries, whatever language an article names.
+BOOST_AUTO_TEST_CASE(none_means_no_stemming) {
+    TempDir dir;
+    const std::string input = dir / "in.jsonl";
+    write_file(input,
+               "{\"id\":\"1\",\"lang\":\"en\",\"title\":\"Lincoln speech\",\"body\":\"Slavery was "
+               "abolished.\"}\n"
+               "{\"id\":\"2\",\"title\":\"Lincoln again\",\"body\":\"Slavery ended here.\"}\n");
+    const std::string db = dir / "db";
+    RunResult r = index({"--db", db, "-l", "none", input});
+    BOOST_TEST_REQUIRE(r.status == 0, r.err);
+    BOOST_TEST(count_of(db, "slavery") == 2u);
+    BOOST_TEST(count_of(db, "title:lincoln") == 2u);
+    BOOST_TEST(count_of(db, "\"slavery was abolished\"") == 1u);
+    BOOST_TEST(count_of(db, "abolished") == 1u);
+    BOOST_TEST(count_of(db, "abolish") == 0u);  // no stems
+    BOOST_TEST(count_of(db, "lang:en") == 1u);  // the article's language is still recorded
+}
+
+// An article in another language than the database's is found by its words, as written and
+// inflected, and by its phrases.
+BOOST_AUTO_TEST_CASE(other_languages_in_an_english_database) {
+    const std::string& db = english().db;
+    BOOST_TEST(ids_of({db}, "Москва") == std::vector<std::string>{"ru1"});
+    BOOST_TEST(has(ids_of({db}, "Москве"), "ru1"));  // inflected: Russian stems
+    BOOST_TEST(ids_of({db}, "\"Москва новости\"") == std::vector<std::string>{"ru1"});
+    BOOST_TEST(has(ids_of({db}, "Bäume"), "de1"));
+    BOOST_TEST(has(ids_of({db}, "Baum"), "de1"));
+    BOOST_TEST(ids_of({db}, "author:zola") == std::vector<std::string>{"fr1"});
+    BOOST_TEST(has(ids_of({db}, "bibliotecas"), "es1"));
+    BOOST_TEST(has(ids_of({db}, "biblioteca"), "es1"));
+    BOOST_TEST(has(ids_of({db}, "θάλασσα"), "el1"));
+    BOOST_TEST(has(ids_of({db}, "المكتبة"), "ar1"));
+    BOOST_TEST(has(ids_of({db}, "\"élections municipales\""), "fr1"));
+    // English keeps its own stems.
+    BOOST_TEST(has(ids_of({db}, "election"), "en1"));
+    BOOST_TEST(has(ids_of({db}, "\"council elections\""), "en1"));
+}
+
+// Regional and script subtags name the language: fr-CA is French, pt-BR Portuguese.
+BOOST_AUTO_TEST_CASE(regional_tags_are_their_language) {
+    const std::string& db = english().db;
+    BOOST_TEST(count_of(db, "lang:fr") == 2u);  // fr1 and quebec.html (fr-CA)
+    BOOST_TEST(count_of(db, "\"vacances de la construction\"") == 1u);
+    BOOST_TEST(count_of(db, "\"eleições presidenciais\"") == 1u);
+    BOOST_TEST(count_of(db, "lang:portuguese") == 1u);
+    BOOST_TEST(count_of(db, "lang:chinese") == 1u);  // zh-Hant
+    BOOST_TEST(count_of(db, "lang:japanese") == 1u);
+}
+
+// An unknown tag: the database's language, and one warning per tag, not one per file.
+BOOST_AUTO_TEST_CASE(unknown_tag_warns_once) {
+    TempDir dir;
+    const std::string db = dir / "db";
+    RunResult r = index({"--db", db, kLanguages});
+    BOOST_TEST_REQUIRE(r.status == 0, r.err);
+    std::size_t warnings = 0;
+    for (std::size_t at = r.err.find("unknown language 'tlh-Latn'"); at != std::string::npos;
+         at = r.err.find("unknown language 'tlh-Latn'", at + 1))
+        ++warnings;
+    BOOST_TEST(warnings == 1u, r.err);
+    BOOST_TEST(r.err.find("klingon-") != std::string::npos, "the warning names the file");
+    BOOST_TEST(count_of(db, "starship") == 2u);  // English stems: starships, starship
+}
+
+// Searching several databases as one: the order of --db never changes what matches.
+BOOST_AUTO_TEST_CASE(order_of_databases_does_not_matter) {
+    TempDir dir;
+    const std::string french_input = dir / "fr.jsonl";
+    const std::string english_input = dir / "en.jsonl";
+    write_file(french_input,
+               "{\"id\":\"f\",\"title\":\"Les bibliothèques\",\"body\":\"Les bibliothèques "
+               "ouvrent le dimanche.\"}\n");
+    write_file(english_input,
+               "{\"id\":\"e\",\"title\":\"Libraries\",\"body\":\"The libraries open on "
+               "Sundays.\"}\n");
+    const std::string a = dir / "a", b = dir / "b";
+    BOOST_TEST_REQUIRE(index({"--db", a, "-l", "fr", french_input}).status == 0);
+    BOOST_TEST_REQUIRE(index({"--db", b, "-l", "en", english_input}).status == 0);
+    for (const char* query : {"bibliothèque", "library", "\"bibliothèques ouvrent\"", "sunday"}) {
+        auto ab = ids_of({a, b}, query);
+        auto ba = ids_of({b, a}, query);
+        std::sort(ab.begin(), ab.end());
+        std::sort(ba.begin(), ba.end());
+        BOOST_TEST(ab == ba, query);
+        BOOST_TEST(ab.size() == 1u, query);
+    }
+}
+
+// Highlights in an article of another language than the database's: its own stems.
+BOOST_AUTO_TEST_CASE(highlights_in_the_article_language) {
+    RunResult r = search({"--db", english().db, "--color", "never", "Москве"});
+    BOOST_TEST_REQUIRE(r.status == 0, r.err);
+    BOOST_TEST(r.out.find("**Москвы**") != std::string::npos, r.out);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
