@@ -1901,6 +1901,15 @@ ReadStats read_file(const FileInfo& info, const ReadOptions& options, const Arti
     }
     if (!bytes)
         return fail(0, too_large);
+    // UTF-16 with its byte-order mark (Windows' "Unicode" text): decoded, not taken as binary.
+    bool utf16_damaged = false;
+    if (std::optional<std::string> decoded = decode_utf16(*bytes, &utf16_damaged)) {
+        bytes = std::move(decoded);
+        if (utf16_damaged) {
+            report(Diagnostic::Severity::warning, 0,
+                   "UTF-16 text with unpaired surrogates or an odd last byte: replaced by U+FFFD");
+        }
+    }
     if (looks_binary(*bytes)) {
         report(Diagnostic::Severity::warning, 0, "binary file (contains NUL bytes), skipped");
         return stats;

@@ -489,6 +489,18 @@ BOOST_AUTO_TEST_CASE(hostile_files) {
         {"overlong-utf8.txt",
          "warning: " + in + "/overlong-utf8.txt: not valid UTF-8, decoded as Windows-1252",
          "overlongbody"},
+        {"utf16-le.txt", "", "utf16lebody"},
+        {"utf16-be.md", "", "utf16bebody"},
+        {"utf16-damaged.txt",
+         "warning: " + in +
+             "/utf16-damaged.txt: UTF-16 text with unpaired surrogates or an odd last byte: "
+             "replaced by U+FFFD",
+         "utf16damagedbody"},
+        {"unknown-lang.md",
+         "warning: " + in +
+             "/unknown-lang.md: unknown language 'x-hostile', indexed in the database's "
+             "language (warned once per tag)",
+         "unknownlangbody"},
         {"empty-title.md", "", "emptytitlebody"},
         {"bom-crlf.txt", "", "crlfbody"},
         {"long-word.txt", "", "longwordbody"},
@@ -572,10 +584,10 @@ BOOST_AUTO_TEST_CASE(hostile_files) {
     for (std::size_t at = 0; (at = r.err.find('\n', at)) != std::string::npos; ++at)
         ++lines;
     BOOST_TEST(lines == messages, r.err);
-    // Every good article: 3 good files, 7 good single-article files, 9 good records (the
-    // duplicate id counts once).
-    BOOST_TEST(summary["added"] == 19, r.out);
-    BOOST_TEST(check_ids(db).documents == 19u);
+    // Every good article: 3 good files, 11 good single-article files (4 of them UTF-16 or
+    // with an unknown language tag), 9 good records (the duplicate id counts once).
+    BOOST_TEST(summary["added"] == 23, r.out);
+    BOOST_TEST(check_ids(db).documents == 23u);
     BOOST_TEST(xapian_check(db).status == 0);
     figure("inputs.hostile_inputs", static_cast<long long>(expected.size()));
     figure("inputs.hostile_files", static_cast<long long>(files.size()));

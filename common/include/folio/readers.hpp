@@ -65,6 +65,11 @@ struct ReadStats {
 /// Sets *transcoded when the bytes were not valid UTF-8.
 std::string to_utf8(std::string_view bytes, bool* transcoded = nullptr);
 
+/// Text that starts with a UTF-16 byte-order mark (FF FE little-endian, FE FF big-endian) as
+/// UTF-8, line ends made "\n"; std::nullopt for any other bytes. Unpaired surrogates and an odd
+/// last byte become U+FFFD and set *damaged.
+std::optional<std::string> decode_utf16(std::string_view bytes, bool* damaged = nullptr);
+
 /// True when the bytes contain a NUL byte (taken as a binary file).
 bool looks_binary(std::string_view bytes);
 
