@@ -266,7 +266,7 @@ constexpr std::array<TextField, 3> kTextFields{{
 
 QueryBuilder::QueryBuilder(const Xapian::Database& db, const QueryOptions& options)
     : db_(db),
-      stem_(make_stemmer(options.language)),
+      stem_(make_stemmer(options.language, options.elision)),
       language_(options.language),
       stems_only_(schema::stems_only(schema::version_of(db))),
       wildcard_limit_(options.wildcard_limit) {
@@ -316,13 +316,19 @@ void QueryBuilder::plan_languages(const QueryOptions& options) {
         if (plain && language == options.language) {
             expansions_.push_back({language, Xapian::Stem(), true});
         } else if (stemmed_terms) {
-            Xapian::Stem stem;
             try {
-                stem = language == "none" ? make_identity_stemmer() : make_stemmer(language);
+                if (language == "none") {
+                    expansions_.push_back({language, make_identity_stemmer(), false});
+                    continue;
+                }
+                expansions_.push_back({language, make_stemmer(language, options.elision), false});
+                // Shards built before and after elision was split off: both forms.
+                if (options.mixed_elision && split_elision("l'a", language).size() == 1)
+                    expansions_.push_back(
+                        {language, make_stemmer(language, !options.elision), false});
             } catch (const UsageError&) {
                 continue;  // a language this build has no stemmer for: its articles' stems unknown
             }
-            expansions_.push_back({language, std::move(stem), false});
         }
     }
     if (expansions_.size() <= 1)

@@ -7,6 +7,7 @@
 #include <iterator>
 #include <mutex>
 #include <set>
+#include <span>
 #include <unordered_map>
 #include <utility>
 
@@ -23,8 +24,10 @@ namespace {
 /// cheaper than running the Snowball program (stemming was 8% of indexing's instructions).
 class SnowballStemmer : public Xapian::StemImplementation {
   public:
-    explicit SnowballStemmer(std::string language)
-        : language_(std::move(language)), stemmer_(sb_stemmer_new(language_.c_str(), nullptr)) {
+    explicit SnowballStemmer(std::string language, bool elide = false)
+        : language_(std::move(language)),
+          elide_(elide && split_elision("l'a", language_).size() == 1),
+          stemmer_(sb_stemmer_new(language_.c_str(), nullptr)) {
         if (stemmer_ == nullptr)
             throw UsageError("unknown language '" + language_ + "'");
     }
@@ -45,12 +48,15 @@ class SnowballStemmer : public Xapian::StemImplementation {
         return stem;
     }
 
-    std::string get_description() const override { return "libstemmer:" + language_; }
+    std::string get_description() const override {
+        return "libstemmer:" + language_ + (elide_ ? "+elision" : "");
+    }
 
   private:
     static constexpr std::size_t kCacheEntries = 1u << 17;
 
-    std::string run(const std::string& word) {
+    std::string run(const std::string& whole) {
+        const std::string_view word = elide_ ? split_elision(whole, language_) : whole;
         const sb_symbol* out =
             sb_stemmer_stem(stemmer_, reinterpret_cast<const sb_symbol*>(word.data()),
                             static_cast<int>(word.size()));
@@ -61,6 +67,7 @@ class SnowballStemmer : public Xapian::StemImplementation {
     }
 
     std::string language_;
+    bool elide_;  // split_elision before stemming
     sb_stemmer* stemmer_;
     std::unordered_map<std::string, std::string> cache_;
 };
@@ -217,14 +224,47 @@ Xapian::Stem make_identity_stemmer() {
     return Xapian::Stem(new IdentityStemmer);
 }
 
-Xapian::Stem make_stemmer(const std::string& language) {
+std::string_view split_elision(std::string_view word, std::string_view language) {
+    static constexpr std::string_view kFrench[] = {
+        "l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"};
+    static constexpr std::string_view kItalian[] = {
+        "c",    "l",    "all",  "dall", "dell", "nell", "sull", "coll", "pell", "gl", "agl",
+        "dagl", "degl", "negl", "sugl", "un",   "m",    "t",    "s",    "v",    "d"};
+    static constexpr std::string_view kCatalan[] = {"d", "l", "m", "n", "s", "t"};
+    static constexpr std::string_view kIrish[] = {"d", "m", "b"};
+    std::span<const std::string_view> articles;
+    if (language == "french")
+        articles = kFrench;
+    else if (language == "italian")
+        articles = kItalian;
+    else if (language == "catalan")
+        articles = kCatalan;
+    else if (language == "irish")
+        articles = kIrish;
+    else
+        return word;
+    std::size_t cut = word.find('\'');
+    std::size_t after = cut + 1;
+    if (const std::size_t curly = word.find("\u2019"); curly < cut) {
+        cut = curly;
+        after = curly + 3;
+    }
+    if (cut == std::string_view::npos || cut == 0 || cut > 6 || after >= word.size())
+        return word;
+    const std::string_view article = word.substr(0, cut);
+    if (std::find(articles.begin(), articles.end(), article) == articles.end())
+        return word;
+    return word.substr(after);
+}
+
+Xapian::Stem make_stemmer(const std::string& language, bool elide) {
     if (language == "none" || language.empty())
         return Xapian::Stem();
     for (std::string_view unstemmed : kUnstemmedLanguages) {
         if (language == unstemmed)
             return make_identity_stemmer();
     }
-    return Xapian::Stem(new SnowballStemmer(language));
+    return Xapian::Stem(new SnowballStemmer(language, elide));
 }
 
 const Xapian::Stopper* make_stopper(const std::string& language) {

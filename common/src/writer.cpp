@@ -237,9 +237,10 @@ class CountingStemmer : public Xapian::StemImplementation {
     std::unordered_map<std::string, Entry> long_;
 };
 
-DocumentBuilder::DocumentBuilder(std::string default_language, int schema_version)
+DocumentBuilder::DocumentBuilder(std::string default_language, int schema_version, bool elide)
     : default_language_(std::move(default_language)),
       version_(schema_version),
+      elide_(elide),
       stems_only_(schema::stems_only(schema_version)) {
     // "none": no stemming at all, every word indexed as written (Xapian's STEM_ALL_Z indexes
     // nothing without a stemmer), whatever language an article names.
@@ -260,7 +261,7 @@ Xapian::Stem& DocumentBuilder::stemmer_for(const std::string& language) {
         // stem prefix beside the others' stems (see docs/QUERY-SYNTAX.md, "Languages").
         Xapian::Stem stem = default_language_ == "none" ? Xapian::Stem()
                             : language == "none"        ? make_identity_stemmer()
-                                                        : make_stemmer(language);
+                                                        : make_stemmer(language, elide_);
         if (stems_only_ && !stem.is_none()) {
             auto* counter = new CountingStemmer(std::move(stem), &counting_);
             counters_.push_back(counter);
@@ -375,9 +376,12 @@ IndexWriter::IndexWriter(Xapian::WritableDatabase db, const WriterOptions& optio
       defer_spelling_(options.defer_spelling),
       fresh_(options.fresh),
       commit_bytes_(options.commit_bytes),
-      builder_(language_, db_.get_metadata(std::string(schema::kMetaLanguage)).empty()
-                              ? schema::kVersion
-                              : schema::version_of(db_)) {
+      builder_(language_,
+               db_.get_metadata(std::string(schema::kMetaLanguage)).empty()
+                   ? schema::kVersion
+                   : schema::version_of(db_),
+               db_.get_metadata(std::string(schema::kMetaLanguage)).empty() ||
+                   schema::splits_elision(db_)) {
     record_language();
     if (spelling_)
         builder_.count_words(&spelling_words_);
@@ -387,6 +391,7 @@ void IndexWriter::record_language() {
     if (db_.get_metadata(std::string(schema::kMetaLanguage)).empty()) {
         db_.set_metadata(std::string(schema::kMetaLanguage), language_);
         db_.set_metadata(std::string(schema::kMetaSchema), std::to_string(schema::kVersion));
+        db_.set_metadata(std::string(schema::kMetaElision), "1");
     }
 }
 

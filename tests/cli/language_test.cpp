@@ -167,6 +167,27 @@ BOOST_AUTO_TEST_CASE(order_of_databases_does_not_matter) {
     }
 }
 
+// Elided articles and pronouns are split off (French l' qu', Italian dell'...): the word is
+// found alone, with its article, and with either apostrophe; highlights cover the whole form.
+BOOST_AUTO_TEST_CASE(elision) {
+    TempDir dir;
+    const std::string input = dir / "in.jsonl";
+    write_file(input,
+               "{\"id\":\"fr\",\"title\":\"Vote\",\"body\":\"L’abstention a été forte. "
+               "Qu'il vienne.\"}\n"
+               "{\"id\":\"it\",\"lang\":\"it\",\"title\":\"Museo\",\"body\":\"La storia "
+               "dell'arte moderna.\"}\n");
+    const std::string db = dir / "db";
+    BOOST_TEST_REQUIRE(index({"--db", db, "-l", "fr", input}).status == 0);
+    for (const char* q : {"abstention", "l'abstention", "l’abstention", "il", "qu'il", "arte",
+                          "\"storia dell'arte\""})
+        BOOST_TEST(count_of(db, q) == 1u, q);
+    RunResult r = search({"--db", db, "--color", "never", "abstention"});
+    BOOST_TEST(r.out.find("**L’abstention**") != std::string::npos, r.out);
+    // In the mixed corpus (an English database), the French article too.
+    BOOST_TEST(has(ids_of({english().db}, "abstention"), "fr1"));
+}
+
 // Highlights in an article of another language than the database's: its own stems.
 BOOST_AUTO_TEST_CASE(highlights_in_the_article_language) {
     RunResult r = search({"--db", english().db, "--color", "never", "Москве"});

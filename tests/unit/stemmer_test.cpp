@@ -163,3 +163,23 @@ BOOST_AUTO_TEST_CASE(unstemmed_languages_keep_words) {
     }
     BOOST_TEST(make_stemmer("none").is_none());
 }
+
+// Elided articles and pronouns are split off before stemming in French, Italian, Catalan and
+// Irish (Lucene's ElisionFilter lists), with either apostrophe; other languages keep them.
+BOOST_DATA_TEST_CASE(elision_is_split_off,
+                     bdata::make({"l'abstention", "qu'il", "jusqu\u2019ici", "dell'arte", "d'aigua",
+                                  "d'fhág", "l'abstention", "o'neill", "l'", "xl'a",
+                                  "aujourd'hui"}) ^
+                         bdata::make({"french", "french", "french", "italian", "catalan", "irish",
+                                      "english", "french", "french", "french", "french"}) ^
+                         bdata::make({"abstention", "il", "ici", "arte", "aigua", "fhág",
+                                      "l'abstention", "o'neill", "l'", "xl'a", "aujourd'hui"}),
+                     word, language, expected) {
+    BOOST_TEST(std::string(split_elision(word, language)) == expected);
+}
+
+BOOST_AUTO_TEST_CASE(elision_before_stemming) {
+    BOOST_TEST(make_stemmer("french")("l'abstention") == make_stemmer("french")("abstention"));
+    BOOST_TEST(make_stemmer("french", false)("l'abstention") !=
+               make_stemmer("french")("abstention"));
+}

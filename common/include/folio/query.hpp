@@ -17,6 +17,10 @@ struct QueryOptions {
     /// Every language the database's articles are indexed in (database_languages): each query
     /// word is looked for as its stem in each of them. Empty: `language` alone.
     std::vector<std::string> languages;
+    /// The database splits elided articles off before stemming (schema::kMetaElision).
+    bool elision = true;
+    /// Its shards differ in that: words are looked for both ways.
+    bool mixed_elision = false;
     bool default_and = false;       ///< words without an operator: AND (else OR)
     unsigned wildcard_limit = 256;  ///< most terms a trailing wildcard expands to
     /// Expand every word by the database's synonyms (else only words written ~word).

@@ -37,7 +37,17 @@ bool first_sight_of_unknown_tag(std::string_view tag);
 /// alone for kUnstemmedLanguages, or Xapian's "none" stemmer (is_none()) for "none" or "".
 /// Each Stem owns its own libstemmer state, so it is NOT thread-safe: make one per thread.
 /// Throws UsageError for an unknown language.
-Xapian::Stem make_stemmer(const std::string& language);
+/// With `elide`, the elided article or pronoun of a French, Italian, Catalan or Irish word is
+/// split off before stemming, as Lucene's ElisionFilter does (split_elision); databases record
+/// whether they were built so (schema::kMetaElision).
+Xapian::Stem make_stemmer(const std::string& language, bool elide = true);
+
+/// `word` (lower case) without its elided article or pronoun in `language` ("l'abstention":
+/// "abstention"; French l' m' t' qu' n' s' j' d' c' jusqu' quoiqu' lorsqu' puisqu', Italian
+/// c' l' all' dall' dell' nell' sull' coll' pell' gl' agl' dagl' degl' negl' sugl' un' m' t' s'
+/// v' d', Catalan d' l' m' n' s' t', Irish d' m' b'; the apostrophe ' or U+2019); `word` as it
+/// is in other languages or without such a prefix.
+std::string_view split_elision(std::string_view word, std::string_view language);
 
 /// A stemmer that leaves words alone but, unlike make_stemmer("none"), still has Xapian put
 /// them under the stem prefix: for articles in a language without a stemmer in a database that
