@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "../unit/temp_dir.hpp"
 #include "process.hpp"
@@ -186,6 +187,91 @@ BOOST_AUTO_TEST_CASE(elision) {
     BOOST_TEST(r.out.find("**L’abstention**") != std::string::npos, r.out);
     // In the mixed corpus (an English database), the French article too.
     BOOST_TEST(has(ids_of({english().db}, "abstention"), "fr1"));
+}
+
+namespace {
+
+/// One article per language of `indexer --list-languages` (libstemmer 2.2): two words of it as
+/// written, and another form of the first word (the same stem in that language).
+struct Sample {
+    const char* language;
+    const char* word;
+    const char* next;
+    const char* inflected;
+};
+constexpr Sample kSamples[] = {
+    {"arabic", "المكتبات", "العامة", "مكتبة"},
+    {"armenian", "քաղաքները", "հին", "քաղաք"},
+    {"basque", "etxeetan", "zaharretan", "etxeak"},
+    {"catalan", "ciutats", "antigues", "ciutat"},
+    {"danish", "husene", "gamle", "huset"},
+    {"dutch", "boeken", "oude", "boek"},
+    {"english", "libraries", "old", "library"},
+    {"finnish", "taloissa", "vanhoissa", "talo"},
+    {"french", "bibliothèques", "anciennes", "bibliothèque"},
+    {"german", "Häusern", "alten", "Häuser"},
+    {"greek", "θάλασσες", "γαλάζιες", "θάλασσα"},
+    {"hindi", "किताबें", "पुरानी", "किताब"},
+    {"hungarian", "házak", "régiek", "ház"},
+    {"indonesian", "bukunya", "lama", "buku"},
+    {"irish", "bhfeirmeacha", "nua", "feirmeacha"},
+    {"italian", "libri", "antichi", "libro"},
+    {"lithuanian", "knygos", "senos", "knyga"},
+    {"nepali", "किताबहरू", "पुराना", "किताब"},
+    {"norwegian", "husene", "gamle", "hus"},
+    {"porter", "connections", "old", "connected"},
+    {"portuguese", "livros", "antigos", "livro"},
+    {"romanian", "cărțile", "vechi", "cărți"},
+    {"russian", "книги", "старые", "книга"},
+    {"serbian", "knjige", "stare", "knjiga"},
+    {"spanish", "libros", "antiguos", "libro"},
+    {"swedish", "husen", "gamla", "hus"},
+    {"tamil", "புத்தகங்கள்", "பழைய", "புத்தகம்"},
+    {"turkish", "kitaplar", "eski", "kitap"},
+    {"yiddish", "קינדער", "אַלטע", "קינד"},
+};
+
+}  // namespace
+
+// Each of the 29 languages end to end: an article in it is found by another form of its word
+// and by a phrase starting with that form, in a database of its own language and in one
+// database of all of them (an English one).
+BOOST_AUTO_TEST_CASE(every_language_end_to_end) {
+    RunResult listed = index({"--list-languages"});
+    BOOST_TEST_REQUIRE(listed.status == 0);
+    std::vector<std::string> names;
+    for (std::istringstream in(listed.out); std::getline(in, names.emplace_back());) {
+    }
+    names.pop_back();
+    std::erase(names, "none");  // listed too: no stemming
+    BOOST_TEST(names.size() == std::size(kSamples));
+    TempDir dir;
+    std::string all;
+    for (const Sample& s : kSamples) {
+        const bool listed_language =
+            std::find(names.begin(), names.end(), s.language) != names.end();
+        BOOST_TEST(listed_language, s.language);
+        all += nlohmann::json{{"id", s.language},
+                              {"lang", s.language},
+                              {"title", std::string("Sample ") + s.language},
+                              {"body", std::string(s.word) + " " + s.next + "."}}
+                   .dump() +
+               "\n";
+    }
+    const std::string input = dir / "all.jsonl";
+    write_file(input, all);
+    const std::string mixed = dir / "mixed";
+    BOOST_TEST_REQUIRE(index({"--db", mixed, input}).status == 0);
+    for (const Sample& s : kSamples) {
+        const std::string phrase = std::string("\"") + s.inflected + " " + s.next + "\"";
+        BOOST_TEST(has(ids_of({mixed}, s.inflected), s.language), s.language);
+        BOOST_TEST(has(ids_of({mixed}, phrase), s.language), s.language << " " << phrase);
+        const std::string own = dir / s.language;
+        RunResult r = index({"--db", own, "-l", s.language, input});
+        BOOST_TEST_REQUIRE(r.status == 0, r.err);
+        BOOST_TEST(has(ids_of({own}, s.inflected), s.language), s.language << " alone");
+        BOOST_TEST(has(ids_of({own}, phrase), s.language), s.language << " alone " << phrase);
+    }
 }
 
 // Highlights in an article of another language than the database's: its own stems.
