@@ -274,6 +274,17 @@ BOOST_AUTO_TEST_CASE(every_language_end_to_end) {
     }
 }
 
+// A sharded index: the languages come from every shard, whichever holds which article.
+BOOST_AUTO_TEST_CASE(languages_over_shards) {
+    TempDir dir;
+    const std::string db = dir / "db";
+    RunResult r = index({"--db", db, "--shards", "3", kLanguages});
+    BOOST_TEST_REQUIRE(r.status == 0, r.err);
+    for (const char* q : {"Москве", "\"Москва новости\"", "Bäume", "θάλασσα", "abstention"})
+        BOOST_TEST(ids_of({db}, q) == ids_of({english().db}, q), q);
+    BOOST_TEST(has(ids_of({db}, "Москве"), "ru1"));
+}
+
 // Highlights in an article of another language than the database's: its own stems.
 BOOST_AUTO_TEST_CASE(highlights_in_the_article_language) {
     RunResult r = search({"--db", english().db, "--color", "never", "Москве"});
