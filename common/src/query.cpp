@@ -266,8 +266,9 @@ constexpr std::array<TextField, 3> kTextFields{{
 
 QueryBuilder::QueryBuilder(const Xapian::Database& db, const QueryOptions& options)
     : db_(db),
-      stem_(make_stemmer(options.language, options.elision)),
+      stem_(make_stemmer(options.language, options.word_rules)),
       language_(options.language),
+      word_rules_(options.word_rules),
       stems_only_(schema::stems_only(schema::version_of(db))),
       wildcard_limit_(options.wildcard_limit) {
     parser_.set_database(db);
@@ -321,11 +322,12 @@ void QueryBuilder::plan_languages(const QueryOptions& options) {
                     expansions_.push_back({language, make_identity_stemmer(), false});
                     continue;
                 }
-                expansions_.push_back({language, make_stemmer(language, options.elision), false});
+                expansions_.push_back(
+                    {language, make_stemmer(language, options.word_rules), false});
                 // Shards built before and after elision was split off: both forms.
-                if (options.mixed_elision && split_elision("l'a", language).size() == 1)
+                if (options.mixed_word_rules && split_elision("l'a", language).size() == 1)
                     expansions_.push_back(
-                        {language, make_stemmer(language, !options.elision), false});
+                        {language, make_stemmer(language, !options.word_rules), false});
             } catch (const UsageError&) {
                 continue;  // a language this build has no stemmer for: its articles' stems unknown
             }
@@ -518,6 +520,8 @@ std::string QueryBuilder::rewrite_wildcards(const std::string& text) {
             const std::string typed = w.substr(word, w.size() - 1 - word);
             std::string pattern =
                 stems_only_ ? stem_pattern(typed) : Xapian::Unicode::tolower(typed);
+            if (stems_only_ && word_rules_)
+                pattern = fold_accents(pattern);  // as the stems are
             wildcards_.push_back(pattern);
             if (!stems_only_)
                 continue;

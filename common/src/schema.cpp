@@ -119,8 +119,8 @@ unsigned shard_of(std::string_view id, unsigned shards) {
     return static_cast<unsigned>(XXH3_64bits(id.data(), id.size()) % shards);
 }
 
-bool splits_elision(const Xapian::Database& db) {
-    return db.get_metadata(std::string(kMetaElision)) == "1";
+bool uses_word_rules(const Xapian::Database& db) {
+    return db.get_metadata(std::string(kMetaWordRules)) == "1";
 }
 
 int version_of(const Xapian::Database& db) {

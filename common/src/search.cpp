@@ -335,7 +335,7 @@ void Searcher::open_once(bool retry_damage) {
     shards_ = expand_databases(paths_);
     Xapian::Database db;
     std::vector<std::string> recorded;  // each shard's language, to be read in any order
-    std::size_t eliding = 0;            // shards that split elisions (schema::kMetaElision)
+    std::size_t eliding = 0;            // shards with today's word rules (schema::kMetaWordRules)
     std::size_t opened = 0;
     for (std::size_t k = 0; k < shards_.size(); ++k) {
         if (excluded_.count(shards_[k].address) != 0)
@@ -358,7 +358,7 @@ void Searcher::open_once(bool retry_damage) {
             if (std::string language = one.get_metadata(std::string(schema::kMetaLanguage));
                 !language.empty())
                 recorded.push_back(std::move(language));
-            if (schema::splits_elision(one))
+            if (schema::uses_word_rules(one))
                 ++eliding;
         } catch (const Xapian::DatabaseModifiedError&) {
             throw;  // not a fault of the shard: open() opens again
@@ -396,8 +396,8 @@ void Searcher::open_once(bool retry_damage) {
     std::sort(recorded.begin(), recorded.end());
     language_ = recorded.front();
     languages_ = database_languages(db_, recorded);
-    elision_ = eliding * 2 >= opened;  // the more common way first
-    mixed_elision_ = eliding != 0 && eliding != opened;
+    word_rules_ = eliding * 2 >= opened;  // the more common way first
+    mixed_word_rules_ = eliding != 0 && eliding != opened;
     stems_only_ = schema::stems_only(schema::version_of(db_));
     builders_.clear();
     term_freqs_.clear();
@@ -438,8 +438,8 @@ QueryBuilder& Searcher::builder(const SearchRequest& request) {
         QueryOptions options;
         options.language = language_;
         options.languages = languages_;
-        options.elision = elision_;
-        options.mixed_elision = mixed_elision_;
+        options.word_rules = word_rules_;
+        options.mixed_word_rules = mixed_word_rules_;
         options.default_and = request.default_and;
         options.expand_synonyms = request.expand_synonyms;
         slot = std::make_unique<QueryBuilder>(db_, options);

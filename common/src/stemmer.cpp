@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <iterator>
 #include <mutex>
 #include <set>
@@ -24,9 +25,14 @@ namespace {
 /// cheaper than running the Snowball program (stemming was 8% of indexing's instructions).
 class SnowballStemmer : public Xapian::StemImplementation {
   public:
-    explicit SnowballStemmer(std::string language, bool elide = false)
+    explicit SnowballStemmer(std::string language, bool word_rules = false)
         : language_(std::move(language)),
-          elide_(elide && split_elision("l'a", language_).size() == 1),
+          elide_(word_rules && split_elision("l'a", language_).size() == 1),
+          fold_(word_rules),
+          // Alphabets without accented letters: a stray accent would change the stem itself
+          // (English "élections" is "élection", "elections" "elect"), so it goes first.
+          fold_first_(word_rules && (language_ == "english" || language_ == "porter" ||
+                                     language_ == "indonesian")),
           stemmer_(sb_stemmer_new(language_.c_str(), nullptr)) {
         if (stemmer_ == nullptr)
             throw UsageError("unknown language '" + language_ + "'");
@@ -48,26 +54,32 @@ class SnowballStemmer : public Xapian::StemImplementation {
         return stem;
     }
 
-    std::string get_description() const override {
-        return "libstemmer:" + language_ + (elide_ ? "+elision" : "");
-    }
+    std::string get_description() const override { return "libstemmer:" + language_; }
 
   private:
     static constexpr std::size_t kCacheEntries = 1u << 17;
 
     std::string run(const std::string& whole) {
-        const std::string_view word = elide_ ? split_elision(whole, language_) : whole;
+        std::string_view word = elide_ ? split_elision(whole, language_) : whole;
+        std::string folded;
+        if (fold_first_) {
+            folded = fold_accents(word);
+            word = folded;
+        }
         const sb_symbol* out =
             sb_stemmer_stem(stemmer_, reinterpret_cast<const sb_symbol*>(word.data()),
                             static_cast<int>(word.size()));
         if (out == nullptr)
             throw std::bad_alloc();
-        return std::string(reinterpret_cast<const char*>(out),
-                           static_cast<std::size_t>(sb_stemmer_length(stemmer_)));
+        std::string stem(reinterpret_cast<const char*>(out),
+                         static_cast<std::size_t>(sb_stemmer_length(stemmer_)));
+        return fold_ ? fold_accents(stem) : stem;
     }
 
     std::string language_;
-    bool elide_;  // split_elision before stemming
+    bool elide_;       // split_elision before stemming
+    bool fold_;        // fold_accents after stemming (the stemmer reads the accents)
+    bool fold_first_;  // and before
     sb_stemmer* stemmer_;
     std::unordered_map<std::string, std::string> cache_;
 };
@@ -77,8 +89,14 @@ class SnowballStemmer : public Xapian::StemImplementation {
 /// prefix, so such articles sit beside the stemmed ones in a database.
 class IdentityStemmer : public Xapian::StemImplementation {
   public:
-    std::string operator()(const std::string& word) override { return word; }
+    explicit IdentityStemmer(bool fold = false) : fold_(fold) {}
+    std::string operator()(const std::string& word) override {
+        return fold_ ? fold_accents(word) : word;
+    }
     std::string get_description() const override { return "folio::IdentityStemmer()"; }
+
+  private:
+    bool fold_;
 };
 
 /// ISO 639-1, 639-2 (bibliographic and terminological) and common 639-3 codes of the
@@ -257,14 +275,100 @@ std::string_view split_elision(std::string_view word, std::string_view language)
     return word.substr(after);
 }
 
-Xapian::Stem make_stemmer(const std::string& language, bool elide) {
+std::string fold_accents(std::string_view text) {
+    // Lower-case Latin-1 Supplement and Latin Extended-A letters (U+00DF-U+017F) to what they
+    // fold to; "" where the letter stays.
+    static constexpr std::string_view kLatin[] = {
+        "ss", "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  // df-ef
+        "i",  "",  "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "",   // f0-ff
+        "y",                                                                               // (ÿ)
+    };
+    // U+0100-U+017F (Latin Extended-A): their fold, "" where the letter stays (ı, ĸ, ŉ, ſ).
+    static constexpr std::string_view kExtendedA[] = {
+        "a", "a", "a",  "a",  "a", "a", "c", "c", "c", "c", "c", "c", "c", "c", "d", "d",  // 0x100
+        "d", "d", "e",  "e",  "e", "e", "e", "e", "e", "e", "e", "e", "g", "g", "g", "g",  // 0x110
+        "g", "g", "g",  "g",  "h", "h", "h", "h", "i", "i", "i", "i", "i", "i", "i", "i",  // 0x120
+        "i", "",  "ij", "ij", "j", "j", "k", "k", "",  "l", "l", "l", "l", "l", "l", "l",  // 0x130
+        "l", "l", "l",  "n",  "n", "n", "n", "n", "n", "",  "",  "",  "o", "o", "o", "o",  // 0x140
+        "o", "o", "oe", "oe", "r", "r", "r", "r", "r", "r", "s", "s", "s", "s", "s", "s",  // 0x150
+        "s", "s", "t",  "t",  "t", "t", "t", "t", "u", "u", "u", "u", "u", "u", "u", "u",  // 0x160
+        "u", "u", "u",  "u",  "w", "w", "y", "y", "y", "z", "z", "z", "z", "z", "z", "",   // 0x170
+    };
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        std::size_t length = c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        if (i + length > text.size())
+            length = text.size() - i;
+        if (length != 2) {
+            out.append(text, i, length);
+            i += length;
+            continue;
+        }
+        const std::uint32_t cp = (static_cast<std::uint32_t>(c & 0x1F) << 6) |
+                                 (static_cast<unsigned char>(text[i + 1]) & 0x3F);
+        std::string_view folded;
+        bool drop = false;
+        if (cp >= 0x300 && cp <= 0x36F) {
+            drop = true;  // a combining mark: NFD text folds like NFC
+        } else if (cp >= 0xDF && cp <= 0xFF) {
+            folded = kLatin[cp - 0xDF];
+        } else if (cp >= 0x100 && cp <= 0x17F) {
+            folded = kExtendedA[cp - 0x100];
+        } else if (cp >= 0x3AC && cp <= 0x3CE) {
+            switch (cp) {  // Greek: tonos and dialytika, final sigma
+                case 0x3AC:
+                    folded = "\u03B1";
+                    break;
+                case 0x3AD:
+                    folded = "\u03B5";
+                    break;
+                case 0x3AE:
+                    folded = "\u03B7";
+                    break;
+                case 0x3AF:
+                case 0x3CA:
+                    folded = "\u03B9";
+                    break;
+                case 0x3CC:
+                    folded = "\u03BF";
+                    break;
+                case 0x3CD:
+                case 0x3CB:
+                    folded = "\u03C5";
+                    break;
+                case 0x3CE:
+                    folded = "\u03C9";
+                    break;
+                case 0x3C2:
+                    folded = "\u03C3";
+                    break;
+                default:
+                    break;
+            }
+        } else if (cp == 0x390 || cp == 0x3B0) {
+            folded = cp == 0x390 ? "\u03B9" : "\u03C5";
+        }
+        if (!drop) {
+            if (folded.empty())
+                out.append(text, i, 2);
+            else
+                out += folded;
+        }
+        i += 2;
+    }
+    return out;
+}
+
+Xapian::Stem make_stemmer(const std::string& language, bool word_rules) {
     if (language == "none" || language.empty())
         return Xapian::Stem();
     for (std::string_view unstemmed : kUnstemmedLanguages) {
         if (language == unstemmed)
-            return make_identity_stemmer();
+            return Xapian::Stem(new IdentityStemmer(word_rules));
     }
-    return Xapian::Stem(new SnowballStemmer(language, elide));
+    return Xapian::Stem(new SnowballStemmer(language, word_rules));
 }
 
 const Xapian::Stopper* make_stopper(const std::string& language) {

@@ -381,7 +381,7 @@ IndexWriter::IndexWriter(Xapian::WritableDatabase db, const WriterOptions& optio
                    ? schema::kVersion
                    : schema::version_of(db_),
                db_.get_metadata(std::string(schema::kMetaLanguage)).empty() ||
-                   schema::splits_elision(db_)) {
+                   schema::uses_word_rules(db_)) {
     record_language();
     if (spelling_)
         builder_.count_words(&spelling_words_);
@@ -391,7 +391,7 @@ void IndexWriter::record_language() {
     if (db_.get_metadata(std::string(schema::kMetaLanguage)).empty()) {
         db_.set_metadata(std::string(schema::kMetaLanguage), language_);
         db_.set_metadata(std::string(schema::kMetaSchema), std::to_string(schema::kVersion));
-        db_.set_metadata(std::string(schema::kMetaElision), "1");
+        db_.set_metadata(std::string(schema::kMetaWordRules), "1");
     }
 }
 

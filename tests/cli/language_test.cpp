@@ -285,6 +285,30 @@ BOOST_AUTO_TEST_CASE(languages_over_shards) {
     BOOST_TEST(has(ids_of({db}, "Москве"), "ru1"));
 }
 
+// Accents and case never hide a word, in a French or an English database, NFC or NFD.
+BOOST_AUTO_TEST_CASE(accents_and_case) {
+    TempDir dir;
+    const std::string input = dir / "in.jsonl";
+    write_file(input,
+               "{\"id\":\"nfc\",\"title\":\"Les élections\",\"body\":\"Les élections "
+               "municipales.\"}\n"
+               "{\"id\":\"nfd\",\"title\":\"Vote\",\"body\":\"Les e\u0301lections "
+               "re\u0301gionales.\"}\n");
+    for (const char* language : {"fr", "en"}) {
+        const std::string db = dir / language;
+        BOOST_TEST_REQUIRE(index({"--db", db, "-l", language, input}).status == 0);
+        for (const char* q : {"elections", "Elections", "élections", "ÉLECTIONS", "élections",
+                              "\"elections municipales\"", "regionales", "régionales"}) {
+            const std::size_t want = std::string(q).find("gional") != std::string::npos        ? 1u
+                                     : std::string(q).find("municipales") != std::string::npos ? 1u
+                                                                                               : 2u;
+            BOOST_TEST(count_of(db, q) == want, language << " " << q);
+        }
+        RunResult r = search({"--db", db, "--color", "never", "elections"});
+        BOOST_TEST(r.out.find("**élections**") != std::string::npos, r.out);
+    }
+}
+
 // Highlights in an article of another language than the database's: its own stems.
 BOOST_AUTO_TEST_CASE(highlights_in_the_article_language) {
     RunResult r = search({"--db", english().db, "--color", "never", "Москве"});

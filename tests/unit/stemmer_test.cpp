@@ -183,3 +183,23 @@ BOOST_AUTO_TEST_CASE(elision_before_stemming) {
     BOOST_TEST(make_stemmer("french", false)("l'abstention") !=
                make_stemmer("french")("abstention"));
 }
+
+// Accents fold for matching: Latin diacritics, ligatures, ß, Greek tonos and final sigma,
+// combining marks (NFD); Turkish dotless ı and other scripts stay.
+BOOST_DATA_TEST_CASE(accents_fold,
+                     bdata::make({"élections", "e\u0301lections", "çà", "bäume", "straße", "œuvre",
+                                  "łódź", "θάλασσες", "ΐϋ", "ılık", "москва", "北京", "naïve"}) ^
+                         bdata::make({"elections", "elections", "ca", "baume", "strasse", "oeuvre",
+                                      "lodz", "θαλασσεσ", "ιυ", "ılık", "москва", "北京", "naive"}),
+                     input, expected) {
+    BOOST_TEST(fold_accents(input) == expected);
+}
+
+// With today's word rules, a stem is folded: accents never hide a word.
+BOOST_AUTO_TEST_CASE(stems_fold) {
+    Xapian::Stem french = make_stemmer("french");
+    BOOST_TEST(french("élections") == french("elections"));
+    BOOST_TEST(make_stemmer("english")("élections") == make_stemmer("english")("elections"));
+    BOOST_TEST(make_stemmer("french", false)("élections") !=
+               make_stemmer("french", false)("elections"));
+}

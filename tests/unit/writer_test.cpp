@@ -303,22 +303,25 @@ BOOST_AUTO_TEST_CASE(none_article_in_a_stemmed_database) {
     BOOST_TEST(terms.count("Ztroops") == 1u);
 }
 
-// A new database splits French elisions off and says so; one made before keeps its terms.
-BOOST_AUTO_TEST_CASE(elision_recorded_and_kept) {
+// A new database splits French elisions off and folds accents, and says so; one made before
+// keeps its terms.
+BOOST_AUTO_TEST_CASE(word_rules_recorded_and_kept) {
     Xapian::WritableDatabase fresh(std::string(), Xapian::DB_BACKEND_INMEMORY);
     WriterOptions options;
     options.spelling = false;
     options.language = "fr";
     Article a = sample();
-    a.body = "L'abstention";
+    a.body = "L'abstention, élections";
     {
         IndexWriter w(fresh, options);
         w.add(a);
         w.commit();
     }
-    BOOST_TEST(schema::splits_elision(fresh));
+    BOOST_TEST(schema::uses_word_rules(fresh));
     BOOST_TEST(fresh.term_exists("Zabstent"));
     BOOST_TEST(!fresh.term_exists("Zl'abstent"));
+    BOOST_TEST(fresh.term_exists("Zelect"));
+    BOOST_TEST(!fresh.term_exists("Zélect"));
     Xapian::WritableDatabase old(std::string(), Xapian::DB_BACKEND_INMEMORY);
     old.set_metadata(std::string(schema::kMetaLanguage), "french");
     old.set_metadata(std::string(schema::kMetaSchema), "3");
@@ -327,8 +330,9 @@ BOOST_AUTO_TEST_CASE(elision_recorded_and_kept) {
         w.add(a);
         w.commit();
     }
-    BOOST_TEST(!schema::splits_elision(old));
+    BOOST_TEST(!schema::uses_word_rules(old));
     BOOST_TEST(old.term_exists("Zl'abstent"));
+    BOOST_TEST(old.term_exists("Zélect"));
 }
 
 // Building is deterministic: the same article gives the same terms and data.

@@ -17,10 +17,10 @@ struct QueryOptions {
     /// Every language the database's articles are indexed in (database_languages): each query
     /// word is looked for as its stem in each of them. Empty: `language` alone.
     std::vector<std::string> languages;
-    /// The database splits elided articles off before stemming (schema::kMetaElision).
-    bool elision = true;
+    /// The database splits elided articles off and folds accents (schema::kMetaWordRules).
+    bool word_rules = true;
     /// Its shards differ in that: words are looked for both ways.
-    bool mixed_elision = false;
+    bool mixed_word_rules = false;
     bool default_and = false;       ///< words without an operator: AND (else OR)
     unsigned wildcard_limit = 256;  ///< most terms a trailing wildcard expands to
     /// Expand every word by the database's synonyms (else only words written ~word).
@@ -115,6 +115,7 @@ class QueryBuilder {
     Xapian::QueryParser parser_;
     Xapian::Stem stem_;
     std::string language_;
+    bool word_rules_;  // QueryOptions::word_rules
     bool stems_only_;  // the database's schema indexes stems only (schema::stems_only)
     unsigned wildcard_limit_;
     std::vector<std::string> wildcards_;  // of the last parse(), see wildcards()

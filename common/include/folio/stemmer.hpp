@@ -37,10 +37,19 @@ bool first_sight_of_unknown_tag(std::string_view tag);
 /// alone for kUnstemmedLanguages, or Xapian's "none" stemmer (is_none()) for "none" or "".
 /// Each Stem owns its own libstemmer state, so it is NOT thread-safe: make one per thread.
 /// Throws UsageError for an unknown language.
-/// With `elide`, the elided article or pronoun of a French, Italian, Catalan or Irish word is
-/// split off before stemming, as Lucene's ElisionFilter does (split_elision); databases record
-/// whether they were built so (schema::kMetaElision).
-Xapian::Stem make_stemmer(const std::string& language, bool elide = true);
+/// With `word_rules`, the elided article or pronoun of a French, Italian, Catalan or Irish word
+/// is split off before stemming, as Lucene's ElisionFilter does (split_elision), and the stem's
+/// accents are folded (fold_accents; for English, Porter and Indonesian, whose alphabets have
+/// no accents, the word's before stemming too); databases record whether they were built so
+/// (schema::kMetaWordRules).
+Xapian::Stem make_stemmer(const std::string& language, bool word_rules = true);
+
+/// `text` (lower case, UTF-8) with accents folded, for matching only (the stored text keeps
+/// them): combining marks (U+0300-U+036F, so NFD text folds like NFC) are dropped, Latin letters
+/// with diacritics become their base letter (é e, ç c, ø o, ł l), æ ae, œ oe, ß ss, Greek
+/// vowels lose their tonos and dialytika (ά α, ϊ ι) and final sigma becomes σ. Turkish dotless
+/// ı stays ı (it is a letter of its own, not an accented i); other scripts are left alone.
+std::string fold_accents(std::string_view text);
 
 /// `word` (lower case) without its elided article or pronoun in `language` ("l'abstention":
 /// "abstention"; French l' m' t' qu' n' s' j' d' c' jusqu' quoiqu' lorsqu' puisqu', Italian

@@ -31,7 +31,7 @@ class DocumentBuilder {
     /// `default_language` (canonical name or "none") stems articles that name no language.
     /// `schema_version` picks the layout of documents: terms (schema::stems_only) and where the
     /// article is stored (schema::article_in_value); see schema::kVersion.
-    /// `elide`: split off elided articles before stemming (schema::kMetaElision).
+    /// `elide`: split off elided articles before stemming (schema::kMetaWordRules).
     explicit DocumentBuilder(std::string default_language, int schema_version = schema::kVersion,
                              bool elide = true);
     DocumentBuilder(const DocumentBuilder&) = delete;
