@@ -1,7 +1,7 @@
 // Fuzz target: query parsing and passage extraction. The input is a query, run by a Searcher
-// against a small database built once (its articles have passages to extract and words for
-// wildcards, fields, dates and synonyms to expand to). A malformed query must be refused with
-// QueryError or UsageError; anything else escaping is a finding.
+// against a small database built once (its articles, in four languages, have passages to
+// extract and words for wildcards, fields, dates, synonyms and languages to expand to). A malformed
+// query must be refused with QueryError or UsageError; anything else escaping is a finding.
 #include <stdlib.h>
 
 #include <cstddef>
@@ -56,6 +56,9 @@ void build_database() {
             a.authors = {"Abraham Lincoln"};
             a.tags = {"war", "trade"};
             a.source = "fuzz";
+            // Articles in several languages: every query goes through the languages rule
+            // (each word expanded to its stems in each language, phrases as aligned ORs).
+            a.language = n == 1 ? "fr-CA" : n == 2 ? "ru" : n == 3 ? "zh-Hant" : "";
             writer.add(a);
             ++n;
         }

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -12,12 +13,21 @@
 
 namespace folio::fuzz {
 
-/// Runs `parse` on `data` as read_file would hand it over: NUL bytes mean a binary file (not
-/// parsed), everything else is made valid UTF-8 first. InputError is the parser's documented
-/// way to refuse input; anything else escapes and is a finding.
+/// Runs `parse` on `data` as read_file would hand it over: UTF-16 with a byte-order mark is
+/// decoded, NUL bytes mean a binary file (not parsed), everything else is made valid UTF-8 first.
+/// InputError is the parser's documented way to refuse input; anything else escapes and is a
+/// finding.
 template <typename Parse>
 void parse_as_file(const std::uint8_t* data, std::size_t size, const char* name, Parse parse) {
-    const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+    std::string_view bytes(reinterpret_cast<const char*>(data), size);
+    const std::optional<std::string> utf16 = decode_utf16(bytes);  // as read_file does
+    if (utf16) {
+        bool invalid = false;
+        to_utf8(*utf16, &invalid);
+        if (invalid)
+            __builtin_trap();  // decode_utf16 must give valid UTF-8
+        bytes = *utf16;
+    }
     if (looks_binary(bytes))
         return;
     const std::string text = to_utf8(bytes);

@@ -37,7 +37,10 @@ CLI::Option* add_db_option(CLI::App& app, std::vector<std::string>& dbs) {
 
 CLI::Option* add_language_option(CLI::App& app, std::string& language, const std::string& what) {
     return app
-        .add_option("--language,-l", language, what + " (a Snowball language or ISO code, or none)")
+        .add_option("--language,-l", language,
+                    what +
+                        " (a Snowball language, chinese, japanese, korean, an ISO 639 code or "
+                        "BCP 47 tag, or none: no stemming)")
         ->check([](const std::string& value) -> std::string {
             try {
                 canonical_language(value);

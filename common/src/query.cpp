@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdlib>
 #include <set>
 #include <string_view>
 
@@ -602,7 +603,9 @@ constexpr std::array<TextField, 3> kTextFields{{
 
 QueryBuilder::QueryBuilder(const Xapian::Database& db, const QueryOptions& options)
     : db_(db),
-      stem_(make_stemmer(options.language)),
+      stem_(make_stemmer(options.language, options.word_rules)),
+      language_(options.language),
+      word_rules_(options.word_rules),
       stems_only_(schema::stems_only(schema::version_of(db))),
       wildcard_limit_(options.wildcard_limit) {
     parser_.set_database(db);
@@ -631,6 +634,177 @@ QueryBuilder::QueryBuilder(const Xapian::Database& db, const QueryOptions& optio
              Xapian::QueryParser::FLAG_PURE_NOT | Xapian::QueryParser::FLAG_SYNONYM;
     if (options.expand_synonyms)
         flags_ |= Xapian::QueryParser::FLAG_AUTO_SYNONYMS;
+    if (stems_only_)
+        plan_languages(options);
+}
+
+void QueryBuilder::plan_languages(const QueryOptions& options) {
+    // The rule (docs/QUERY-SYNTAX.md, "Languages"): a word is looked for as its stem in every
+    // language the database's articles are indexed in, the database's own first. A database
+    // built with "none" indexes words as written; one built with "none" before schema 4 stemmed
+    // the articles that named a language, and those are looked for too.
+    const bool plain = options.language == "none";
+    std::vector<std::string> order{options.language};
+    for (const std::string& language : options.languages) {
+        if (std::find(order.begin(), order.end(), language) == order.end())
+            order.push_back(language);
+    }
+    const bool stemmed_terms = !plain || db_.allterms_begin("Z") != db_.allterms_end("Z");
+    for (const std::string& language : order) {
+        if (plain && language == options.language) {
+            expansions_.push_back({language, Xapian::Stem(), true});
+        } else if (stemmed_terms) {
+            try {
+                if (language == "none") {
+                    expansions_.push_back({language, make_identity_stemmer(), false});
+                    continue;
+                }
+                expansions_.push_back(
+                    {language, make_stemmer(language, options.word_rules), false});
+                // Shards built before and after elision was split off: both forms.
+                if (options.mixed_word_rules && split_elision("l'a", language).size() == 1)
+                    expansions_.push_back(
+                        {language, make_stemmer(language, !options.word_rules), false});
+            } catch (const UsageError&) {
+                continue;  // a language this build has no stemmer for: its articles' stems unknown
+            }
+        }
+    }
+    if (expansions_.size() <= 1)
+        expansions_.clear();  // the parser's own stemming is the whole rule
+}
+
+std::vector<std::string> QueryBuilder::word_terms(const std::string& prefix,
+                                                  const std::string& word, bool unique) const {
+    std::vector<std::string> out;
+    for (const Expansion& e : expansions_) {
+        std::string term = e.plain ? prefix + word : "Z" + prefix + e.stem(word);
+        if (term.size() > schema::kMaxTermLength)
+            continue;
+        if (!unique || std::find(out.begin(), out.end(), term) == out.end())
+            out.push_back(std::move(term));
+    }
+    return out;
+}
+
+namespace {
+
+/// The number after `word` at the top level of a compound query's description, as Xapian
+/// prints the window of PHRASE and NEAR ("((a PHRASE 2 b))"); 0 when it cannot be read.
+Xapian::termcount window_of(const Xapian::Query& query, std::string_view word) {
+    const std::string description = query.get_description();
+    std::string first = query.get_subquery(0).get_description();  // "Query(...)"
+    if (first.size() < 7)
+        return 0;
+    first = first.substr(6, first.size() - 7);
+    const std::string head = "Query((" + first + " " + std::string(word) + " ";
+    if (!description.starts_with(head))
+        return 0;
+    return static_cast<Xapian::termcount>(
+        std::strtoul(description.c_str() + head.size(), nullptr, 10));
+}
+
+/// The query position of a leaf term as its description shows it ("Query(Zword@3)"), or 0.
+Xapian::termpos position_of(const Xapian::Query& leaf) {
+    const std::string description = leaf.get_description();
+    const std::size_t at = description.rfind('@');
+    if (at == std::string::npos || description.back() != ')')
+        return 0;
+    for (std::size_t i = at + 1; i + 1 < description.size(); ++i) {
+        if (description[i] < '0' || description[i] > '9')
+            return 0;
+    }
+    return static_cast<Xapian::termpos>(std::strtoul(description.c_str() + at + 1, nullptr, 10));
+}
+
+}  // namespace
+
+Xapian::Query QueryBuilder::expand_languages(const Xapian::Query& query, bool positional) const {
+    const auto type = query.get_type();
+    if (type == Xapian::Query::LEAF_TERM) {
+        const std::string term = *query.get_terms_begin();
+        const bool stemmed = term.starts_with('Z');
+        std::string_view rest(term);
+        if (stemmed)
+            rest.remove_prefix(1);
+        const std::string prefix(rest.substr(0, schema::prefix_length(rest)));
+        if (prefix != "" && prefix != schema::kPrefixTitle && prefix != schema::kPrefixAuthor)
+            return query;  // a filter term
+        std::vector<std::string> terms{term};
+        for (auto word = parser_.unstem_begin(term); word != parser_.unstem_end(term); ++word) {
+            for (std::string& t : word_terms(prefix, Xapian::Unicode::tolower(*word), !positional))
+                terms.push_back(std::move(t));
+        }
+        if (terms.size() == 1)
+            return query;  // not a word of the query (a synonym's term, say)
+        // The parser's term comes first, then every language's; only inside phrases are the
+        // languages kept aligned (duplicates and all), for query_terms.
+        if (!positional) {
+            std::vector<std::string> unique;
+            for (std::string& t : terms) {
+                if (std::find(unique.begin(), unique.end(), t) == unique.end())
+                    unique.push_back(std::move(t));
+            }
+            terms.swap(unique);
+            if (terms.size() == 1)
+                return query;
+        } else {
+            terms.erase(terms.begin());  // word_terms starts with the database's own form
+        }
+        const Xapian::termpos pos = position_of(query);
+        std::vector<Xapian::Query> leaves;
+        for (const std::string& t : terms)
+            leaves.emplace_back(t, 1, pos);
+        return Xapian::Query(positional ? Xapian::Query::OP_OR : Xapian::Query::OP_SYNONYM,
+                             leaves.begin(), leaves.end());
+    }
+    const std::size_t n = query.get_num_subqueries();
+    if (n == 0)
+        return query;  // other leaves: wildcards, value ranges, match-all
+    const bool inner_positional =
+        positional || type == Xapian::Query::OP_PHRASE || type == Xapian::Query::OP_NEAR;
+    std::vector<Xapian::Query> subqueries;
+    bool changed = false;
+    for (std::size_t i = 0; i < n; ++i) {
+        const Xapian::Query sub = query.get_subquery(i);
+        subqueries.push_back(expand_languages(sub, inner_positional));
+        changed = changed || subqueries.back().internal.get() != sub.internal.get();
+    }
+    if (!changed)
+        return query;
+    switch (type) {
+        case Xapian::Query::OP_AND:
+        case Xapian::Query::OP_OR:
+        case Xapian::Query::OP_AND_NOT:
+        case Xapian::Query::OP_XOR:
+        case Xapian::Query::OP_AND_MAYBE:
+        case Xapian::Query::OP_FILTER:
+        case Xapian::Query::OP_SYNONYM:
+        case Xapian::Query::OP_MAX:
+            return Xapian::Query(type, subqueries.begin(), subqueries.end());
+        case Xapian::Query::OP_PHRASE:
+        case Xapian::Query::OP_NEAR: {
+            const Xapian::termcount window =
+                window_of(query, type == Xapian::Query::OP_PHRASE ? "PHRASE" : "NEAR");
+            if (window == 0)
+                break;
+            return Xapian::Query(type, subqueries.begin(), subqueries.end(), window);
+        }
+        default:
+            break;
+    }
+    // A query the parser does not make from words (a weight scale, an elite set): as it is.
+    return query;
+}
+
+const Xapian::Stem& QueryBuilder::stemmer_for(const std::string& language) const {
+    if (language.empty() || language == language_)
+        return stem_;
+    for (const Expansion& e : expansions_) {
+        if (e.language == language)
+            return e.stem;
+    }
+    return stem_;
 }
 
 QueryBuilder::~QueryBuilder() = default;
@@ -683,6 +857,8 @@ std::string QueryBuilder::rewrite_wildcards(const std::string& text) {
             const std::string typed = w.substr(word, w.size() - 1 - word);
             std::string pattern =
                 stems_only_ ? stem_pattern(typed) : Xapian::Unicode::tolower(typed);
+            if (stems_only_ && word_rules_)
+                pattern = fold_accents(pattern);  // as the stems are
             wildcards_.push_back(pattern);
             if (!stems_only_)
                 continue;
@@ -750,7 +926,10 @@ Xapian::Query QueryBuilder::parse(const std::string& text) {
     }
     normal = rewrite_wildcards(normal);
     try {
-        return without_xor(parser_.parse_query(normal, flags_));
+        Xapian::Query query = without_xor(parser_.parse_query(normal, flags_));
+        if (!expansions_.empty())
+            return expand_languages(query, false);
+        return query;
     } catch (const Xapian::QueryParserError& e) {
         throw QueryError(text, 0, e.get_msg());
     } catch (const Xapian::WildcardError& e) {
@@ -796,6 +975,8 @@ Xapian::doccount QueryBuilder::word_frequency(const std::string& lower) const {
     Xapian::doccount df = db_.get_termfreq(lower);
     if (!stem_.is_none())
         df = std::max(df, db_.get_termfreq("Z" + stem_(lower)));
+    for (const std::string& term : word_terms("", lower, true))  // in every language
+        df = std::max(df, db_.get_termfreq(term));
     return df;
 }
 
@@ -967,15 +1148,36 @@ void collect(const Xapian::Query& q, bool in_phrase, QueryTerms& out, std::set<s
         return;
     }
     if (type == Xapian::Query::OP_PHRASE) {
-        std::vector<std::string> words;
-        for (auto it = q.get_terms_begin(); it != q.get_terms_end(); ++it) {
-            std::string term = *it;
-            // Field phrases (title:"...") carry their prefix; the passage text has none.
-            words.push_back(term.substr(schema::prefix_length(term)));
-            inside.insert(term);
+        // Each position is a term, or the OR of a word's forms in the database's languages,
+        // aligned (QueryBuilder::expand_languages): one phrase per language.
+        std::vector<std::vector<std::string>> forms;
+        std::size_t languages = 1;
+        for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) {
+            const Xapian::Query sub = q.get_subquery(i);
+            std::vector<std::string> position;
+            // In the OR's order (its term iterator sorts them).
+            const std::size_t forms_here = sub.get_num_subqueries();
+            for (std::size_t j = 0; j < std::max<std::size_t>(1, forms_here); ++j) {
+                const Xapian::Query form = forms_here == 0 ? sub : sub.get_subquery(j);
+                for (auto it = form.get_terms_begin(); it != form.get_terms_end(); ++it) {
+                    std::string term = *it;
+                    inside.insert(term);
+                    // Field phrases (title:"...") carry their prefix; the passage text has none.
+                    position.push_back(term.substr(schema::prefix_length(term)));
+                }
+            }
+            if (position.empty())
+                continue;  // not a word (as before: the phrase's words only)
+            languages = std::max(languages, position.size());
+            forms.push_back(std::move(position));
         }
-        if (!words.empty())
-            out.phrases.push_back(std::move(words));
+        for (std::size_t k = 0; k < languages && !forms.empty(); ++k) {
+            std::vector<std::string> words;
+            for (const auto& position : forms)
+                words.push_back(position[k < position.size() ? k : 0]);
+            if (std::find(out.phrases.begin(), out.phrases.end(), words) == out.phrases.end())
+                out.phrases.push_back(std::move(words));
+        }
         return;
     }
     // AND_NOT's first subquery is what matches; the others are excluded.
@@ -1005,6 +1207,22 @@ void collect_positive(const Xapian::Query& q, std::vector<std::string>& out,
 }
 
 }  // namespace
+
+std::vector<std::string> database_languages(const Xapian::Database& db,
+                                            const std::vector<std::string>& recorded) {
+    std::set<std::string> out;
+    for (const std::string& language : recorded) {
+        if (!language.empty())
+            out.insert(language);
+    }
+    const std::string prefix(schema::kPrefixLanguage);
+    for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it) {
+        const std::string name = (*it).substr(prefix.size());
+        if (std::string language = language_of_tag(name); !language.empty())
+            out.insert(language);
+    }
+    return {out.begin(), out.end()};
+}
 
 QueryTerms query_terms(const Xapian::Query& query) {
     QueryTerms out;

@@ -173,23 +173,24 @@ std::string dropped_values_warning() {
            std::to_string(kMaxListValues) + " of a list ignored";
 }
 
-// The canonical stemmer language for a name or a BCP 47 tag ("en-US"), or "" when unknown.
-std::string language_or_empty(std::string_view tag) {
+// The canonical language of a name or a BCP 47 tag ("en-US", "zh-Hant"); a tag Folio does not
+// know is kept as written (trimmed), for read_file to warn about once and drop.
+std::string language_or_tag(std::string_view tag) {
     tag = trim(tag);
-    if (tag.empty())
-        return "";
-    try {
-        return canonical_language(tag);
-    } catch (const Error&) {
+    std::string language = language_of_tag(tag);
+    return language.empty() ? std::string(tag) : language;
+}
+
+// Drops an unknown language tag from `article` (it is indexed in the database's language),
+// with one warning per tag in a run (first_sight_of_unknown_tag), not one per file.
+void check_language(Article& article, const std::function<void(std::string)>& warn) {
+    if (article.language.empty() || !language_of_tag(article.language).empty())
+        return;
+    if (first_sight_of_unknown_tag(article.language)) {
+        warn("unknown language '" + article.language +
+             "', indexed in the database's language (warned once per tag)");
     }
-    const std::size_t dash = tag.find_first_of("-_");
-    if (dash == std::string_view::npos)
-        return "";
-    try {
-        return canonical_language(tag.substr(0, dash));
-    } catch (const Error&) {
-    }
-    return "";
+    article.language.clear();
 }
 
 Article new_article(const FileInfo& info) {
@@ -884,7 +885,7 @@ class FrontMatter {
                 article_.url = std::string(trim(*s));
         } else if (key == "lang" || key == "language") {
             if (auto s = scalar(key, value))
-                article_.language = language_or_empty(*s);
+                article_.language = language_or_tag(*s);
         } else if (key == "source") {
             if (auto s = scalar(key, value); s && !is_blank(*s))
                 article_.source = *s;
@@ -1767,11 +1768,10 @@ class JsonlReader {
         if (!language)
             language = string_field(json, "lang");
         if (language && !is_blank(*language)) {
-            a.language = language_or_empty(*language);
-            if (a.language.empty()) {
-                report(Diagnostic::Severity::warning, number,
-                       "unknown language '" + *language + "', indexed with the default language");
-            }
+            a.language = language_or_tag(*language);
+            check_language(a, [&](std::string message) {
+                report(Diagnostic::Severity::warning, number, std::move(message));
+            });
         }
         std::optional<std::string> date;
         if (const nlohmann::json* value = field(json, "date");
@@ -1988,7 +1988,7 @@ Article parse_html(std::string_view text, const FileInfo& info, std::size_t* dro
     article.tags = std::move(meta.tags);
     article.url = !meta.canonical.empty() ? meta.canonical : meta.og_url;
     article.description = !meta.description.empty() ? meta.description : meta.og_description;
-    article.language = language_or_empty(meta.lang.empty() ? meta.meta_lang : meta.lang);
+    article.language = language_or_tag(meta.lang.empty() ? meta.meta_lang : meta.lang);
     for (std::string* field : {&article.title, &article.body, &article.date, &article.url,
                                &article.description, &article.language}) {
         repair_utf8(*field);
@@ -2074,6 +2074,15 @@ ReadStats read_file(const FileInfo& info, const ReadOptions& options, const Arti
     }
     if (!bytes)
         return fail(0, too_large);
+    // UTF-16 with its byte-order mark (Windows' "Unicode" text): decoded, not taken as binary.
+    bool utf16_damaged = false;
+    if (std::optional<std::string> decoded = decode_utf16(*bytes, &utf16_damaged)) {
+        bytes = std::move(decoded);
+        if (utf16_damaged) {
+            report(Diagnostic::Severity::warning, 0,
+                   "UTF-16 text with unpaired surrogates or an odd last byte: replaced by U+FFFD");
+        }
+    }
     if (looks_binary(*bytes)) {
         report(Diagnostic::Severity::warning, 0, "binary file (contains NUL bytes), skipped");
         return stats;
@@ -2102,6 +2111,9 @@ ReadStats read_file(const FileInfo& info, const ReadOptions& options, const Arti
     }
     for (Diagnostic& note : notes)
         diagnostics(std::move(note));
+    check_language(article, [&](std::string message) {
+        report(Diagnostic::Severity::warning, 0, std::move(message));
+    });
     if (dropped_tags > 0) {
         report(Diagnostic::Severity::warning, 0,
                "HTML nested deeper than " + std::to_string(kMaxHtmlDepth) + " elements: " +

@@ -119,6 +119,10 @@ unsigned shard_of(std::string_view id, unsigned shards) {
     return static_cast<unsigned>(XXH3_64bits(id.data(), id.size()) % shards);
 }
 
+bool uses_word_rules(const Xapian::Database& db) {
+    return db.get_metadata(std::string(kMetaWordRules)) == "1";
+}
+
 int version_of(const Xapian::Database& db) {
     const std::string recorded = db.get_metadata(std::string(kMetaSchema));
     int version = 0;

@@ -440,7 +440,8 @@ void Searcher::open_once(bool retry_damage) {
     // Expanded afresh each time: a rebuild of a sharded index names new shard directories.
     shards_ = expand_databases(paths_);
     Xapian::Database db;
-    std::string language;
+    std::vector<std::string> recorded;  // each shard's language, to be read in any order
+    std::size_t eliding = 0;            // shards with today's word rules (schema::kMetaWordRules)
     std::size_t opened = 0;
     for (std::size_t k = 0; k < shards_.size(); ++k) {
         if (excluded_.count(shards_[k].address) != 0)
@@ -460,8 +461,11 @@ void Searcher::open_once(bool retry_damage) {
         Xapian::Database one;
         try {
             one = open_shard(shard, options_.remote_timeout_ms);
-            if (language.empty())
-                language = one.get_metadata(std::string(schema::kMetaLanguage));
+            if (std::string language = one.get_metadata(std::string(schema::kMetaLanguage));
+                !language.empty())
+                recorded.push_back(std::move(language));
+            if (schema::uses_word_rules(one))
+                ++eliding;
         } catch (const Xapian::DatabaseModifiedError&) {
             throw;  // not a fault of the shard: open() opens again
         } catch (const Xapian::DatabaseCorruptError& e) {
@@ -487,11 +491,18 @@ void Searcher::open_once(bool retry_damage) {
     }
     if (opened == 0)
         throw DatabaseError("no shard of " + std::to_string(shards_.size()) + " could be searched");
-    if (language.empty()) {
+    if (recorded.empty()) {
         throw DatabaseError(paths_.front() + " is not a Folio database (it records no language)");
     }
     db_ = db;
-    language_ = language;
+    // Databases of different languages searched as one: the query's stop words are those of
+    // the first language by name, not by the order of --db; its words are looked for in every
+    // language any of them holds (database_languages).
+    std::sort(recorded.begin(), recorded.end());
+    language_ = recorded.front();
+    languages_ = database_languages(db_, recorded);
+    word_rules_ = eliding * 2 >= opened;  // the more common way first
+    mixed_word_rules_ = eliding != 0 && eliding != opened;
     stems_only_ = schema::stems_only(schema::version_of(db_));
     builders_.clear();
     term_freqs_.clear();
@@ -531,6 +542,9 @@ QueryBuilder& Searcher::builder(const SearchRequest& request) {
     if (!slot) {
         QueryOptions options;
         options.language = language_;
+        options.languages = languages_;
+        options.word_rules = word_rules_;
+        options.mixed_word_rules = mixed_word_rules_;
         options.default_and = request.default_and;
         options.expand_synonyms = request.expand_synonyms;
         slot = std::make_unique<QueryBuilder>(db_, options);
@@ -783,11 +797,11 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
         MatchTerms match = match_terms_for(matching, terms, phrase_only, feedback, mset,
                                            db_.get_doccount(), stems_only_, idfs);
         match.prefixes = wildcards;
-        hit.title = highlight_all(hit.article.title, match, builder.stemmer());
-        if (request.passages > 0) {
-            hit.passages =
-                make_passages(hit.article.body, match, builder.stemmer(), passage_options);
-        }
+        // Passages are stemmed as the article was indexed: in its own language.
+        const Xapian::Stem& stem = builder.stemmer_for(hit.article.language);
+        hit.title = highlight_all(hit.article.title, match, stem);
+        if (request.passages > 0)
+            hit.passages = make_passages(hit.article.body, match, stem, passage_options);
         hit.article.body.clear();
         result.hits.push_back(std::move(hit));
     }

@@ -116,7 +116,7 @@ LikeQuery like_query(const Xapian::Database& db, const std::vector<std::string>&
         Xapian::ESet eset = enquire.get_eset(count, rset, &decider);
         chosen.assign(eset.begin(), eset.end());
     } else {
-        DocumentBuilder builder(language, schema::version_of(db));
+        DocumentBuilder builder(language, schema::version_of(db), schema::uses_word_rules(db));
         for (const Article& a : articles) {
             relevant.push_back(builder.build(a));
             exclude.emplace_back(schema::id_term(a.id));

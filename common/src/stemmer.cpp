@@ -4,7 +4,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <iterator>
+#include <mutex>
+#include <set>
+#include <span>
 #include <unordered_map>
 #include <utility>
 
@@ -21,8 +25,15 @@ namespace {
 /// cheaper than running the Snowball program (stemming was 8% of indexing's instructions).
 class SnowballStemmer : public Xapian::StemImplementation {
   public:
-    explicit SnowballStemmer(std::string language)
-        : language_(std::move(language)), stemmer_(sb_stemmer_new(language_.c_str(), nullptr)) {
+    explicit SnowballStemmer(std::string language, bool word_rules = false)
+        : language_(std::move(language)),
+          elide_(word_rules && split_elision("l'a", language_).size() == 1),
+          fold_(word_rules),
+          // Alphabets without accented letters: a stray accent would change the stem itself
+          // (English "élections" is "élection", "elections" "elect"), so it goes first.
+          fold_first_(word_rules && (language_ == "english" || language_ == "porter" ||
+                                     language_ == "indonesian")),
+          stemmer_(sb_stemmer_new(language_.c_str(), nullptr)) {
         if (stemmer_ == nullptr)
             throw UsageError("unknown language '" + language_ + "'");
     }
@@ -48,32 +59,71 @@ class SnowballStemmer : public Xapian::StemImplementation {
   private:
     static constexpr std::size_t kCacheEntries = 1u << 17;
 
-    std::string run(const std::string& word) {
+    std::string run(const std::string& whole) {
+        std::string_view word = elide_ ? split_elision(whole, language_) : whole;
+        std::string folded;
+        if (fold_first_) {
+            folded = fold_accents(word);
+            word = folded;
+        }
         const sb_symbol* out =
             sb_stemmer_stem(stemmer_, reinterpret_cast<const sb_symbol*>(word.data()),
                             static_cast<int>(word.size()));
         if (out == nullptr)
             throw std::bad_alloc();
-        return std::string(reinterpret_cast<const char*>(out),
-                           static_cast<std::size_t>(sb_stemmer_length(stemmer_)));
+        std::string stem(reinterpret_cast<const char*>(out),
+                         static_cast<std::size_t>(sb_stemmer_length(stemmer_)));
+        return fold_ ? fold_accents(stem) : stem;
     }
 
     std::string language_;
+    bool elide_;       // split_elision before stemming
+    bool fold_;        // fold_accents after stemming (the stemmer reads the accents)
+    bool fold_first_;  // and before
     sb_stemmer* stemmer_;
     std::unordered_map<std::string, std::string> cache_;
 };
 
-/// ISO 639-1 codes of libstemmer's languages (libstemmer itself also takes ISO 639-2 codes).
-constexpr std::array<std::pair<std::string_view, std::string_view>, 29> kIsoCodes{{
-    {"ar", "arabic"},     {"hy", "armenian"},   {"eu", "basque"},    {"ca", "catalan"},
-    {"da", "danish"},     {"nl", "dutch"},      {"en", "english"},   {"fi", "finnish"},
-    {"fr", "french"},     {"de", "german"},     {"el", "greek"},     {"hi", "hindi"},
-    {"hu", "hungarian"},  {"id", "indonesian"}, {"ga", "irish"},     {"it", "italian"},
-    {"lt", "lithuanian"}, {"ne", "nepali"},     {"no", "norwegian"}, {"nb", "norwegian"},
-    {"nn", "norwegian"},  {"pt", "portuguese"}, {"ro", "romanian"},  {"ru", "russian"},
-    {"sr", "serbian"},    {"es", "spanish"},    {"sv", "swedish"},   {"ta", "tamil"},
-    {"tr", "turkish"},
-}};
+/// A stemmer that leaves words alone, for the languages without a Snowball stemmer: unlike
+/// Xapian's "none" Stem, the TermGenerator and QueryParser still put its words under the stem
+/// prefix, so such articles sit beside the stemmed ones in a database.
+class IdentityStemmer : public Xapian::StemImplementation {
+  public:
+    explicit IdentityStemmer(bool fold = false) : fold_(fold) {}
+    std::string operator()(const std::string& word) override {
+        return fold_ ? fold_accents(word) : word;
+    }
+    std::string get_description() const override { return "folio::IdentityStemmer()"; }
+
+  private:
+    bool fold_;
+};
+
+/// ISO 639-1, 639-2 (bibliographic and terminological) and common 639-3 codes of the
+/// languages Folio knows (libstemmer's own aliases differ between its versions).
+constexpr std::pair<std::string_view, std::string_view> kIsoCodes[] = {
+    {"ar", "arabic"},      {"ara", "arabic"},     {"arb", "arabic"},     {"hy", "armenian"},
+    {"hye", "armenian"},   {"arm", "armenian"},   {"eu", "basque"},      {"eus", "basque"},
+    {"baq", "basque"},     {"ca", "catalan"},     {"cat", "catalan"},    {"da", "danish"},
+    {"dan", "danish"},     {"nl", "dutch"},       {"nld", "dutch"},      {"dut", "dutch"},
+    {"en", "english"},     {"eng", "english"},    {"fi", "finnish"},     {"fin", "finnish"},
+    {"fr", "french"},      {"fra", "french"},     {"fre", "french"},     {"de", "german"},
+    {"deu", "german"},     {"ger", "german"},     {"el", "greek"},       {"ell", "greek"},
+    {"gre", "greek"},      {"hi", "hindi"},       {"hin", "hindi"},      {"hu", "hungarian"},
+    {"hun", "hungarian"},  {"id", "indonesian"},  {"ind", "indonesian"}, {"in", "indonesian"},
+    {"ga", "irish"},       {"gle", "irish"},      {"it", "italian"},     {"ita", "italian"},
+    {"lt", "lithuanian"},  {"lit", "lithuanian"}, {"ne", "nepali"},      {"nep", "nepali"},
+    {"npi", "nepali"},     {"no", "norwegian"},   {"nor", "norwegian"},  {"nb", "norwegian"},
+    {"nob", "norwegian"},  {"nn", "norwegian"},   {"nno", "norwegian"},  {"pt", "portuguese"},
+    {"por", "portuguese"}, {"ro", "romanian"},    {"ron", "romanian"},   {"rum", "romanian"},
+    {"mo", "romanian"},    {"ru", "russian"},     {"rus", "russian"},    {"sr", "serbian"},
+    {"srp", "serbian"},    {"es", "spanish"},     {"spa", "spanish"},    {"sv", "swedish"},
+    {"swe", "swedish"},    {"ta", "tamil"},       {"tam", "tamil"},      {"tr", "turkish"},
+    {"tur", "turkish"},    {"yi", "yiddish"},     {"yid", "yiddish"},    {"ji", "yiddish"},
+    {"zh", "chinese"},     {"zho", "chinese"},    {"chi", "chinese"},    {"cmn", "chinese"},
+    {"yue", "chinese"},    {"wuu", "chinese"},    {"hak", "chinese"},    {"nan", "chinese"},
+    {"ja", "japanese"},    {"jpn", "japanese"},   {"ko", "korean"},      {"kor", "korean"},
+};
 
 /// Snowball's English stop-word list (snowballstem.org/algorithms/english/stop.txt).
 constexpr const char* kEnglishStopwords[] = {
@@ -139,30 +189,186 @@ std::vector<std::string> stemmer_languages() {
     return out;
 }
 
-std::string canonical_language(std::string_view name) {
-    std::string lower = lower_ascii(name);
-    // "en-US", "pt_BR": the language part is enough to pick a stemmer.
+std::string language_of_tag(std::string_view tag) {
+    while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t'))
+        tag.remove_prefix(1);
+    while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t'))
+        tag.remove_suffix(1);
+    std::string lower = lower_ascii(tag);
+    // "en-US", "pt_BR", "zh-Hant-TW": the primary subtag names the language (BCP 47).
     if (auto cut = lower.find_first_of("-_"); cut != std::string::npos)
         lower.resize(cut);
     if (lower == "none")
         return lower;
-    auto languages = stemmer_languages();
-    if (std::find(languages.begin(), languages.end(), lower) != languages.end())
-        return lower;
+    for (std::string_view unstemmed : kUnstemmedLanguages) {
+        if (lower == unstemmed)
+            return lower;
+    }
     for (const auto& [code, language] : kIsoCodes) {
         if (lower == code)
             return std::string(language);
     }
+    for (const char** name = sb_stemmer_list(); *name != nullptr; ++name) {
+        if (lower == *name)
+            return lower;
+    }
+    return "";
+}
+
+std::string canonical_language(std::string_view name) {
+    std::string language = language_of_tag(name);
+    if (!language.empty())
+        return language;
     std::string known;
-    for (const auto& l : languages)
+    for (const auto& l : stemmer_languages())
         known += (known.empty() ? "" : ", ") + l;
+    for (std::string_view l : kUnstemmedLanguages)
+        known += ", " + std::string(l);
     throw UsageError("unknown language '" + std::string(name) + "' (known: none, " + known + ")");
 }
 
-Xapian::Stem make_stemmer(const std::string& language) {
+bool first_sight_of_unknown_tag(std::string_view tag) {
+    static std::mutex mutex;
+    static std::set<std::string, std::less<>> seen;
+    std::lock_guard<std::mutex> lock(mutex);
+    if (seen.find(tag) != seen.end())
+        return false;
+    if (seen.size() < 10000)  // bounded: a file of random tags warns at most this often
+        seen.emplace(tag);
+    return true;
+}
+
+Xapian::Stem make_identity_stemmer() {
+    return Xapian::Stem(new IdentityStemmer);
+}
+
+std::string_view split_elision(std::string_view word, std::string_view language) {
+    static constexpr std::string_view kFrench[] = {
+        "l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"};
+    static constexpr std::string_view kItalian[] = {
+        "c",    "l",    "all",  "dall", "dell", "nell", "sull", "coll", "pell", "gl", "agl",
+        "dagl", "degl", "negl", "sugl", "un",   "m",    "t",    "s",    "v",    "d"};
+    static constexpr std::string_view kCatalan[] = {"d", "l", "m", "n", "s", "t"};
+    static constexpr std::string_view kIrish[] = {"d", "m", "b"};
+    std::span<const std::string_view> articles;
+    if (language == "french")
+        articles = kFrench;
+    else if (language == "italian")
+        articles = kItalian;
+    else if (language == "catalan")
+        articles = kCatalan;
+    else if (language == "irish")
+        articles = kIrish;
+    else
+        return word;
+    std::size_t cut = word.find('\'');
+    std::size_t after = cut + 1;
+    if (const std::size_t curly = word.find("\u2019"); curly < cut) {
+        cut = curly;
+        after = curly + 3;
+    }
+    if (cut == std::string_view::npos || cut == 0 || cut > 6 || after >= word.size())
+        return word;
+    const std::string_view article = word.substr(0, cut);
+    if (std::find(articles.begin(), articles.end(), article) == articles.end())
+        return word;
+    return word.substr(after);
+}
+
+std::string fold_accents(std::string_view text) {
+    // Lower-case Latin-1 Supplement and Latin Extended-A letters (U+00DF-U+017F) to what they
+    // fold to; "" where the letter stays.
+    static constexpr std::string_view kLatin[] = {
+        "ss", "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  // df-ef
+        "i",  "",  "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "",   // f0-ff
+        "y",                                                                               // (ÿ)
+    };
+    // U+0100-U+017F (Latin Extended-A): their fold, "" where the letter stays (ı, ĸ, ŉ, ſ).
+    static constexpr std::string_view kExtendedA[] = {
+        "a", "a", "a",  "a",  "a", "a", "c", "c", "c", "c", "c", "c", "c", "c", "d", "d",  // 0x100
+        "d", "d", "e",  "e",  "e", "e", "e", "e", "e", "e", "e", "e", "g", "g", "g", "g",  // 0x110
+        "g", "g", "g",  "g",  "h", "h", "h", "h", "i", "i", "i", "i", "i", "i", "i", "i",  // 0x120
+        "i", "",  "ij", "ij", "j", "j", "k", "k", "",  "l", "l", "l", "l", "l", "l", "l",  // 0x130
+        "l", "l", "l",  "n",  "n", "n", "n", "n", "n", "",  "",  "",  "o", "o", "o", "o",  // 0x140
+        "o", "o", "oe", "oe", "r", "r", "r", "r", "r", "r", "s", "s", "s", "s", "s", "s",  // 0x150
+        "s", "s", "t",  "t",  "t", "t", "t", "t", "u", "u", "u", "u", "u", "u", "u", "u",  // 0x160
+        "u", "u", "u",  "u",  "w", "w", "y", "y", "y", "z", "z", "z", "z", "z", "z", "",   // 0x170
+    };
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size();) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        std::size_t length = c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        if (i + length > text.size())
+            length = text.size() - i;
+        if (length != 2) {
+            out.append(text, i, length);
+            i += length;
+            continue;
+        }
+        const std::uint32_t cp = (static_cast<std::uint32_t>(c & 0x1F) << 6) |
+                                 (static_cast<unsigned char>(text[i + 1]) & 0x3F);
+        std::string_view folded;
+        bool drop = false;
+        if (cp >= 0x300 && cp <= 0x36F) {
+            drop = true;  // a combining mark: NFD text folds like NFC
+        } else if (cp >= 0xDF && cp <= 0xFF) {
+            folded = kLatin[cp - 0xDF];
+        } else if (cp >= 0x100 && cp <= 0x17F) {
+            folded = kExtendedA[cp - 0x100];
+        } else if (cp >= 0x3AC && cp <= 0x3CE) {
+            switch (cp) {  // Greek: tonos and dialytika, final sigma
+                case 0x3AC:
+                    folded = "\u03B1";
+                    break;
+                case 0x3AD:
+                    folded = "\u03B5";
+                    break;
+                case 0x3AE:
+                    folded = "\u03B7";
+                    break;
+                case 0x3AF:
+                case 0x3CA:
+                    folded = "\u03B9";
+                    break;
+                case 0x3CC:
+                    folded = "\u03BF";
+                    break;
+                case 0x3CD:
+                case 0x3CB:
+                    folded = "\u03C5";
+                    break;
+                case 0x3CE:
+                    folded = "\u03C9";
+                    break;
+                case 0x3C2:
+                    folded = "\u03C3";
+                    break;
+                default:
+                    break;
+            }
+        } else if (cp == 0x390 || cp == 0x3B0) {
+            folded = cp == 0x390 ? "\u03B9" : "\u03C5";
+        }
+        if (!drop) {
+            if (folded.empty())
+                out.append(text, i, 2);
+            else
+                out += folded;
+        }
+        i += 2;
+    }
+    return out;
+}
+
+Xapian::Stem make_stemmer(const std::string& language, bool word_rules) {
     if (language == "none" || language.empty())
         return Xapian::Stem();
-    return Xapian::Stem(new SnowballStemmer(language));
+    for (std::string_view unstemmed : kUnstemmedLanguages) {
+        if (language == unstemmed)
+            return Xapian::Stem(new IdentityStemmer(word_rules));
+    }
+    return Xapian::Stem(new SnowballStemmer(language, word_rules));
 }
 
 const Xapian::Stopper* make_stopper(const std::string& language) {

@@ -100,7 +100,8 @@ Synonyms read_synonyms_file(const std::string& path) {
 
 std::size_t store_synonyms(Xapian::WritableDatabase& db, const Synonyms& synonyms) {
     std::string language = db.get_metadata(std::string(schema::kMetaLanguage));
-    Xapian::Stem stem = make_stemmer(language.empty() ? "english" : language);
+    Xapian::Stem stem =
+        make_stemmer(language.empty() ? "english" : language, schema::uses_word_rules(db));
     // The term QueryParser looks up for a word (and the term a synonym stands for).
     auto term = [&](const std::string& word) { return stem.is_none() ? word : "Z" + stem(word); };
     std::vector<std::string> old;

@@ -1,5 +1,6 @@
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -154,6 +155,74 @@ std::string to_utf8(std::string_view bytes, bool* transcoded) {
         out.reserve(bytes.size());
         append_unix_lines(out, bytes);
     }
+    return out;
+}
+
+std::optional<std::string> decode_utf16(std::string_view bytes, bool* damaged) {
+    if (damaged != nullptr)
+        *damaged = false;
+    if (bytes.size() < 2)
+        return std::nullopt;
+    const auto b0 = static_cast<unsigned char>(bytes[0]), b1 = static_cast<unsigned char>(bytes[1]);
+    const bool little = b0 == 0xFF && b1 == 0xFE;
+    if (!little && !(b0 == 0xFE && b1 == 0xFF))
+        return std::nullopt;
+    bool bad = false;
+    auto unit = [&](std::size_t i) -> std::uint32_t {
+        const auto lo = static_cast<unsigned char>(bytes[i + (little ? 0 : 1)]);
+        const auto hi = static_cast<unsigned char>(bytes[i + (little ? 1 : 0)]);
+        return static_cast<std::uint32_t>(hi) << 8 | lo;
+    };
+    std::string utf8;
+    utf8.reserve(bytes.size() * 3 / 2);
+    auto put = [&utf8](std::uint32_t c) {
+        if (c < 0x80) {
+            utf8 += static_cast<char>(c);
+        } else if (c < 0x800) {
+            utf8 += static_cast<char>(0xC0 | (c >> 6));
+            utf8 += static_cast<char>(0x80 | (c & 0x3F));
+        } else if (c < 0x10000) {
+            utf8 += static_cast<char>(0xE0 | (c >> 12));
+            utf8 += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+            utf8 += static_cast<char>(0x80 | (c & 0x3F));
+        } else {
+            utf8 += static_cast<char>(0xF0 | (c >> 18));
+            utf8 += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+            utf8 += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+            utf8 += static_cast<char>(0x80 | (c & 0x3F));
+        }
+    };
+    constexpr std::uint32_t kReplacement = 0xFFFD;
+    std::size_t i = 2;  // after the byte-order mark
+    for (; i + 1 < bytes.size(); i += 2) {
+        const std::uint32_t u = unit(i);
+        if (u >= 0xD800 && u <= 0xDBFF) {
+            if (i + 3 < bytes.size()) {
+                const std::uint32_t low = unit(i + 2);
+                if (low >= 0xDC00 && low <= 0xDFFF) {
+                    put(0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00));
+                    i += 2;
+                    continue;
+                }
+            }
+            bad = true;
+            put(kReplacement);
+        } else if (u >= 0xDC00 && u <= 0xDFFF) {
+            bad = true;
+            put(kReplacement);
+        } else {
+            put(u);
+        }
+    }
+    if (i < bytes.size()) {  // an odd byte at the end
+        bad = true;
+        put(kReplacement);
+    }
+    if (damaged != nullptr)
+        *damaged = bad;
+    std::string out;
+    out.reserve(utf8.size());
+    append_unix_lines(out, utf8);
     return out;
 }
 

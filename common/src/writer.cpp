@@ -237,12 +237,16 @@ class CountingStemmer : public Xapian::StemImplementation {
     std::unordered_map<std::string, Entry> long_;
 };
 
-DocumentBuilder::DocumentBuilder(std::string default_language, int schema_version)
+DocumentBuilder::DocumentBuilder(std::string default_language, int schema_version, bool elide)
     : default_language_(std::move(default_language)),
       version_(schema_version),
+      elide_(elide),
       stems_only_(schema::stems_only(schema_version)) {
-    generator_.set_stemming_strategy(stems_only_ ? Xapian::TermGenerator::STEM_ALL_Z
-                                                 : Xapian::TermGenerator::STEM_SOME);
+    // "none": no stemming at all, every word indexed as written (Xapian's STEM_ALL_Z indexes
+    // nothing without a stemmer), whatever language an article names.
+    generator_.set_stemming_strategy(default_language_ == "none" ? Xapian::TermGenerator::STEM_NONE
+                                     : stems_only_               ? Xapian::TermGenerator::STEM_ALL_Z
+                                                   : Xapian::TermGenerator::STEM_SOME);
 }
 
 void DocumentBuilder::drain_counts() {
@@ -253,7 +257,11 @@ void DocumentBuilder::drain_counts() {
 Xapian::Stem& DocumentBuilder::stemmer_for(const std::string& language) {
     auto it = stemmers_.find(language);
     if (it == stemmers_.end()) {
-        Xapian::Stem stem = make_stemmer(language);
+        // An article marked "none" in a database that stems: its words as written, under the
+        // stem prefix beside the others' stems (see docs/QUERY-SYNTAX.md, "Languages").
+        Xapian::Stem stem = default_language_ == "none" ? Xapian::Stem()
+                            : language == "none"        ? make_identity_stemmer()
+                                                        : make_stemmer(language, elide_);
         if (stems_only_ && !stem.is_none()) {
             auto* counter = new CountingStemmer(std::move(stem), &counting_);
             counters_.push_back(counter);
@@ -269,12 +277,9 @@ const std::string& DocumentBuilder::language_of(const Article& article) {
         return default_language_;
     auto it = canonical_.find(article.language);
     if (it == canonical_.end()) {
-        std::string canonical;
-        try {
-            canonical = canonical_language(article.language);
-        } catch (const UsageError&) {
+        std::string canonical = language_of_tag(article.language);
+        if (canonical.empty())
             canonical = default_language_;
-        }
         it = canonical_.emplace(article.language, std::move(canonical)).first;
     }
     return it->second;
@@ -371,9 +376,12 @@ IndexWriter::IndexWriter(Xapian::WritableDatabase db, const WriterOptions& optio
       defer_spelling_(options.defer_spelling),
       fresh_(options.fresh),
       commit_bytes_(options.commit_bytes),
-      builder_(language_, db_.get_metadata(std::string(schema::kMetaLanguage)).empty()
-                              ? schema::kVersion
-                              : schema::version_of(db_)) {
+      builder_(language_,
+               db_.get_metadata(std::string(schema::kMetaLanguage)).empty()
+                   ? schema::kVersion
+                   : schema::version_of(db_),
+               db_.get_metadata(std::string(schema::kMetaLanguage)).empty() ||
+                   schema::uses_word_rules(db_)) {
     record_language();
     if (spelling_)
         builder_.count_words(&spelling_words_);
@@ -383,6 +391,7 @@ void IndexWriter::record_language() {
     if (db_.get_metadata(std::string(schema::kMetaLanguage)).empty()) {
         db_.set_metadata(std::string(schema::kMetaLanguage), language_);
         db_.set_metadata(std::string(schema::kMetaSchema), std::to_string(schema::kVersion));
+        db_.set_metadata(std::string(schema::kMetaWordRules), "1");
     }
 }
 

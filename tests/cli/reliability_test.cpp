@@ -505,6 +505,18 @@ BOOST_AUTO_TEST_CASE(hostile_files) {
         {"overlong-utf8.txt",
          "warning: " + in + "/overlong-utf8.txt: not valid UTF-8, decoded as Windows-1252",
          "overlongbody"},
+        {"utf16-le.txt", "", "utf16lebody"},
+        {"utf16-be.md", "", "utf16bebody"},
+        {"utf16-damaged.txt",
+         "warning: " + in +
+             "/utf16-damaged.txt: UTF-16 text with unpaired surrogates or an odd last byte: "
+             "replaced by U+FFFD",
+         "utf16damagedbody"},
+        {"unknown-lang.md",
+         "warning: " + in +
+             "/unknown-lang.md: unknown language 'x-hostile', indexed in the database's "
+             "language (warned once per tag)",
+         "unknownlangbody"},
         {"empty-title.md", "", "emptytitlebody"},
         {"bom-crlf.txt", "", "crlfbody"},
         {"long-word.txt", "", "longwordbody"},
@@ -601,11 +613,12 @@ BOOST_AUTO_TEST_CASE(hostile_files) {
     for (std::size_t at = 0; (at = r.err.find('\n', at)) != std::string::npos; ++at)
         ++lines;
     BOOST_TEST(lines == messages, r.err);
-    // Every good article: 3 good files, 7 good single-article files, 11 good records (a
-    // duplicate id counts once); the named pipe is a skip.
-    BOOST_TEST(summary["added"] == 21, r.out);
+    // Every good article: 3 good files, 11 good single-article files (4 of them UTF-16 or
+    // with an unknown language tag), 11 good records (a duplicate id counts once); the named
+    // pipe is a skip.
+    BOOST_TEST(summary["added"] == 25, r.out);
     BOOST_TEST(summary["skipped"] >= 1, r.out);
-    BOOST_TEST(check_ids(db).documents == 21u);
+    BOOST_TEST(check_ids(db).documents == 25u);
     BOOST_TEST(r.err.find('\x1b') == std::string::npos, r.err);
     BOOST_TEST(xapian_check(db).status == 0);
     figure("inputs.hostile_inputs", static_cast<long long>(expected.size()));
@@ -792,6 +805,8 @@ BOOST_AUTO_TEST_CASE(hostile_queries) {
         speeches.push_back(e.path().string());
     std::sort(speeches.begin(), speeches.end());
     args.insert(args.end(), speeches.begin(), speeches.begin() + 40);
+    // Articles in ten more languages: every query below goes through the languages rule.
+    args.push_back(std::string(FOLIO_TEST_DATA) + "/languages");
     BOOST_TEST_REQUIRE(index_run(args).status == 0);
 
     std::mt19937 rng(7);

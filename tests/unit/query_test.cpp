@@ -282,3 +282,88 @@ BOOST_AUTO_TEST_CASE(operators_are_not_rewritten) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+namespace {
+
+/// A database of an English and a Russian article.
+struct Bilingual {
+    Xapian::WritableDatabase db{std::string(), Xapian::DB_BACKEND_INMEMORY};
+    Bilingual() {
+        WriterOptions options;
+        options.spelling = false;
+        IndexWriter w(db, options);
+        Article en;
+        en.id = "en";
+        en.title = "Elections";
+        en.body = "The elections were held";
+        w.add(en);
+        Article ru;
+        ru.id = "ru";
+        ru.language = "ru";
+        ru.title = "Москва новости";
+        ru.body = "Новости из Москвы";
+        w.add(ru);
+        w.commit();
+    }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(languages)
+
+// The languages of a database: its articles' (the L terms) and the recorded ones, sorted.
+BOOST_AUTO_TEST_CASE(database_languages_from_the_index) {
+    Bilingual b;
+    BOOST_TEST(
+        database_languages(b.db, {"english"}) == (std::vector<std::string>{"english", "russian"}),
+        boost::test_tools::per_element());
+    BOOST_TEST(database_languages(b.db, {"german", "english"}) ==
+                   (std::vector<std::string>{"english", "german", "russian"}),
+               boost::test_tools::per_element());
+}
+
+// Each word is the synonym of its stems in every language; inside a phrase, an OR of them.
+BOOST_AUTO_TEST_CASE(words_expand_to_every_language) {
+    Bilingual b;
+    QueryOptions o;
+    o.languages = database_languages(b.db, {"english"});
+    QueryBuilder builder(b.db, o);
+    BOOST_TEST(builder.multilingual());
+    BOOST_TEST(builder.parse("Москве").get_description() == "Query((Zмоскве@1 SYNONYM Zмоскв@1))");
+    BOOST_TEST(builder.parse("elections").get_description() ==
+               "Query((Zelect@1 SYNONYM Zelections@1))");
+    BOOST_TEST(builder.parse("\"Москва новости\"").get_description() ==
+               "Query(((Zмосква@1 OR Zмоскв@1) PHRASE 2 (Zновости@2 OR Zновост@2)))");
+    BOOST_TEST(builder.parse("title:Москва NEAR/3 новости").get_description().find("ZSмоскв") !=
+               std::string::npos);
+    // One phrase per language for the highlighter.
+    QueryTerms terms = query_terms(builder.parse("\"Москва новости\""));
+    BOOST_TEST_REQUIRE(terms.phrases.size() == 2u);
+    BOOST_TEST(terms.phrases[1] == (std::vector<std::string>{"москв", "новост"}),
+               boost::test_tools::per_element());
+    Xapian::Enquire enquire(b.db);
+    for (const char* q : {"Москве", "\"Москва новости\"", "новость", "title:москвы"}) {
+        enquire.set_query(builder.parse(q));
+        BOOST_TEST(enquire.get_mset(0, 10).size() == 1u, q);
+    }
+}
+
+// One language: the parser's query exactly as before.
+BOOST_AUTO_TEST_CASE(one_language_is_unchanged) {
+    Xapian::WritableDatabase db{std::string(), Xapian::DB_BACKEND_INMEMORY};
+    WriterOptions options;
+    options.spelling = false;
+    IndexWriter w(db, options);
+    Article a;
+    a.id = "1";
+    a.title = "Elections";
+    w.add(a);
+    w.commit();
+    QueryOptions o;
+    o.languages = database_languages(db, {"english"});
+    QueryBuilder builder(db, o);
+    BOOST_TEST(!builder.multilingual());
+    BOOST_TEST(builder.parse("elections").get_description() == "Query(Zelect@1)");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -456,7 +456,7 @@ BOOST_AUTO_TEST_CASE(front_matter_lists_and_strings) {
         info_for("l.md"));
     BOOST_TEST(a.authors == (std::vector<std::string>{"Solo Writer"}));
     BOOST_TEST(a.tags == (std::vector<std::string>{"a", "b", "c"}));
-    BOOST_TEST(a.language == "");
+    BOOST_TEST(a.language == "xx-unknown");  // kept as written; read_file drops it
     BOOST_TEST(a.date == "");
     BOOST_TEST(a.body == "Body");
 }
@@ -547,7 +547,7 @@ BOOST_AUTO_TEST_CASE(falls_back_to_h1_and_og_url) {
     BOOST_TEST(a.title == "First Heading");
     BOOST_TEST(a.url == "https://e.com/x");
     BOOST_TEST(a.date == "2022-02-18");
-    BOOST_TEST(a.language == "");
+    BOOST_TEST(a.language == "zz");  // kept as written; read_file drops it
     BOOST_TEST(a.body == "First Heading\n\nSecond\n\nText");
 }
 
@@ -731,7 +731,8 @@ BOOST_AUTO_TEST_CASE(accepts_optional_fields_and_integer_ids) {
     BOOST_TEST(r.articles[1].language == "");
     BOOST_TEST(r.messages() ==
                    (std::vector<std::string>{
-                       "W in.jsonl:3: unknown language 'zz', indexed with the default language"}),
+                       "W in.jsonl:3: unknown language 'zz', indexed in the database's language "
+                       "(warned once per tag)"}),
                boost::test_tools::per_element());
 }
 
@@ -923,3 +924,52 @@ BOOST_AUTO_TEST_CASE(reads_standard_input_as_jsonl) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// UTF-16 with a byte-order mark, little- or big-endian, is decoded, not skipped as binary;
+// characters outside the BMP come from surrogate pairs; damage is replaced and reported.
+BOOST_AUTO_TEST_CASE(utf16_with_bom_is_decoded) {
+    TempDir tmp;
+    // "Été\r\n\r\nBody 😀" in UTF-16.
+    const std::u16string text = u"\u00C9t\u00E9\r\n\r\nBody \U0001F600";
+    std::string le = "\xFF\xFE", be = "\xFE\xFF";
+    for (char16_t c : text) {
+        le += static_cast<char>(c & 0xFF);
+        le += static_cast<char>(c >> 8);
+        be += static_cast<char>(c >> 8);
+        be += static_cast<char>(c & 0xFF);
+    }
+    for (const auto& [name, bytes] : {std::pair{"le.txt", le}, std::pair{"be.txt", be}}) {
+        Result r = read(tmp.write(name, bytes));
+        BOOST_TEST(r.diagnostics.empty(), name);
+        BOOST_TEST_REQUIRE(r.articles.size() == 1u, name);
+        BOOST_TEST(r.articles[0].title == "\u00C9t\u00E9");
+        BOOST_TEST(r.articles[0].body == "Body \U0001F600");
+    }
+    // A lone high surrogate and an odd last byte.
+    Result r = read(tmp.write("bad.txt", std::string("\xFF\xFE"
+                                                     "T\0i\0\x00\xD8x\0"
+                                                     "\n\0b\0z",
+                                                     13)));
+    BOOST_TEST_REQUIRE(r.articles.size() == 1u);
+    BOOST_TEST(r.articles[0].title == "Ti\uFFFDx");
+    BOOST_TEST(r.messages().size() == 1u);
+    BOOST_TEST(r.messages().at(0).find("UTF-16") != std::string::npos);
+    BOOST_TEST(!folio::decode_utf16("plain").has_value());
+}
+
+// read_file drops a tag it does not know, with one warning per tag whatever the number of
+// files; a known tag becomes its language.
+BOOST_AUTO_TEST_CASE(unknown_language_tag_warned_once) {
+    TempDir tmp;
+    const std::string md = "---\ntitle: T\nlang: qx-Test\n---\nbody\n";
+    Result first = read(tmp.write("one.md", md));
+    Result second = read(tmp.write("two.md", md));
+    BOOST_TEST_REQUIRE(first.articles.size() == 1u);
+    BOOST_TEST(first.articles[0].language == "");
+    BOOST_TEST(first.messages().size() == 1u);
+    BOOST_TEST(first.messages().at(0).find("unknown language 'qx-Test'") != std::string::npos);
+    BOOST_TEST(second.messages().empty());
+    Result html = read(tmp.write("p.html", "<html lang=\"pt-BR\"><title>T</title><p>x</p></html>"));
+    BOOST_TEST_REQUIRE(html.articles.size() == 1u);
+    BOOST_TEST(html.articles[0].language == "portuguese");
+}

@@ -119,3 +119,87 @@ BOOST_AUTO_TEST_CASE(english_stop_words) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// BCP 47 tags: the primary subtag names the language, whatever the script, region or variant;
+// ISO 639-2 and 639-3 codes and names work too.
+BOOST_DATA_TEST_CASE(language_tags,
+                     bdata::make({"fr-CA",   "pt-BR",   "zh-Hant",    "zh-Hant-TW",
+                                  "ZH_hans", "sr-Latn", "sr-Cyrl-RS", "en-GB-oxendict",
+                                  "fra",     "fre",     "ger",        "deu",
+                                  "ell",     "gre",     "yi",         "yid",
+                                  "hi-IN",   "nb-NO",   "ja-JP",      "ko-KR",
+                                  "cmn",     " de-AT ", "Greek",      "none"}) ^
+                         bdata::make({"french",  "portuguese", "chinese",   "chinese",  "chinese",
+                                      "serbian", "serbian",    "english",   "french",   "french",
+                                      "german",  "german",     "greek",     "greek",    "yiddish",
+                                      "yiddish", "hindi",      "norwegian", "japanese", "korean",
+                                      "chinese", "german",     "greek",     "none"}),
+                     input, expected) {
+    BOOST_TEST(language_of_tag(input) == expected);
+    BOOST_TEST(canonical_language(input) == expected);
+}
+
+// Tags that name no language Folio knows: "" (the caller uses the database's language).
+BOOST_DATA_TEST_CASE(unknown_language_tags,
+                     bdata::make({"", "tlh", "tlh-Latn", "x-klingon", "i-klingon", "und", "mul",
+                                  "zxx", "-fr", "f", "ελληνικά", "en\x01"})) {
+    BOOST_TEST(language_of_tag(sample).empty());
+}
+
+// Each unknown tag is reported once per process, whatever the number of files naming it.
+BOOST_AUTO_TEST_CASE(unknown_tag_seen_once) {
+    BOOST_TEST(first_sight_of_unknown_tag("qq-test-one"));
+    BOOST_TEST(!first_sight_of_unknown_tag("qq-test-one"));
+    BOOST_TEST(first_sight_of_unknown_tag("qq-test-two"));
+}
+
+// Chinese, Japanese and Korean have no Snowball stemmer: their words stay as written, but
+// under the stem prefix (not Xapian's "none", which STEM_ALL_Z indexes nothing with).
+BOOST_AUTO_TEST_CASE(unstemmed_languages_keep_words) {
+    for (const char* language : {"chinese", "japanese", "korean"}) {
+        Xapian::Stem stem = make_stemmer(language);
+        BOOST_TEST(!stem.is_none());
+        BOOST_TEST(stem("北京天气") == "北京天气");
+    }
+    BOOST_TEST(make_stemmer("none").is_none());
+}
+
+// Elided articles and pronouns are split off before stemming in French, Italian, Catalan and
+// Irish (Lucene's ElisionFilter lists), with either apostrophe; other languages keep them.
+BOOST_DATA_TEST_CASE(elision_is_split_off,
+                     bdata::make({"l'abstention", "qu'il", "jusqu\u2019ici", "dell'arte", "d'aigua",
+                                  "d'fhág", "l'abstention", "o'neill", "l'", "xl'a",
+                                  "aujourd'hui"}) ^
+                         bdata::make({"french", "french", "french", "italian", "catalan", "irish",
+                                      "english", "french", "french", "french", "french"}) ^
+                         bdata::make({"abstention", "il", "ici", "arte", "aigua", "fhág",
+                                      "l'abstention", "o'neill", "l'", "xl'a", "aujourd'hui"}),
+                     word, language, expected) {
+    BOOST_TEST(std::string(split_elision(word, language)) == expected);
+}
+
+BOOST_AUTO_TEST_CASE(elision_before_stemming) {
+    BOOST_TEST(make_stemmer("french")("l'abstention") == make_stemmer("french")("abstention"));
+    BOOST_TEST(make_stemmer("french", false)("l'abstention") !=
+               make_stemmer("french")("abstention"));
+}
+
+// Accents fold for matching: Latin diacritics, ligatures, ß, Greek tonos and final sigma,
+// combining marks (NFD); Turkish dotless ı and other scripts stay.
+BOOST_DATA_TEST_CASE(accents_fold,
+                     bdata::make({"élections", "e\u0301lections", "çà", "bäume", "straße", "œuvre",
+                                  "łódź", "θάλασσες", "ΐϋ", "ılık", "москва", "北京", "naïve"}) ^
+                         bdata::make({"elections", "elections", "ca", "baume", "strasse", "oeuvre",
+                                      "lodz", "θαλασσεσ", "ιυ", "ılık", "москва", "北京", "naive"}),
+                     input, expected) {
+    BOOST_TEST(fold_accents(input) == expected);
+}
+
+// With today's word rules, a stem is folded: accents never hide a word.
+BOOST_AUTO_TEST_CASE(stems_fold) {
+    Xapian::Stem french = make_stemmer("french");
+    BOOST_TEST(french("élections") == french("elections"));
+    BOOST_TEST(make_stemmer("english")("élections") == make_stemmer("english")("elections"));
+    BOOST_TEST(make_stemmer("french", false)("élections") !=
+               make_stemmer("french", false)("elections"));
+}

@@ -1,6 +1,9 @@
 #define BOOST_TEST_MODULE writer
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+#include <set>
+
 #include "folio/error.hpp"
 #include "folio/schema.hpp"
 #include "folio/stemmer.hpp"
@@ -259,6 +262,77 @@ BOOST_AUTO_TEST_CASE(article_language_picks_stemmer) {
     BOOST_TEST(found);
     fr.language = "elvish";
     BOOST_TEST(builder.language_of(fr) == "english");
+}
+
+// "none": every word as written, with positions, whatever language an article names (Xapian's
+// STEM_ALL_Z indexed nothing at all without a stemmer); the language is still recorded.
+BOOST_AUTO_TEST_CASE(none_indexes_words_as_written) {
+    DocumentBuilder builder("none");
+    for (const char* language : {"", "en", "french"}) {
+        Article a = sample();
+        a.language = language;
+        a.title = "Lincoln";
+        a.body = "Slavery was abolished";
+        Xapian::Document doc = builder.build(a);
+        std::set<std::string> terms(doc.termlist_begin(), doc.termlist_end());
+        BOOST_TEST(terms.count("slavery") == 1u, language);
+        BOOST_TEST(terms.count("abolished") == 1u, language);
+        BOOST_TEST(terms.count("Slincoln") == 1u, language);
+        BOOST_TEST(std::none_of(terms.begin(), terms.end(),
+                                [](const std::string& t) { return t.starts_with('Z'); }),
+                   language);
+        auto positions = doc.termlist_begin();
+        positions.skip_to("slavery");
+        BOOST_TEST(positions.positionlist_count() == 1u);
+    }
+    Article fr = sample();
+    fr.language = "fr-CA";
+    BOOST_TEST(builder.language_of(fr) == "french");
+}
+
+// An article marked "none" in a database that stems: its words as written, under the stem
+// prefix beside the other articles' stems.
+BOOST_AUTO_TEST_CASE(none_article_in_a_stemmed_database) {
+    DocumentBuilder builder("english");
+    Article a = sample();
+    a.language = "none";
+    a.body = "running troops";
+    Xapian::Document doc = builder.build(a);
+    std::set<std::string> terms(doc.termlist_begin(), doc.termlist_end());
+    BOOST_TEST(terms.count("Zrunning") == 1u);
+    BOOST_TEST(terms.count("Ztroops") == 1u);
+}
+
+// A new database splits French elisions off and folds accents, and says so; one made before
+// keeps its terms.
+BOOST_AUTO_TEST_CASE(word_rules_recorded_and_kept) {
+    Xapian::WritableDatabase fresh(std::string(), Xapian::DB_BACKEND_INMEMORY);
+    WriterOptions options;
+    options.spelling = false;
+    options.language = "fr";
+    Article a = sample();
+    a.body = "L'abstention, élections";
+    {
+        IndexWriter w(fresh, options);
+        w.add(a);
+        w.commit();
+    }
+    BOOST_TEST(schema::uses_word_rules(fresh));
+    BOOST_TEST(fresh.term_exists("Zabstent"));
+    BOOST_TEST(!fresh.term_exists("Zl'abstent"));
+    BOOST_TEST(fresh.term_exists("Zelect"));
+    BOOST_TEST(!fresh.term_exists("Zélect"));
+    Xapian::WritableDatabase old(std::string(), Xapian::DB_BACKEND_INMEMORY);
+    old.set_metadata(std::string(schema::kMetaLanguage), "french");
+    old.set_metadata(std::string(schema::kMetaSchema), "3");
+    {
+        IndexWriter w(old, options);
+        w.add(a);
+        w.commit();
+    }
+    BOOST_TEST(!schema::uses_word_rules(old));
+    BOOST_TEST(old.term_exists("Zl'abstent"));
+    BOOST_TEST(old.term_exists("Zélect"));
 }
 
 // Building is deterministic: the same article gives the same terms and data.

@@ -15,8 +15,15 @@ namespace folio {
 
 struct QueryOptions {
     std::string language = "english";  ///< the database's language: stems and stopwords
-    bool default_and = false;          ///< words without an operator: AND (else OR)
-    unsigned wildcard_limit = 256;     ///< most terms a trailing wildcard expands to
+    /// Every language the database's articles are indexed in (database_languages): each query
+    /// word is looked for as its stem in each of them. Empty: `language` alone.
+    std::vector<std::string> languages;
+    /// The database splits elided articles off and folds accents (schema::kMetaWordRules).
+    bool word_rules = true;
+    /// Its shards differ in that: words are looked for both ways.
+    bool mixed_word_rules = false;
+    bool default_and = false;       ///< words without an operator: AND (else OR)
+    unsigned wildcard_limit = 256;  ///< most terms a trailing wildcard expands to
     /// Expand every word by the database's synonyms (else only words written ~word).
     bool expand_synonyms = false;
 };
@@ -87,8 +94,15 @@ class QueryBuilder {
     /// The most terms a wildcard expands to (QueryOptions::wildcard_limit).
     unsigned wildcard_limit() const noexcept { return wildcard_limit_; }
 
-    /// The stemmer queries are stemmed with (also used to match passages).
+    /// The stemmer of the database's language (wildcards, spelling).
     const Xapian::Stem& stemmer() const noexcept { return stem_; }
+
+    /// The stemmer an article in `language` (a canonical name; "" for the database's) was
+    /// indexed with, to match its passages.
+    const Xapian::Stem& stemmer_for(const std::string& language) const;
+
+    /// True when each query word is looked for in several languages (see QueryOptions).
+    bool multilingual() const noexcept { return !expansions_.empty(); }
 
     /// The terms of `query`'s plain words in order, in the form indexed with positions, for
     /// ranking that needs positions: the stems ("Z" terms) in a stems-only database (schema 2),
@@ -109,13 +123,36 @@ class QueryBuilder {
     /// The dictionary's most frequent word one edit from `lower` with the same first two bytes,
     /// and its occurrences; {"", 0} when there is none.
     std::pair<std::string, Xapian::termcount> frequent_neighbour(const std::string& lower) const;
+    /// `query` with each word term ("Z", a field prefix, the word as written) replaced by the
+    /// word's terms in every language of the database (word_terms): OP_SYNONYM, so that the
+    /// forms count as one word in the ranking, or OP_OR inside phrases and NEAR, which take
+    /// no synonyms. Subqueries without a word term are kept as they are.
+    Xapian::Query expand_languages(const Xapian::Query& query, bool positional) const;
+    /// The terms a word (lower case, as written) is indexed as under a field prefix, in every
+    /// language of the database, the database's own first; phrases need them aligned, so
+    /// duplicates are kept unless `unique`.
+    std::vector<std::string> word_terms(const std::string& prefix, const std::string& word,
+                                        bool unique) const;
+
+    /// One language the database's articles are indexed in, with its stemmer.
+    struct Expansion {
+        std::string language;
+        Xapian::Stem stem;
+        bool plain;  // "none": the word as written, without the stem prefix
+    };
+
+    /// Fills expansions_ with the database's languages (QueryOptions::languages).
+    void plan_languages(const QueryOptions& options);
 
     Xapian::Database db_;
     Xapian::QueryParser parser_;
     Xapian::Stem stem_;
+    std::string language_;
+    bool word_rules_;  // QueryOptions::word_rules
     bool stems_only_;  // the database's schema indexes stems only (schema::stems_only)
     unsigned wildcard_limit_;
     std::vector<std::string> wildcards_;  // of the last parse(), see wildcards()
+    std::vector<Expansion> expansions_;   // empty: one language, the parser stems (see parse)
     unsigned flags_;
     SpellingRule spelling_rule_;
 };
@@ -134,11 +171,19 @@ inline constexpr unsigned kMaxDistance = 1000;
 void check_query_syntax(const std::string& text);
 
 /// The phrases of a parsed query and the terms found only inside them; excluded parts (the
-/// right side of AND_NOT) are left out, as no hit is there for them.
+/// right side of AND_NOT) are left out, as no hit is there for them. A phrase whose words are
+/// looked for in several languages (OP_OR of aligned forms) gives one phrase per language.
 QueryTerms query_terms(const Xapian::Query& query);
 
 /// The distinct terms of `query` that a hit can match, by their first occurrence: all but the
 /// excluded parts (the right side of AND_NOT), which must never be highlighted or ranked.
 std::vector<std::string> positive_terms(const Xapian::Query& query);
+
+/// The languages the articles of `db` are indexed in, sorted: the languages of its "L" terms
+/// (every schema records each article's language) and the languages `recorded` (each shard's
+/// folio.language); "none" in a database that stems is the language of articles indexed as
+/// written. Correct over shards and remote shards, whatever their order.
+std::vector<std::string> database_languages(const Xapian::Database& db,
+                                            const std::vector<std::string>& recorded);
 
 }  // namespace folio

@@ -69,11 +69,19 @@ struct ReadStats {
 /// Sets *transcoded when the bytes were not valid UTF-8.
 std::string to_utf8(std::string_view bytes, bool* transcoded = nullptr);
 
+/// Text that starts with a UTF-16 byte-order mark (FF FE little-endian, FE FF big-endian) as
+/// UTF-8, line ends made "\n"; std::nullopt for any other bytes. Unpaired surrogates and an odd
+/// last byte become U+FFFD and set *damaged.
+std::optional<std::string> decode_utf16(std::string_view bytes, bool* damaged = nullptr);
+
 /// True when the bytes contain a NUL byte (taken as a binary file).
 bool looks_binary(std::string_view bytes);
 
 // One parser per format. Each takes valid UTF-8 text (see to_utf8) and throws InputError
-// (path and, where it applies, line) on input it cannot use.
+// (path and, where it applies, line) on input it cannot use. An article's language is the
+// canonical name of its tag (language_of_tag: "fr-CA" is "french"); parse_markdown and
+// parse_html keep a tag Folio does not know as written, and read_file drops it with one warning
+// per tag in a run (the article is indexed in the database's language).
 
 /// .txt: first non-empty line is the title; a date line just below it ("February 18, 2022",
 /// "2022-02-18", or relative: "1 year ago", resolved against info.mtime) becomes the date;

@@ -68,6 +68,14 @@ inline constexpr char kListSeparator = '\x1f';
 inline constexpr std::string_view kMetaSchema = "folio.schema";
 inline constexpr std::string_view kMetaLanguage = "folio.language";
 inline constexpr std::string_view kMetaUpdated = "folio.updated";
+/// "1" in a database whose words were indexed by today's word rules: French, Italian, Catalan
+/// and Irish words without their elided article ("l'abstention" as "abstention",
+/// folio::split_elision), and stems with their accents folded (folio::fold_accents: "élect" as
+/// "elect"); databases made before lack it, and keep being indexed and searched as they were.
+inline constexpr std::string_view kMetaWordRules = "folio.words";
+
+/// True when `db` (its first shard) records kMetaWordRules.
+bool uses_word_rules(const Xapian::Database& db);
 /// In every shard of a sharded index: how many shards it has, and which one this is ("0"...).
 /// The file manifest lives in shard 0 only; articles go to shard_of(id, shards).
 inline constexpr std::string_view kMetaShards = "folio.shards";

@@ -168,7 +168,7 @@ class Searcher {
     /// then the search runs again.
     SearchResult search(const SearchRequest& request);
 
-    /// The language recorded in the (first) database.
+    /// The language recorded in the databases (the first by name where they differ).
     const std::string& language() const noexcept { return language_; }
     Xapian::Database& database() noexcept { return db_; }
     /// The databases, as given.
@@ -202,7 +202,10 @@ class Searcher {
     std::vector<std::string> warnings_;
     Xapian::Database db_;
     std::string language_;
-    bool stems_only_ = false;  // the database indexes stems only (schema::stems_only)
+    std::vector<std::string> languages_;  // every language its articles are indexed in
+    bool word_rules_ = true;              // its shards fold words (most of them; kMetaWordRules)
+    bool mixed_word_rules_ = false;       // some do, some do not
+    bool stems_only_ = false;             // the database indexes stems only (schema::stems_only)
     std::map<int, std::unique_ptr<QueryBuilder>> builders_;  // by default_and, expand_synonyms
     TermFreqCache term_freqs_;  // feedback's lookups in db_'s revision: cleared when it changes
 };

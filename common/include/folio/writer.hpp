@@ -31,7 +31,9 @@ class DocumentBuilder {
     /// `default_language` (canonical name or "none") stems articles that name no language.
     /// `schema_version` picks the layout of documents: terms (schema::stems_only) and where the
     /// article is stored (schema::article_in_value); see schema::kVersion.
-    explicit DocumentBuilder(std::string default_language, int schema_version = schema::kVersion);
+    /// `elide`: split off elided articles before stemming (schema::kMetaWordRules).
+    explicit DocumentBuilder(std::string default_language, int schema_version = schema::kVersion,
+                             bool elide = true);
     DocumentBuilder(const DocumentBuilder&) = delete;
     DocumentBuilder& operator=(const DocumentBuilder&) = delete;
 
@@ -61,6 +63,7 @@ class DocumentBuilder {
 
     std::string default_language_;
     int version_;
+    bool elide_;
     bool stems_only_;
     Xapian::TermGenerator generator_;
     std::map<std::string, Xapian::Stem> stemmers_;

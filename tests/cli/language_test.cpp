@@ -1,0 +1,319 @@
+// End-to-end tests of languages (issue 21): every article findable by the words it contains,
+// whatever the database's language, the article's and the query's; -l none; language tags;
+// the order of --db.
+#include <boost/test/unit_test.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "../unit/temp_dir.hpp"
+#include "process.hpp"
+
+namespace fs = std::filesystem;
+using folio::test::run_program;
+using folio::test::RunResult;
+using folio::test::TempDir;
+
+namespace {
+
+const std::string kLanguages = std::string(FOLIO_TEST_DATA) + "/languages";
+
+RunResult index(const std::vector<std::string>& args) {
+    return run_program(FOLIO_INDEXER, args, {}, {});
+}
+
+RunResult search(const std::vector<std::string>& args) {
+    return run_program(FOLIO_SEARCHER, args, {}, {});
+}
+
+void write_file(const std::string& path, const std::string& content) {
+    std::ofstream(path, std::ios::binary) << content;
+}
+
+std::size_t count_of(const std::string& db, const std::string& query) {
+    RunResult r = search({"--db", db, "--count", query});
+    BOOST_TEST_REQUIRE(r.status <= 1, r.err);
+    return static_cast<std::size_t>(std::stoul(r.out));
+}
+
+/// The ids of the hits, in rank order.
+std::vector<std::string> ids_of(const std::vector<std::string>& dbs, const std::string& query) {
+    std::vector<std::string> args;
+    for (const auto& db : dbs) {
+        args.push_back("--db");
+        args.push_back(db);
+    }
+    args.insert(args.end(), {"--json", "-n", "50", query});
+    RunResult r = search(args);
+    BOOST_TEST_REQUIRE(r.status <= 1, r.err);
+    std::vector<std::string> out;
+    const nlohmann::json result = nlohmann::json::parse(r.out);
+    for (const auto& hit : result["hits"])
+        out.push_back(hit["id"].get<std::string>());
+    return out;
+}
+
+/// The tests/data/languages corpus indexed with `language` as the database's language.
+struct MixedIndex {
+    TempDir dir;
+    std::string db;
+    explicit MixedIndex(const std::string& language) : db(dir / "db") {
+        RunResult r = index({"--db", db, "-l", language, kLanguages});
+        if (r.status != 0)
+            throw std::runtime_error("indexing the test data failed: " + r.err);
+    }
+};
+
+const MixedIndex& english() {
+    static MixedIndex index("english");
+    return index;
+}
+
+bool has(const std::vector<std::string>& ids, const std::string& id) {
+    return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(languages)
+
+// -l none: no stemming, in the index or the queries, whatever language an article names.
+BOOST_AUTO_TEST_CASE(none_means_no_stemming) {
+    TempDir dir;
+    const std::string input = dir / "in.jsonl";
+    write_file(input,
+               "{\"id\":\"1\",\"lang\":\"en\",\"title\":\"Lincoln speech\",\"body\":\"Slavery was "
+               "abolished.\"}\n"
+               "{\"id\":\"2\",\"title\":\"Lincoln again\",\"body\":\"Slavery ended here.\"}\n");
+    const std::string db = dir / "db";
+    RunResult r = index({"--db", db, "-l", "none", input});
+    BOOST_TEST_REQUIRE(r.status == 0, r.err);
+    BOOST_TEST(count_of(db, "slavery") == 2u);
+    BOOST_TEST(count_of(db, "title:lincoln") == 2u);
+    BOOST_TEST(count_of(db, "\"slavery was abolished\"") == 1u);
+    BOOST_TEST(count_of(db, "abolished") == 1u);
+    BOOST_TEST(count_of(db, "abolish") == 0u);  // no stems
+    BOOST_TEST(count_of(db, "lang:en") == 1u);  // the article's language is still recorded
+}
+
+// An article in another language than the database's is found by its words, as written and
+// inflected, and by its phrases.
+BOOST_AUTO_TEST_CASE(other_languages_in_an_english_database) {
+    const std::string& db = english().db;
+    BOOST_TEST(ids_of({db}, "Москва") == std::vector<std::string>{"ru1"});
+    BOOST_TEST(has(ids_of({db}, "Москве"), "ru1"));  // inflected: Russian stems
+    BOOST_TEST(ids_of({db}, "\"Москва новости\"") == std::vector<std::string>{"ru1"});
+    BOOST_TEST(has(ids_of({db}, "Bäume"), "de1"));
+    BOOST_TEST(has(ids_of({db}, "Baum"), "de1"));
+    BOOST_TEST(ids_of({db}, "author:zola") == std::vector<std::string>{"fr1"});
+    BOOST_TEST(has(ids_of({db}, "bibliotecas"), "es1"));
+    BOOST_TEST(has(ids_of({db}, "biblioteca"), "es1"));
+    BOOST_TEST(has(ids_of({db}, "θάλασσα"), "el1"));
+    BOOST_TEST(has(ids_of({db}, "المكتبة"), "ar1"));
+    BOOST_TEST(has(ids_of({db}, "\"élections municipales\""), "fr1"));
+    // English keeps its own stems.
+    BOOST_TEST(has(ids_of({db}, "election"), "en1"));
+    BOOST_TEST(has(ids_of({db}, "\"council elections\""), "en1"));
+}
+
+// Regional and script subtags name the language: fr-CA is French, pt-BR Portuguese.
+BOOST_AUTO_TEST_CASE(regional_tags_are_their_language) {
+    const std::string& db = english().db;
+    BOOST_TEST(count_of(db, "lang:fr") == 2u);  // fr1 and quebec.html (fr-CA)
+    BOOST_TEST(count_of(db, "\"vacances de la construction\"") == 1u);
+    BOOST_TEST(count_of(db, "\"eleições presidenciais\"") == 1u);
+    BOOST_TEST(count_of(db, "lang:portuguese") == 1u);
+    BOOST_TEST(count_of(db, "lang:chinese") == 1u);  // zh-Hant
+    BOOST_TEST(count_of(db, "lang:japanese") == 1u);
+}
+
+// An unknown tag: the database's language, and one warning per tag, not one per file.
+BOOST_AUTO_TEST_CASE(unknown_tag_warns_once) {
+    TempDir dir;
+    const std::string db = dir / "db";
+    RunResult r = index({"--db", db, kLanguages});
+    BOOST_TEST_REQUIRE(r.status == 0, r.err);
+    std::size_t warnings = 0;
+    for (std::size_t at = r.err.find("unknown language 'tlh-Latn'"); at != std::string::npos;
+         at = r.err.find("unknown language 'tlh-Latn'", at + 1))
+        ++warnings;
+    BOOST_TEST(warnings == 1u, r.err);
+    BOOST_TEST(r.err.find("klingon-") != std::string::npos, "the warning names the file");
+    BOOST_TEST(count_of(db, "starship") == 2u);  // English stems: starships, starship
+}
+
+// Searching several databases as one: the order of --db never changes what matches.
+BOOST_AUTO_TEST_CASE(order_of_databases_does_not_matter) {
+    TempDir dir;
+    const std::string french_input = dir / "fr.jsonl";
+    const std::string english_input = dir / "en.jsonl";
+    write_file(french_input,
+               "{\"id\":\"f\",\"title\":\"Les bibliothèques\",\"body\":\"Les bibliothèques "
+               "ouvrent le dimanche.\"}\n");
+    write_file(english_input,
+               "{\"id\":\"e\",\"title\":\"Libraries\",\"body\":\"The libraries open on "
+               "Sundays.\"}\n");
+    const std::string a = dir / "a", b = dir / "b";
+    BOOST_TEST_REQUIRE(index({"--db", a, "-l", "fr", french_input}).status == 0);
+    BOOST_TEST_REQUIRE(index({"--db", b, "-l", "en", english_input}).status == 0);
+    for (const char* query : {"bibliothèque", "library", "\"bibliothèques ouvrent\"", "sunday"}) {
+        auto ab = ids_of({a, b}, query);
+        auto ba = ids_of({b, a}, query);
+        std::sort(ab.begin(), ab.end());
+        std::sort(ba.begin(), ba.end());
+        BOOST_TEST(ab == ba, query);
+        BOOST_TEST(ab.size() == 1u, query);
+    }
+}
+
+// Elided articles and pronouns are split off (French l' qu', Italian dell'...): the word is
+// found alone, with its article, and with either apostrophe; highlights cover the whole form.
+BOOST_AUTO_TEST_CASE(elision) {
+    TempDir dir;
+    const std::string input = dir / "in.jsonl";
+    write_file(input,
+               "{\"id\":\"fr\",\"title\":\"Vote\",\"body\":\"L’abstention a été forte. "
+               "Qu'il vienne.\"}\n"
+               "{\"id\":\"it\",\"lang\":\"it\",\"title\":\"Museo\",\"body\":\"La storia "
+               "dell'arte moderna.\"}\n");
+    const std::string db = dir / "db";
+    BOOST_TEST_REQUIRE(index({"--db", db, "-l", "fr", input}).status == 0);
+    for (const char* q : {"abstention", "l'abstention", "l’abstention", "il", "qu'il", "arte",
+                          "\"storia dell'arte\""})
+        BOOST_TEST(count_of(db, q) == 1u, q);
+    RunResult r = search({"--db", db, "--color", "never", "abstention"});
+    BOOST_TEST(r.out.find("**L’abstention**") != std::string::npos, r.out);
+    // In the mixed corpus (an English database), the French article too.
+    BOOST_TEST(has(ids_of({english().db}, "abstention"), "fr1"));
+}
+
+namespace {
+
+/// One article per language of `indexer --list-languages` (libstemmer 2.2): two words of it as
+/// written, and another form of the first word (the same stem in that language).
+struct Sample {
+    const char* language;
+    const char* word;
+    const char* next;
+    const char* inflected;
+};
+constexpr Sample kSamples[] = {
+    {"arabic", "المكتبات", "العامة", "مكتبة"},
+    {"armenian", "քաղաքները", "հին", "քաղաք"},
+    {"basque", "etxeetan", "zaharretan", "etxeak"},
+    {"catalan", "ciutats", "antigues", "ciutat"},
+    {"danish", "husene", "gamle", "huset"},
+    {"dutch", "boeken", "oude", "boek"},
+    {"english", "libraries", "old", "library"},
+    {"finnish", "taloissa", "vanhoissa", "talo"},
+    {"french", "bibliothèques", "anciennes", "bibliothèque"},
+    {"german", "Häusern", "alten", "Häuser"},
+    {"greek", "θάλασσες", "γαλάζιες", "θάλασσα"},
+    {"hindi", "किताबें", "पुरानी", "किताब"},
+    {"hungarian", "házak", "régiek", "ház"},
+    {"indonesian", "bukunya", "lama", "buku"},
+    {"irish", "bhfeirmeacha", "nua", "feirmeacha"},
+    {"italian", "libri", "antichi", "libro"},
+    {"lithuanian", "knygos", "senos", "knyga"},
+    {"nepali", "किताबहरू", "पुराना", "किताब"},
+    {"norwegian", "husene", "gamle", "hus"},
+    {"porter", "connections", "old", "connected"},
+    {"portuguese", "livros", "antigos", "livro"},
+    {"romanian", "cărțile", "vechi", "cărți"},
+    {"russian", "книги", "старые", "книга"},
+    {"serbian", "knjige", "stare", "knjiga"},
+    {"spanish", "libros", "antiguos", "libro"},
+    {"swedish", "husen", "gamla", "hus"},
+    {"tamil", "புத்தகங்கள்", "பழைய", "புத்தகம்"},
+    {"turkish", "kitaplar", "eski", "kitap"},
+    {"yiddish", "קינדער", "אַלטע", "קינד"},
+};
+
+}  // namespace
+
+// Each of the 29 languages end to end: an article in it is found by another form of its word
+// and by a phrase starting with that form, in a database of its own language and in one
+// database of all of them (an English one).
+BOOST_AUTO_TEST_CASE(every_language_end_to_end) {
+    RunResult listed = index({"--list-languages"});
+    BOOST_TEST_REQUIRE(listed.status == 0);
+    std::vector<std::string> names;
+    for (std::istringstream in(listed.out); std::getline(in, names.emplace_back());) {
+    }
+    names.pop_back();
+    std::erase(names, "none");  // listed too: no stemming
+    BOOST_TEST(names.size() == std::size(kSamples));
+    TempDir dir;
+    std::string all;
+    for (const Sample& s : kSamples) {
+        const bool listed_language =
+            std::find(names.begin(), names.end(), s.language) != names.end();
+        BOOST_TEST(listed_language, s.language);
+        all += nlohmann::json{{"id", s.language},
+                              {"lang", s.language},
+                              {"title", std::string("Sample ") + s.language},
+                              {"body", std::string(s.word) + " " + s.next + "."}}
+                   .dump() +
+               "\n";
+    }
+    const std::string input = dir / "all.jsonl";
+    write_file(input, all);
+    const std::string mixed = dir / "mixed";
+    BOOST_TEST_REQUIRE(index({"--db", mixed, input}).status == 0);
+    for (const Sample& s : kSamples) {
+        const std::string phrase = std::string("\"") + s.inflected + " " + s.next + "\"";
+        BOOST_TEST(has(ids_of({mixed}, s.inflected), s.language), s.language);
+        BOOST_TEST(has(ids_of({mixed}, phrase), s.language), s.language << " " << phrase);
+        const std::string own = dir / s.language;
+        RunResult r = index({"--db", own, "-l", s.language, input});
+        BOOST_TEST_REQUIRE(r.status == 0, r.err);
+        BOOST_TEST(has(ids_of({own}, s.inflected), s.language), s.language << " alone");
+        BOOST_TEST(has(ids_of({own}, phrase), s.language), s.language << " alone " << phrase);
+    }
+}
+
+// A sharded index: the languages come from every shard, whichever holds which article.
+BOOST_AUTO_TEST_CASE(languages_over_shards) {
+    TempDir dir;
+    const std::string db = dir / "db";
+    RunResult r = index({"--db", db, "--shards", "3", kLanguages});
+    BOOST_TEST_REQUIRE(r.status == 0, r.err);
+    for (const char* q : {"Москве", "\"Москва новости\"", "Bäume", "θάλασσα", "abstention"})
+        BOOST_TEST(ids_of({db}, q) == ids_of({english().db}, q), q);
+    BOOST_TEST(has(ids_of({db}, "Москве"), "ru1"));
+}
+
+// Accents and case never hide a word, in a French or an English database, NFC or NFD.
+BOOST_AUTO_TEST_CASE(accents_and_case) {
+    TempDir dir;
+    const std::string input = dir / "in.jsonl";
+    write_file(input,
+               "{\"id\":\"nfc\",\"title\":\"Les élections\",\"body\":\"Les élections "
+               "municipales.\"}\n"
+               "{\"id\":\"nfd\",\"title\":\"Vote\",\"body\":\"Les e\u0301lections "
+               "re\u0301gionales.\"}\n");
+    for (const char* language : {"fr", "en"}) {
+        const std::string db = dir / language;
+        BOOST_TEST_REQUIRE(index({"--db", db, "-l", language, input}).status == 0);
+        for (const char* q : {"elections", "Elections", "élections", "ÉLECTIONS", "élections",
+                              "\"elections municipales\"", "regionales", "régionales"}) {
+            const std::size_t want = std::string(q).find("gional") != std::string::npos        ? 1u
+                                     : std::string(q).find("municipales") != std::string::npos ? 1u
+                                                                                               : 2u;
+            BOOST_TEST(count_of(db, q) == want, language << " " << q);
+        }
+        RunResult r = search({"--db", db, "--color", "never", "elections"});
+        BOOST_TEST(r.out.find("**élections**") != std::string::npos, r.out);
+    }
+}
+
+// Highlights in an article of another language than the database's: its own stems.
+BOOST_AUTO_TEST_CASE(highlights_in_the_article_language) {
+    RunResult r = search({"--db", english().db, "--color", "never", "Москве"});
+    BOOST_TEST_REQUIRE(r.status == 0, r.err);
+    BOOST_TEST(r.out.find("**Москвы**") != std::string::npos, r.out);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
