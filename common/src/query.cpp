@@ -395,25 +395,22 @@ Xapian::Query QueryBuilder::expand_languages(const Xapian::Query& query, bool po
             return query;  // a filter term
         std::vector<std::string> terms{term};
         for (auto word = parser_.unstem_begin(term); word != parser_.unstem_end(term); ++word) {
-            for (std::string& t : word_terms(prefix, Xapian::Unicode::tolower(*word), !positional))
+            for (std::string& t : word_terms(prefix, Xapian::Unicode::tolower(*word), true))
                 terms.push_back(std::move(t));
         }
         if (terms.size() == 1)
             return query;  // not a word of the query (a synonym's term, say)
-        // The parser's term comes first, then every language's; only inside phrases are the
-        // languages kept aligned (duplicates and all), for query_terms.
-        if (!positional) {
-            std::vector<std::string> unique;
-            for (std::string& t : terms) {
-                if (std::find(unique.begin(), unique.end(), t) == unique.end())
-                    unique.push_back(std::move(t));
-            }
-            terms.swap(unique);
-            if (terms.size() == 1)
-                return query;
-        } else {
-            terms.erase(terms.begin());  // word_terms starts with the database's own form
+        // The parser's term first (the database's own language), then the other languages'
+        // forms in their order, each once: query_terms reads a phrase's k-th forms as the
+        // phrase in one language.
+        std::vector<std::string> unique;
+        for (std::string& t : terms) {
+            if (std::find(unique.begin(), unique.end(), t) == unique.end())
+                unique.push_back(std::move(t));
         }
+        terms.swap(unique);
+        if (terms.size() == 1)
+            return query;
         const Xapian::termpos pos = position_of(query);
         std::vector<Xapian::Query> leaves;
         for (const std::string& t : terms)

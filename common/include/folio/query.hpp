@@ -96,8 +96,7 @@ class QueryBuilder {
     /// no synonyms. Subqueries without a word term are kept as they are.
     Xapian::Query expand_languages(const Xapian::Query& query, bool positional) const;
     /// The terms a word (lower case, as written) is indexed as under a field prefix, in every
-    /// language of the database, the database's own first; phrases need them aligned, so
-    /// duplicates are kept unless `unique`.
+    /// language of the database, the database's own first; each once with `unique`.
     std::vector<std::string> word_terms(const std::string& prefix, const std::string& word,
                                         bool unique) const;
 
@@ -132,7 +131,9 @@ inline constexpr std::size_t kMaxQueryWords = 1000;
 void check_query_syntax(const std::string& text);
 
 /// The phrases of a parsed query and the terms found only inside them. A phrase whose words
-/// are looked for in several languages (OP_OR of aligned forms) gives one phrase per language.
+/// are looked for in several languages (an OP_OR of its forms, in the languages' order) gives
+/// one phrase per form: the first forms, the second forms (or the first where a word has fewer),
+/// and so on.
 QueryTerms query_terms(const Xapian::Query& query);
 
 /// The languages the articles of `db` are indexed in, sorted: the languages of its "L" terms
