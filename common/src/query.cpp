@@ -297,6 +297,9 @@ QueryBuilder::QueryBuilder(const Xapian::Database& db, const QueryOptions& optio
              Xapian::QueryParser::FLAG_PURE_NOT | Xapian::QueryParser::FLAG_SYNONYM;
     if (options.expand_synonyms)
         flags_ |= Xapian::QueryParser::FLAG_AUTO_SYNONYMS;
+    cjk_ = stems_only_ && word_rules_ && options.language != "none";
+    if (cjk_)
+        flags_ |= Xapian::QueryParser::FLAG_CJK_NGRAM;
     if (stems_only_)
         plan_languages(options);
 }
@@ -457,6 +460,83 @@ Xapian::Query QueryBuilder::expand_languages(const Xapian::Query& query, bool po
     return query;
 }
 
+namespace {
+
+/// True for the code points Xapian's n-gram mode splits (CJK ideographs, kana, Hangul, and
+/// their punctuation and compatibility forms).
+bool is_cjk(std::uint32_t c) {
+    return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xA960 && c <= 0xA97F) ||
+           (c >= 0xAC00 && c <= 0xD7AF) || (c >= 0xF900 && c <= 0xFAFF) ||
+           (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x20000 && c <= 0x2FFFF);
+}
+
+/// The first code point of `s` (valid UTF-8), or 0.
+std::uint32_t first_code_point(std::string_view s) {
+    Xapian::Utf8Iterator it(s.data(), s.size());
+    return it == Xapian::Utf8Iterator() ? 0 : *it;
+}
+
+}  // namespace
+
+Xapian::Query QueryBuilder::cjk_ngrams(const Xapian::Query& query) const {
+    const auto type = query.get_type();
+    if (type == Xapian::Query::LEAF_TERM) {
+        // Xapian's parser gives a CJK n-gram without the stem prefix its TermGenerator gave it.
+        const std::string term = *query.get_terms_begin();
+        const std::size_t prefix = schema::prefix_length(term);
+        const std::string_view field = std::string_view(term).substr(0, prefix);
+        if (term.starts_with('Z') ||
+            (field != "" && field != schema::kPrefixTitle && field != schema::kPrefixAuthor) ||
+            !is_cjk(first_code_point(std::string_view(term).substr(prefix))))
+            return query;
+        return Xapian::Query("Z" + term, 1, position_of(query));
+    }
+    const std::size_t n = query.get_num_subqueries();
+    if (n == 0)
+        return query;
+    std::vector<Xapian::Query> subqueries;
+    bool changed = false;
+    std::size_t cjk_unigrams = 0;  // in a phrase: characters, a position apart from each other
+    for (std::size_t i = 0; i < n; ++i) {
+        const Xapian::Query sub = query.get_subquery(i);
+        subqueries.push_back(cjk_ngrams(sub));
+        changed = changed || subqueries.back().internal.get() != sub.internal.get();
+        if (sub.get_type() == Xapian::Query::LEAF_TERM) {
+            const std::string term = *sub.get_terms_begin();
+            const std::string_view word =
+                std::string_view(term).substr(schema::prefix_length(term));
+            Xapian::Utf8Iterator it(word.data(), word.size());
+            if (it != Xapian::Utf8Iterator() && is_cjk(*it) && ++it == Xapian::Utf8Iterator())
+                ++cjk_unigrams;
+        }
+    }
+    if (type == Xapian::Query::OP_PHRASE || type == Xapian::Query::OP_NEAR) {
+        // The index puts each pair of characters between its two characters: consecutive
+        // characters are two positions apart.
+        const Xapian::termcount window =
+            window_of(query, type == Xapian::Query::OP_PHRASE ? "PHRASE" : "NEAR");
+        if (window == 0 || (!changed && cjk_unigrams < 2))
+            return query;
+        return Xapian::Query(type, subqueries.begin(), subqueries.end(),
+                             window + (cjk_unigrams > 1 ? cjk_unigrams - 1 : 0));
+    }
+    if (!changed)
+        return query;
+    switch (type) {
+        case Xapian::Query::OP_AND:
+        case Xapian::Query::OP_OR:
+        case Xapian::Query::OP_AND_NOT:
+        case Xapian::Query::OP_XOR:
+        case Xapian::Query::OP_AND_MAYBE:
+        case Xapian::Query::OP_FILTER:
+        case Xapian::Query::OP_SYNONYM:
+        case Xapian::Query::OP_MAX:
+            return Xapian::Query(type, subqueries.begin(), subqueries.end());
+        default:
+            return query;
+    }
+}
+
 const Xapian::Stem& QueryBuilder::stemmer_for(const std::string& language) const {
     if (language.empty() || language == language_)
         return stem_;
@@ -546,9 +626,13 @@ Xapian::Query QueryBuilder::parse(const std::string& text) {
     }
     normal = rewrite_wildcards(normal);
     try {
+        Xapian::Query query = parser_.parse_query(normal, flags_);
+        if (cjk_ && std::any_of(normal.begin(), normal.end(),
+                                [](char c) { return static_cast<unsigned char>(c) >= 0xE2; }))
+            query = cjk_ngrams(query);
         if (!expansions_.empty())
-            return expand_languages(parser_.parse_query(normal, flags_), false);
-        return parser_.parse_query(normal, flags_);
+            return expand_languages(query, false);
+        return query;
     } catch (const Xapian::QueryParserError& e) {
         throw QueryError(text, 0, e.get_msg());
     } catch (const Xapian::WildcardError& e) {
@@ -614,6 +698,11 @@ std::string QueryBuilder::suggest(const std::string& text) const {
             while (end < t.size() && is_word_byte(static_cast<unsigned char>(t[end])))
                 ++end;
             std::string word = t.substr(i, end - i);
+            // CJK text in an n-gram index: no whole word to look up (its n-grams are).
+            if (cjk_ && is_cjk(first_code_point(word))) {
+                i = end;
+                continue;
+            }
             bool wildcard = end < t.size() && t[end] == '*';
             bool digits = std::any_of(word.begin(), word.end(),
                                       [](unsigned char c) { return std::isdigit(c) != 0; });
