@@ -634,6 +634,9 @@ QueryBuilder::QueryBuilder(const Xapian::Database& db, const QueryOptions& optio
              Xapian::QueryParser::FLAG_PURE_NOT | Xapian::QueryParser::FLAG_SYNONYM;
     if (options.expand_synonyms)
         flags_ |= Xapian::QueryParser::FLAG_AUTO_SYNONYMS;
+    cjk_ = stems_only_ && word_rules_ && options.language != "none";
+    if (cjk_)
+        flags_ |= Xapian::QueryParser::FLAG_CJK_NGRAM;
     if (stems_only_)
         plan_languages(options);
 }
@@ -732,25 +735,22 @@ Xapian::Query QueryBuilder::expand_languages(const Xapian::Query& query, bool po
             return query;  // a filter term
         std::vector<std::string> terms{term};
         for (auto word = parser_.unstem_begin(term); word != parser_.unstem_end(term); ++word) {
-            for (std::string& t : word_terms(prefix, Xapian::Unicode::tolower(*word), !positional))
+            for (std::string& t : word_terms(prefix, Xapian::Unicode::tolower(*word), true))
                 terms.push_back(std::move(t));
         }
         if (terms.size() == 1)
             return query;  // not a word of the query (a synonym's term, say)
-        // The parser's term comes first, then every language's; only inside phrases are the
-        // languages kept aligned (duplicates and all), for query_terms.
-        if (!positional) {
-            std::vector<std::string> unique;
-            for (std::string& t : terms) {
-                if (std::find(unique.begin(), unique.end(), t) == unique.end())
-                    unique.push_back(std::move(t));
-            }
-            terms.swap(unique);
-            if (terms.size() == 1)
-                return query;
-        } else {
-            terms.erase(terms.begin());  // word_terms starts with the database's own form
+        // The parser's term first (the database's own language), then the other languages'
+        // forms in their order, each once: query_terms reads a phrase's k-th forms as the
+        // phrase in one language.
+        std::vector<std::string> unique;
+        for (std::string& t : terms) {
+            if (std::find(unique.begin(), unique.end(), t) == unique.end())
+                unique.push_back(std::move(t));
         }
+        terms.swap(unique);
+        if (terms.size() == 1)
+            return query;
         const Xapian::termpos pos = position_of(query);
         std::vector<Xapian::Query> leaves;
         for (const std::string& t : terms)
@@ -795,6 +795,83 @@ Xapian::Query QueryBuilder::expand_languages(const Xapian::Query& query, bool po
     }
     // A query the parser does not make from words (a weight scale, an elite set): as it is.
     return query;
+}
+
+namespace {
+
+/// True for the code points Xapian's n-gram mode splits (CJK ideographs, kana, Hangul, and
+/// their punctuation and compatibility forms).
+bool is_cjk(std::uint32_t c) {
+    return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xA960 && c <= 0xA97F) ||
+           (c >= 0xAC00 && c <= 0xD7AF) || (c >= 0xF900 && c <= 0xFAFF) ||
+           (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x20000 && c <= 0x2FFFF);
+}
+
+/// The first code point of `s` (valid UTF-8), or 0.
+std::uint32_t first_code_point(std::string_view s) {
+    Xapian::Utf8Iterator it(s.data(), s.size());
+    return it == Xapian::Utf8Iterator() ? 0 : *it;
+}
+
+}  // namespace
+
+Xapian::Query QueryBuilder::cjk_ngrams(const Xapian::Query& query) const {
+    const auto type = query.get_type();
+    if (type == Xapian::Query::LEAF_TERM) {
+        // Xapian's parser gives a CJK n-gram without the stem prefix its TermGenerator gave it.
+        const std::string term = *query.get_terms_begin();
+        const std::size_t prefix = schema::prefix_length(term);
+        const std::string_view field = std::string_view(term).substr(0, prefix);
+        if (term.starts_with('Z') ||
+            (field != "" && field != schema::kPrefixTitle && field != schema::kPrefixAuthor) ||
+            !is_cjk(first_code_point(std::string_view(term).substr(prefix))))
+            return query;
+        return Xapian::Query("Z" + term, 1, position_of(query));
+    }
+    const std::size_t n = query.get_num_subqueries();
+    if (n == 0)
+        return query;
+    std::vector<Xapian::Query> subqueries;
+    bool changed = false;
+    std::size_t cjk_unigrams = 0;  // in a phrase: characters, a position apart from each other
+    for (std::size_t i = 0; i < n; ++i) {
+        const Xapian::Query sub = query.get_subquery(i);
+        subqueries.push_back(cjk_ngrams(sub));
+        changed = changed || subqueries.back().internal.get() != sub.internal.get();
+        if (sub.get_type() == Xapian::Query::LEAF_TERM) {
+            const std::string term = *sub.get_terms_begin();
+            const std::string_view word =
+                std::string_view(term).substr(schema::prefix_length(term));
+            Xapian::Utf8Iterator it(word.data(), word.size());
+            if (it != Xapian::Utf8Iterator() && is_cjk(*it) && ++it == Xapian::Utf8Iterator())
+                ++cjk_unigrams;
+        }
+    }
+    if (type == Xapian::Query::OP_PHRASE || type == Xapian::Query::OP_NEAR) {
+        // The index puts each pair of characters between its two characters: consecutive
+        // characters are two positions apart.
+        const Xapian::termcount window =
+            window_of(query, type == Xapian::Query::OP_PHRASE ? "PHRASE" : "NEAR");
+        if (window == 0 || (!changed && cjk_unigrams < 2))
+            return query;
+        return Xapian::Query(type, subqueries.begin(), subqueries.end(),
+                             window + (cjk_unigrams > 1 ? cjk_unigrams - 1 : 0));
+    }
+    if (!changed)
+        return query;
+    switch (type) {
+        case Xapian::Query::OP_AND:
+        case Xapian::Query::OP_OR:
+        case Xapian::Query::OP_AND_NOT:
+        case Xapian::Query::OP_XOR:
+        case Xapian::Query::OP_AND_MAYBE:
+        case Xapian::Query::OP_FILTER:
+        case Xapian::Query::OP_SYNONYM:
+        case Xapian::Query::OP_MAX:
+            return Xapian::Query(type, subqueries.begin(), subqueries.end());
+        default:
+            return query;
+    }
 }
 
 const Xapian::Stem& QueryBuilder::stemmer_for(const std::string& language) const {
@@ -879,7 +956,7 @@ namespace {
 /// Xapian 1.4.22's XOR postlist reads memory it never set (valgrind: postlist_sub_xor), which
 /// made XOR queries match differently from run to run. Only the boolean operators that the
 /// parser puts above an XOR are rebuilt; anything else is kept as it is.
-Xapian::Query without_xor(const Xapian::Query& query) {
+Xapian::Query without_xor(const Xapian::Query& query, bool& changed) {
     const auto type = query.get_type();
     switch (type) {
         case Xapian::Query::OP_AND:
@@ -888,13 +965,32 @@ Xapian::Query without_xor(const Xapian::Query& query) {
         case Xapian::Query::OP_AND_MAYBE:
         case Xapian::Query::OP_FILTER:
         case Xapian::Query::OP_XOR:
+        case Xapian::Query::OP_SCALE_WEIGHT:
             break;
         default:
             return query;
     }
+    bool below = false;
     std::vector<Xapian::Query> parts;
     for (std::size_t i = 0; i < query.get_num_subqueries(); ++i)
-        parts.push_back(without_xor(query.get_subquery(i)));
+        parts.push_back(without_xor(query.get_subquery(i), below));
+    if (type != Xapian::Query::OP_XOR && !below)
+        return query;  // no XOR below: as it is
+    changed = true;
+    if (type == Xapian::Query::OP_SCALE_WEIGHT) {
+        // The parser weighs boolean-only parts (filters joined by XOR, say) at 0; Xapian 1.4
+        // gives no accessor for the factor, but its description starts with it: "Query(0 * ...".
+        const std::string description = query.get_description();
+        const std::size_t star = description.find(" * ");
+        const std::string factor = star == std::string::npos || !description.starts_with("Query(")
+                                       ? std::string()
+                                       : description.substr(6, star - 6);
+        char* end = nullptr;
+        const double scale = std::strtod(factor.c_str(), &end);
+        if (parts.size() != 1 || factor.empty() || end != factor.c_str() + factor.size())
+            throw QueryError(query.get_description(), 0, "cannot rewrite XOR under a weight");
+        return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, parts.front(), scale);
+    }
     if (type != Xapian::Query::OP_XOR)
         return Xapian::Query(type, parts.begin(), parts.end());
     Xapian::Query odd = parts.front();
@@ -904,6 +1000,11 @@ Xapian::Query without_xor(const Xapian::Query& query) {
                             Xapian::Query(Xapian::Query::OP_AND, odd, parts[i]));
     }
     return odd;
+}
+
+Xapian::Query without_xor(const Xapian::Query& query) {
+    bool changed = false;
+    return without_xor(query, changed);
 }
 
 }  // namespace
@@ -927,6 +1028,9 @@ Xapian::Query QueryBuilder::parse(const std::string& text) {
     normal = rewrite_wildcards(normal);
     try {
         Xapian::Query query = without_xor(parser_.parse_query(normal, flags_));
+        if (cjk_ && std::any_of(normal.begin(), normal.end(),
+                                [](char c) { return static_cast<unsigned char>(c) >= 0xE2; }))
+            query = cjk_ngrams(query);
         if (!expansions_.empty())
             return expand_languages(query, false);
         return query;
@@ -1118,6 +1222,11 @@ std::string QueryBuilder::suggest(const std::string& text) const {
             while (end < t.size() && is_word_byte(static_cast<unsigned char>(t[end])))
                 ++end;
             std::string word = t.substr(i, end - i);
+            // CJK text in an n-gram index: no whole word to look up (its n-grams are).
+            if (cjk_ && is_cjk(first_code_point(word))) {
+                i = end;
+                continue;
+            }
             bool digits = std::any_of(word.begin(), word.end(),
                                       [](unsigned char c) { return std::isdigit(c) != 0; });
             if (!digits && word.size() >= 3 && correctable_at(t, i, end, begin)) {

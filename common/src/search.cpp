@@ -797,6 +797,7 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
         MatchTerms match = match_terms_for(matching, terms, phrase_only, feedback, mset,
                                            db_.get_doccount(), stems_only_, idfs);
         match.prefixes = wildcards;
+        match.cjk_ngrams = builder.cjk_ngrams();
         // Passages are stemmed as the article was indexed: in its own language.
         const Xapian::Stem& stem = builder.stemmer_for(hit.article.language);
         hit.title = highlight_all(hit.article.title, match, stem);

@@ -104,6 +104,13 @@ inline char ascii_lower(char c) {
     return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
 }
 
+/// The code points TermGenerator's n-gram mode splits (see QueryBuilder::cjk_ngrams).
+inline bool is_cjk(unsigned c) {
+    return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xA960 && c <= 0xA97F) ||
+           (c >= 0xAC00 && c <= 0xD7AF) || (c >= 0xF900 && c <= 0xFAFF) ||
+           (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x20000 && c <= 0x2FFFF);
+}
+
 inline bool is_wordchar(unsigned cp) {
     return cp < 128 ? kAsciiWordchar[cp] : Xapian::Unicode::is_wordchar(cp);
 }
@@ -183,7 +190,7 @@ bool is_terminator(unsigned cp, bool& alone) {
 // order, with `term` lower-cased exactly as indexed and [begin, end) its bytes. Stops before a
 // word starting at or after `limit`; returns where it stopped (text.size() when at the end).
 template <typename Emit>
-std::size_t tokenize(std::string_view text, std::size_t limit, Emit&& emit) {
+std::size_t tokenize(std::string_view text, std::size_t limit, Emit&& emit, bool cjk = false) {
     const std::size_t n = text.size();
     std::string term;
     std::size_t pos = 0;
@@ -205,6 +212,15 @@ std::size_t tokenize(std::string_view text, std::size_t limit, Emit&& emit) {
         const std::size_t begin = pos;
         std::size_t end = pos;
         term.clear();
+
+        // An index of CJK n-grams: each CJK character is a word of its own here (the n-grams
+        // are its characters and their pairs, so a match highlights its characters).
+        if (cjk && is_cjk(ch.cp)) {
+            append_char(term, ch.cp);
+            pos += ch.len;
+            emit(begin, pos, term);
+            continue;
+        }
 
         // Initials separated by '.' (U.S.A.) are one word.
         if (is_ascii_upper(text[pos])) {
@@ -255,7 +271,7 @@ std::size_t tokenize(std::string_view text, std::size_t limit, Emit&& emit) {
                     break;
                 }
                 ch = decode(text, pos);
-            } while (is_wordchar(ch.cp));
+            } while (is_wordchar(ch.cp) && !(cjk && is_cjk(ch.cp)));
             if (at_text_end) {
                 break;
             }
@@ -588,8 +604,9 @@ Analysis analyse(std::string_view text, const MatchTerms& terms, const Xapian::S
     a.tokens.reserve(text.size() / 6 + 1);
     Matcher matcher(terms, stem);
     const bool has_terms = !terms.empty();
-    a.stop =
-        tokenize(text, limit, [&](std::size_t begin, std::size_t end, const std::string& term) {
+    a.stop = tokenize(
+        text, limit,
+        [&](std::size_t begin, std::size_t end, const std::string& term) {
             Token tok;
             tok.begin = static_cast<Offset>(begin);
             tok.end = static_cast<Offset>(end);
@@ -598,7 +615,8 @@ Analysis analyse(std::string_view text, const MatchTerms& terms, const Xapian::S
                 tok.phrase_word = matcher.phrase_word(term);
             }
             a.tokens.push_back(tok);
-        });
+        },
+        terms.cjk_ngrams);
     a.truncated = a.stop < text.size();
     if (sentences) {
         mark_sentences(text, a.tokens, a.stop);
@@ -638,7 +656,8 @@ Analysis analyse(std::string_view text, const MatchTerms& terms, const Xapian::S
     }
     for (const Hit& h : a.hits) {
         const Range r{tokens[h.first].begin, tokens[h.last].end};
-        if (!a.ranges.empty() && r.begin < a.ranges.back().end) {
+        // Touching ranges are one (CJK characters, each a word, have nothing between them).
+        if (!a.ranges.empty() && r.begin <= a.ranges.back().end) {
             a.ranges.back().end = std::max(a.ranges.back().end, r.end);
         } else {
             a.ranges.push_back(r);

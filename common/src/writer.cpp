@@ -244,6 +244,10 @@ DocumentBuilder::DocumentBuilder(std::string default_language, int schema_versio
       stems_only_(schema::stems_only(schema_version)) {
     // "none": no stemming at all, every word indexed as written (Xapian's STEM_ALL_Z indexes
     // nothing without a stemmer), whatever language an article names.
+    // Today's word rules (schema::kMetaWordRules): Chinese, Japanese and Korean runs indexed as
+    // their characters and pairs of characters, so a word inside a run is found.
+    if (elide_ && stems_only_ && default_language_ != "none")
+        generator_.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
     generator_.set_stemming_strategy(default_language_ == "none" ? Xapian::TermGenerator::STEM_NONE
                                      : stems_only_               ? Xapian::TermGenerator::STEM_ALL_Z
                                                    : Xapian::TermGenerator::STEM_SOME);

@@ -309,6 +309,27 @@ BOOST_AUTO_TEST_CASE(accents_and_case) {
     }
 }
 
+// Chinese and Japanese: a word inside a run of characters is found (n-grams), as a word and in
+// a phrase, and highlighted at its own bytes; no "Did you mean" for CJK words.
+BOOST_AUTO_TEST_CASE(chinese_and_japanese) {
+    const std::string& db = english().db;
+    for (const char* q : {"北京", "天气", "\"北京天气\"", "\"京天\"", "title:北京", "今天 北京"})
+        BOOST_TEST(ids_of({db}, q) == std::vector<std::string>{"zh1"}, q);
+    for (const char* q : {"東京", "天気", "晴れ", "\"東京の天気\""})
+        BOOST_TEST(ids_of({db}, q) == std::vector<std::string>{"ja1"}, q);
+    BOOST_TEST(ids_of({db}, "\"北天\"").empty());  // not next to each other
+    RunResult r = search({"--db", db, "--json", "北京"});
+    BOOST_TEST_REQUIRE(r.status == 0, r.err);
+    const nlohmann::json result = nlohmann::json::parse(r.out);
+    BOOST_TEST(result["suggestion"].is_null());
+    const auto& hit = result["hits"][0];
+    BOOST_TEST(hit["title_highlights"] == nlohmann::json::parse("[[0, 6]]"));  // 北京 of 北京天气
+    BOOST_TEST(hit["passages"][0]["highlights"] == nlohmann::json::parse("[[6, 12]]"));
+    RunResult phrase = search({"--db", db, "--color", "never", "\"北京天气\""});
+    BOOST_TEST(phrase.out.find("今天**北京天气**很好") != std::string::npos, phrase.out);
+    BOOST_TEST(phrase.err.empty(), phrase.err);
+}
+
 // Highlights in an article of another language than the database's: its own stems.
 BOOST_AUTO_TEST_CASE(highlights_in_the_article_language) {
     RunResult r = search({"--db", english().db, "--color", "never", "Москве"});

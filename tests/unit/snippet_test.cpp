@@ -90,6 +90,25 @@ BOOST_AUTO_TEST_CASE(highlights_a_single_word) {
     BOOST_TEST(s.at_end);
 }
 
+// In an index of CJK n-grams each CJK character is a word: a match highlights its characters
+// (touching ones as one range), a phrase of characters only where they follow each other; a
+// Latin word next to them stays whole. Without n-grams a run of characters is one word.
+BOOST_AUTO_TEST_CASE(cjk_characters_are_words_in_an_ngram_index) {
+    MatchTerms terms;
+    terms.stems = {"北", "北京", "京", "hello"};
+    terms.cjk_ngrams = true;
+    Snippet s = only_passage("今天北京天气 hello北京。", terms);
+    BOOST_TEST(marked(s) == "今天[北京]天气 [hello北京]。");
+    BOOST_TEST(s.highlights == (Highlights{{6, 12}, {19, 30}}), boost::test_tools::per_element());
+    MatchTerms phrase;
+    phrase.phrases = {{"天", "气"}};
+    phrase.stemmed_phrases = true;
+    phrase.cjk_ngrams = true;
+    BOOST_TEST(marked(only_passage("天 今天气", phrase)) == "天 今[天气]");
+    terms.cjk_ngrams = false;
+    BOOST_TEST(marked(only_passage("今天北京天气", terms)) == "今天北京天气");
+}
+
 // A stem matches every text word with that stem ("troops", "Troop"), not other words.
 BOOST_AUTO_TEST_CASE(matches_words_by_stem) {
     MatchTerms terms;

@@ -101,6 +101,9 @@ class QueryBuilder {
     /// indexed with, to match its passages.
     const Xapian::Stem& stemmer_for(const std::string& language) const;
 
+    /// True when the database holds CJK text as n-grams (today's word rules).
+    bool cjk_ngrams() const noexcept { return cjk_; }
+
     /// True when each query word is looked for in several languages (see QueryOptions).
     bool multilingual() const noexcept { return !expansions_.empty(); }
 
@@ -128,9 +131,12 @@ class QueryBuilder {
     /// forms count as one word in the ranking, or OP_OR inside phrases and NEAR, which take
     /// no synonyms. Subqueries without a word term are kept as they are.
     Xapian::Query expand_languages(const Xapian::Query& query, bool positional) const;
+    /// `query` with the CJK n-grams of Xapian's parser (FLAG_CJK_NGRAM) under the stem prefix,
+    /// as its TermGenerator indexes them, and the windows of phrases of CJK characters widened
+    /// to the index's positions (a pair of characters sits between its two characters).
+    Xapian::Query cjk_ngrams(const Xapian::Query& query) const;
     /// The terms a word (lower case, as written) is indexed as under a field prefix, in every
-    /// language of the database, the database's own first; phrases need them aligned, so
-    /// duplicates are kept unless `unique`.
+    /// language of the database, the database's own first; each once with `unique`.
     std::vector<std::string> word_terms(const std::string& prefix, const std::string& word,
                                         bool unique) const;
 
@@ -148,8 +154,9 @@ class QueryBuilder {
     Xapian::QueryParser parser_;
     Xapian::Stem stem_;
     std::string language_;
-    bool word_rules_;  // QueryOptions::word_rules
-    bool stems_only_;  // the database's schema indexes stems only (schema::stems_only)
+    bool word_rules_;   // QueryOptions::word_rules
+    bool cjk_ = false;  // CJK text is indexed as n-grams (today's word rules)
+    bool stems_only_;   // the database's schema indexes stems only (schema::stems_only)
     unsigned wildcard_limit_;
     std::vector<std::string> wildcards_;  // of the last parse(), see wildcards()
     std::vector<Expansion> expansions_;   // empty: one language, the parser stems (see parse)
@@ -171,8 +178,10 @@ inline constexpr unsigned kMaxDistance = 1000;
 void check_query_syntax(const std::string& text);
 
 /// The phrases of a parsed query and the terms found only inside them; excluded parts (the
-/// right side of AND_NOT) are left out, as no hit is there for them. A phrase whose words are
-/// looked for in several languages (OP_OR of aligned forms) gives one phrase per language.
+/// right side of AND_NOT) are left out, as no hit is there for them. A phrase whose words
+/// are looked for in several languages (an OP_OR of its forms, in the languages' order) gives
+/// one phrase per form: the first forms, the second forms (or the first where a word has fewer),
+/// and so on.
 QueryTerms query_terms(const Xapian::Query& query);
 
 /// The distinct terms of `query` that a hit can match, by their first occurrence: all but the

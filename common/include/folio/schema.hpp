@@ -70,8 +70,9 @@ inline constexpr std::string_view kMetaLanguage = "folio.language";
 inline constexpr std::string_view kMetaUpdated = "folio.updated";
 /// "1" in a database whose words were indexed by today's word rules: French, Italian, Catalan
 /// and Irish words without their elided article ("l'abstention" as "abstention",
-/// folio::split_elision), and stems with their accents folded (folio::fold_accents: "élect" as
-/// "elect"); databases made before lack it, and keep being indexed and searched as they were.
+/// folio::split_elision), stems with their accents folded (folio::fold_accents: "élect" as
+/// "elect"), and CJK text as n-grams (Xapian's FLAG_CJK_NGRAM); databases made before lack it,
+/// and keep being indexed and searched as they were.
 inline constexpr std::string_view kMetaWordRules = "folio.words";
 
 /// True when `db` (its first shard) records kMetaWordRules.

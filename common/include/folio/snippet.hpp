@@ -48,6 +48,9 @@ struct MatchTerms {
     /// The words of `phrases` are stems (a stems-only index, schema 2): a text word is a phrase
     /// word when its stem equals it, as for `stems` (words starting with a digit as written).
     bool stemmed_phrases = false;
+    /// The index holds CJK text as n-grams (QueryBuilder::cjk_ngrams): each CJK character of
+    /// the text is a word of its own.
+    bool cjk_ngrams = false;
     /// Wildcard prefixes ("milit" for milit*): text words starting with one match.
     std::vector<std::string> prefixes;
     /// Optional weight of a word, stem or prefix (e.g. its idf), keyed by the string above;
