@@ -61,15 +61,22 @@ class DateField : public Xapian::FieldProcessor {
 
     Xapian::Query operator()(const std::string& value) override {
         const std::size_t dots = value.find("..");
-        if (year_ && dots == std::string::npos)  // one year: its term
-            return Xapian::Query(std::string(schema::kPrefixYear) + value);
         std::string from, to;
         const std::string begin = dots == std::string::npos ? value : value.substr(0, dots);
         const std::string end = dots == std::string::npos ? value : value.substr(dots + 2);
         if ((!begin.empty() && !bound(begin, false, from)) ||
-            (!end.empty() && !bound(end, true, to))) {
-            return Xapian::Query(Xapian::Query::OP_INVALID);
+            (!end.empty() && !bound(end, true, to)) ||
+            (dots == std::string::npos && from.empty())) {
+            // The checker refuses these where a query names the field; this is a field that
+            // Xapian's parser found inside a word ("x$year:abc").
+            const std::string field = year_ ? "year:" : "date:";
+            throw QueryError(field + value, 0,
+                             "'" + field + value + "': expected " +
+                                 (year_ ? "a year (YYYY) or a range YYYY..YYYY"
+                                        : "a date (YYYY-MM-DD) or a range FROM..TO"));
         }
+        if (year_ && dots == std::string::npos)  // one year: its term
+            return Xapian::Query(std::string(schema::kPrefixYear) + value);
         if (from.empty() && to.empty())  // date:.. : every dated article
             return Xapian::Query(Xapian::Query::OP_VALUE_GE, schema::kSlotDate, "0");
         if (from.empty())
@@ -1068,6 +1075,9 @@ Xapian::Query QueryBuilder::parse(const std::string& text) {
         if (!expansions_.empty())
             return expand_languages(query, false);
         return query;
+    } catch (const QueryError& e) {  // from a field processor: point at its field
+        const std::size_t at = text.find(e.query());
+        throw QueryError(text, at == std::string::npos ? 0 : at, e.reason());
     } catch (const Xapian::QueryParserError& e) {
         throw QueryError(text, 0, e.get_msg());
     } catch (const Xapian::WildcardError& e) {

@@ -634,6 +634,7 @@ BOOST_AUTO_TEST_CASE(reinterpretations_are_refused) {
         {"((((oil))", 1},
         {"oil)", 3},
         {"oil NEAR tag:alpha", 9},
+        {"date.2020$year:abc..", 10},
     };
     for (const auto& [q, column] : refused) {
         SearchRequest r;
