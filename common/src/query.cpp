@@ -57,7 +57,8 @@ class MatchAllField : public Xapian::FieldProcessor {
 /// the same field's other values); Checker has refused malformed values before.
 class DateField : public Xapian::FieldProcessor {
   public:
-    explicit DateField(bool year) : year_(year) {}
+    DateField(bool year, std::shared_ptr<std::pair<std::string, std::string>> error)
+        : year_(year), error_(std::move(error)) {}
 
     Xapian::Query operator()(const std::string& value) override {
         const std::size_t dots = value.find("..");
@@ -70,10 +71,12 @@ class DateField : public Xapian::FieldProcessor {
             // The checker refuses these where a query names the field; this is a field that
             // Xapian's parser found inside a word ("x$year:abc").
             const std::string field = year_ ? "year:" : "date:";
-            throw QueryError(field + value, 0,
-                             "'" + field + value + "': expected " +
-                                 (year_ ? "a year (YYYY) or a range YYYY..YYYY"
-                                        : "a date (YYYY-MM-DD) or a range FROM..TO"));
+            if (error_->first.empty()) {
+                *error_ = {field + value, "'" + field + value + "': expected " +
+                                              (year_ ? "a year (YYYY) or a range YYYY..YYYY"
+                                                     : "a date (YYYY-MM-DD) or a range FROM..TO")};
+            }
+            return Xapian::Query::MatchNothing;
         }
         if (year_ && dots == std::string::npos)  // one year: its term
             return Xapian::Query(std::string(schema::kPrefixYear) + value);
@@ -127,6 +130,7 @@ class DateField : public Xapian::FieldProcessor {
 
   private:
     bool year_;
+    std::shared_ptr<std::pair<std::string, std::string>> error_;
 };
 
 bool is_space(char c) {
@@ -635,8 +639,8 @@ QueryBuilder::QueryBuilder(const Xapian::Database& db, const QueryOptions& optio
     parser_.add_boolean_prefix("tag", (new BooleanField(schema::kPrefixTag))->release());
     parser_.add_boolean_prefix("source", (new BooleanField(schema::kPrefixSource))->release());
     parser_.add_boolean_prefix("lang", (new LanguageField())->release());
-    parser_.add_boolean_prefix("year", (new DateField(true))->release());
-    parser_.add_boolean_prefix("date", (new DateField(false))->release());
+    parser_.add_boolean_prefix("year", (new DateField(true, field_error_))->release());
+    parser_.add_boolean_prefix("date", (new DateField(false, field_error_))->release());
     flags_ = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_WILDCARD |
              Xapian::QueryParser::FLAG_PURE_NOT | Xapian::QueryParser::FLAG_SYNONYM;
     if (options.expand_synonyms)
@@ -1068,16 +1072,20 @@ Xapian::Query QueryBuilder::parse(const std::string& text) {
     }
     normal = rewrite_wildcards(normal);
     try {
+        *field_error_ = {};
         Xapian::Query query = without_xor(parser_.parse_query(normal, flags_));
+        if (!field_error_->first.empty()) {
+            const std::size_t at = text.find(field_error_->first);
+            const std::string reason = field_error_->second;
+            *field_error_ = {};
+            throw QueryError(text, at == std::string::npos ? 0 : at, reason);
+        }
         if (cjk_ && std::any_of(normal.begin(), normal.end(),
                                 [](char c) { return static_cast<unsigned char>(c) >= 0xE2; }))
             query = cjk_ngrams(query);
         if (!expansions_.empty())
             return expand_languages(query, false);
         return query;
-    } catch (const QueryError& e) {  // from a field processor: point at its field
-        const std::size_t at = text.find(e.query());
-        throw QueryError(text, at == std::string::npos ? 0 : at, e.reason());
     } catch (const Xapian::QueryParserError& e) {
         throw QueryError(text, 0, e.get_msg());
     } catch (const Xapian::WildcardError& e) {

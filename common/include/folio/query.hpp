@@ -159,7 +159,12 @@ class QueryBuilder {
     bool stems_only_;   // the database's schema indexes stems only (schema::stems_only)
     unsigned wildcard_limit_;
     std::vector<std::string> wildcards_;  // of the last parse(), see wildcards()
-    std::vector<Expansion> expansions_;   // empty: one language, the parser stems (see parse)
+    /// A date or year field the parser found inside a word with a value that is no date: the
+    /// field as written and why ("" when none). Set by the field processor, which must not
+    /// throw through Xapian's parser (it leaks its parse state); parse() throws it after.
+    std::shared_ptr<std::pair<std::string, std::string>> field_error_ =
+        std::make_shared<std::pair<std::string, std::string>>();
+    std::vector<Expansion> expansions_;  // empty: one language, the parser stems (see parse)
     unsigned flags_;
     SpellingRule spelling_rule_;
 };
