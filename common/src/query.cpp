@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <cstdlib>
+#include <optional>
 #include <set>
 #include <string_view>
 
@@ -731,6 +732,49 @@ Xapian::termpos position_of(const Xapian::Query& leaf) {
     return static_cast<Xapian::termpos>(std::strtoul(description.c_str() + at + 1, nullptr, 10));
 }
 
+/// `query` with its subqueries replaced by `parts`, or nothing where Xapian 1.4 gives no way to
+/// rebuild its type: the boolean operators as they are; PHRASE and NEAR with their window, and
+/// SCALE_WEIGHT with its factor, both read from the description (1.4 has no accessor for them).
+/// The one place that rebuilds parsed queries (languages, CJK, the XOR and AND_MAYBE rewrites).
+std::optional<Xapian::Query> rebuilt(const Xapian::Query& query,
+                                     const std::vector<Xapian::Query>& parts) {
+    const auto type = query.get_type();
+    switch (type) {
+        case Xapian::Query::OP_AND:
+        case Xapian::Query::OP_OR:
+        case Xapian::Query::OP_AND_NOT:
+        case Xapian::Query::OP_XOR:
+        case Xapian::Query::OP_AND_MAYBE:
+        case Xapian::Query::OP_FILTER:
+        case Xapian::Query::OP_SYNONYM:
+        case Xapian::Query::OP_MAX:
+            return Xapian::Query(type, parts.begin(), parts.end());
+        case Xapian::Query::OP_PHRASE:
+        case Xapian::Query::OP_NEAR: {
+            const Xapian::termcount window =
+                window_of(query, type == Xapian::Query::OP_PHRASE ? "PHRASE" : "NEAR");
+            if (window == 0)
+                return std::nullopt;
+            return Xapian::Query(type, parts.begin(), parts.end(), window);
+        }
+        case Xapian::Query::OP_SCALE_WEIGHT: {
+            const std::string description = query.get_description();  // "Query(0 * ...)"
+            const std::size_t star = description.find(" * ");
+            if (parts.size() != 1 || star == std::string::npos ||
+                !description.starts_with("Query("))
+                return std::nullopt;
+            const std::string factor = description.substr(6, star - 6);
+            char* end = nullptr;
+            const double scale = std::strtod(factor.c_str(), &end);
+            if (factor.empty() || end != factor.c_str() + factor.size())
+                return std::nullopt;
+            return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, parts.front(), scale);
+        }
+        default:
+            return std::nullopt;
+    }
+}
+
 }  // namespace
 
 Xapian::Query QueryBuilder::expand_languages(const Xapian::Query& query, bool positional) const {
@@ -783,29 +827,8 @@ Xapian::Query QueryBuilder::expand_languages(const Xapian::Query& query, bool po
     }
     if (!changed)
         return query;
-    switch (type) {
-        case Xapian::Query::OP_AND:
-        case Xapian::Query::OP_OR:
-        case Xapian::Query::OP_AND_NOT:
-        case Xapian::Query::OP_XOR:
-        case Xapian::Query::OP_AND_MAYBE:
-        case Xapian::Query::OP_FILTER:
-        case Xapian::Query::OP_SYNONYM:
-        case Xapian::Query::OP_MAX:
-            return Xapian::Query(type, subqueries.begin(), subqueries.end());
-        case Xapian::Query::OP_PHRASE:
-        case Xapian::Query::OP_NEAR: {
-            const Xapian::termcount window =
-                window_of(query, type == Xapian::Query::OP_PHRASE ? "PHRASE" : "NEAR");
-            if (window == 0)
-                break;
-            return Xapian::Query(type, subqueries.begin(), subqueries.end(), window);
-        }
-        default:
-            break;
-    }
-    // A query the parser does not make from words (a weight scale, an elite set): as it is.
-    return query;
+    // A query that cannot be rebuilt (an elite set, say): as it is.
+    return rebuilt(query, subqueries).value_or(query);
 }
 
 namespace {
@@ -870,19 +893,7 @@ Xapian::Query QueryBuilder::cjk_ngrams(const Xapian::Query& query) const {
     }
     if (!changed)
         return query;
-    switch (type) {
-        case Xapian::Query::OP_AND:
-        case Xapian::Query::OP_OR:
-        case Xapian::Query::OP_AND_NOT:
-        case Xapian::Query::OP_XOR:
-        case Xapian::Query::OP_AND_MAYBE:
-        case Xapian::Query::OP_FILTER:
-        case Xapian::Query::OP_SYNONYM:
-        case Xapian::Query::OP_MAX:
-            return Xapian::Query(type, subqueries.begin(), subqueries.end());
-        default:
-            return query;
-    }
+    return rebuilt(query, subqueries).value_or(query);
 }
 
 const Xapian::Stem& QueryBuilder::stemmer_for(const std::string& language) const {
@@ -967,7 +978,7 @@ namespace {
 /// Xapian 1.4.22's XOR postlist reads memory it never set (valgrind: postlist_sub_xor), which
 /// made XOR queries match differently from run to run. Only the boolean operators that the
 /// parser puts above an XOR are rebuilt; anything else is kept as it is.
-Xapian::Query without_xor(const Xapian::Query& query, bool& changed) {
+Xapian::Query without_xor(const Xapian::Query& query) {
     const auto type = query.get_type();
     switch (type) {
         case Xapian::Query::OP_AND:
@@ -976,48 +987,40 @@ Xapian::Query without_xor(const Xapian::Query& query, bool& changed) {
         case Xapian::Query::OP_AND_MAYBE:
         case Xapian::Query::OP_FILTER:
         case Xapian::Query::OP_XOR:
-        case Xapian::Query::OP_SCALE_WEIGHT:
+        case Xapian::Query::OP_SCALE_WEIGHT:  // the parser weighs boolean-only parts at 0
             break;
         default:
             return query;
     }
-    bool below = false;
+    bool changed = false;
     std::vector<Xapian::Query> parts;
-    for (std::size_t i = 0; i < query.get_num_subqueries(); ++i)
-        parts.push_back(without_xor(query.get_subquery(i), below));
-    if (type != Xapian::Query::OP_XOR && !below)
+    for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) {
+        const Xapian::Query sub = query.get_subquery(i);
+        parts.push_back(without_xor(sub));
+        changed = changed || parts.back().internal.get() != sub.internal.get();
+    }
+    if (type == Xapian::Query::OP_XOR) {
+        Xapian::Query odd = parts.front();
+        for (std::size_t i = 1; i < parts.size(); ++i) {
+            odd = Xapian::Query(Xapian::Query::OP_AND_NOT,
+                                Xapian::Query(Xapian::Query::OP_OR, odd, parts[i]),
+                                Xapian::Query(Xapian::Query::OP_AND, odd, parts[i]));
+        }
+        return odd;
+    }
+    if (!changed)
         return query;  // no XOR below: as it is
-    changed = true;
-    if (type == Xapian::Query::OP_SCALE_WEIGHT) {
-        // The parser weighs boolean-only parts (filters joined by XOR, say) at 0; Xapian 1.4
-        // gives no accessor for the factor, but its description starts with it: "Query(0 * ...".
-        const std::string description = query.get_description();
-        const std::size_t star = description.find(" * ");
-        const std::string factor = star == std::string::npos || !description.starts_with("Query(")
-                                       ? std::string()
-                                       : description.substr(6, star - 6);
-        char* end = nullptr;
-        const double scale = std::strtod(factor.c_str(), &end);
-        if (parts.size() != 1 || factor.empty() || end != factor.c_str() + factor.size())
-            throw QueryError(query.get_description(), 0, "cannot rewrite XOR under a weight");
-        return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, parts.front(), scale);
-    }
-    if (type != Xapian::Query::OP_XOR)
-        return Xapian::Query(type, parts.begin(), parts.end());
-    Xapian::Query odd = parts.front();
-    for (std::size_t i = 1; i < parts.size(); ++i) {
-        odd = Xapian::Query(Xapian::Query::OP_AND_NOT,
-                            Xapian::Query(Xapian::Query::OP_OR, odd, parts[i]),
-                            Xapian::Query(Xapian::Query::OP_AND, odd, parts[i]));
-    }
-    return odd;
+    std::optional<Xapian::Query> out = rebuilt(query, parts);
+    if (!out)
+        throw QueryError(query.get_description(), 0, "cannot rewrite XOR under a weight");
+    return *out;
 }
 
 /// `query` matching as it does, with every AND_MAYBE in an excluded part (the right side of an
 /// AND_NOT, where only matching counts) cut to its first subquery. Xapian 1.4.22 reads memory it
 /// never set when it builds an AND_MAYBE under an AND_NOT (valgrind), and such queries matched
 /// different sets in a build with another allocator (ASan): "a NOT (+b c)", "a XOR +b c".
-Xapian::Query without_maybe(const Xapian::Query& query, bool excluded, bool& changed) {
+Xapian::Query without_maybe(const Xapian::Query& query, bool excluded) {
     const auto type = query.get_type();
     switch (type) {
         case Xapian::Query::OP_AND:
@@ -1029,27 +1032,22 @@ Xapian::Query without_maybe(const Xapian::Query& query, bool excluded, bool& cha
         default:
             return query;
     }
-    if (excluded && type == Xapian::Query::OP_AND_MAYBE) {
-        changed = true;
-        return without_maybe(query.get_subquery(0), true, changed);
-    }
-    bool below = false;
+    if (excluded && type == Xapian::Query::OP_AND_MAYBE)
+        return without_maybe(query.get_subquery(0), true);
+    bool changed = false;
     std::vector<Xapian::Query> parts;
     for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) {
-        const bool right = excluded || (type == Xapian::Query::OP_AND_NOT && i > 0);
-        parts.push_back(without_maybe(query.get_subquery(i), right, below));
+        const Xapian::Query sub = query.get_subquery(i);
+        parts.push_back(
+            without_maybe(sub, excluded || (type == Xapian::Query::OP_AND_NOT && i > 0)));
+        changed = changed || parts.back().internal.get() != sub.internal.get();
     }
-    if (!below)
-        return query;
-    changed = true;
-    return Xapian::Query(type, parts.begin(), parts.end());
+    return changed ? rebuilt(query, parts).value_or(query) : query;
 }
 
 /// The parser's query as Folio runs it: see without_xor and without_maybe.
-Xapian::Query without_xor(const Xapian::Query& query) {
-    bool changed = false;
-    Xapian::Query out = without_xor(query, changed);
-    return without_maybe(out, false, changed);
+Xapian::Query as_run(const Xapian::Query& query) {
+    return without_maybe(without_xor(query), false);
 }
 
 }  // namespace
@@ -1073,7 +1071,7 @@ Xapian::Query QueryBuilder::parse(const std::string& text) {
     normal = rewrite_wildcards(normal);
     try {
         *field_error_ = {};
-        Xapian::Query query = without_xor(parser_.parse_query(normal, flags_));
+        Xapian::Query query = as_run(parser_.parse_query(normal, flags_));
         if (!field_error_->first.empty()) {
             const std::size_t at = text.find(field_error_->first);
             const std::string reason = field_error_->second;
