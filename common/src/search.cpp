@@ -27,11 +27,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// The query's distinct terms in the order Enquire::get_matching_terms() gives a hit's: by
-/// their first occurrence in the query; excluded terms (see positive_terms) left out.
-std::vector<std::string> query_term_order(const Xapian::Query& query) {
-    const std::vector<std::string> positive = positive_terms(query);
-    std::set<std::string> seen(positive.begin(), positive.end());
+/// The query's terms that a hit can match (`matchable`, see positive_terms) in the order
+/// Enquire::get_matching_terms() gives a hit's: by their first occurrence in the query.
+std::vector<std::string> query_term_order(const Xapian::Query& query,
+                                          const std::set<std::string>& matchable) {
+    std::set<std::string> seen = matchable;
     std::vector<std::string> out;
     for (auto t = query.get_terms_begin(); t != query.get_terms_end(); ++t) {
         if (seen.erase(*t) != 0)
@@ -759,7 +759,7 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
     std::vector<std::string> term_order;
     std::vector<std::vector<std::size_t>> held;
     if (!remote()) {
-        term_order = query_term_order(query);
+        term_order = query_term_order(query, matchable);
         std::vector<Xapian::docid> docids;
         for (auto it = mset.begin(); it != mset.end(); ++it)
             docids.push_back(*it);
