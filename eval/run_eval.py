@@ -97,23 +97,25 @@ def clean_query(text):
     return " ".join(text.split())
 
 
-def find_binary(name, given):
+def find_binary(name, given, prog="run_eval"):
+    """The Folio program `name`: --NAME as given, else $FOLIO_NAME, else a build of this
+    checkout, else $PATH; exits with PROG's message when there is none."""
     if given:
         path = Path(given)
         if not path.is_file():
-            sys.exit(f"run_eval: error: no {name} at {path}")
+            sys.exit(f"{prog}: error: no {name} at {path}")
         return path
     env = os.environ.get(f"FOLIO_{name.upper()}")
     if env:
         return Path(env)
-    for build in ("build-eval", "build/ci", "build", "build/release"):
+    for build in ("build-eval", "build/dev", "build/ci", "build", "build/release"):
         path = REPO / build / name / name
         if path.is_file():
             return path
     found = shutil.which(name)
     if found:
         return Path(found)
-    sys.exit(f"run_eval: error: cannot find the {name} binary; build Folio first "
+    sys.exit(f"{prog}: error: cannot find the {name} binary; build Folio first "
              f"(cmake -S . -B build -G Ninja && cmake --build build) or pass --{name} PATH")
 
 

@@ -27,11 +27,12 @@ import argparse
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
+
+import run_eval  # the same directory: its search for the programs
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPORA = REPO.parent / "shared" / "corpora"
@@ -41,19 +42,7 @@ RARE_MAX = 50
 
 
 def find_binary(name, given):
-    if given:
-        path = Path(given)
-        if not path.is_file():
-            sys.exit(f"{PROG}: error: no {name} at {path}")
-        return path
-    for build in ("build/dev", "build", "build/release", "build/ci"):
-        path = REPO / build / name / name
-        if path.is_file():
-            return path
-    found = shutil.which(name)
-    if found:
-        return Path(found)
-    sys.exit(f"{PROG}: error: cannot find the {name} binary; build Folio first or pass --{name}")
+    return run_eval.find_binary(name, given, PROG)
 
 
 def run(cmd, **kw):
