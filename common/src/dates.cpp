@@ -263,6 +263,17 @@ bool parse_offset(Scanner& sc) {
     return true;
 }
 
+// Seconds' fractions (".25", ",5"), if any; false for a '.' or ',' with no digit after it.
+bool skip_fraction(Scanner& sc) {
+    if (!sc.eat('.') && !sc.eat(','))
+        return true;
+    if (!is_digit(sc.peek()))
+        return false;
+    while (is_digit(sc.peek()))
+        sc.eat(sc.peek());
+    return true;
+}
+
 // A time zone after a time of day ("Z", "EST", "+0100", "GMT+1", "(UTC)"); true when the text
 // ends after it.
 bool parse_zone(Scanner& sc) {
@@ -300,12 +311,8 @@ bool parse_time_suffix(Scanner& sc) {
             const int hms = digits == 4 ? *hhmmss * 100 : *hhmmss;
             if (digits == 5 || hms / 10000 > 24 || hms / 100 % 100 > 59 || hms % 100 > 60)
                 return false;
-            if (sc.eat('.') || sc.eat(',')) {
-                if (!is_digit(sc.peek()))
-                    return false;
-                while (is_digit(sc.peek()))
-                    sc.eat(sc.peek());
-            }
+            if (!skip_fraction(sc))
+                return false;
             return parse_zone(sc);
         }
     } else if (!spaced) {
@@ -324,12 +331,8 @@ bool parse_time_suffix(Scanner& sc) {
         const auto second = sc.number(2, 2);
         if (!second || *second > 60)
             return false;
-        if (sc.eat('.') || sc.eat(',')) {
-            if (!is_digit(sc.peek()))
-                return false;
-            while (is_digit(sc.peek()))
-                sc.eat(sc.peek());
-        }
+        if (!skip_fraction(sc))
+            return false;
     }
     sc.skip_spaces();
     for (std::string_view meridiem : {"a.m.", "p.m.", "am", "pm"}) {
