@@ -12,9 +12,9 @@
 #include <string>
 
 #include "folio/error.hpp"
-#include "folio/query.hpp"
 #include "folio/search.hpp"
-#include "folio/writer.hpp"
+#include "index/writer.hpp"
+#include "search/query.hpp"
 
 namespace {
 

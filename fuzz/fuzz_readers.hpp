@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "folio/error.hpp"
-#include "folio/readers.hpp"
+#include "read/readers.hpp"
 
 namespace folio::fuzz {
 

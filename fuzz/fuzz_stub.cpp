@@ -14,8 +14,8 @@
 #include <string>
 
 #include "folio/error.hpp"
-#include "folio/layout.hpp"
 #include "folio/search.hpp"
+#include "store/layout.hpp"
 
 namespace {
 

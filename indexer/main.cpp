@@ -11,7 +11,7 @@
 #include "cli.hpp"
 #include "folio/error.hpp"
 #include "folio/indexing.hpp"
-#include "folio/stemmer.hpp"
+#include "folio/languages.hpp"
 #include "folio/terminal.hpp"
 
 namespace {

@@ -12,8 +12,8 @@
 #include <iostream>
 
 #include "folio/error.hpp"
+#include "folio/languages.hpp"
 #include "folio/paths.hpp"
-#include "folio/stemmer.hpp"
 #include "folio/terminal.hpp"
 
 namespace folio::cli {

@@ -13,9 +13,9 @@
 #include <sstream>
 
 #include "../unit/temp_dir.hpp"
-#include "folio/schema.hpp"
-#include "folio/synonyms.hpp"
+#include "analysis/synonyms.hpp"
 #include "process.hpp"
+#include "schema/schema.hpp"
 
 namespace fs = std::filesystem;
 using folio::test::run_program;

@@ -30,9 +30,9 @@
 #include <thread>
 
 #include "../unit/temp_dir.hpp"
-#include "folio/layout.hpp"
-#include "folio/schema.hpp"
 #include "process.hpp"
+#include "schema/schema.hpp"
+#include "store/layout.hpp"
 
 namespace fs = std::filesystem;
 using folio::test::run_program;

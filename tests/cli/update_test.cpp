@@ -14,8 +14,8 @@
 #include <thread>
 
 #include "../unit/temp_dir.hpp"
-#include "folio/layout.hpp"
 #include "process.hpp"
+#include "store/layout.hpp"
 
 namespace fs = std::filesystem;
 using folio::test::run_program;

@@ -4,9 +4,9 @@
 #include <map>
 
 #include "folio/error.hpp"
-#include "folio/facets.hpp"
-#include "folio/schema.hpp"
-#include "folio/writer.hpp"
+#include "index/writer.hpp"
+#include "schema/schema.hpp"
+#include "search/facets.hpp"
 
 using namespace folio;
 

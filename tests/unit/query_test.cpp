@@ -3,9 +3,9 @@
 #include <boost/test/unit_test.hpp>
 
 #include "folio/error.hpp"
-#include "folio/query.hpp"
-#include "folio/schema.hpp"
-#include "folio/writer.hpp"
+#include "index/writer.hpp"
+#include "schema/schema.hpp"
+#include "search/query.hpp"
 #include "temp_dir.hpp"
 
 using namespace folio;

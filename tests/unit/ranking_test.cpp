@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "folio/ranking.hpp"
+#include "search/ranking.hpp"
 #include "temp_dir.hpp"
 
 using namespace folio;

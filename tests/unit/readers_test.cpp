@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "folio/error.hpp"
-#include "folio/readers.hpp"
+#include "read/readers.hpp"
 #include "temp_dir.hpp"
 
 namespace folio {

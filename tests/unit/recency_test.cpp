@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "folio/error.hpp"
-#include "folio/recency.hpp"
+#include "search/recency.hpp"
 
 using namespace folio;
 

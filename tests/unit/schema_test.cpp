@@ -4,7 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "folio/error.hpp"
-#include "folio/schema.hpp"
+#include "schema/schema.hpp"
 
 using namespace folio;
 

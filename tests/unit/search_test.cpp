@@ -5,12 +5,13 @@
 #include <numeric>
 #include <sstream>
 
+#include "analysis/synonyms.hpp"
 #include "folio/error.hpp"
-#include "folio/layout.hpp"
-#include "folio/schema.hpp"
 #include "folio/search.hpp"
-#include "folio/synonyms.hpp"
-#include "folio/writer.hpp"
+#include "index/writer.hpp"
+#include "schema/schema.hpp"
+#include "search/query.hpp"
+#include "store/layout.hpp"
 #include "temp_dir.hpp"
 
 using namespace folio;

@@ -18,7 +18,7 @@
 
 #include "folio/error.hpp"
 #include "folio/search.hpp"
-#include "folio/writer.hpp"
+#include "index/writer.hpp"
 #include "temp_dir.hpp"
 
 using namespace folio;

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "folio/snippet.hpp"
+#include "snippet/snippet.hpp"
 
 namespace folio {
 std::ostream& operator<<(std::ostream& os, const Highlight& h) {

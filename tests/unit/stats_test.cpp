@@ -4,10 +4,10 @@
 #include <filesystem>
 #include <fstream>
 
-#include "folio/schema.hpp"
+#include "analysis/synonyms.hpp"
 #include "folio/stats.hpp"
-#include "folio/synonyms.hpp"
-#include "folio/writer.hpp"
+#include "index/writer.hpp"
+#include "schema/schema.hpp"
 #include "temp_dir.hpp"
 
 using namespace folio;

@@ -8,8 +8,8 @@
 #include <set>
 #include <sstream>
 
+#include "analysis/stemmer.hpp"
 #include "folio/error.hpp"
-#include "folio/stemmer.hpp"
 
 using namespace folio;
 namespace bdata = boost::unit_test::data;

@@ -5,10 +5,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "analysis/synonyms.hpp"
 #include "folio/error.hpp"
-#include "folio/query.hpp"
-#include "folio/synonyms.hpp"
-#include "folio/writer.hpp"
+#include "index/writer.hpp"
+#include "search/query.hpp"
 #include "temp_dir.hpp"
 
 using namespace folio;

@@ -4,10 +4,10 @@
 #include <algorithm>
 #include <set>
 
+#include "analysis/stemmer.hpp"
 #include "folio/error.hpp"
-#include "folio/schema.hpp"
-#include "folio/stemmer.hpp"
-#include "folio/writer.hpp"
+#include "index/writer.hpp"
+#include "schema/schema.hpp"
 #include "temp_dir.hpp"
 
 using namespace folio;

@@ -12,7 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "folio/readers.hpp"
+#include "folio/diagnostic.hpp"
 
 namespace folio {
 

@@ -17,11 +17,13 @@
 #include "folio/article.hpp"
 #include "folio/explain.hpp"
 #include "folio/facets.hpp"
-#include "folio/query.hpp"
 #include "folio/ranking.hpp"
 #include "folio/snippet.hpp"
 
 namespace folio {
+
+class QueryBuilder;
+class TermFreqCache;
 
 enum class SortOrder { relevance, date, date_descending };
 
@@ -207,7 +209,8 @@ class Searcher {
     bool mixed_word_rules_ = false;       // some do, some do not
     bool stems_only_ = false;             // the database indexes stems only (schema::stems_only)
     std::map<int, std::unique_ptr<QueryBuilder>> builders_;  // by default_and, expand_synonyms
-    TermFreqCache term_freqs_;  // feedback's lookups in db_'s revision: cleared when it changes
+    std::unique_ptr<TermFreqCache>
+        term_freqs_;  // feedback's lookups in db_'s revision: cleared when it changes
 };
 
 }  // namespace folio

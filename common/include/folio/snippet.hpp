@@ -1,13 +1,9 @@
-// folio/snippet.hpp: the best passages of an article's text for a query, and the ranges to
-// highlight in them, as plain data. Renderers (terminal colour, markers, JSON) only read it.
+// folio/snippet.hpp: a passage of an article's text and the ranges to highlight in it, as plain
+// data. Renderers (terminal colour, markers, JSON) only read it.
 #pragma once
-
-#include <xapian.h>
 
 #include <cstddef>
 #include <string>
-#include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace folio {
@@ -31,77 +27,5 @@ struct Snippet {
     bool at_start = false;  ///< no word of the text precedes the passage
     bool at_end = false;    ///< no word of the text follows the passage
 };
-
-/// What to highlight, built by the searcher from the parsed query. All strings are lower case,
-/// as Xapian::TermGenerator indexes them (apostrophes as ASCII '\'').
-struct MatchTerms {
-    /// Word forms highlighted wherever a text word equals one.
-    std::vector<std::string> words;
-    /// Stems: a text word matches when stem(lower-cased word) equals one (words starting with a
-    /// digit are never stemmed, as in TermGenerator).
-    std::vector<std::string> stems;
-    /// Word sequences: their words are highlighted ONLY where the whole sequence occurs as
-    /// consecutive words, each occurrence as ONE range from its first word's first byte to its
-    /// last word's last byte. A word that is also in `words`, `stems` or `prefixes` is
-    /// highlighted everywhere regardless.
-    std::vector<std::vector<std::string>> phrases;
-    /// The words of `phrases` are stems (a stems-only index, schema 2): a text word is a phrase
-    /// word when its stem equals it, as for `stems` (words starting with a digit as written).
-    bool stemmed_phrases = false;
-    /// The index holds CJK text as n-grams (QueryBuilder::cjk_ngrams): each CJK character of
-    /// the text is a word of its own.
-    bool cjk_ngrams = false;
-    /// Wildcard prefixes ("milit" for milit*): text words starting with one match.
-    std::vector<std::string> prefixes;
-    /// Optional weight of a word, stem or prefix (e.g. its idf), keyed by the string above;
-    /// 1 when absent. A phrase weighs the sum of its words' weights.
-    std::unordered_map<std::string, double> weights;
-
-    /// True when there is nothing to highlight (weights alone do not count).
-    bool empty() const;
-};
-
-struct PassageOptions {
-    std::size_t count = 1;     ///< most passages to return
-    std::size_t length = 240;  ///< target bytes per passage (of the original text)
-};
-
-/// Splits `text` into words the way Xapian::TermGenerator does (runs of Unicode word characters
-/// lower-cased with Xapian::Unicode::tolower; ' U+2019 & and the like between two word
-/// characters, and , . ; between two digits, inside the word; initials "U.S.A." as one word "usa";
-/// up to three trailing + or # as in "c++"; words over 64 bytes skipped), matches them against
-/// `terms` and returns up to options.count non-overlapping passages, BEST FIRST (not in text
-/// order).
-///
-/// A passage is chosen by scoring windows of about options.length bytes: the sum of the weights
-/// of the DISTINCT terms inside (a phrase occurrence is one term), plus a tenth of a term's weight
-/// for each of up to five further occurrences; ties go to the earlier window. Each next passage is
-/// the best window among the matches outside the passages already chosen. A passage starts at the
-/// beginning of the sentence holding its first match when the passage stays within 1.5 x length,
-/// else a little before the match at a word start; it ends at the sentence end nearest to
-/// `length` bytes from its start when one lies within [length/2, 1.25 x length], else at the last
-/// word end within `length` bytes (never before its last match). A passage shorter than `length`
-/// is extended backwards (to an earlier sentence start when one fits). Sentences end at . ! ? or
-/// U+2026 followed by whitespace, at 。！？, and at blank lines. Passages never cut a character.
-///
-/// No match (terms empty, or the text matched only through a filter): ONE passage from the
-/// start of the text (whatever options.count), no highlights. Fewer than options.count passages
-/// when the matches run out. Empty or all-whitespace text, or count 0: no passages.
-///
-/// Linear in the size of the text. Each distinct word that could match a stem is stemmed at most
-/// once per call; "could" is a cheap test that holds for the Snowball stemmers: the word keeps
-/// the stem's first two bytes (y may become i), or starts with a non-ASCII letter, or contains
-/// the stem's first three bytes after its first byte (prefix stripping). Highlights that need a
-/// rewritten ASCII word start (Indonesian "memukul" -> "pukul") are missed.
-///
-/// Thread-safety: `stem` is called, and Xapian::Stem is not thread-safe: the caller owns one
-/// Stem per thread. Nothing else is shared. Throws what `stem` throws, or std::bad_alloc.
-std::vector<Snippet> make_passages(std::string_view text, const MatchTerms& terms,
-                                   const Xapian::Stem& stem, const PassageOptions& options = {});
-
-/// Highlights every match of `terms` in a short text shown whole (e.g. a title), tokenised and
-/// matched as by make_passages. The result holds all of `text` with whitespace collapsed as in
-/// Snippet::text; at_start and at_end are true. Same thread-safety as make_passages.
-Snippet highlight_all(std::string_view text, const MatchTerms& terms, const Xapian::Stem& stem);
 
 }  // namespace folio

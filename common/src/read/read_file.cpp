@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Reading one input file: its format by extension, size and binary checks, encoding repair, then
+// the format's reader.
+
+#include <sys/stat.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "folio/error.hpp"
+#include "read/input.hpp"
+#include "read/parse_util.hpp"
+
+namespace folio {
+
+using namespace detail;
+
+const char* special_kind(unsigned st_mode) noexcept {
+    if (S_ISFIFO(st_mode))
+        return "a named pipe";
+    if (S_ISCHR(st_mode))
+        return "a character device";
+    if (S_ISBLK(st_mode))
+        return "a block device";
+    if (S_ISSOCK(st_mode))
+        return "a socket";
+    return "a special file";
+}
+
+namespace {
+
+Article parse(Format format, std::string_view text, const FileInfo& info) {
+    switch (format) {
+        case Format::text:
+            return parse_text(text, info);  // read_file calls parse_text_noting itself
+        case Format::markdown:
+            return parse_markdown(text, info);
+        case Format::html:
+            return parse_html(text, info);
+        default:
+            throw InputError(info.path, 0, "unsupported file type");
+    }
+}
+
+}  // namespace
+
+std::optional<std::string> read_all(Input& input, std::uint64_t limit) {
+    std::string data;
+    if (input.size())
+        data.reserve(static_cast<std::size_t>(*input.size()));
+    std::vector<char> chunk(1 << 16);
+    for (;;) {
+        const std::size_t got = input.read(chunk.data(), chunk.size());
+        if (got == 0)
+            return data;
+        data.append(chunk.data(), got);
+        if (limit != 0 && data.size() > limit)
+            return std::nullopt;
+    }
+}
+
+ReadStats read_file(const FileInfo& info, const ReadOptions& options, const ArticleSink& sink,
+                    const DiagnosticSink& diagnostics) {
+    ReadStats stats;
+    auto report = [&](Diagnostic::Severity severity, std::size_t line, std::string message) {
+        diagnostics(Diagnostic{severity, info.path, line, std::move(message)});
+    };
+    auto fail = [&](std::size_t line, std::string message) {
+        report(Diagnostic::Severity::error, line, std::move(message));
+        stats.failed = 1;
+        return stats;
+    };
+    const std::string too_large = "file is larger than the --max-file-size limit (" +
+                                  std::to_string(options.max_file_size) + " bytes)";
+
+    const Format format = format_for_path(info.path);
+    if (format == Format::unknown)
+        return fail(0, "unsupported file type");
+
+    std::optional<Input> input;
+    std::optional<std::string> bytes;
+    try {
+        input.emplace(info.path);
+        if (options.max_file_size != 0 && input->size() && *input->size() > options.max_file_size) {
+            return fail(0, too_large);
+        }
+        if (format != Format::jsonl)
+            bytes = read_all(*input, options.max_file_size);
+    } catch (const std::runtime_error& e) {
+        return fail(0, e.what());
+    }
+    if (format == Format::jsonl) {
+        // Read errors end the stream and are reported after the records read so far; errors
+        // thrown by the sink are not about the file and pass through.
+        std::string read_error;
+        std::uint64_t left = info.length;  // of a slice; 0: to the end
+        try {
+            if (info.offset != 0)
+                input->seek(info.offset);
+        } catch (const std::runtime_error& e) {
+            return fail(0, e.what());
+        }
+        LineReader lines([&](char* buffer, std::size_t n) -> std::size_t {
+            try {
+                if (info.length == 0)
+                    return input->read(buffer, n);
+                std::size_t got =
+                    input->read(buffer, static_cast<std::size_t>(std::min<std::uint64_t>(n, left)));
+                left -= got;
+                return got;
+            } catch (const std::runtime_error& e) {
+                read_error = e.what();
+                return 0;
+            }
+        });
+        // A file's size was checked above; a stream's records are held to the limit instead.
+        const std::uint64_t line_limit = input->size() ? 0 : options.max_file_size;
+        stats = read_jsonl(lines, line_limit, info, sink, diagnostics);
+        if (!read_error.empty()) {
+            report(Diagnostic::Severity::error, 0, read_error);
+            ++stats.failed;
+        }
+        return stats;
+    }
+    if (!bytes)
+        return fail(0, too_large);
+    // UTF-16 with its byte-order mark (Windows' "Unicode" text): decoded, not taken as binary.
+    bool utf16_damaged = false;
+    if (std::optional<std::string> decoded = decode_utf16(*bytes, &utf16_damaged)) {
+        bytes = std::move(decoded);
+        if (utf16_damaged) {
+            report(Diagnostic::Severity::warning, 0,
+                   "UTF-16 text with unpaired surrogates or an odd last byte: replaced by U+FFFD");
+        }
+    }
+    if (looks_binary(*bytes)) {
+        report(Diagnostic::Severity::warning, 0, "binary file (contains NUL bytes), skipped");
+        return stats;
+    }
+    bool transcoded = false;
+    const std::string text = to_utf8(*bytes, &transcoded);
+    bytes.reset();
+    if (is_blank(text)) {
+        report(Diagnostic::Severity::warning, 0, "empty file, skipped");
+        return stats;
+    }
+    if (transcoded)
+        report(Diagnostic::Severity::warning, 0, "not valid UTF-8, decoded as Windows-1252");
+    Article article;
+    std::size_t dropped_tags = 0;
+    std::vector<Diagnostic> notes;
+    t_values_dropped = 0;
+    try {
+        article = format == Format::html   ? parse_html(text, info, &dropped_tags)
+                  : format == Format::text ? parse_text_noting(text, info, notes)
+                                           : parse(format, text, info);
+    } catch (const InputError& e) {
+        return fail(e.line(), e.reason());
+    } catch (const std::exception& e) {
+        return fail(0, e.what());
+    }
+    for (Diagnostic& note : notes)
+        diagnostics(std::move(note));
+    check_language(article, [&](std::string message) {
+        report(Diagnostic::Severity::warning, 0, std::move(message));
+    });
+    if (dropped_tags > 0) {
+        report(Diagnostic::Severity::warning, 0,
+               "HTML nested deeper than " + std::to_string(kMaxHtmlDepth) + " elements: " +
+                   std::to_string(dropped_tags) + " tags below that depth ignored (text kept)");
+    }
+    if (std::string dropped = dropped_values_warning(); !dropped.empty())
+        report(Diagnostic::Severity::warning, 0, std::move(dropped));
+    sink(std::move(article));
+    stats.articles = 1;
+    return stats;
+}
+
+}  // namespace folio

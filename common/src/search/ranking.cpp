@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "search/ranking.hpp"
+
+#include "schema/schema.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace folio {
+
+namespace {
+
+/// Feedback terms must be stems of the free-text field ("Z" + a lower-case word): not ids,
+/// boolean filter terms, field-prefixed terms (title, author), nor the unstemmed duplicates
+/// of stems already offered.
+class FreeTextStems : public Xapian::ExpandDecider {
+  public:
+    bool operator()(const std::string& term) const override { return schema::is_text_stem(term); }
+};
+
+/// The number of words of a natural-language query (words joined by the default OR, each
+/// maybe expanded into a synonym group), or 0 for a query with structure of its own (AND, NOT,
+/// phrases, filters...), which says precisely what it wants: feedback is not for those.
+unsigned natural_words(const Xapian::Query& q) {
+    switch (q.get_type()) {
+        case Xapian::Query::LEAF_TERM:
+        case Xapian::Query::OP_SYNONYM:
+            return 1;
+        case Xapian::Query::OP_OR:
+            break;
+        default:
+            return 0;
+    }
+    unsigned n = 0;
+    for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) {
+        unsigned words = natural_words(q.get_subquery(i));
+        if (words == 0)
+            return 0;
+        n += words;
+    }
+    return n;
+}
+
+}  // namespace
+
+Xapian::doccount TermFreqCache::get(const Xapian::Database& db, const std::string& term) {
+    auto it = freqs_.find(term);
+    if (it != freqs_.end())
+        return it->second;
+    const Xapian::doccount n = db.get_termfreq(term);
+    if (freqs_.size() >= max_terms_)
+        freqs_.clear();
+    freqs_.emplace(term, n);
+    return n;
+}
+
+std::unique_ptr<Xapian::Weight> make_weight(const RankingOptions& options) {
+    return std::make_unique<Xapian::BM25Weight>(options.k1, 0.0, 1.0, options.b, 0.5);
+}
+
+namespace {
+
+/// Consecutive query words within `window` words of each other, in any order.
+Xapian::Query proximity_query(const std::vector<std::string>& words, unsigned window) {
+    std::vector<Xapian::Query> pairs;
+    for (std::size_t i = 0; i + 1 < words.size(); ++i) {
+        if (words[i] == words[i + 1])
+            continue;
+        Xapian::Query pair[] = {Xapian::Query(words[i]), Xapian::Query(words[i + 1])};
+        pairs.emplace_back(Xapian::Query::OP_NEAR, pair, pair + 2, window);
+    }
+    return Xapian::Query(Xapian::Query::OP_OR, pairs.begin(), pairs.end());
+}
+
+/// Xapian's default expand_k for its "trad" expansion scheme.
+constexpr double kExpandK = 1.0;
+
+/// What the feedback documents say of one candidate term: in how many of them it occurs (r)
+/// and the sum of its within-document weights there (the multiplier of the offer weight).
+struct Offer {
+    Xapian::doccount r = 0;
+    double multiplier = 0;
+};
+
+/// Robertson's offer weight of a term found in `n` of the `N` documents, as Xapian's
+/// TradEWeight computes it for `R` feedback documents. It falls as n grows; n >= r.
+double offer_weight(const Offer& o, double n, double N, double R) {
+    const double without = R - o.r;  // feedback documents without the term
+    const double num = (o.r + 0.5) * (N - n - without + 0.5);
+    const double denom = (n - o.r + 0.5) * (without + 0.5);
+    return o.multiplier * std::log(num / denom);
+}
+
+/// What feedback_read finds in the feedback documents.
+struct FeedbackRead {
+    /// Every free-text stem of the feedback documents: in how many of them it occurs, and its
+    /// offer weight's multiplier.
+    std::unordered_map<std::string, Offer> offers;
+    /// How often each word asked for occurs in the feedback documents: the mean over them of
+    /// wdf / document length, each document weighted by its score (the relevance model of RM3,
+    /// restricted to the query's own words).
+    std::vector<double> freq;
+};
+
+/// The feedback documents `top`, read in one pass over their term lists: the offers of their
+/// free-text stems, and the frequencies of `words` (sorted; FeedbackRead::freq).
+FeedbackRead feedback_read(const Xapian::Database& db, const Xapian::MSet& top,
+                           const std::vector<std::string>& words) {
+    FeedbackRead read;
+    read.freq.assign(words.size(), 0.0);
+    double total = 0;  // of the scores of the documents that count for the frequencies
+    const double avlen = db.get_avlength();
+    for (auto it = top.begin(); it != top.end(); ++it) {
+        const Xapian::termcount doclen = db.get_doclength(*it);
+        const double score = it.get_weight();
+        const double length = doclen;
+        const bool weighed = score > 0 && length > 0;
+        if (weighed)
+            total += score;
+        for (auto t = db.termlist_begin(*it); t != db.termlist_end(*it); ++t) {
+            std::string term = *t;
+            if (weighed && !words.empty()) {
+                auto w = std::lower_bound(words.begin(), words.end(), term);
+                if (w != words.end() && *w == term)
+                    read.freq[w - words.begin()] += score * t.get_wdf() / length;
+            }
+            if (!schema::is_text_stem(term))
+                continue;
+            Xapian::termcount wdf = t.get_wdf();
+            if (wdf == 0)
+                wdf = 1;
+            Offer& o = read.offers[std::move(term)];
+            ++o.r;
+            o.multiplier += (kExpandK + 1) * wdf / (kExpandK * doclen / avlen + wdf);
+        }
+    }
+    if (total > 0) {
+        for (double& f : read.freq)
+            f /= total;
+    }
+    return read;
+}
+
+/// The expand set from `offers` (feedback_read's, for `R` feedback documents): the `count`
+/// free-text stems of best offer weight, not in `query`, ties to the lexically smaller term:
+/// what Xapian's Enquire::get_eset with TradEWeight gives. Xapian looks up every candidate's
+/// term frequency (about 500 for 10 Reuters articles) and its collection frequency; here the
+/// candidates are taken in order of the weight they would have at the least possible term
+/// frequency (r), and the lookups stop when that bound falls below the count-th weight found
+/// (about 140 lookups, through `freqs` when given). For local databases: a remote one looks
+/// each term up over the network, and Xapian's get_eset has the frequencies in its term lists.
+std::vector<std::string> expand_set(const Xapian::Database& db,
+                                    const std::unordered_map<std::string, Offer>& offers, double R,
+                                    const Xapian::Query& query, unsigned count,
+                                    TermFreqCache* freqs) {
+    const double N = db.get_doccount();
+    const std::set<std::string> asked(query.get_unique_terms_begin(), query.get_unique_terms_end());
+    struct Candidate {
+        double bound;
+        const std::string* term;
+        const Offer* offer;
+    };
+    std::vector<Candidate> candidates;
+    candidates.reserve(offers.size());
+    for (const auto& [term, o] : offers) {
+        if (asked.count(term) == 0)
+            candidates.push_back({offer_weight(o, o.r, N, R), &term, &o});
+    }
+    std::sort(candidates.begin(), candidates.end(),
+              [](const Candidate& a, const Candidate& b) { return a.bound > b.bound; });
+
+    // The best so far, best first: higher weight, then the lexically smaller term.
+    std::vector<std::pair<double, const std::string*>> best;
+    auto before = [](const std::pair<double, const std::string*>& a,
+                     const std::pair<double, const std::string*>& b) {
+        return a.first > b.first || (a.first == b.first && *a.second < *b.second);
+    };
+    for (const Candidate& c : candidates) {
+        if (best.size() == count && c.bound < best.back().first)
+            break;  // neither this candidate nor any after it can enter
+        const Xapian::doccount n = freqs ? freqs->get(db, *c.term) : db.get_termfreq(*c.term);
+        const double weight = offer_weight(*c.offer, n, N, R);
+        if (!(weight > 0))
+            continue;
+        std::pair<double, const std::string*> entry(weight, c.term);
+        if (best.size() == count) {
+            if (!before(entry, best.back()))
+                continue;
+            best.pop_back();
+        }
+        best.insert(std::upper_bound(best.begin(), best.end(), entry, before), entry);
+    }
+    std::vector<std::string> expansion;
+    for (const auto& [weight, term] : best)
+        expansion.push_back(*term);
+    return expansion;
+}
+
+/// What pseudo-relevance feedback from the top `expand_docs` matches of a query found:
+/// - expansion: the best other terms of those documents (Xapian's expand set, Robertson's
+///   offer weight), each at `expand_weight` x its own BM25 weight;
+/// - reweights: the query's own words, each once more at a share of `reweight` x `words`
+///   in proportion to its frequency in those documents, so that the words the best matches
+///   are about count more than the words they merely mention (verbose queries).
+struct Feedback {
+    Xapian::Query expansion;
+    std::vector<std::pair<std::string, double>> reweights;  ///< term, extra weight factor
+};
+
+std::string number_text(double x) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.3g", x);
+    return buffer;
+}
+
+/// Feedback for `query`, if the feedback decision (see RankingOptions::feedback_threshold)
+/// says so; costs one extra match, bounded to expand_docs, and a read of those documents'
+/// term lists.
+Feedback feedback(const Xapian::Query& query, const Xapian::Database& db, Xapian::Enquire& enquire,
+                  const RankingOptions& options, unsigned words, bool remote, TermFreqCache* freqs,
+                  FeedbackDecision& decision) {
+    Feedback found;
+    enquire.set_query(query);
+    Xapian::MSet top = enquire.get_mset(0, options.expand_docs);
+    decision.threshold = options.feedback_threshold;
+    if (top.empty()) {
+        decision.reason = "not applied: the query matches nothing";
+        return found;
+    }
+    const unsigned count = options.expand_weight > 0 ? options.expand : 0;
+    std::vector<std::string> terms;  // the query's words, for the reweighting
+    if (options.reweight > 0)
+        terms.assign(query.get_unique_terms_begin(), query.get_unique_terms_end());
+    FeedbackRead read = feedback_read(db, top, terms);
+    const double R = top.size();
+    decision.considered = true;
+    decision.documents = top.size();
+    decision.value = read.offers.size() / R;
+    const std::string evidence = "the top " + std::to_string(top.size()) +
+                                 (top.size() == 1 ? " match holds " : " matches hold ") +
+                                 number_text(decision.value) + " distinct words each";
+    if (decision.value < options.feedback_threshold) {
+        decision.reason = "not applied: " + evidence + ", below the threshold " +
+                          number_text(options.feedback_threshold) +
+                          " (too little text to tell what they are about)";
+        return found;
+    }
+    decision.applied = true;
+    decision.reason = "applied: " + evidence + ", at least the threshold " +
+                      number_text(options.feedback_threshold);
+    std::vector<std::string> expansion;
+    if (count > 0 && remote) {
+        // Xapian's expand set: remote term lists carry their terms' frequencies.
+        Xapian::RSet rset;
+        for (auto it = top.begin(); it != top.end(); ++it)
+            rset.add_document(*it);
+        FreeTextStems decider;
+        Xapian::ESet eset = enquire.get_eset(count, rset, 0, &decider);
+        expansion.assign(eset.begin(), eset.end());
+    } else if (count > 0) {
+        expansion = expand_set(db, read.offers, R, query, count, freqs);
+    }
+    if (!expansion.empty()) {
+        found.expansion =
+            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                          Xapian::Query(Xapian::Query::OP_OR, expansion.begin(), expansion.end()),
+                          options.expand_weight);
+    }
+    double sum = 0;
+    for (double f : read.freq)
+        sum += f;
+    for (std::size_t i = 0; i < terms.size(); ++i) {
+        if (read.freq[i] > 0)
+            found.reweights.emplace_back(terms[i], options.reweight * words * read.freq[i] / sum);
+    }
+    return found;
+}
+
+/// `query` with the feedback reweights applied. A word of the query's top-level OR that occurs
+/// there once is scaled in place (weight x (1 + share)), which scores exactly as the word plus a
+/// boost of the word at its share, with one posting list fewer to read; other reweights (words
+/// of synonym groups, repeated words) go to `boosts`.
+Xapian::Query apply_reweights(const Xapian::Query& query,
+                              const std::vector<std::pair<std::string, double>>& reweights,
+                              std::vector<Xapian::Query>& boosts) {
+    std::vector<Xapian::Query> children;
+    std::map<std::string, unsigned> leaves;  // word -> times it is a child of the OR
+    if (query.get_type() == Xapian::Query::OP_OR) {
+        for (std::size_t i = 0; i < query.get_num_subqueries(); ++i) {
+            children.push_back(query.get_subquery(i));
+            if (children.back().get_type() == Xapian::Query::LEAF_TERM)
+                ++leaves[*children.back().get_terms_begin()];
+        }
+    }
+    std::map<std::string, double> scale;
+    for (const auto& [term, share] : reweights) {
+        auto it = leaves.find(term);
+        if (it != leaves.end() && it->second == 1)
+            scale.emplace(term, 1 + share);
+        else
+            boosts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(term), share);
+    }
+    if (scale.empty())
+        return query;
+    for (auto& child : children) {
+        if (child.get_type() != Xapian::Query::LEAF_TERM)
+            continue;
+        auto it = scale.find(*child.get_terms_begin());
+        if (it != scale.end())
+            child = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, child, it->second);
+    }
+    return Xapian::Query(Xapian::Query::OP_OR, children.begin(), children.end());
+}
+
+}  // namespace
+
+Xapian::Query ranked_query(const Xapian::Query& query, const Xapian::Database& db,
+                           Xapian::Enquire& enquire, const RankingOptions& options,
+                           const std::vector<std::string>& words, bool remote, TermFreqCache* freqs,
+                           FeedbackDecision* decision) {
+    const unsigned natural = query.empty() ? 0 : natural_words(query);
+    std::vector<Xapian::Query> boosts;
+    if (options.proximity_window > 0 && options.proximity_weight > 0 && natural >= 2 &&
+        words.size() >= 2) {
+        boosts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
+                            proximity_query(words, options.proximity_window),
+                            options.proximity_weight);
+    }
+    Xapian::Query ranked = query;
+    FeedbackDecision decided;
+    decided.threshold = options.feedback_threshold;
+    if (options.expand == 0 || options.expand_docs == 0) {
+        decided.reason = "off (--expand 0)";
+    } else if (natural == 0) {
+        decided.reason = "not considered: the query has operators, phrases, fields or filters";
+    } else if (natural < options.expand_min_terms) {
+        decided.reason = "not considered: " + std::to_string(natural) +
+                         (natural == 1 ? " word" : " words") + ", feedback needs " +
+                         std::to_string(options.expand_min_terms);
+    } else {
+        Feedback found = feedback(query, db, enquire, options, natural, remote, freqs, decided);
+        if (!found.expansion.empty())
+            boosts.push_back(found.expansion);
+        ranked = apply_reweights(query, found.reweights, boosts);
+    }
+    if (decision)
+        *decision = std::move(decided);
+    if (boosts.empty())
+        return ranked;
+    // AND_MAYBE, not OR: the boosts re-rank the query's matches but never add matches, so
+    // filters, NOT, AND and the match count mean what the user asked for.
+    return Xapian::Query(Xapian::Query::OP_AND_MAYBE, ranked,
+                         Xapian::Query(Xapian::Query::OP_OR, boosts.begin(), boosts.end()));
+}
+
+}  // namespace folio

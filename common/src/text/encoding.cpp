@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "read/readers.hpp"
+#include "text/utf8.hpp"
+
+namespace folio {
+
+namespace {
+
+// Windows-1252 for 0x80-0x9F; its five holes map to the Latin-1 C1 control of the same value.
+constexpr char16_t kCp1252High[32] = {
+    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
+
+// Appends `s` with CRLF and lone CR turned into LF.
+void append_unix_lines(std::string& out, std::string_view s) {
+    while (!s.empty()) {
+        const void* cr = std::memchr(s.data(), '\r', s.size());
+        if (cr == nullptr) {
+            out.append(s);
+            return;
+        }
+        const auto at = static_cast<std::size_t>(static_cast<const char*>(cr) - s.data());
+        out.append(s.substr(0, at));
+        out += '\n';
+        s.remove_prefix(at + 1);
+        if (!s.empty() && s.front() == '\n')
+            s.remove_prefix(1);
+    }
+}
+
+std::string decode_windows_1252(std::string_view s) {
+    std::string out;
+    out.reserve(s.size() + s.size() / 4);
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        std::size_t run = i;
+        while (run < s.size() && static_cast<unsigned char>(s[run]) < 0x80 && s[run] != '\r') {
+            ++run;
+        }
+        if (run != i) {
+            out.append(s.substr(i, run - i));
+            i = run;
+            if (i == s.size())
+                break;
+        }
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c == '\r') {
+            out += '\n';
+            if (i + 1 < s.size() && s[i + 1] == '\n')
+                ++i;
+        } else if (c < 0x80) {
+            out += static_cast<char>(c);
+        } else if (c < 0xA0) {
+            detail::append_code_point(out, kCp1252High[c - 0x80]);
+        } else {
+            detail::append_code_point(out, c);
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string to_utf8(std::string_view bytes, bool* transcoded) {
+    bytes = detail::strip_bom(bytes);
+    const bool valid = detail::is_valid_utf8(bytes);
+    if (transcoded != nullptr)
+        *transcoded = !valid;
+    if (!valid)
+        return decode_windows_1252(bytes);
+    std::string out;
+    if (bytes.empty())
+        return out;
+    if (std::memchr(bytes.data(), '\r', bytes.size()) == nullptr) {
+        out.assign(bytes);
+    } else {
+        out.reserve(bytes.size());
+        append_unix_lines(out, bytes);
+    }
+    return out;
+}
+
+std::optional<std::string> decode_utf16(std::string_view bytes, bool* damaged) {
+    if (damaged != nullptr)
+        *damaged = false;
+    if (bytes.size() < 2)
+        return std::nullopt;
+    const auto b0 = static_cast<unsigned char>(bytes[0]), b1 = static_cast<unsigned char>(bytes[1]);
+    const bool little = b0 == 0xFF && b1 == 0xFE;
+    if (!little && !(b0 == 0xFE && b1 == 0xFF))
+        return std::nullopt;
+    bool bad = false;
+    auto unit = [&](std::size_t i) -> std::uint32_t {
+        const auto lo = static_cast<unsigned char>(bytes[i + (little ? 0 : 1)]);
+        const auto hi = static_cast<unsigned char>(bytes[i + (little ? 1 : 0)]);
+        return static_cast<std::uint32_t>(hi) << 8 | lo;
+    };
+    std::string utf8;
+    utf8.reserve(bytes.size() * 3 / 2);
+    auto put = [&utf8](std::uint32_t c) { detail::append_code_point(utf8, c); };
+    constexpr std::uint32_t kReplacement = 0xFFFD;
+    std::size_t i = 2;  // after the byte-order mark
+    for (; i + 1 < bytes.size(); i += 2) {
+        const std::uint32_t u = unit(i);
+        if (u >= 0xD800 && u <= 0xDBFF) {
+            if (i + 3 < bytes.size()) {
+                const std::uint32_t low = unit(i + 2);
+                if (low >= 0xDC00 && low <= 0xDFFF) {
+                    put(0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00));
+                    i += 2;
+                    continue;
+                }
+            }
+            bad = true;
+            put(kReplacement);
+        } else if (u >= 0xDC00 && u <= 0xDFFF) {
+            bad = true;
+            put(kReplacement);
+        } else {
+            put(u);
+        }
+    }
+    if (i < bytes.size()) {  // an odd byte at the end
+        bad = true;
+        put(kReplacement);
+    }
+    if (damaged != nullptr)
+        *damaged = bad;
+    std::string out;
+    out.reserve(utf8.size());
+    append_unix_lines(out, utf8);
+    return out;
+}
+
+bool looks_binary(std::string_view bytes) {
+    return !bytes.empty() && std::memchr(bytes.data(), '\0', bytes.size()) != nullptr;
+}
+
+}  // namespace folio
