@@ -143,6 +143,14 @@ class LineReader {
     bool eof_ = false;
 };
 
+/// The warning for UTF-16 input that had to be repaired.
+inline constexpr const char* kUtf16Damaged =
+    "UTF-16 text with unpaired surrogates or an odd last byte: replaced by U+FFFD";
+
+/// A stream that starts with a UTF-16 byte-order mark, read as UTF-8; any other stream as it is.
+/// *damaged is set at the end of a UTF-16 stream that had unpaired surrogates or an odd last byte.
+ChunkReader decoding_utf16(ChunkReader raw, bool* damaged);
+
 /// The whole input, or nullopt when it grows past `limit` (0: no limit).
 std::optional<std::string> read_all(Input& input, std::uint64_t limit);
 

@@ -284,11 +284,17 @@ ReadStats read_jsonl(LineReader& lines, std::uint64_t line_limit, const FileInfo
 
 ReadStats parse_jsonl(std::istream& in, const FileInfo& info, const ArticleSink& sink,
                       const DiagnosticSink& diagnostics) {
-    LineReader lines([&in](char* buffer, std::size_t n) {
+    ChunkReader raw = [&in](char* buffer, std::size_t n) {
         in.read(buffer, static_cast<std::streamsize>(n));
         return static_cast<std::size_t>(in.gcount());
-    });
-    return JsonlReader(info, sink, diagnostics).run(lines, 0);
+    };
+    bool utf16_damaged = false;
+    LineReader lines(info.offset == 0 ? decoding_utf16(std::move(raw), &utf16_damaged)
+                                      : std::move(raw));
+    ReadStats stats = JsonlReader(info, sink, diagnostics).run(lines, 0);
+    if (utf16_damaged)
+        diagnostics(Diagnostic{Diagnostic::Severity::warning, info.path, 0, kUtf16Damaged});
+    return stats;
 }
 
 }  // namespace folio

@@ -45,21 +45,6 @@ Article parse(Format format, std::string_view text, const FileInfo& info) {
 
 }  // namespace
 
-std::optional<std::string> read_all(Input& input, std::uint64_t limit) {
-    std::string data;
-    if (input.size())
-        data.reserve(static_cast<std::size_t>(*input.size()));
-    std::vector<char> chunk(1 << 16);
-    for (;;) {
-        const std::size_t got = input.read(chunk.data(), chunk.size());
-        if (got == 0)
-            return data;
-        data.append(chunk.data(), got);
-        if (limit != 0 && data.size() > limit)
-            return std::nullopt;
-    }
-}
-
 ReadStats read_file(const FileInfo& info, const ReadOptions& options, const ArticleSink& sink,
                     const DiagnosticSink& diagnostics) {
     ReadStats stats;
@@ -101,7 +86,7 @@ ReadStats read_file(const FileInfo& info, const ReadOptions& options, const Arti
         } catch (const std::runtime_error& e) {
             return fail(0, e.what());
         }
-        LineReader lines([&](char* buffer, std::size_t n) -> std::size_t {
+        ChunkReader raw = [&](char* buffer, std::size_t n) -> std::size_t {
             try {
                 if (info.length == 0)
                     return input->read(buffer, n);
@@ -113,10 +98,17 @@ ReadStats read_file(const FileInfo& info, const ReadOptions& options, const Arti
                 read_error = e.what();
                 return 0;
             }
-        });
+        };
+        // UTF-16 with its byte-order mark is decoded as it streams; a file in that encoding is
+        // never sliced (split_units), so only a read from the start can meet the mark.
+        bool utf16_damaged = false;
+        LineReader lines(info.offset == 0 ? decoding_utf16(std::move(raw), &utf16_damaged)
+                                          : std::move(raw));
         // A file's size was checked above; a stream's records are held to the limit instead.
         const std::uint64_t line_limit = input->size() ? 0 : options.max_file_size;
         stats = read_jsonl(lines, line_limit, info, sink, diagnostics);
+        if (utf16_damaged)
+            report(Diagnostic::Severity::warning, 0, kUtf16Damaged);
         if (!read_error.empty()) {
             report(Diagnostic::Severity::error, 0, read_error);
             ++stats.failed;
@@ -130,8 +122,7 @@ ReadStats read_file(const FileInfo& info, const ReadOptions& options, const Arti
     if (std::optional<std::string> decoded = decode_utf16(*bytes, &utf16_damaged)) {
         bytes = std::move(decoded);
         if (utf16_damaged) {
-            report(Diagnostic::Severity::warning, 0,
-                   "UTF-16 text with unpaired surrogates or an odd last byte: replaced by U+FFFD");
+            report(Diagnostic::Severity::warning, 0, kUtf16Damaged);
         }
     }
     if (looks_binary(*bytes)) {
