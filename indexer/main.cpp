@@ -33,8 +33,8 @@ extern "C" void on_signal(int signal) {
 
 struct Flags {
     folio::IndexOptions index;
-    std::string max_file_size = "100M";
-    std::string memory = "512M";
+    std::string max_file_size = std::to_string(folio::kDefaultMaxFileSize >> 20) + "M";
+    std::string memory = std::to_string(folio::kDefaultMemory >> 20) + "M";
     bool no_spelling = false;
     bool quiet = false;
     bool verbose = false;

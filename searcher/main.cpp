@@ -330,7 +330,6 @@ int main(int argc, char** argv) {
     app.add_option("--passage-length", request.passage_length, "Bytes per passage, roughly")
         ->check(CLI::Range(20, 100000))
         ->capture_default_str();
-    request.time_limit = 10;
     app.add_option("--time-limit", request.time_limit,
                    "Seconds the match may take (0: no limit); then the hits found so far")
         ->check(CLI::NonNegativeNumber)

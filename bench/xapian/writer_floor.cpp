@@ -85,7 +85,7 @@ int main(int argc, char** argv) try {
     });
     const double generate_s = seconds_since(generate_start);
 
-    ::setenv("XAPIAN_FLUSH_THRESHOLD", "250", 1);  // as common/src/writer.cpp sets it for Folio
+    ::setenv("XAPIAN_FLUSH_THRESHOLD", "250", 1);  // as often as Folio's writer commits (WriterOptions::flush_documents)
     const auto write_start = Clock::now();
     run_jobs(jobs, [&](unsigned k) {
         Xapian::WritableDatabase part(

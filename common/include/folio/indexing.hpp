@@ -18,6 +18,10 @@ namespace folio {
 
 /// The most shards an index may have.
 inline constexpr unsigned kMaxShards = 256;
+/// Files larger than this are skipped with an error, unless the run sets another limit.
+inline constexpr std::uint64_t kDefaultMaxFileSize = 100ull << 20;
+/// The writers' buffers of a run, unless it sets another budget.
+inline constexpr std::uint64_t kDefaultMemory = 512ull << 20;
 
 struct IndexOptions {
     std::string db;                  ///< database directory
@@ -26,7 +30,7 @@ struct IndexOptions {
     /// The language of a new database when `language` is "" ($FOLIO_LANGUAGE; "": english).
     /// An existing database, rebuilt or not, keeps its own.
     std::string new_language;
-    std::uint64_t max_file_size = 100ull << 20;
+    std::uint64_t max_file_size = kDefaultMaxFileSize;  ///< larger files are skipped (0: no limit)
     bool spelling = true;
     bool rebuild = false;    ///< build a new generation from `paths` and switch to it
     bool dry_run = false;    ///< only say what would be added, replaced and deleted
@@ -39,7 +43,7 @@ struct IndexOptions {
     /// Shards of a new database or a rebuild (articles spread by the hash of their id; 0 keeps
     /// the current number, 1 for a new database). An update must keep the current number.
     unsigned shards = 0;
-    std::uint64_t memory = 512ull << 20;  ///< budget for the writers' buffers, bytes
+    std::uint64_t memory = kDefaultMemory;  ///< budget for the writers' buffers, bytes
     /// Set (e.g. by a signal handler) to stop: an update commits what it has done, a rebuild
     /// is abandoned and the live database left as it was.
     const std::atomic<bool>* stop = nullptr;

@@ -27,6 +27,9 @@ class TermFreqCache;
 
 enum class SortOrder { relevance, date, date_descending };
 
+/// Seconds a search's match may take unless the request says otherwise (searcher --time-limit).
+inline constexpr double kDefaultTimeLimit = 10;
+
 struct SearchRequest {
     std::string query;
     std::vector<std::string> filters;  ///< restrict without changing the ranking
@@ -64,7 +67,7 @@ struct SearchRequest {
     std::string boost_reference;  ///< "YYYYMMDD" ages are counted to; "" for today (UTC)
     /// Seconds the matcher may spend on the query (Xapian's Enquire::set_time_limit; 0: no
     /// limit). When it runs out, the hits found so far are ranked and counts are estimates.
-    double time_limit = 0;
+    double time_limit = kDefaultTimeLimit;
 };
 
 /// Counts of up to this many matches are exact: where a match's upper bound (which Xapian gives
@@ -88,7 +91,7 @@ struct Hit {
     std::size_t rank = 0;  ///< 1-based, counting from the first page
     double score = 0;      ///< BM25 weight (0 when sorted by date alone)
     Xapian::docid docid = 0;
-    Article article;  ///< decoded stored fields; body cleared unless asked for
+    Article article;  ///< decoded stored fields, without the body (passages hold its parts)
     Snippet title;    ///< the title with its matched words highlighted
     std::vector<Snippet> passages;
     /// With collapsing: the value collapsed on, and how many matches share it (this one

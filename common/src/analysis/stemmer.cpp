@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "folio/error.hpp"
+#include "text/text_util.hpp"
 
 namespace folio {
 
@@ -172,14 +173,6 @@ class EnglishStopper : public Xapian::Stopper {
     std::string get_description() const override { return "folio::EnglishStopper()"; }
 };
 
-std::string lower_ascii(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
-        return static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
-    });
-    return out;
-}
-
 }  // namespace
 
 std::vector<std::string> stemmer_languages() {
@@ -195,7 +188,7 @@ std::string language_of_tag(std::string_view tag) {
         tag.remove_prefix(1);
     while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t'))
         tag.remove_suffix(1);
-    std::string lower = lower_ascii(tag);
+    std::string lower = detail::lower(tag);
     // "en-US", "pt_BR", "zh-Hant-TW": the primary subtag names the language (BCP 47).
     if (auto cut = lower.find_first_of("-_"); cut != std::string::npos)
         lower.resize(cut);

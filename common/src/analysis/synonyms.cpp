@@ -8,6 +8,7 @@
 #include "analysis/stemmer.hpp"
 #include "folio/error.hpp"
 #include "schema/schema.hpp"
+#include "text/text_util.hpp"
 
 namespace folio {
 
@@ -17,13 +18,7 @@ namespace {
 /// schema::kMaxTermLength bytes), with room to spare for stemmers that lengthen a word.
 constexpr std::size_t kMaxSynonymWord = 200;
 
-std::string_view trim(std::string_view s) {
-    const char* space = " \t\r\n";
-    std::size_t b = s.find_first_not_of(space);
-    if (b == std::string_view::npos)
-        return {};
-    return s.substr(b, s.find_last_not_of(space) - b + 1);
-}
+using detail::trim;
 
 std::string lower(std::string_view s) {
     return Xapian::Unicode::tolower(std::string(s));

@@ -13,6 +13,7 @@
 
 #include <xapian.h>
 
+#include "text/text_util.hpp"
 #include "text/utf8.hpp"
 
 namespace folio::words {
@@ -85,10 +86,6 @@ constexpr std::array<bool, 128> kAsciiWordchar = [] {
 inline bool is_ascii_wordchar(char c) {
     const auto byte = static_cast<unsigned char>(c);
     return byte < 128 && kAsciiWordchar[byte];
-}
-
-inline char ascii_lower(char c) {
-    return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
 }
 
 using detail::is_cjk;
@@ -239,7 +236,7 @@ inline std::size_t tokenize(std::string_view text, std::size_t limit, Emit&& emi
                     const std::size_t old = term.size();
                     term.resize(old + (run - pos));
                     for (std::size_t i = pos; i < run; ++i) {
-                        term[old + (i - pos)] = ascii_lower(text[i]);
+                        term[old + (i - pos)] = detail::to_lower(text[i]);
                     }
                     prev = static_cast<unsigned char>(text[run - 1]);
                     pos = run;

@@ -470,7 +470,7 @@ void build_generation(const std::string& generation, const std::vector<const Fou
     // parts[j]: the databases job j writes (one per shard).
     std::vector<std::vector<std::string>> parts;
     for (std::size_t j = 0; j < units.size(); ++j) {
-        std::string dir = units.size() == 1 ? generation : generation + ".part" + std::to_string(j);
+        std::string dir = units.size() == 1 ? generation : part_path(generation, j);
         parts.push_back(generation_shards(dir, shard_count));
         if (shard_count > 1)
             fs::create_directories(dir);
@@ -534,9 +534,7 @@ void build_generation(const std::string& generation, const std::vector<const Fou
         summary.added -= n;
         summary.replaced += n;
     }
-    std::error_code ec;
-    for (std::size_t j = 0; j < parts.size(); ++j)
-        fs::remove_all(generation + ".part" + std::to_string(j), ec);
+    remove_parts(generation);
     summary.compacted = true;
 }
 
@@ -777,9 +775,7 @@ IndexSummary run_index(const IndexOptions& options, const IndexObserver& observe
             } catch (...) {
                 std::error_code ec;
                 fs::remove_all(generation, ec);
-                for (int k = 0; k < 64; ++k) {
-                    fs::remove_all(generation + ".part" + std::to_string(k), ec);
-                }
+                remove_parts(generation);
                 throw;
             }
             if (new_database && summary.articles() == 0 && summary.failed > 0) {

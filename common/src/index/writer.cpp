@@ -56,17 +56,6 @@ std::string open_language(Xapian::WritableDatabase& db, const WriterOptions& opt
     return recorded;
 }
 
-/// Sets Xapian's flush threshold (documents between automatic flushes) unless the user has:
-/// Xapian's in-memory postings maps grow slower to update than a flush costs. Measured on
-/// Reuters, 1,000 indexed twice as fast as Xapian's default of 10,000 with schema 1; with
-/// schema 2's stems-only terms, 250 takes 5-10% less CPU than 1,000 on Reuters and the
-/// Gutenberg slice and a third less memory (4,000 was 50% slower). IndexWriter's byte budget
-/// bounds large documents.
-void set_flush_threshold() {
-    static const bool done = [] { return ::setenv("XAPIAN_FLUSH_THRESHOLD", "250", 0) == 0; }();
-    (void)done;
-}
-
 }  // namespace
 
 std::string hash_file(const std::string& path) {
@@ -93,10 +82,8 @@ std::string article_hash(const Article& article, const std::string& language) {
     return detail::hex64(XXH3_64bits(data.data(), data.size()));
 }
 
-namespace {}  // namespace
-
 /// A stemmer that also counts the spelling words it is given while *counting is set:
-/// TermGenerator hands every word of a text to its stemmer once, lower-cased, so a schema 2
+/// TermGenerator hands every word of a text to its stemmer once, lower-cased, so a stems-only (schema 2 and later)
 /// document's words are counted without a second tokenisation. One hash lookup per word serves
 /// both: its entry holds the stem and the count not yet drained into the writer's counts.
 ///
@@ -356,7 +343,6 @@ IndexWriter::IndexWriter(const std::string& db_path, const WriterOptions& option
     : IndexWriter(
           [&] {
               try {
-                  set_flush_threshold();
                   return Xapian::WritableDatabase(db_path,
                                                   Xapian::DB_CREATE_OR_OPEN | options.open_flags);
               } catch (const Xapian::DatabaseLockError&) {
@@ -376,6 +362,7 @@ IndexWriter::IndexWriter(Xapian::WritableDatabase db, const WriterOptions& optio
       defer_spelling_(options.defer_spelling),
       fresh_(options.fresh),
       commit_bytes_(options.commit_bytes),
+      flush_documents_(options.flush_documents),
       builder_(language_,
                db_.get_metadata(std::string(schema::kMetaLanguage)).empty()
                    ? schema::kVersion
@@ -418,6 +405,7 @@ IndexWriter::Outcome IndexWriter::add(const Article& article) {
     } else {
         db_.replace_document(term, document);
     }
+    ++uncommitted_documents_;
     if (spelling_ && !builder_.counted_words())
         note_spelling(document);
     count_change(article.body.size() + article.title.size() + 256);
@@ -429,6 +417,7 @@ bool IndexWriter::remove(std::string_view id) {
     if (!db_.term_exists(term))
         return false;
     db_.delete_document(term);
+    ++uncommitted_documents_;
     count_change(256);
     return true;
 }
@@ -444,6 +433,7 @@ std::size_t IndexWriter::remove_file_articles(const std::string& path,
     }
     for (Xapian::docid did : doomed)
         db_.delete_document(did);
+    uncommitted_documents_ += doomed.size();
     if (!doomed.empty())
         count_change(256 * doomed.size());
     return doomed.size();
@@ -510,8 +500,14 @@ void IndexWriter::add_spelling(const SpellingCounts& words, Xapian::termcount le
 
 void IndexWriter::count_change(std::size_t bytes) {
     uncommitted_bytes_ += bytes;
-    if (commit_bytes_ != 0 && uncommitted_bytes_ >= commit_bytes_)
+    if (commit_bytes_ != 0 && uncommitted_bytes_ >= commit_bytes_) {
         commit();
+    } else if (flush_documents_ != 0 && uncommitted_documents_ >= flush_documents_) {
+        // What Xapian's own flush threshold would do: its postings, spelling and metadata
+        // written out, the run's spelling counts and the update time left for commit().
+        db_.commit();
+        uncommitted_documents_ = 0;
+    }
 }
 
 void IndexWriter::commit() {
@@ -521,6 +517,7 @@ void IndexWriter::commit() {
                      std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now).count()));
     db_.commit();
     uncommitted_bytes_ = 0;
+    uncommitted_documents_ = 0;
 }
 
 ShardedWriter::ShardedWriter(const std::vector<std::string>& shard_paths,

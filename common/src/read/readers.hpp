@@ -15,6 +15,7 @@
 
 #include "folio/article.hpp"
 #include "folio/diagnostic.hpp"
+#include "folio/indexing.hpp"
 
 namespace folio {
 
@@ -45,7 +46,7 @@ struct FileInfo {
 };
 
 struct ReadOptions {
-    std::uint64_t max_file_size = 100ull << 20;  ///< larger files are skipped (0: no limit)
+    std::uint64_t max_file_size = kDefaultMaxFileSize;  ///< larger files are skipped (0: no limit)
 };
 
 /// What reading one file produced.

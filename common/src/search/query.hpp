@@ -32,7 +32,7 @@ struct QueryOptions {
 /// The terms a query wants highlighted, split by the phrase rule: phrase words are shown only
 /// where the whole phrase occurs, other terms (plain words, stems, expansions) anywhere.
 struct QueryTerms {
-    /// Each phrase's words in order, as indexed: stems in schema 2, lower-case words in 1.
+    /// Each phrase's words in order, as indexed: stems from schema 2 on, lower-case words in 1.
     std::vector<std::vector<std::string>> phrases;
     std::vector<std::string> phrase_only;  ///< terms that occur only inside phrases
 };
@@ -109,7 +109,7 @@ class QueryBuilder {
     bool multilingual() const noexcept { return !expansions_.empty(); }
 
     /// The terms of `query`'s plain words in order, in the form indexed with positions, for
-    /// ranking that needs positions: the stems ("Z" terms) in a stems-only database (schema 2),
+    /// ranking that needs positions: the stems ("Z" terms) in a stems-only database (schema 2 and later),
     /// the words as written (lower case) that the stems came from in schema 1.
     std::vector<std::string> positional_terms(const Xapian::Query& query) const;
 

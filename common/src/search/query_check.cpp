@@ -16,6 +16,7 @@
 #include "schema/schema.hpp"
 #include "search/query.hpp"
 #include "search/query_parts.hpp"
+#include "text/text_util.hpp"
 
 namespace folio {
 
@@ -26,18 +27,8 @@ using detail::tokens_of;
 
 namespace {
 
-bool is_space(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
 bool is_proximity_operator(const std::string& t) {
     return t == "NEAR" || t == "ADJ" || t.starts_with("NEAR/") || t.starts_with("ADJ/");
-}
-
-std::string lower_ascii(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
 }
 
 /// The fields a query may name: the free-text ones, the filters and the ranges.
@@ -312,7 +303,7 @@ class Checker {
             std::isalpha(static_cast<unsigned char>(s[i])) != 0 &&
             s.compare(name_end + 1, 2, "//") != 0) {
             const std::string name = s.substr(i, name_end - i);
-            const std::string lower = lower_ascii(name);
+            const std::string lower = detail::lower(name);
             if (std::find(kFieldNames.begin(), kFieldNames.end(), lower) == kFieldNames.end())
                 fail(t.column + i, unknown_field(name, s.substr(i)));
             if (lower != name)
@@ -390,7 +381,7 @@ class Checker {
     }
 
     std::string unknown_field(const std::string& name, const std::string& written) const {
-        const std::string lower = lower_ascii(name);
+        const std::string lower = detail::lower(name);
         std::string reason = "unknown field '" + name + ":'";
         std::string_view best;
         std::size_t best_distance = 3;
@@ -425,7 +416,7 @@ std::vector<Token> tokens_of(const std::string& text) {
     std::vector<Token> out;
     std::size_t i = 0;
     while (i < text.size()) {
-        if (is_space(text[i])) {
+        if (detail::is_space(text[i])) {
             ++i;
             continue;
         }
@@ -437,7 +428,7 @@ std::vector<Token> tokens_of(const std::string& text) {
         std::size_t start = i;
         bool quoted = false;
         while (i < text.size() &&
-               (quoted || (!is_space(text[i]) && text[i] != '(' && text[i] != ')'))) {
+               (quoted || (!detail::is_space(text[i]) && text[i] != '(' && text[i] != ')'))) {
             if (text[i] == '"')
                 quoted = !quoted;
             ++i;
@@ -464,14 +455,15 @@ std::string checked_query(const std::string& text) {
         throw QueryError(text, open_quote, "unterminated phrase: missing closing \"");
     for (std::size_t i = 0; i < text.size(); ++i) {
         const auto c = static_cast<unsigned char>(text[i]);
-        if (c < 0x20 && !is_space(text[i]))
+        if (c < 0x20 && !detail::is_space(text[i]))
             throw QueryError(text, i, "control character in query");
     }
     // Parsing and matching cost grows faster than the length of the query (10,000 words took
     // seconds): longer queries are refused.
     std::size_t words = 0;
     for (std::size_t i = 0; i < text.size(); ++i) {
-        if (!is_space(text[i]) && (i == 0 || is_space(text[i - 1])) && ++words > kMaxQueryWords) {
+        if (!detail::is_space(text[i]) && (i == 0 || detail::is_space(text[i - 1])) &&
+            ++words > kMaxQueryWords) {
             throw QueryError(
                 text, i, "query too long: more than " + std::to_string(kMaxQueryWords) + " words");
         }

@@ -12,7 +12,8 @@
 
 namespace folio {
 
-/// Days since 0001-01-01 of a "YYYYMMDD" date value (proleptic Gregorian); false when malformed.
+/// Days since 1970-01-01 (negative before) of a "YYYYMMDD" date value (proleptic Gregorian);
+/// false when malformed.
 bool day_number(std::string_view yyyymmdd, long& out);
 
 /// Today's date (UTC) as "YYYYMMDD".

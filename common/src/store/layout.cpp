@@ -29,6 +29,7 @@ constexpr const char* kStub = "XAPIANDB";
 constexpr const char* kLockFile = "folio.lock";
 constexpr const char* kGenerationPrefix = "gen-";
 constexpr const char* kShardPrefix = "shard-";
+constexpr const char* kPartInfix = ".part";  // gen-NNNNNN.partJ: job J's part of a parallel build
 
 std::string read_pid_once(int fd) {
     char buf[32] = {};
@@ -286,6 +287,24 @@ std::string DatabaseLayout::current() const {
     fs::path first(all.front());
     return first.filename().string().starts_with(kShardPrefix) ? first.parent_path().string()
                                                                : first.string();
+}
+
+std::string part_path(const std::string& generation, std::size_t job) {
+    return generation + kPartInfix + std::to_string(job);
+}
+
+void remove_parts(const std::string& generation) {
+    const fs::path gen(generation);
+    const std::string prefix = gen.filename().string() + kPartInfix;
+    std::error_code ec;
+    std::vector<fs::path> parts;
+    for (const auto& entry :
+         fs::directory_iterator(gen.parent_path().empty() ? "." : gen.parent_path(), ec)) {
+        if (entry.path().filename().string().starts_with(prefix))
+            parts.push_back(entry.path());
+    }
+    for (const auto& path : parts)
+        fs::remove_all(path, ec);
 }
 
 std::string shard_path(const std::string& generation, unsigned k) {

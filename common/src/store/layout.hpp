@@ -81,6 +81,13 @@ class DatabaseLayout {
     std::string dir_;
 };
 
+/// The directory job `job` of a parallel build writes its part of `generation` to (the parts
+/// are merged into the generation, then removed).
+std::string part_path(const std::string& generation, std::size_t job);
+
+/// Removes every part directory of `generation` (part_path), however many jobs made them.
+void remove_parts(const std::string& generation);
+
 /// The directory of shard `k` inside a sharded generation.
 std::string shard_path(const std::string& generation, unsigned k);
 
