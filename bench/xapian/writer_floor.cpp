@@ -85,7 +85,8 @@ int main(int argc, char** argv) try {
     });
     const double generate_s = seconds_since(generate_start);
 
-    ::setenv("XAPIAN_FLUSH_THRESHOLD", "250", 1);  // as often as Folio's writer commits (WriterOptions::flush_documents)
+    // As often as Folio's writer commits (WriterOptions::flush_documents).
+    ::setenv("XAPIAN_FLUSH_THRESHOLD", "250", 1);
     const auto write_start = Clock::now();
     run_jobs(jobs, [&](unsigned k) {
         Xapian::WritableDatabase part(
