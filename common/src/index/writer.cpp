@@ -83,9 +83,10 @@ std::string article_hash(const Article& article, const std::string& language) {
 }
 
 /// A stemmer that also counts the spelling words it is given while *counting is set:
-/// TermGenerator hands every word of a text to its stemmer once, lower-cased, so a stems-only (schema 2 and later)
-/// document's words are counted without a second tokenisation. One hash lookup per word serves
-/// both: its entry holds the stem and the count not yet drained into the writer's counts.
+/// TermGenerator hands every word of a text to its stemmer once, lower-cased, so a stems-only
+/// (schema 2 and later) document's words are counted without a second tokenisation. One hash
+/// lookup per word serves both: its entry holds the stem and the count not yet drained into the
+/// writer's counts.
 ///
 /// This lookup runs for every word of the corpus: with std::unordered_map it took 8% of an
 /// indexing run (perf, Reuters, -j 1), mostly three dependent cache misses per word (bucket,

@@ -39,17 +39,17 @@ class DocumentBuilder {
     DocumentBuilder& operator=(const DocumentBuilder&) = delete;
 
     /// The document for `article`. Words of the title, body and description are indexed with
-    /// positions: as stems only (schema 2 and later: phrases match any form of their words), or both as
-    /// written and stemmed (schema 1, Xapian's STEM_SOME: phrases match the words as written).
-    /// An article language libstemmer does not know falls back to the default language.
+    /// positions: as stems only (schema 2 and later: phrases match any form of their words), or
+    /// both as written and stemmed (schema 1, Xapian's STEM_SOME: phrases match the words as
+    /// written). An article language libstemmer does not know falls back to the default language.
     /// `content_hash` and `file_stamp` are stored for incremental updates when not empty.
     Xapian::Document build(const Article& article, std::string_view content_hash = {},
                            std::string_view file_stamp = {});
 
     /// Counts the words of the free-text fields (title, description, body) into `counts` as
     /// build() stems them, for the spelling dictionary (nullptr: stop counting). Only words
-    /// that get stemmed are counted (schema 2 and later, with a stemmer); the unstemmed terms of other
-    /// documents are words already, see counted_words(). The counts reach `counts` when
+    /// that get stemmed are counted (schema 2 and later, with a stemmer); the unstemmed terms of
+    /// other documents are words already, see counted_words(). The counts reach `counts` when
     /// drain_counts() is called (and now and then before, to bound memory).
     void count_words(SpellingCounts* counts) noexcept { counts_ = counts; }
     void drain_counts();

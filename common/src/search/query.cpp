@@ -157,9 +157,9 @@ namespace {
 
 /// The free-text fields a query may name ("" for none) with their term prefixes, and for each
 /// the hidden field QueryBuilder::rewrite_wildcards sends its wildcards to in a stems-only
-/// database (schema 2 and later), which has no terms under the field's own prefix: the hidden field's
-/// prefix adds the stem prefix, so "milit*" expands over the stems (militia, militari, milit:
-/// militia, military, militant).
+/// database (schema 2 and later), which has no terms under the field's own prefix: the hidden
+/// field's prefix adds the stem prefix, so "milit*" expands over the stems (militia, militari,
+/// milit: militia, military, militant).
 struct TextField {
     std::string_view name;
     std::string_view prefix;

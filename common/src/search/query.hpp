@@ -109,8 +109,8 @@ class QueryBuilder {
     bool multilingual() const noexcept { return !expansions_.empty(); }
 
     /// The terms of `query`'s plain words in order, in the form indexed with positions, for
-    /// ranking that needs positions: the stems ("Z" terms) in a stems-only database (schema 2 and later),
-    /// the words as written (lower case) that the stems came from in schema 1.
+    /// ranking that needs positions: the stems ("Z" terms) in a stems-only database (schema 2 and
+    /// later), the words as written (lower case) that the stems came from in schema 1.
     std::vector<std::string> positional_terms(const Xapian::Query& query) const;
 
   private:

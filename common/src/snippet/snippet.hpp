@@ -28,8 +28,9 @@ struct MatchTerms {
     /// last word's last byte. A word that is also in `words`, `stems` or `prefixes` is
     /// highlighted everywhere regardless.
     std::vector<std::vector<std::string>> phrases;
-    /// The words of `phrases` are stems (a stems-only index, schema 2 and later): a text word is a phrase
-    /// word when its stem equals it, as for `stems` (words starting with a digit as written).
+    /// The words of `phrases` are stems (a stems-only index, schema 2 and later): a text word is a
+    /// phrase word when its stem equals it, as for `stems` (words starting with a digit as
+    /// written).
     bool stemmed_phrases = false;
     /// The index holds CJK text as n-grams (QueryBuilder::cjk_ngrams): each CJK character of
     /// the text is a word of its own.
