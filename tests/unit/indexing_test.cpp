@@ -1,9 +1,13 @@
-// Unit tests of the indexing run's reporting policy: repeated messages shown a few times, then
-// counted (the runs themselves are tested end to end in tests/cli).
+// Unit tests of the indexing run: its reporting policy (repeated messages shown a few times,
+// then counted) and its steps on temporary databases (whole runs are tested end to end in
+// tests/cli).
 #define BOOST_TEST_MODULE indexing
 #include <boost/test/unit_test.hpp>
 
+#include "folio/error.hpp"
 #include "folio/indexing.hpp"
+#include "index/run.hpp"
+#include "temp_dir.hpp"
 
 using folio::Diagnostic;
 
@@ -60,6 +64,72 @@ BOOST_AUTO_TEST_CASE(thousands_separators) {
     BOOST_TEST(folio::with_separators(999) == "999");
     BOOST_TEST(folio::with_separators(4990) == "4,990");
     BOOST_TEST(folio::with_separators(1234567) == "1,234,567");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The run's policy, step by step (index/run.hpp).
+BOOST_AUTO_TEST_SUITE(run_steps)
+
+// The language: asked for, else recorded, else the new database's; an update cannot change it.
+BOOST_AUTO_TEST_CASE(language_of_a_run) {
+    folio::IndexOptions options;
+    BOOST_TEST(folio::run_language(options, "") == "english");
+    options.new_language = "fr";
+    BOOST_TEST(folio::run_language(options, "") == "french");
+    BOOST_TEST(folio::run_language(options, "german") == "german");
+    options.language = "French";
+    BOOST_CHECK_THROW(folio::run_language(options, "german"), folio::UsageError);
+    options.rebuild = true;
+    BOOST_TEST(folio::run_language(options, "german") == "french");
+}
+
+// A rebuild refuses a root that is not there (it would empty the index); an update does not.
+BOOST_AUTO_TEST_CASE(rebuild_roots_must_exist) {
+    folio::test::TempDir dir;
+    folio::IndexOptions options;
+    options.paths = {dir.path().string(), (dir.path() / "missing").string()};
+    BOOST_CHECK_NO_THROW(folio::check_rebuild_roots(options));
+    options.rebuild = true;
+    BOOST_CHECK_THROW(folio::check_rebuild_roots(options), folio::UsageError);
+    options.paths = {dir.path().string(), "-"};
+    BOOST_CHECK_NO_THROW(folio::check_rebuild_roots(options));
+}
+
+// A fresh build reads no manifest; an update reads the current generation's.
+BOOST_AUTO_TEST_CASE(manifest_of_the_current_generation) {
+    folio::test::TempDir dir;
+    const std::string db = (dir.path() / "db").string();
+    BOOST_TEST(folio::current_manifest({db}, true).empty());
+    {
+        folio::ShardedWriter writer({db}, folio::WriterOptions{});
+        writer.record_file(folio::FileRecord{"/a.txt", "1:2", "abc"});
+        writer.commit();
+    }
+    const auto manifest = folio::current_manifest({db}, false);
+    BOOST_REQUIRE(manifest.count("/a.txt") == 1u);
+    BOOST_TEST(manifest.at("/a.txt").hash == "abc");
+}
+
+// A new generation takes the synonyms file given, else those of the generation it replaces.
+BOOST_AUTO_TEST_CASE(synonyms_carried_over) {
+    folio::test::TempDir dir;
+    const std::string old_db = (dir.path() / "old").string(),
+                      new_db = (dir.path() / "new").string();
+    {
+        Xapian::WritableDatabase old(old_db, Xapian::DB_CREATE);
+        old.add_synonym("Zcar", "Zautomobil");
+        old.commit();
+        Xapian::WritableDatabase fresh(new_db, Xapian::DB_CREATE);
+        fresh.commit();
+    }
+    folio::IndexOptions options;
+    folio::IndexObserver observer;
+    folio::Run run(options, observer);
+    folio::IndexSummary summary;
+    folio::carry_synonyms({new_db}, options, {old_db}, run, summary);
+    Xapian::Database fresh(new_db);
+    BOOST_TEST((fresh.synonyms_begin("Zcar") != fresh.synonyms_end("Zcar")));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "search/search_steps.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+
+#include "folio/error.hpp"
+#include "schema/schema.hpp"
+#include "search/explain.hpp"
+#include "search/facets.hpp"
+#include "search/query.hpp"
+#include "search/ranking.hpp"
+#include "search/recency.hpp"
+#include "search/similar.hpp"
+#include "snippet/snippet.hpp"
+
+namespace folio {
+
+namespace {
+
+/// The query's terms that a hit can match (`matchable`, see positive_terms) in the order
+/// Enquire::get_matching_terms() gives a hit's: by their first occurrence in the query.
+std::vector<std::string> query_term_order(const Xapian::Query& query,
+                                          const std::set<std::string>& matchable) {
+    std::set<std::string> seen = matchable;
+    std::vector<std::string> out;
+    for (auto t = query.get_terms_begin(); t != query.get_terms_end(); ++t) {
+        if (seen.erase(*t) != 0)
+            out.push_back(*t);
+    }
+    return out;
+}
+
+/// Which of `terms` each of `docids`' documents holds (indices into `terms`, ascending): what
+/// Enquire::get_matching_terms() says of each hit, for a page of hits at once. Each term's
+/// posting list is skipped through the docids in ascending order, where get_matching_terms()
+/// reads (and inflates) each hit's whole term list. The empty term (match-all) matches nothing,
+/// as no document holds it.
+std::vector<std::vector<std::size_t>> terms_held(const Xapian::Database& db,
+                                                 const std::vector<std::string>& terms,
+                                                 const std::vector<Xapian::docid>& docids) {
+    std::vector<std::size_t> order(docids.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t x, std::size_t y) { return docids[x] < docids[y]; });
+    std::vector<std::vector<std::size_t>> out(docids.size());
+    for (std::size_t t = 0; t < terms.size(); ++t) {
+        if (terms[t].empty())
+            continue;
+        Xapian::PostingIterator post = db.postlist_begin(terms[t]);
+        const Xapian::PostingIterator end = db.postlist_end(terms[t]);
+        for (std::size_t i : order) {
+            post.skip_to(docids[i]);
+            if (post == end)
+                break;
+            if (*post == docids[i])
+                out[i].push_back(t);
+        }
+    }
+    return out;
+}
+
+/// Sorts a hit's matching terms (in query order) into what its passages should highlight.
+MatchTerms match_terms_for(const std::vector<std::string>& matching, const QueryTerms& query,
+                           const std::set<std::string>& phrase_only,
+                           const std::set<std::string>& feedback, const Xapian::MSet& mset,
+                           double doccount, bool stems_only, std::map<std::string, double>& idfs) {
+    MatchTerms out;
+    out.phrases = query.phrases;
+    out.stemmed_phrases = stems_only;
+    for (const std::string& term : matching) {
+        if (phrase_only.count(term) != 0 || feedback.count(term) != 0)
+            continue;
+        bool stemmed = term.starts_with(schema::kPrefixStem);
+        std::string_view rest(term);
+        if (stemmed)
+            rest.remove_prefix(1);
+        std::size_t prefix = schema::prefix_length(rest);
+        std::string_view field = rest.substr(0, prefix);
+        if (!field.empty() && field != schema::kPrefixTitle && field != schema::kPrefixAuthor) {
+            continue;  // a boolean filter term: nothing to highlight
+        }
+        std::string word(rest.substr(prefix));
+        if (word.empty())
+            continue;
+        // Cached for the page: the match's statistics hold the query's terms; others (over
+        // remote shards, a round trip per shard) are looked up once.
+        auto known = idfs.find(term);
+        if (known == idfs.end()) {
+            double idf =
+                std::log(std::max(1.0, doccount) / std::max<double>(1.0, mset.get_termfreq(term))) +
+                1.0;
+            known = idfs.emplace(term, idf).first;
+        }
+        double idf = known->second;
+        out.weights[word] = std::max(out.weights[word], idf);
+        // Words starting with a digit are stemmed only in a stems-only index, and left as
+        // they are by every Snowball stemmer: matched as written.
+        bool digit = word[0] >= '0' && word[0] <= '9';
+        (stemmed && !digit ? out.stems : out.words).push_back(std::move(word));
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string suggest_step(QueryBuilder& builder, const SearchRequest& request,
+                         SearchResult& result) {
+    std::string text = request.query;
+    if (request.suggest || request.correct) {
+        // Cheap unless a word is unknown: one term lookup per word.
+        std::string suggestion = builder.suggest(request.query);
+        if (!suggestion.empty()) {
+            result.suggestion = suggestion;
+            if (request.correct) {
+                text = suggestion;
+                result.corrected = true;
+            }
+        }
+    }
+    return text;
+}
+
+Xapian::Query like_step(const Xapian::Database& db, const std::string& language,
+                        const SearchRequest& request, const Xapian::Query& query,
+                        SearchResult& result) {
+    if (request.like_ids.empty() && request.like_articles.empty())
+        return query;
+    LikeQuery similar =
+        like_query(db, request.like_ids, request.like_articles, language, request.like_terms);
+    result.like_terms = similar.terms;
+    return query.empty() ? similar.query
+                         : Xapian::Query(Xapian::Query::OP_FILTER, similar.query, query);
+}
+
+bool time_limit_step(Xapian::Enquire& enquire, const Xapian::Query& query, Xapian::doccount docs,
+                     const SearchRequest& request, const std::vector<std::string>& positional,
+                     unsigned wildcard_limit, bool remote) {
+    // An exact count (--count) is never cut short by the time limit.
+    if (request.time_limit <= 0 || request.exact_count)
+        return false;
+    // Xapian's time limit starts a timer thread. Where even a slow matcher (1 us a posting)
+    // would finish in a tenth of the limit, the limit cannot be reached: leave it out.
+    // What ranking adds: feedback terms, a recency source, proximity pairs (two positional
+    // terms for each pair of words). Remote shards keep the limit.
+    double added = request.ranking.expand + (request.boost_half_life > 0 ? 1 : 0);
+    if (request.ranking.proximity_window > 0)
+        added += 16.0 * positional.size();
+    const double bound = match_work_bound(query, docs, wildcard_limit) + added * docs;
+    if (remote || bound * 1e-6 > request.time_limit / 10) {
+        enquire.set_time_limit(request.time_limit);
+        return true;
+    }
+    return false;
+}
+
+Xapian::Query rank_step(const Xapian::Query& query, const Xapian::Database& db,
+                        Xapian::Enquire& enquire, const SearchRequest& request,
+                        const std::vector<std::string>& positional, bool remote,
+                        TermFreqCache* freqs, FeedbackDecision& feedback) {
+    Xapian::Query ranked =
+        ranked_query(query, db, enquire, request.ranking, positional, remote, freqs, &feedback);
+    if (request.boost_half_life <= 0)
+        return ranked;
+    // Scaled to the query's best score, so that recency weighs the same whatever the query; a
+    // query that scores nothing (filters alone) is ranked by recency alone.
+    enquire.set_query(ranked);
+    Xapian::MSet top = enquire.get_mset(0, 1);
+    double scale = top.empty() || top.get_max_attained() <= 0 ? 1.0 : top.get_max_attained();
+    std::string reference =
+        request.boost_reference.empty() ? today_value() : request.boost_reference;
+    auto* source = new RecencySource(scale, request.boost_half_life, reference);
+    return Xapian::Query(Xapian::Query::OP_AND_MAYBE, ranked, Xapian::Query(source->release()));
+}
+
+void order_step(Xapian::Enquire& enquire, const SearchRequest& request, bool remote,
+                SearchResult& result) {
+    if (request.sort != SortOrder::relevance)
+        result.feedback.reason = "not considered: sorted by date";
+    switch (request.sort) {
+        case SortOrder::relevance:
+            break;
+        case SortOrder::date:
+        case SortOrder::date_descending: {
+            // Undated articles last in both orders (as SQL's NULLS LAST): oldest first reads an
+            // empty date as later than any, newest first as earlier than any.
+            const bool newest_first = request.sort == SortOrder::date_descending;
+            if (remote) {
+                // The remote backend runs no KeyMaker: undated articles come first in oldest
+                // first order there (docs/SCALING.md).
+                enquire.set_sort_by_value_then_relevance(schema::kSlotDate, newest_first);
+                break;
+            }
+            auto* key = new Xapian::MultiValueKeyMaker();
+            key->add_value(schema::kSlotDate, false, newest_first ? "" : "~");
+            enquire.set_sort_by_key_then_relevance(key->release(), newest_first);
+            break;
+        }
+    }
+    if (!request.collapse.empty()) {
+        auto it = collapse_fields().find(request.collapse);
+        if (it == collapse_fields().end()) {
+            throw UsageError("cannot collapse on '" + request.collapse +
+                             "' (expected title, source, author, tag, lang or date)");
+        }
+        enquire.set_collapse_key(it->second);
+        result.collapse = request.collapse;
+    }
+}
+
+FacetCounter::FacetCounter(const std::vector<FacetRequest>& facets, bool remote,
+                           Xapian::Enquire& enquire) {
+    for (const auto& facet : facets) {
+        spies_.push_back(std::make_unique<FacetSpy>(facet.field));
+        if (remote) {
+            raw_.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(spies_.back()->slot()));
+            enquire.add_matchspy(raw_.back().get());
+        } else {
+            enquire.add_matchspy(spies_.back().get());
+        }
+    }
+}
+
+FacetCounter::~FacetCounter() = default;
+
+std::vector<FacetResult> FacetCounter::results(const std::vector<FacetRequest>& facets) {
+    for (std::size_t i = 0; i < raw_.size(); ++i) {
+        for (auto v = raw_[i]->values_begin(); v != raw_[i]->values_end(); ++v)
+            spies_[i]->add_value(*v, v.get_termfreq());
+    }
+    std::vector<FacetResult> out;
+    for (std::size_t i = 0; i < spies_.size(); ++i)
+        out.push_back(spies_[i]->result(facets[i].limit));
+    return out;
+}
+
+Xapian::MSet match_step(Xapian::Enquire& enquire, const SearchRequest& request,
+                        Xapian::doccount docs, bool facets, bool timed, SearchResult& result) {
+    // Facets and collapse counts must see every match, not just enough to fill the page.
+    const bool see_all = request.exact_count || facets || !request.collapse.empty();
+    const auto first = static_cast<Xapian::doccount>(request.offset);
+    const auto wanted = static_cast<Xapian::doccount>(request.limit);
+    Xapian::doccount check = see_all ? docs : first + wanted;
+    if (!see_all) {
+        // Counts up to kExactCountUpTo are exact: where the match can have no more matches
+        // than that (its upper bound, which Xapian gives without running the match), every
+        // match is counted; where it can have more, the count is an estimate and says so.
+        const Xapian::MSet bounds = enquire.get_mset(0, 0);
+        if (bounds.get_matches_upper_bound() <= kExactCountUpTo)
+            check = std::max(check, bounds.get_matches_upper_bound());
+    }
+    const auto started = std::chrono::steady_clock::now();
+    Xapian::MSet mset = enquire.get_mset(first, wanted, check);
+    if (timed) {
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+        result.time_limited = took.count() >= request.time_limit;
+    }
+    result.estimated = mset.get_matches_estimated();
+    result.lower_bound = mset.get_matches_lower_bound();
+    result.upper_bound = mset.get_matches_upper_bound();
+    return mset;
+}
+
+std::vector<Hit> hits_step(const HitContext& context, const Xapian::Enquire& enquire,
+                           Xapian::MSet& mset, const SearchRequest& request,
+                           const std::set<std::string>& asked, const Explainer* explainer) {
+    const Xapian::Query& query = context.query;
+    // Prefetching helps remote databases; Xapian 1.4.22's MSet::fetch() crashes on an MSet
+    // that does not start at the first match, so page 2 onwards reads documents one by one.
+    if (request.offset == 0)
+        mset.fetch();
+    QueryTerms terms = query_terms(query);
+    std::set<std::string> feedback;
+    for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
+        if (asked.count(*t) == 0)
+            feedback.insert(*t);
+    }
+    const std::set<std::string> phrase_only(terms.phrase_only.begin(), terms.phrase_only.end());
+    // The query terms each hit holds: over remote shards from each hit's term list (a posting
+    // list comes whole over the network), else from the terms' posting lists, all hits at once.
+    const std::vector<std::string> positive = positive_terms(query);
+    const std::set<std::string> matchable(positive.begin(), positive.end());
+    std::vector<std::string> term_order;
+    std::vector<std::vector<std::size_t>> held;
+    if (!context.remote) {
+        term_order = query_term_order(query, matchable);
+        std::vector<Xapian::docid> docids;
+        for (auto it = mset.begin(); it != mset.end(); ++it)
+            docids.push_back(*it);
+        held = terms_held(context.db, term_order, docids);
+    }
+    PassageOptions passage_options;
+    passage_options.count = request.passages;
+    passage_options.length = request.passage_length;
+    std::vector<Hit> hits;
+    std::size_t rank = request.offset;
+    std::map<std::string, double> idfs;
+    std::size_t index = 0;
+    for (auto it = mset.begin(); it != mset.end(); ++it, ++index) {
+        Hit hit;
+        hit.rank = ++rank;
+        hit.score = it.get_weight();
+        hit.docid = *it;
+        hit.article = schema::stored_article(it.get_document());
+        if (!request.collapse.empty()) {
+            hit.collapse_key = it.get_collapse_key();
+            hit.collapse_count = it.get_collapse_count() + 1;
+        }
+        if (explainer != nullptr)
+            hit.explain = explainer->explain(*it, schema::id_term(hit.article.id));
+        std::vector<std::string> matching;
+        if (context.remote) {
+            for (auto t = enquire.get_matching_terms_begin(it);
+                 t != enquire.get_matching_terms_end(it); ++t) {
+                if (matchable.count(*t) != 0)  // not an excluded term
+                    matching.push_back(*t);
+            }
+        } else {
+            for (std::size_t t : held[index])
+                matching.push_back(term_order[t]);
+        }
+        MatchTerms match = match_terms_for(matching, terms, phrase_only, feedback, mset,
+                                           context.db.get_doccount(), context.stems_only, idfs);
+        match.prefixes = context.wildcards;
+        match.cjk_ngrams = context.builder.cjk_ngrams();
+        // Passages are stemmed as the article was indexed: in its own language.
+        const Xapian::Stem& stem = context.builder.stemmer_for(hit.article.language);
+        hit.title = highlight_all(hit.article.title, match, stem);
+        if (request.passages > 0)
+            hit.passages = make_passages(hit.article.body, match, stem, passage_options);
+        hit.article.body.clear();
+        hits.push_back(std::move(hit));
+    }
+    return hits;
+}
+
+}  // namespace folio

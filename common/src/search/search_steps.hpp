@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// search/search_steps.hpp: the steps of one search, in the order Searcher::search runs them:
+// the spelling suggestion, "more like this", the time limit, ranking, the order and collapsing,
+// the facets, the match with its count, and the hits with their passages. Each step reads the
+// request and fills its part of the result, so that each can be tested on a small database.
+#pragma once
+
+#include <xapian.h>
+
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "folio/search.hpp"
+
+namespace folio {
+
+class Explainer;
+class FacetSpy;
+
+/// The query text to run: the request's, or its spelling correction with request.correct.
+/// Fills result.suggestion (and result.corrected) when the database suggests one.
+std::string suggest_step(QueryBuilder& builder, const SearchRequest& request, SearchResult& result);
+
+/// `query` with "more like" request.like_ids and request.like_articles: their query alone,
+/// or filtered by `query` where there is one (result.like_terms: the stems it searched for).
+/// `query` as it is when the request asks for no similar articles.
+Xapian::Query like_step(const Xapian::Database& db, const std::string& language,
+                        const SearchRequest& request, const Xapian::Query& query,
+                        SearchResult& result);
+
+/// Sets request.time_limit on `enquire` where the match could come near it (see
+/// match_work_bound; remote shards always), never for an exact count. True when it was set.
+bool time_limit_step(Xapian::Enquire& enquire, const Xapian::Query& query, Xapian::doccount docs,
+                     const SearchRequest& request, const std::vector<std::string>& positional,
+                     unsigned wildcard_limit, bool remote);
+
+/// `query` rewritten for relevance order (ranked_query: feedback, proximity) and with the
+/// recency boost (request.boost_half_life), scaled to the query's best score. `feedback`
+/// receives whether feedback was applied.
+Xapian::Query rank_step(const Xapian::Query& query, const Xapian::Database& db,
+                        Xapian::Enquire& enquire, const SearchRequest& request,
+                        const std::vector<std::string>& positional, bool remote,
+                        TermFreqCache* freqs, FeedbackDecision& feedback);
+
+/// Sets the date order (undated articles last) and the collapse key on `enquire`. Throws
+/// UsageError for an unknown collapse field.
+void order_step(Xapian::Enquire& enquire, const SearchRequest& request, bool remote,
+                SearchResult& result);
+
+/// The facets a request asks for, counted over every match: Folio's FacetSpy locally, Xapian's
+/// ValueCountMatchSpy over remote shards (xapian-tcpsrv cannot run Folio's spy), folded into
+/// facet values afterwards. Must outlive the match of `enquire`.
+class FacetCounter {
+  public:
+    FacetCounter(const std::vector<FacetRequest>& facets, bool remote, Xapian::Enquire& enquire);
+    ~FacetCounter();
+    bool empty() const noexcept { return spies_.empty(); }
+    /// The counts, in request order, once the match has run.
+    std::vector<FacetResult> results(const std::vector<FacetRequest>& facets);
+
+  private:
+    std::vector<std::unique_ptr<FacetSpy>> spies_;
+    std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> raw_;
+};
+
+/// Runs the match for the request's page: every match is seen for an exact count, `facets`
+/// or collapsing; else counts up to kExactCountUpTo are exact. Fills the result's counts, and
+/// result.time_limited where `timed` (time_limit_step) and the match took the whole limit.
+Xapian::MSet match_step(Xapian::Enquire& enquire, const SearchRequest& request,
+                        Xapian::doccount docs, bool facets, bool timed, SearchResult& result);
+
+/// What turning matches into hits reads.
+struct HitContext {
+    const Xapian::Database& db;
+    const QueryBuilder& builder;
+    const Xapian::Query& query;                 ///< as run
+    const std::vector<std::string>& wildcards;  ///< the query's wildcard patterns
+    bool remote = false;
+    bool stems_only = false;
+};
+
+/// The hits of `mset`: decoded articles (without their bodies), the title highlighted, the
+/// passages, collapse counts and, with `explainer`, explanations. `asked`: the query's terms
+/// before ranking added feedback's.
+std::vector<Hit> hits_step(const HitContext& context, const Xapian::Enquire& enquire,
+                           Xapian::MSet& mset, const SearchRequest& request,
+                           const std::set<std::string>& asked, const Explainer* explainer);
+
+}  // namespace folio
