@@ -36,6 +36,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
+/// Waits for `threads`, then rethrows the first of their `errors`.
+void join_all(std::vector<std::thread>& threads, const std::vector<std::exception_ptr>& errors) {
+    for (auto& t : threads)
+        t.join();
+    for (const auto& e : errors) {
+        if (e)
+            std::rethrow_exception(e);
+    }
+}
+
 /// Cuts the files into about `parts` pieces of similar size, keeping their order; a large JSON
 /// Lines file is sliced at line boundaries so that it too can be shared between threads.
 std::vector<std::vector<Unit>> split_units(const std::vector<const FoundFile*>& files,
@@ -172,12 +182,7 @@ void share_out_spelling(std::vector<std::unique_ptr<ShardedWriter>>& writers) {
             }
         });
     }
-    for (auto& t : threads)
-        t.join();
-    for (auto& e : errors) {
-        if (e)
-            std::rethrow_exception(e);
-    }
+    join_all(threads, errors);
 }
 
 }  // namespace
@@ -389,12 +394,7 @@ void build_generation(const std::string& generation, const std::vector<const Fou
             }
         });
     }
-    for (auto& t : mergers)
-        t.join();
-    for (auto& e : errors) {
-        if (e)
-            std::rethrow_exception(e);
-    }
+    join_all(mergers, errors);
     for (std::size_t n : moved) {
         summary.added -= n;
         summary.replaced += n;

@@ -191,12 +191,15 @@ class ShardedWriter {
   public:
     ShardedWriter(const std::vector<std::string>& shard_paths, const WriterOptions& options);
 
+    /// As IndexWriter's, the article going to the shard its id hashes to (schema::shard_of).
     IndexWriter::Outcome add(const Article& article);
+    /// The manifest's changes, kept for shard 0 until commit().
+    void record_file(const FileRecord& record);
+    void forget_file(const std::string& path);
+    /// As IndexWriter's, in every shard.
     bool remove(std::string_view id);
     std::size_t remove_file_articles(const std::string& path,
                                      const std::unordered_map<std::string, bool>& keep);
-    void record_file(const FileRecord& record);
-    void forget_file(const std::string& path);
     /// Commits every shard, shard 0 (and its manifest) last: a crash between commits leaves
     /// files that the manifest does not yet record, which the next run reads again.
     void commit();

@@ -256,16 +256,8 @@ Xapian::Query without_xor(const Xapian::Query& query) {
 /// different sets in a build with another allocator (ASan): "a NOT (+b c)", "a XOR +b c".
 Xapian::Query without_maybe(const Xapian::Query& query, bool excluded) {
     const auto type = query.get_type();
-    switch (type) {
-        case Xapian::Query::OP_AND:
-        case Xapian::Query::OP_OR:
-        case Xapian::Query::OP_AND_NOT:
-        case Xapian::Query::OP_AND_MAYBE:
-        case Xapian::Query::OP_FILTER:
-            break;
-        default:
-            return query;
-    }
+    if (!is_boolean(type) || type == Xapian::Query::OP_XOR)  // without_xor ran first
+        return query;
     if (excluded && type == Xapian::Query::OP_AND_MAYBE)
         return without_maybe(query.get_subquery(0), true);
     bool changed = false;

@@ -177,6 +177,15 @@ bool parse_iso_basic(Scanner& sc, Ymd& out) {
     return true;
 }
 
+// The four-digit year that ends a written date whose month and day were read.
+bool year_after(Scanner& sc, int month, int day, Ymd& out) {
+    const auto year = sc.number(4, 4);
+    if (!year)
+        return false;
+    out = {*year, month, day};
+    return true;
+}
+
 // "February 18, 2022", "Feb. 18th 2022", "February 2022"
 bool parse_month_first(Scanner& sc, Ymd& out) {
     const int month = month_number(sc.word());
@@ -193,13 +202,7 @@ bool parse_month_first(Scanner& sc, Ymd& out) {
     if (!day)
         return false;
     skip_ordinal_suffix(sc);
-    if (!sc.skip_spaces(true))
-        return false;
-    const auto year = sc.number(4, 4);
-    if (!year)
-        return false;
-    out = {*year, month, *day};
-    return true;
+    return sc.skip_spaces(true) && year_after(sc, month, *day, out);
 }
 
 // "18 February 2022", "18th of Feb. 2022", "18-Feb-2022", RFC 2822 "18 Feb 2022"
@@ -222,11 +225,7 @@ bool parse_day_first(Scanner& sc, Ymd& out) {
     sc.eat('.');
     if (dash ? !sc.eat('-') : !sc.skip_spaces(true))
         return false;
-    const auto year = sc.number(4, 4);
-    if (!year)
-        return false;
-    out = {*year, month, *day};
-    return true;
+    return year_after(sc, month, *day, out);
 }
 
 // "2/18/2022" (US order unless the first number cannot be a month), "18.02.2022" (day first)
