@@ -2,9 +2,27 @@
 #include "read/input.hpp"
 
 #include <algorithm>
+#include <iostream>
 #include <vector>
 
 namespace folio {
+
+std::size_t Input::read(char* buffer, std::size_t n) {
+    if (fd_ < 0) {
+        std::cin.read(buffer, static_cast<std::streamsize>(n));
+        if (std::cin.bad())
+            throw std::runtime_error("cannot read standard input");
+        return static_cast<std::size_t>(std::cin.gcount());
+    }
+    for (;;) {
+        const ssize_t got = ::read(fd_, buffer, n);
+        if (got >= 0)
+            return static_cast<std::size_t>(got);
+        if (errno != EINTR) {
+            throw std::system_error(errno, std::generic_category(), "cannot read file");
+        }
+    }
+}
 
 std::optional<std::string> read_all(Input& input, std::uint64_t limit) {
     std::string data;

@@ -12,7 +12,6 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
-#include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -64,22 +63,7 @@ class Input {
     std::optional<std::uint64_t> size() const { return size_; }
 
     /// Reads up to n bytes; 0 at the end.
-    std::size_t read(char* buffer, std::size_t n) {
-        if (fd_ < 0) {
-            std::cin.read(buffer, static_cast<std::streamsize>(n));
-            if (std::cin.bad())
-                throw std::runtime_error("cannot read standard input");
-            return static_cast<std::size_t>(std::cin.gcount());
-        }
-        for (;;) {
-            const ssize_t got = ::read(fd_, buffer, n);
-            if (got >= 0)
-                return static_cast<std::size_t>(got);
-            if (errno != EINTR) {
-                throw std::system_error(errno, std::generic_category(), "cannot read file");
-            }
-        }
-    }
+    std::size_t read(char* buffer, std::size_t n);
 
   private:
     int fd_ = -1;
