@@ -295,24 +295,24 @@ class Matcher {
 };
 
 // A match: one word, or a phrase occurrence over tokens [first, last].
-struct Hit {
+struct Occurrence {
     std::size_t first;
     std::size_t last;
     std::int32_t slot;
 };
 
-struct Range {
+struct ByteRange {
     std::size_t begin;
     std::size_t end;
 };
 
 struct Analysis {
     std::vector<Token> tokens;
-    std::vector<Hit> hits;        // sorted by first token
-    std::vector<Range> ranges;    // highlight byte ranges, merged, sorted
-    std::vector<double> weights;  // per slot
-    std::size_t stop = 0;         // where tokenising stopped
-    bool truncated = false;       // words after `stop` were not looked at
+    std::vector<Occurrence> hits;   // sorted by first token
+    std::vector<ByteRange> ranges;  // highlight byte ranges, merged, sorted
+    std::vector<double> weights;    // per slot
+    std::size_t stop = 0;           // where tokenising stopped
+    bool truncated = false;         // words after `stop` were not looked at
 };
 
 Analysis analyse(std::string_view text, const MatchTerms& terms, const Xapian::Stem& stem,
@@ -367,12 +367,12 @@ Analysis analyse(std::string_view text, const MatchTerms& terms, const Xapian::S
         }
     }
     if (a.hits.size() > standalone) {
-        std::sort(a.hits.begin(), a.hits.end(), [](const Hit& x, const Hit& y) {
+        std::sort(a.hits.begin(), a.hits.end(), [](const Occurrence& x, const Occurrence& y) {
             return x.first != y.first ? x.first < y.first : x.last < y.last;
         });
     }
-    for (const Hit& h : a.hits) {
-        const Range r{tokens[h.first].begin, tokens[h.last].end};
+    for (const Occurrence& h : a.hits) {
+        const ByteRange r{tokens[h.first].begin, tokens[h.last].end};
         // Touching ranges are one (CJK characters, each a word, have nothing between them).
         if (!a.ranges.empty() && r.begin <= a.ranges.back().end) {
             a.ranges.back().end = std::max(a.ranges.back().end, r.end);
@@ -404,12 +404,12 @@ std::optional<Window> best_window(const Analysis& a, const std::vector<Placement
     const auto& weights = a.weights;
     const auto& hits = a.hits;
     const auto& tokens = a.tokens;
-    auto overlaps = [&](const Hit& h) {
+    auto overlaps = [&](const Occurrence& h) {
         return std::any_of(placed.begin(), placed.end(), [&](const Placement& p) {
             return h.first <= p.last_token && h.last >= p.first_token;
         });
     };
-    auto placed_between = [&](const Hit& x, const Hit& y) {
+    auto placed_between = [&](const Occurrence& x, const Occurrence& y) {
         return std::any_of(placed.begin(), placed.end(), [&](const Placement& p) {
             return p.first_token > x.first && p.first_token < y.first;
         });
@@ -424,12 +424,12 @@ std::optional<Window> best_window(const Analysis& a, const std::vector<Placement
 
     std::vector<int> counts(weights.size(), 0);
     double score = 0;
-    auto add = [&](const Hit& h) {
+    auto add = [&](const Occurrence& h) {
         const int c = ++counts[static_cast<std::size_t>(h.slot)];
         const double w = weights[static_cast<std::size_t>(h.slot)];
         score += c == 1 ? w : (c <= kMaxRepeats + 1 ? kRepeatBonus * w : 0.0);
     };
-    auto remove = [&](const Hit& h) {
+    auto remove = [&](const Occurrence& h) {
         const int c = counts[static_cast<std::size_t>(h.slot)]--;
         const double w = weights[static_cast<std::size_t>(h.slot)];
         score -= c == 1 ? w : (c <= kMaxRepeats + 1 ? kRepeatBonus * w : 0.0);
@@ -538,17 +538,17 @@ Placement place(const std::vector<Token>& t, std::size_t ta, std::size_t tb, std
     return {s, e, begin, end};
 }
 
-// ---- output -------------------------------------------------------------------------------
+// ---- cutting the snippet ------------------------------------------------------------------
 
 // Copies text[begin, end) collapsing whitespace and replacing invalid UTF-8, and maps the
 // highlight ranges that intersect it (clipped) to offsets in the copy.
-Snippet render(std::string_view text, std::size_t begin, std::size_t end,
-               const std::vector<Range>& ranges) {
+Snippet cut_snippet(std::string_view text, std::size_t begin, std::size_t end,
+                    const std::vector<ByteRange>& ranges) {
     Snippet out;
     std::string& s = out.text;
     s.reserve(end - begin);
     auto r = std::lower_bound(ranges.begin(), ranges.end(), begin,
-                              [](const Range& x, std::size_t b) { return x.end <= b; });
+                              [](const ByteRange& x, std::size_t b) { return x.end <= b; });
     bool open = false;
     bool pending_space = false;
     std::size_t p = begin;
@@ -636,7 +636,7 @@ std::vector<Snippet> make_passages(std::string_view text, const MatchTerms& term
                (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
             --end;
         }
-        Snippet snippet = render(text, 0, end, a.ranges);
+        Snippet snippet = cut_snippet(text, 0, end, a.ranges);
         if (!snippet.text.empty()) {
             snippet.at_start = true;
             snippet.at_end = !a.truncated;
@@ -646,7 +646,7 @@ std::vector<Snippet> make_passages(std::string_view text, const MatchTerms& term
     }
 
     auto emit = [&](const Placement& p) {
-        Snippet snippet = render(text, p.begin, p.end, a.ranges);
+        Snippet snippet = cut_snippet(text, p.begin, p.end, a.ranges);
         snippet.at_start = p.first_token == 0;
         snippet.at_end = p.last_token + 1 == tokens.size() && !a.truncated;
         passages.push_back(std::move(snippet));
@@ -689,7 +689,7 @@ std::vector<Snippet> make_passages(std::string_view text, const MatchTerms& term
 Snippet highlight_all(std::string_view text, const MatchTerms& terms, const Xapian::Stem& stem) {
     text = text.substr(0, std::numeric_limits<Offset>::max() - 1);
     const Analysis a = analyse(text, terms, stem, text.size(), false);
-    Snippet snippet = render(text, 0, text.size(), a.ranges);
+    Snippet snippet = cut_snippet(text, 0, text.size(), a.ranges);
     snippet.at_start = true;
     snippet.at_end = true;
     return snippet;
