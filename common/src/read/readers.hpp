@@ -16,6 +16,8 @@
 #include "folio/article.hpp"
 #include "folio/diagnostic.hpp"
 #include "folio/indexing.hpp"
+#include "text/dates.hpp"
+#include "text/encoding.hpp"
 
 namespace folio {
 
@@ -54,43 +56,6 @@ struct ReadStats {
     std::size_t articles = 0;  ///< articles passed to the sink
     std::size_t failed = 0;    ///< articles (records, or the whole file) that could not be read
 };
-
-/// Makes text valid UTF-8: strips a UTF-8 BOM, keeps valid UTF-8 as it is, and otherwise
-/// decodes the bytes as Windows-1252 (Latin-1 where 1252 has holes). Line ends become "\n".
-/// Sets *transcoded when the bytes were not valid UTF-8.
-std::string to_utf8(std::string_view bytes, bool* transcoded = nullptr);
-
-/// Text that starts with a UTF-16 byte-order mark (FF FE little-endian, FE FF big-endian) as
-/// UTF-8, line ends made "\n"; std::nullopt for any other bytes. Unpaired surrogates and an odd
-/// last byte become U+FFFD and set *damaged.
-std::optional<std::string> decode_utf16(std::string_view bytes, bool* damaged = nullptr);
-
-/// The byte order that a UTF-16 byte-order mark at the start of `bytes` announces: true for
-/// little-endian (FF FE), false for big-endian (FE FF), std::nullopt when there is none.
-std::optional<bool> utf16_little_endian(std::string_view bytes);
-
-/// Decodes UTF-16 without its byte-order mark into UTF-8 a piece at a time, for input that is
-/// streamed (JSON Lines): a code unit or surrogate pair split between pieces is carried over.
-/// Unpaired surrogates and an odd last byte become U+FFFD and set damaged(); line ends are kept.
-class Utf16Decoder {
-  public:
-    explicit Utf16Decoder(bool little_endian) : little_(little_endian) {}
-    /// Appends the UTF-8 of `bytes` to `out`.
-    void decode(std::string_view bytes, std::string& out);
-    /// Ends the input: appends U+FFFD for a unit or pair left incomplete.
-    void finish(std::string& out);
-    [[nodiscard]] bool damaged() const { return damaged_; }
-
-  private:
-    bool little_;
-    bool have_byte_ = false;
-    unsigned char byte_ = 0;
-    std::uint32_t high_ = 0;  // a high surrogate waiting for its low half
-    bool damaged_ = false;
-};
-
-/// True when the bytes contain a NUL byte (taken as a binary file).
-bool looks_binary(std::string_view bytes);
 
 // One parser per format. Each takes valid UTF-8 text (see to_utf8) and throws InputError
 // (path and, where it applies, line) on input it cannot use. An article's language is the
@@ -154,11 +119,5 @@ ReadStats parse_jsonl(std::istream& in, const FileInfo& info, const ArticleSink&
 /// JSONL lines are each held to max_file_size instead. Articles read from "-" get path "".
 ReadStats read_file(const FileInfo& info, const ReadOptions& options, const ArticleSink& sink,
                     const DiagnosticSink& diagnostics);
-
-/// Normalises a date written in any common form (ISO 8601 with or without time, "YYYY",
-/// "YYYY-MM", ISO 8601's basic "YYYYMMDD" (and "20220218T101500Z"), "February 18, 2022",
-/// "Feb. 18, 2022", "18 February 2022", "2/18/2022", RFC 2822 "Fri, 18 Feb 2022 ...") to
-/// "YYYY-MM-DD"; std::nullopt when it is not a date.
-std::optional<std::string> normalize_date(std::string_view text);
 
 }  // namespace folio

@@ -12,10 +12,10 @@
 
 #include "analysis/stemmer.hpp"
 #include "folio/error.hpp"
-#include "read/readers.hpp"
 #include "schema/schema.hpp"
 #include "search/query.hpp"
 #include "search/query_parts.hpp"
+#include "text/dates.hpp"
 
 namespace folio {
 

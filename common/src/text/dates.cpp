@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "read/readers.hpp"
+#include "text/dates.hpp"
 #include "text/text_util.hpp"
 
 namespace folio {

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "read/readers.hpp"
+#include "text/encoding.hpp"
 #include "text/utf8.hpp"
 
 namespace folio {
