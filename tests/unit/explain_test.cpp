@@ -5,37 +5,19 @@
 
 #include <cmath>
 
-#include "index/writer.hpp"
+#include "articles.hpp"
 #include "schema/schema.hpp"
 #include "search/explain.hpp"
 #include "search/ranking.hpp"
 
 using namespace folio;
 
-namespace {
-
-Article article(const std::string& id, const std::string& title, const std::string& body) {
-    Article a;
-    a.id = id;
-    a.title = title;
-    a.body = body;
-    return a;
-}
-
-}  // namespace
-
 // Each term of an OR query that a hit holds is one part; their weights sum to its score, and
 // terms not asked for are marked as feedback's.
 BOOST_AUTO_TEST_CASE(weights_add_up_to_the_score) {
-    Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
-    {
-        WriterOptions options;
-        options.spelling = false;  // the in-memory backend has no spelling table
-        IndexWriter w(db, options);
-        w.add(article("a", "Trade union", "The trade union met the union leaders."));
-        w.add(article("b", "Troops", "Troops moved to the border."));
-        w.commit();
-    }
+    Xapian::WritableDatabase db = test::memory_database(
+        {test::article("a", "Trade union", "The trade union met the union leaders."),
+         test::article("b", "Troops", "Troops moved to the border.")});
     const Xapian::Query query(Xapian::Query::OP_OR, Xapian::Query("Ztrade"),
                               Xapian::Query("Zunion"));
     auto weight = make_weight(RankingOptions{});

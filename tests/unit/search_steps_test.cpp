@@ -4,8 +4,8 @@
 #define BOOST_TEST_MODULE search_steps
 #include <boost/test/unit_test.hpp>
 
+#include "articles.hpp"
 #include "folio/error.hpp"
-#include "index/writer.hpp"
 #include "schema/schema.hpp"
 #include "search/query.hpp"
 #include "search/search_steps.hpp"
@@ -14,35 +14,18 @@ using namespace folio;
 
 namespace {
 
-Article article(const std::string& id, const std::string& title, const std::string& body,
-                const std::string& date, const std::vector<std::string>& tags) {
-    Article a;
-    a.id = id;
-    a.title = title;
-    a.body = body;
-    a.date = date;
-    a.tags = tags;
-    a.source = "test";
-    return a;
-}
-
 struct Fixture {
-    Xapian::WritableDatabase db{std::string(), Xapian::DB_BACKEND_INMEMORY};
-    Fixture() {
-        WriterOptions options;
-        options.spelling = false;  // the in-memory backend has no spelling table
-        IndexWriter w(db, options);
-        w.add(article("union", "The European Union",
-                      "The european union met. A trade union also met in Brussels.", "2020-01-02",
-                      {"politics"}));
-        w.add(article("trade", "Trade talks",
-                      "Union leaders and the trade union movement. No european here.", "2019-05-06",
-                      {"labour"}));
-        w.add(article("troops", "Troop movements",
-                      "Russia is moving troops and equipment toward the border.", "2022-02-18",
-                      {"politics"}));
-        w.commit();
-    }
+    Xapian::WritableDatabase db = test::memory_database({
+        test::article("union", "The European Union",
+                      "Ministers of the european union met; a trade union marched in Brussels.",
+                      "2020-01-02", {"politics"}),
+        test::article("trade", "Trade talks",
+                      "Union officials and the trade union movement talked. Nothing european.",
+                      "2019-05-06", {"labour"}),
+        test::article("troops", "Troop movements",
+                      "Russia is moving troops and armour toward the border.", "2022-02-18",
+                      {"politics"}),
+    });
 };
 
 }  // namespace

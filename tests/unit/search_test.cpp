@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "analysis/synonyms.hpp"
+#include "articles.hpp"
 #include "folio/error.hpp"
 #include "folio/search.hpp"
 #include "index/writer.hpp"
@@ -24,17 +25,7 @@ std::ostream& operator<<(std::ostream& out, const FacetValue& v) {
 
 namespace {
 
-Article article(const std::string& id, const std::string& title, const std::string& body,
-                const std::string& date, const std::vector<std::string>& tags = {}) {
-    Article a;
-    a.id = id;
-    a.title = title;
-    a.body = body;
-    a.date = date;
-    a.tags = tags;
-    a.source = "test";
-    return a;
-}
+using test::article;
 
 struct Fixture {
     test::TempDir dir;

@@ -4,33 +4,20 @@
 
 #include <algorithm>
 
+#include "articles.hpp"
 #include "folio/error.hpp"
-#include "index/writer.hpp"
 #include "search/similar.hpp"
 
 using namespace folio;
 
 namespace {
 
-Article article(const std::string& id, const std::string& title, const std::string& body) {
-    Article a;
-    a.id = id;
-    a.title = title;
-    a.body = body;
-    return a;
-}
-
 struct Fixture {
-    Xapian::WritableDatabase db{std::string(), Xapian::DB_BACKEND_INMEMORY};
-    Fixture() {
-        WriterOptions options;
-        options.spelling = false;  // the in-memory backend has no spelling table
-        IndexWriter w(db, options);
-        w.add(article("a", "Volcano eruption", "The volcano erupted; lava and ash covered it."));
-        w.add(article("b", "Lava flows", "Lava from the volcano reached the sea."));
-        w.add(article("c", "Football", "The match ended in a draw after extra time."));
-        w.commit();
-    }
+    Xapian::WritableDatabase db = test::memory_database({
+        test::article("a", "Volcano eruption", "The volcano erupted; lava and ash covered it."),
+        test::article("b", "Lava flows", "Lava from the volcano reached the sea."),
+        test::article("c", "Football", "The match ended in a draw after extra time."),
+    });
 };
 
 }  // namespace
