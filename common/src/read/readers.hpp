@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// read/readers.hpp: turning input files into Articles. Owns file-format detection, encoding
-// repair (UTF-8, else Windows-1252), binary and size checks, and one parser per format.
+// read/readers.hpp: turning input files into Articles. Owns file-format detection, binary and
+// size checks, and one parser per format; the bytes are made UTF-8 by text/encoding.hpp.
 #pragma once
 
 #include <cstddef>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// text_util.hpp: small ASCII string helpers shared by the readers and the date parser.
+// text/text_util.hpp: small ASCII string helpers (spaces, case, trimming), written once for
+// every module.
 // Private to folio_common; everything here is locale-independent and works on UTF-8 bytes.
 #pragma once
 
