@@ -154,6 +154,12 @@ int main(int argc, char** argv) {
                    "Store this synonyms file in the database, replacing its synonyms (lines "
                    "'a, b, c' or 'a => b, c'; alone, without PATHS: only store it)")
         ->check(CLI::ExistingFile);
+    app.add_option("--exclude", index.excludes,
+                   "Leave out paths matching this gitignore-style GLOB (repeatable; e.g. "
+                   "'*.log', 'drafts/')")
+        ->allow_extra_args(false);
+    app.add_flag("--no-ignore{false}", index.ignore_files,
+                 "Read what .gitignore, .ignore and .folioignore files leave out");
     app.add_flag("--wait-lock", index.wait_lock,
                  "Wait for another indexer working on the database instead of failing");
     app.add_option("--max-file-size", flags.max_file_size,

@@ -26,6 +26,10 @@ struct IndexOptions {
     /// The language of a new database when `language` is "" ($FOLIO_LANGUAGE; "": english).
     /// An existing database, rebuilt or not, keeps its own.
     std::string new_language;
+    /// Honour .gitignore (in a git repository), .ignore and .folioignore (CrawlOptions).
+    bool ignore_files = true;
+    /// gitignore-style patterns of paths to leave out (--exclude); they override ignore files.
+    std::vector<std::string> excludes;
     std::uint64_t max_file_size = 100ull << 20;
     bool spelling = true;
     bool rebuild = false;    ///< build a new generation from `paths` and switch to it
