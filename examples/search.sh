@@ -28,7 +28,7 @@ fi
 
 jq -r '
   "\(.total.estimated) matches for \(.query)" + (if .total.exact then "" else " (estimated)" end),
-  (.hits[] | "\(.rank). \(.title) [\(if .date == "" then "undated" else .date end)]\n   \(.path)"),
+  (.hits[] | "\(.rank). \(.title) [\(.date // "undated")]\n   \(.path)"),
   (.facets // {} | to_entries[] |
     "\(.key): " + ([.value.values[] | "\(.value) (\(.count))"] | join(", ")))
 ' <<<"$json"

@@ -318,7 +318,7 @@ BOOST_AUTO_TEST_CASE(json_output) {
     RunResult r = good_index().search({"--json", "pilots"});
     BOOST_TEST(r.status == 0, r.err);
     auto j = nlohmann::json::parse(r.out);
-    BOOST_TEST(j["version"] == 1);
+    BOOST_TEST(j["version"] == 2);
     BOOST_TEST(j["query"] == "pilots");
     BOOST_TEST(j["total"]["estimated"] == 2);
     BOOST_TEST_REQUIRE(j["hits"].size() == 2u);

@@ -13,7 +13,7 @@
 namespace folio {
 
 /// Version of the JSON output schema (documented in the README); bumped on incompatible change.
-inline constexpr int kJsonSchemaVersion = 1;
+inline constexpr int kJsonSchemaVersion = 2;
 
 struct TextStyle {
     bool color = false;       ///< ANSI escapes (bold red matches, bold titles, ...)

@@ -203,9 +203,12 @@ class Searcher {
     Xapian::Database db_;
     std::string language_;
     std::vector<std::string> languages_;  // every language its articles are indexed in
-    bool word_rules_ = true;              // its shards fold words (most of them; kMetaWordRules)
-    bool mixed_word_rules_ = false;       // some do, some do not
-    bool stems_only_ = false;             // the database indexes stems only (schema::stems_only)
+    /// The language of each database in db_, in Xapian's order (a document's is that of
+    /// database (docid - 1) % size): the language of its articles that name none.
+    std::vector<std::string> sub_languages_;
+    bool word_rules_ = true;         // its shards fold words (most of them; kMetaWordRules)
+    bool mixed_word_rules_ = false;  // some do, some do not
+    bool stems_only_ = false;        // the database indexes stems only (schema::stems_only)
     std::map<int, std::unique_ptr<QueryBuilder>> builders_;  // by default_and, expand_synonyms
     TermFreqCache term_freqs_;  // feedback's lookups in db_'s revision: cleared when it changes
 };
