@@ -45,7 +45,7 @@ struct Flags {
 nlohmann::ordered_json diagnostic_json(const folio::Diagnostic& d) {
     nlohmann::ordered_json j{
         {"severity", d.severity == folio::Diagnostic::Severity::warning ? "warning" : "error"},
-        {"path", d.path}};
+        {"path", d.path.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(d.path)}};
     if (d.line != 0)
         j["line"] = d.line;
     j["message"] = d.message;
@@ -57,25 +57,27 @@ void print_summary(const folio::IndexSummary& s, bool json,
     double mb = static_cast<double>(s.bytes) / (1024.0 * 1024.0);
     double rate = s.seconds > 0 ? static_cast<double>(s.articles()) / s.seconds : 0.0;
     if (json) {
-        nlohmann::ordered_json j{{"files", s.files},
-                                 {"unchanged_files", s.unchanged_files},
-                                 {"added", s.added},
-                                 {"replaced", s.replaced},
-                                 {"unchanged", s.unchanged},
-                                 {"deleted", s.deleted},
-                                 {"skipped", s.skipped},
-                                 {"failed", s.failed},
-                                 {"warnings", s.warnings},
-                                 {"bytes", s.bytes},
-                                 {"seconds", s.seconds},
-                                 {"articles_per_second", rate},
-                                 {"megabytes_per_second", s.seconds > 0 ? mb / s.seconds : 0.0},
-                                 {"jobs", s.jobs},
-                                 {"shards", s.shards},
-                                 {"language", s.language},
-                                 {"generation", s.generation},
-                                 {"compacted", s.compacted},
-                                 {"interrupted", s.interrupted}};
+        nlohmann::ordered_json j{
+            {"files", s.files},
+            {"unchanged_files", s.unchanged_files},
+            {"added", s.added},
+            {"replaced", s.replaced},
+            {"unchanged", s.unchanged},
+            {"deleted", s.deleted},
+            {"skipped", s.skipped},
+            {"failed", s.failed},
+            {"warnings", s.warnings},
+            {"bytes", s.bytes},
+            {"seconds", s.seconds},
+            {"articles_per_second", rate},
+            {"megabytes_per_second", s.seconds > 0 ? mb / s.seconds : 0.0},
+            {"jobs", s.jobs},
+            {"shards", s.shards},
+            {"language", s.language},
+            {"generation", s.generation.empty() ? nlohmann::ordered_json()
+                                                : nlohmann::ordered_json(s.generation)},
+            {"compacted", s.compacted},
+            {"interrupted", s.interrupted}};
         auto& all = j["diagnostics"] = nlohmann::ordered_json::array();
         for (const auto& d : diagnostics)
             all.push_back(diagnostic_json(d));
@@ -93,7 +95,19 @@ void print_summary(const folio::IndexSummary& s, bool json,
             : "; interrupted: what was done is committed");
 }
 
-void print_plan(const folio::IndexPlan& plan) {
+void print_plan(const folio::IndexPlan& plan, bool json,
+                const std::vector<folio::Diagnostic>& diagnostics) {
+    if (json) {
+        nlohmann::ordered_json j{{"add", plan.add},
+                                 {"update", plan.update},
+                                 {"delete", plan.remove},
+                                 {"unchanged", plan.unchanged}};
+        auto& all = j["diagnostics"] = nlohmann::ordered_json::array();
+        for (const auto& d : diagnostics)
+            all.push_back(diagnostic_json(d));
+        std::cout << j.dump() << "\n";
+        return;
+    }
     for (const auto& p : plan.add)
         std::cout << "add " << folio::terminal_text(p) << "\n";
     for (const auto& p : plan.update)
@@ -169,7 +183,8 @@ int main(int argc, char** argv) {
                  "Do not build the spelling dictionary (faster; no \"did you mean\")");
     app.add_flag("-q,--quiet", flags.quiet, "Print errors only, no warnings, progress or summary");
     app.add_flag("-v,--verbose", flags.verbose, "Name each file as it is indexed (on stderr)");
-    app.add_flag("--json", flags.json, "Print the summary as one JSON object");
+    app.add_flag("--json", flags.json,
+                 "Print the summary (with --dry-run: the plan) as one JSON object");
     app.add_flag("--list-languages", flags.list_languages, "List the stemming languages and exit");
     folio::cli::add_version_flag(app, "indexer");
     app.footer(
@@ -235,7 +250,7 @@ int main(int argc, char** argv) {
             }
         };
         if (index.dry_run) {
-            print_plan(folio::plan_index(index, observer));
+            print_plan(folio::plan_index(index, observer), flags.json, diagnostics);
             print_repeats();
             return folio::cli::kOk;
         }

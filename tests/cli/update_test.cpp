@@ -211,6 +211,12 @@ BOOST_AUTO_TEST_CASE(a_deleted_path_deletes_its_articles) {
     BOOST_TEST(contains(plan.out, "delete " + dir / "src/old/x.txt\n"), plan.out);
     BOOST_TEST(contains(plan.out, "delete " + dir / "src/old/deeper/y.txt\n"), plan.out);
     BOOST_TEST(!contains(plan.out, "old-notes"), plan.out);  // beside "old", not in it
+    RunResult plan_json = index_run({"--db", db, "--dry-run", "--json", dir / "src/old"});
+    BOOST_TEST(plan_json.status == 0, plan_json.err);
+    const auto j = nlohmann::json::parse(plan_json.out);
+    BOOST_TEST(j["delete"].size() == 2u);
+    BOOST_TEST(j["add"].empty());
+    BOOST_TEST(j["diagnostics"].empty());
     BOOST_TEST(hits(db, "xylophone") == 1u);
     auto r = index_json({"--db", db, dir / "src/old", dir / "src/old-notes.txt"});
     BOOST_TEST(r["deleted"] == 3);

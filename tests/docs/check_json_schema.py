@@ -77,6 +77,8 @@ def main(argv):
                 raise SystemExit(f"{program} {' '.join(args)}: exit {r.returncode}: {r.stderr}")
             return r.stdout
 
+        check("indexer --dry-run --json", "index_plan",
+              json.loads(run(indexer, "--json", "--dry-run", "--db", db, data)))
         summary = json.loads(run(indexer, "--json", "--db", db, "--synonyms", synonyms, data))
         check("indexer --json", "index_summary", summary)
         check("indexer --json (update)", "index_summary",
