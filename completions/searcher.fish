@@ -34,6 +34,7 @@ complete -c searcher -l collapse -x -a 'title source author tag lang date' -d 'O
 complete -c searcher -l boost-recent -x -d 'Blend recency into the score (30, 30d, 6w, 18m, 10y)'
 complete -c searcher -l reference-date -x -d 'The day --boost-recent counts ages to (YYYYMMDD)'
 complete -c searcher -l stats -d 'Database statistics'
+complete -c searcher -l show -r -F -d 'Print the stored article with this id'
 complete -c searcher -l time-limit -x -d 'Seconds the match may take (0: no limit)'
 complete -c searcher -l allow-partial -d 'Search the shards that answer, warn about the others'
 complete -c searcher -l remote-timeout -x -d 'Milliseconds a remote shard may take'

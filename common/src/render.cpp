@@ -721,6 +721,73 @@ std::string stats_json(const DatabaseStats& s, bool pretty) {
     return doc.dump(pretty ? 2 : -1, ' ', false, Json::error_handler_t::replace);
 }
 
+void write_articles(std::ostream& out, const std::vector<Article>& articles) {
+    for (std::size_t i = 0; i < articles.size(); ++i) {
+        const Article& a = articles[i];
+        if (i > 0)
+            out << "\f\n";
+        auto field = [&out](const char* name, const std::string& value) {
+            if (!value.empty())
+                out << name << ": " << terminal_text(value) << "\n";
+        };
+        field("id", a.id);
+        field("title", a.title);
+        field("date", a.date);
+        field("authors", join(a.authors, "; "));
+        field("tags", join(a.tags, ", "));
+        field("source", a.source);
+        field("language", a.language);
+        field("url", a.url);
+        field("path", a.path);
+        field("description", a.description);
+        out << "\n";
+        // Line by line: the text's own line ends stay line ends, and nothing else can reach
+        // the terminal.
+        std::string_view body = a.body;
+        while (!body.empty()) {
+            const std::size_t end = body.find('\n');
+            out << terminal_text(body.substr(0, end)) << "\n";
+            if (end == std::string_view::npos)
+                break;
+            body.remove_prefix(end + 1);
+        }
+    }
+}
+
+std::string articles_json(const std::vector<Article>& articles, bool pretty) {
+    std::string out = "{\"version\":";
+    put_number(out, kJsonSchemaVersion);
+    out += ",\"articles\":[";
+    for (std::size_t i = 0; i < articles.size(); ++i) {
+        const Article& a = articles[i];
+        out += i > 0 ? ",{\"id\":" : "{\"id\":";
+        put_string(out, a.id);
+        out += ",\"title\":";
+        put_string(out, a.title);
+        out += ",\"path\":";
+        put_optional(out, a.path);
+        out += ",\"url\":";
+        put_optional(out, a.url);
+        out += ",\"date\":";
+        put_optional(out, a.date);
+        out += ",\"authors\":";
+        put_strings(out, a.authors);
+        out += ",\"tags\":";
+        put_strings(out, a.tags);
+        out += ",\"source\":";
+        put_optional(out, a.source);
+        out += ",\"language\":";
+        put_optional(out, a.language);
+        out += ",\"description\":";
+        put_optional(out, a.description);
+        out += ",\"body\":";
+        put_string(out, a.body);
+        out += '}';
+    }
+    out += "]}";
+    return pretty ? indented(out) : out;
+}
+
 std::string hit_json(const Hit& hit) {
     std::string out;
     put_hit(out, hit);

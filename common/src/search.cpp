@@ -15,6 +15,7 @@
 #include <string_view>
 #include <thread>
 
+#include "folio/crawl.hpp"
 #include "folio/error.hpp"
 #include "folio/layout.hpp"
 #include "folio/recency.hpp"
@@ -556,6 +557,25 @@ QueryBuilder& Searcher::builder(const SearchRequest& request) {
 }
 
 Searcher::~Searcher() = default;
+
+std::vector<Article> Searcher::articles(const std::string& id) {
+    std::vector<std::string> terms = {schema::id_term(id),
+                                      schema::boolean_term(schema::kPrefixFile, file_id(id))};
+    if (const std::size_t hash = id.rfind('#'); hash != std::string::npos && hash + 1 < id.size())
+        terms.push_back(schema::id_term(id.substr(hash + 1)));
+    std::vector<Article> out;
+    for (const std::string& term : terms) {
+        for (auto it = db_.postlist_begin(term); it != db_.postlist_end(term); ++it) {
+            Article article = schema::stored_article(db_.get_document(*it));
+            if (article.language.empty() && !sub_languages_.empty())
+                article.language = sub_languages_[(*it - 1) % sub_languages_.size()];
+            out.push_back(std::move(article));
+        }
+        if (!out.empty())
+            break;
+    }
+    return out;
+}
 
 SearchResult Searcher::search(const SearchRequest& request) {
     if (request.boost_half_life > 0 && remote()) {

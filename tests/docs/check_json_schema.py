@@ -113,6 +113,9 @@ def main(argv):
             check("searcher --batch", "batch_line", json.loads(line))
         if batch:
             check("searcher --batch (malformed query)", "query_error", json.loads(batch[1]))
+        shown = run(searcher, "--db", db, "--files", "cocoa").splitlines()[0]
+        check("searcher --show --json", "articles",
+              json.loads(run(searcher, "--db", db, "--json", "--show", shown)))
         check("searcher --stats --json", "stats",
               json.loads(run(searcher, "--db", db, "--stats", "--json")))
         # The whole schema (its root) is the --json document.

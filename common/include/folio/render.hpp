@@ -44,6 +44,14 @@ std::string hit_json(const Hit& hit);
 /// A batch-mode line for a query that failed: {"version", "query", "error", "column"}.
 std::string error_json(const std::string& query, const std::string& message, long column);
 
+/// Stored articles for a person (searcher --show), as notmuch show prints a message: a header of
+/// "field: value" lines (id, title, date, authors, tags, source, language, url, path, the ones
+/// the article has), a blank line, the text; articles separated by a line of its own, "\f".
+void write_articles(std::ostream& out, const std::vector<Article>& articles);
+/// Stored articles as one JSON document: {"version", "articles": [...]}, each article's fields
+/// as in a hit (missing values null) and its "body".
+std::string articles_json(const std::vector<Article>& articles, bool pretty);
+
 /// The database statistics for a person: one "name  value" line each.
 void write_stats(std::ostream& out, const DatabaseStats& stats);
 /// The database statistics as one JSON document (schema version kJsonSchemaVersion).

@@ -168,6 +168,13 @@ class Searcher {
     /// then the search runs again.
     SearchResult search(const SearchRequest& request);
 
+    /// The stored articles that `id` names (searcher --show): the article with that id; else
+    /// the articles of the file at that path (a path as the user types it, resolved as the
+    /// indexer does); else, for "PATH#ID" (as --files prints a JSON Lines record), the article
+    /// with the id after the last '#'. Whole, body included, the language filled in as in hits.
+    /// Empty when none.
+    std::vector<Article> articles(const std::string& id);
+
     /// The language recorded in the databases (the first by name where they differ).
     const std::string& language() const noexcept { return language_; }
     Xapian::Database& database() noexcept { return db_; }
