@@ -1,6 +1,7 @@
 // indexer: reads article files into a Folio database. A thin layer over folio::run_index.
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -40,6 +41,7 @@ struct Flags {
     bool verbose = false;
     bool json = false;
     bool list_languages = false;
+    std::vector<std::string> delete_ids;  // --delete ID...
 };
 
 nlohmann::ordered_json diagnostic_json(const folio::Diagnostic& d) {
@@ -168,6 +170,9 @@ int main(int argc, char** argv) {
                    "Store this synonyms file in the database, replacing its synonyms (lines "
                    "'a, b, c' or 'a => b, c'; alone, without PATHS: only store it)")
         ->check(CLI::ExistingFile);
+    app.add_option("--delete", flags.delete_ids,
+                   "Delete the articles with these ids (alone, without PATHs; with --dry-run: "
+                   "list them)");
     app.add_option("--exclude", index.excludes,
                    "Leave out paths matching this gitignore-style GLOB (repeatable; e.g. "
                    "'*.log', 'drafts/')")
@@ -198,6 +203,45 @@ int main(int argc, char** argv) {
             for (const auto& l : folio::stemmer_languages())
                 std::cout << l << "\n";
             std::cout << "none\n";
+            return folio::cli::kOk;
+        }
+        if (!flags.delete_ids.empty()) {
+            if (!index.paths.empty() || index.rebuild)
+                throw folio::UsageError("--delete takes article ids, not PATHs: run it on its own");
+            // Each id once, in the order given.
+            std::vector<std::string> held = folio::held_ids(index.db, flags.delete_ids);
+            std::size_t asked = 0;
+            {
+                std::vector<std::string> ids = flags.delete_ids;
+                std::sort(ids.begin(), ids.end());
+                asked = static_cast<std::size_t>(std::unique(ids.begin(), ids.end()) - ids.begin());
+            }
+            const std::size_t missing = asked - held.size();
+            if (index.dry_run) {
+                if (flags.json) {
+                    nlohmann::ordered_json j{{"delete", held}, {"missing", missing}};
+                    std::cout << j.dump() << "\n";
+                } else {
+                    for (const auto& id : held)
+                        std::cout << "delete " << folio::terminal_text(id) << "\n";
+                    std::cout << held.size() << " to delete, " << missing
+                              << " not in the database\n";
+                }
+                return folio::cli::kOk;
+            }
+            const std::size_t deleted = folio::delete_articles(index.db, held, index.wait_lock);
+            if (flags.json) {
+                nlohmann::ordered_json j{{"deleted", deleted}, {"missing", missing}};
+                std::cout << j.dump() << "\n";
+            } else if (!flags.quiet) {
+                std::cout << "deleted " << deleted << (deleted == 1 ? " article" : " articles")
+                          << "\n";
+            }
+            if (missing > 0) {
+                std::cerr << "indexer: error: " << missing << (missing == 1 ? " id is" : " ids are")
+                          << " not in the database\n";
+                return folio::cli::kPartial;
+            }
             return folio::cli::kOk;
         }
         if (index.paths.empty() && !index.rebuild && (index.compact || !index.synonyms.empty())) {

@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <unordered_map>
 #include <utility>
@@ -914,6 +915,22 @@ std::size_t delete_articles(const std::string& db, const std::vector<std::string
     }
     writer.commit();
     return deleted;
+}
+
+std::vector<std::string> held_ids(const std::string& db, const std::vector<std::string>& ids) {
+    DatabaseLayout layout(db);
+    if (layout.current().empty())
+        throw DatabaseError("no database at " + db);
+    Xapian::Database database;
+    for (const std::string& shard : layout.shards())
+        database.add_database(Xapian::Database(shard));
+    std::vector<std::string> held;
+    std::set<std::string> seen;
+    for (const std::string& id : ids) {
+        if (seen.insert(id).second && database.term_exists(schema::id_term(id)))
+            held.push_back(id);
+    }
+    return held;
 }
 
 void compact_database(const std::string& db, bool wait_lock) {

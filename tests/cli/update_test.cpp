@@ -228,6 +228,33 @@ BOOST_AUTO_TEST_CASE(a_deleted_path_deletes_its_articles) {
     BOOST_TEST(contains(missing.err, "src/never: No such file or directory"), missing.err);
 }
 
+// --delete removes articles by id: the only way, besides --rebuild, to remove records that came
+// from standard input. --dry-run lists them; an id the database does not hold is exit 1 with a
+// message, the others deleted all the same; PATHs beside --delete are a usage error.
+BOOST_AUTO_TEST_CASE(delete_by_id) {
+    TempDir dir;
+    const std::string db = dir / "db";
+    RunResult in = run_program(FOLIO_INDEXER, {"--db", db, "-"},
+                               "{\"id\":\"r1\",\"title\":\"One\",\"body\":\"walrus\"}\n"
+                               "{\"id\":\"r2\",\"title\":\"Two\",\"body\":\"walrus\"}\n"
+                               "{\"id\":\"r3\",\"title\":\"Three\",\"body\":\"walrus\"}\n");
+    BOOST_TEST_REQUIRE(in.status == 0, in.err);
+    RunResult plan = index_run({"--db", db, "--dry-run", "--delete", "r1", "r9"});
+    BOOST_TEST(plan.status == 0, plan.err);
+    BOOST_TEST(plan.out == "delete r1\n1 to delete, 1 not in the database\n");
+    BOOST_TEST(hits(db, "walrus") == 3u);
+    RunResult r = index_run({"--db", db, "--delete", "r1", "r2", "r9"});
+    BOOST_TEST(r.status == 1);
+    BOOST_TEST(r.out == "deleted 2 articles\n");
+    BOOST_TEST(r.err == "indexer: error: 1 id is not in the database\n");
+    BOOST_TEST(hits(db, "walrus") == 1u);
+    auto j = index_json({"--db", db, "--delete", "r3"});
+    BOOST_TEST(j["deleted"] == 1);
+    BOOST_TEST(hits(db, "walrus") == 0u);
+    RunResult both = index_run({"--db", db, "--delete", "r3", "--rebuild"});
+    BOOST_TEST(both.status == 2);
+}
+
 // Ignore files and --exclude: in a git repository, .gitignore leaves node_modules/ and build/
 // out; .folioignore anywhere; --no-ignore takes everything; an update after a new rule deletes
 // what the rule now leaves out.

@@ -146,4 +146,8 @@ std::size_t set_synonyms(const std::string& db, const std::string& file, bool wa
 std::size_t delete_articles(const std::string& db, const std::vector<std::string>& ids,
                             bool wait_lock);
 
+/// Of `ids`, those the database holds, in the order given, once each (what delete_articles
+/// would delete; indexer --delete --dry-run). Throws DatabaseError when there is no database.
+std::vector<std::string> held_ids(const std::string& db, const std::vector<std::string>& ids);
+
 }  // namespace folio
