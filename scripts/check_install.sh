@@ -58,6 +58,7 @@ echo "== examples/search.sh (jq)"
 SEARCHER=$prefix/bin/searcher examples/search.sh --db "$db" '"nato allies"' >"$scratch/sh.out"
 expect "search.sh" '^[0-9]+ matches for "nato allies"' "$scratch/sh.out"
 expect "search.sh" '^1\. NATO Leaders Look to Defense' "$scratch/sh.out"
+expect "search.sh" '^   matched: NATO allies' "$scratch/sh.out"
 expect "search.sh" '^source: ' "$scratch/sh.out"
 status=0
 SEARCHER=$prefix/bin/searcher examples/search.sh --db "$db" 'zzzqqqxxx' >/dev/null || status=$?
