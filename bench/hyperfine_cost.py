@@ -92,14 +92,14 @@ def main():
     _, searcher = B.build_folio(args.build, rebuild=not args.no_build)
     s, q = str(searcher), "quest"
     commands = [
-        ("searcher --version", [s, "--version"]),
+        ("folio-searcher --version", [s, "--version"]),
         ("quest --version", [q, "--version"]),
     ]
     for query in ("oil prices", "bank rate cut"):
         commands += [
-            (f"searcher --limit 10 '{query}'", [s, "--db", str(folio_db), "--limit", "10",
+            (f"folio-searcher --limit 10 '{query}'", [s, "--db", str(folio_db), "--limit", "10",
                                                "--color", "never", query]),
-            (f"searcher --limit 10 --passages 0 --expand 0 '{query}'",
+            (f"folio-searcher --limit 10 --passages 0 --expand 0 '{query}'",
              [s, "--db", str(folio_db), "--limit", "10", "--passages", "0", "--expand", "0",
               "--color", "never", query]),
             (f"quest -m 10 '{query}'", [q, "-d", str(xapian_db), "-m", "10", query]),
@@ -111,7 +111,7 @@ def main():
     table = B.md_table(["Process", "Mean ms", "User ms", "System ms"], rows, ["l", "r", "r", "r"])
     checks = []
     for query in ("oil prices", "bank rate cut"):
-        f, qq = res[f"searcher --limit 10 '{query}'"][0], res[f"quest -m 10 '{query}'"][0]
+        f, qq = res[f"folio-searcher --limit 10 '{query}'"][0], res[f"quest -m 10 '{query}'"][0]
         line = f"- '{query}': searcher {f:.2f} ms vs quest {qq:.2f} ms ({f / qq:.2f}x)"
         if len(query.split()) == 3:
             line += f": **{'met' if f <= TARGET * qq else 'MISSED'}** (target {TARGET}x)"

@@ -3,7 +3,7 @@
 
 1. Reuters-21578 (19,043 articles, from scripts/reuters_to_jsonl.py): each engine builds its index
    anew from the same articles, with stemming (English/Porter) and positions:
-     Folio               build-bench/indexer/indexer --db DB --json reuters.jsonl (defaults: spelling on)
+     Folio               build-bench/indexer/folio-indexer --db DB --json reuters.jsonl (defaults: spelling on)
      Folio -j N          the same with -j N (N = nproc), when the indexer has -j
      Folio --no-spelling the same without the spelling dictionary
      Xapian scriptindex  scriptindex --overwrite DB bench/xapian/reuters.index reuters.scriptindex

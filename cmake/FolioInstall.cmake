@@ -52,7 +52,7 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/folio.pc
 # Manuals, compressed as Debian wants them.
 find_program(GZIP gzip REQUIRED)
 set(_man_pages "")
-foreach(page indexer.1 searcher.1)
+foreach(page folio-indexer.1 folio-searcher.1)
   add_custom_command(OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/man/${page}.gz
     COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_CURRENT_BINARY_DIR}/man
     COMMAND ${GZIP} -9nc ${CMAKE_CURRENT_SOURCE_DIR}/man/${page} > ${CMAKE_CURRENT_BINARY_DIR}/man/${page}.gz
@@ -64,13 +64,14 @@ add_custom_target(folio_man ALL DEPENDS ${_man_pages})
 install(FILES ${_man_pages} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT runtime)
 
 # Shell completions, where each shell looks for a package's own.
-install(FILES completions/indexer.bash DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions
-  RENAME indexer COMPONENT runtime)
-install(FILES completions/searcher.bash DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions
-  RENAME searcher COMPONENT runtime)
-install(FILES completions/_indexer completions/_searcher
+foreach(program folio-indexer folio-searcher)
+  install(FILES completions/${program}.bash
+    DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME ${program}
+    COMPONENT runtime)
+endforeach()
+install(FILES completions/_folio-indexer completions/_folio-searcher
   DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions COMPONENT runtime)
-install(FILES completions/indexer.fish completions/searcher.fish
+install(FILES completions/folio-indexer.fish completions/folio-searcher.fish
   DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d COMPONENT runtime)
 
 # Debian packages: folio (the programs) and folio-dev (the library).
@@ -86,13 +87,13 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME folio)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_RUNTIME_DESCRIPTION "The programs: indexer reads article files (plain text, Markdown, HTML, JSON Lines) into a Xapian
-database; searcher finds them with phrases, boolean operators, fields and date ranges,
+set(CPACK_DEBIAN_RUNTIME_DESCRIPTION "The programs: folio-indexer reads article files (plain text, Markdown, HTML, JSON Lines) into a Xapian
+database; folio-searcher finds them with phrases, boolean operators, fields and date ranges,
 ranked with BM25, as text with highlighted passages or as JSON.")
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_NAME folio-dev)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS
   "libxapian-dev (>= 1.4), libstemmer-dev, libgumbo-dev, libyaml-cpp-dev, libxxhash-dev, liblz4-dev, pkg-config")
-set(CPACK_DEBIAN_DEVELOPMENT_DESCRIPTION "The C++ library: the static library folio_common on which Folio's indexer and searcher are built, with its
+set(CPACK_DEBIAN_DEVELOPMENT_DESCRIPTION "The C++ library: the static library folio_common on which folio-indexer and folio-searcher are built, with its
 headers, a CMake package (find_package(Folio), target Folio::common) and a pkg-config file.")
 include(CPack)

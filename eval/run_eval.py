@@ -109,10 +109,10 @@ def find_binary(name, given, prog="run_eval"):
     if env:
         return Path(env)
     for build in ("build-eval", "build/dev", "build/ci", "build", "build/release"):
-        path = REPO / build / name / name
+        path = REPO / build / name / f"folio-{name}"
         if path.is_file():
             return path
-    found = shutil.which(name)
+    found = shutil.which(f"folio-{name}")
     if found:
         return Path(found)
     sys.exit(f"{prog}: error: cannot find the {name} binary; build Folio first "
@@ -426,9 +426,9 @@ the "what we tried" table comes from `eval/experiments.json`).
 
 {table(results, args.smoke)}
 
-- *Plain BM25*: `searcher {' '.join(baseline_flags)}`, i.e. Xapian's BM25 with k1 = 1,
+- *Plain BM25*: `folio-searcher {' '.join(baseline_flags)}`, i.e. Xapian's BM25 with k1 = 1,
   b = 0.5, Folio's English stemming and stop list, and no feedback.
-- *Folio*: `searcher {' '.join(folio_flags) or '(no ranking flags)'}`, the default.
+- *Folio*: `folio-searcher {' '.join(folio_flags) or '(no ranking flags)'}`, the default.
 - *gained/lost/tied*: the judged queries whose average precision (nDCG@10) is higher, lower or
   the same (the same ranking of the judged documents) with Folio than with plain BM25.
 - *feedback applied*: the judged queries for which the default's feedback decision said yes
@@ -475,7 +475,7 @@ Cranfield and CISI as they are:
 
 ```
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release && cmake --build build
-python3 eval/run_eval.py --searcher build/searcher/searcher --indexer build/indexer/indexer
+python3 eval/run_eval.py --searcher build/searcher/folio-searcher --indexer build/indexer/folio-indexer
 python3 eval/run_eval.py --smoke          # the first 10 queries of each variant (CI)
 python3 eval/run_eval.py --cross-validate # and the threshold's cross-validation
 python3 eval/run_eval.py -- --k1 1.2      # Folio with extra searcher flags
@@ -497,8 +497,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--variants", "--collections", default=",".join(VARIANTS),
                         help=f"comma-separated, of: {', '.join(VARIANTS)} (default: all)")
-    parser.add_argument("--searcher", help="searcher binary (default: build*/searcher/searcher)")
-    parser.add_argument("--indexer", help="indexer binary (default: build*/indexer/indexer)")
+    parser.add_argument("--searcher", help="searcher binary (default: build*/searcher/folio-searcher, else folio-searcher on PATH)")
+    parser.add_argument("--indexer", help="indexer binary (default: build*/indexer/folio-indexer, else folio-indexer on PATH)")
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA,
                         help=f"shared corpora folder (default: {DEFAULT_CORPORA})")
     parser.add_argument("--smoke", action="store_true",

@@ -1,4 +1,5 @@
-// indexer: reads article files into a Folio database. A thin layer over folio::run_index.
+// SPDX-License-Identifier: GPL-2.0-or-later
+// folio-indexer: reads article files into a Folio database. A thin layer over folio::run_index.
 #include <unistd.h>
 
 #include <atomic>
@@ -15,6 +16,9 @@
 #include "folio/terminal.hpp"
 
 namespace {
+
+/// The installed command's name, which starts its messages.
+constexpr const char* kProgram = "folio-indexer";
 
 std::atomic<bool> g_stop{false};
 std::atomic<int> g_signal{0};
@@ -125,7 +129,7 @@ int main(int argc, char** argv) {
     CLI::App app{
         "Index article files (.txt, .md, .html, .jsonl) into a Folio database. Runs "
         "again over the same paths read only what changed and delete what is gone.",
-        "indexer"};
+        kProgram};
     Flags flags;
     auto& index = flags.index;
     folio::cli::add_db_option(app, index.db);
@@ -165,14 +169,14 @@ int main(int argc, char** argv) {
     app.add_flag("-v,--verbose", flags.verbose, "Name each file as it is indexed (on stderr)");
     app.add_flag("--json", flags.json, "Print the summary as one JSON object");
     app.add_flag("--list-languages", flags.list_languages, "List the stemming languages and exit");
-    folio::cli::add_version_flag(app, "indexer");
+    folio::cli::add_version_flag(app, kProgram);
     app.footer(
         "Exit status: 0 all articles indexed, 1 some files or articles failed (the rest are "
         "indexed), 2 nothing could be done (bad arguments, database cannot be opened or is "
         "locked), 130/143 interrupted by SIGINT/SIGTERM (what was done is committed; a "
         "rebuild leaves the live index as it was).");
 
-    return folio::cli::run("indexer", app, argc, argv, [&]() -> int {
+    return folio::cli::run(kProgram, app, argc, argv, [&]() -> int {
         if (flags.list_languages) {
             for (const auto& l : folio::stemmer_languages())
                 std::cout << l << "\n";
@@ -215,7 +219,7 @@ int main(int argc, char** argv) {
                 return;
             if (tty)
                 std::cerr << "\r\033[K";
-            std::cerr << "indexer: " << (warning ? "warning: " : "error: ")
+            std::cerr << kProgram << ": " << (warning ? "warning: " : "error: ")
                       << folio::terminal_text(d.to_string()) << "\n";
         };
         auto print_repeats = [&] {
@@ -223,7 +227,7 @@ int main(int argc, char** argv) {
                 return;
             for (const auto& r : repeats.repeated()) {
                 bool warning = r.first.severity == folio::Diagnostic::Severity::warning;
-                std::cerr << "indexer: " << (warning ? "warning: " : "error: ") << "... and "
+                std::cerr << kProgram << ": " << (warning ? "warning: " : "error: ") << "... and "
                           << folio::with_separators(r.more) << " more like it ("
                           << r.first.to_string() << "); -v or --json lists every one\n";
             }

@@ -30,52 +30,53 @@ expect() {
 echo "== install into a scratch prefix"
 cmake --install "$build" --prefix "$prefix" >/dev/null
 libdir=$(cd "$prefix" && dirname "$(find . -name libfolio_common.a | head -1)")
-for f in bin/indexer bin/searcher share/man/man1/indexer.1.gz share/man/man1/searcher.1.gz \
-  share/bash-completion/completions/indexer share/bash-completion/completions/searcher \
-  share/zsh/vendor-completions/_indexer share/zsh/vendor-completions/_searcher \
-  share/fish/vendor_completions.d/indexer.fish share/fish/vendor_completions.d/searcher.fish \
+for f in bin/folio-indexer bin/folio-searcher share/man/man1/folio-indexer.1.gz \
+  share/man/man1/folio-searcher.1.gz share/bash-completion/completions/folio-indexer \
+  share/bash-completion/completions/folio-searcher share/zsh/vendor-completions/_folio-indexer \
+  share/zsh/vendor-completions/_folio-searcher share/fish/vendor_completions.d/folio-indexer.fish \
+  share/fish/vendor_completions.d/folio-searcher.fish \
   include/folio/search.hpp include/folio/indexing.hpp "$libdir/libfolio_common.a" \
   "$libdir/cmake/Folio/FolioConfig.cmake" "$libdir/cmake/Folio/FolioConfigVersion.cmake" \
   "$libdir/cmake/Folio/FolioTargets.cmake" "$libdir/pkgconfig/folio.pc"; do
   [ -e "$prefix/$f" ] || fail "not installed: $f"
 done
-for page in indexer searcher; do
+for page in folio-indexer folio-searcher; do
   warnings=$(zcat "$prefix/share/man/man1/$page.1.gz" | groff -ww -man -Tutf8 -z 2>&1)
   [ -z "$warnings" ] || fail "man page $page: $warnings"
 done
 
 echo "== the installed programs on corpus/"
-"$prefix/bin/searcher" --version >"$scratch/version"
-expect "searcher --version" '^searcher \(Folio\) [0-9]+\.[0-9]+\.[0-9]+$' "$scratch/version"
-expect "searcher --version" "^Xapian $(pkg-config --modversion xapian-core), Snowball libstemmer" \
+"$prefix/bin/folio-searcher" --version >"$scratch/version"
+expect "folio-searcher --version" '^folio-searcher \(Folio\) [0-9]+\.[0-9]+\.[0-9]+$' "$scratch/version"
+expect "folio-searcher --version" "^Xapian $(pkg-config --modversion xapian-core), Snowball libstemmer" \
   "$scratch/version"
 db=$scratch/db
-"$prefix/bin/indexer" --quiet --db "$db" corpus
-"$prefix/bin/searcher" --db "$db" --count '"nato allies"' >"$scratch/count"
+"$prefix/bin/folio-indexer" --quiet --db "$db" corpus
+"$prefix/bin/folio-searcher" --db "$db" --count '"nato allies"' >"$scratch/count"
 expect "installed searcher" '^[1-9][0-9]*$' "$scratch/count"
 
 echo "== examples/search.sh (jq)"
-SEARCHER=$prefix/bin/searcher examples/search.sh --db "$db" '"nato allies"' >"$scratch/sh.out"
+SEARCHER=$prefix/bin/folio-searcher examples/search.sh --db "$db" '"nato allies"' >"$scratch/sh.out"
 expect "search.sh" '^[0-9]+ matches for "nato allies"' "$scratch/sh.out"
 expect "search.sh" '^1\. NATO Leaders Look to Defense' "$scratch/sh.out"
 expect "search.sh" '^source: ' "$scratch/sh.out"
 status=0
-SEARCHER=$prefix/bin/searcher examples/search.sh --db "$db" 'zzzqqqxxx' >/dev/null || status=$?
+SEARCHER=$prefix/bin/folio-searcher examples/search.sh --db "$db" 'zzzqqqxxx' >/dev/null || status=$?
 [ "$status" -eq 1 ] || fail "search.sh with no hits exited $status, not 1"
 status=0
-SEARCHER=$prefix/bin/searcher examples/search.sh --db "$db" '(nato' 2>/dev/null || status=$?
+SEARCHER=$prefix/bin/folio-searcher examples/search.sh --db "$db" '(nato' 2>/dev/null || status=$?
 [ "$status" -eq 2 ] || fail "search.sh with a bad query exited $status, not 2"
 
 echo "== examples/search.py (subprocess + json, --json and --batch)"
 python=$(command -v /usr/bin/python3 || command -v python3)
-"$python" examples/search.py --searcher "$prefix/bin/searcher" --db "$db" \
+"$python" examples/search.py --searcher "$prefix/bin/folio-searcher" --db "$db" \
   '"nato allies"' 'slavery AND year:1850..1865' >"$scratch/py.out"
 expect "search.py" '^1\. NATO Leaders Look to Defense' "$scratch/py.out"
 expect "search.py" '\[NATO allies\]|\[NATO\] \[allies\]|\[nato allies\]' "$scratch/py.out"
 expect "search.py" "^  'slavery AND year:1850\.\.1865': (about )?[1-9][0-9]* matches, top: State of the Union" \
   "$scratch/py.out"
 status=0
-"$python" examples/search.py --searcher "$prefix/bin/searcher" --db "$db" nato '(nato' \
+"$python" examples/search.py --searcher "$prefix/bin/folio-searcher" --db "$db" nato '(nato' \
   >"$scratch/py2.out" || status=$?
 [ "$status" -eq 2 ] || fail "search.py with a malformed batch query exited $status, not 2"
 expect "search.py" "^  '\(nato': error: " "$scratch/py2.out"
@@ -106,9 +107,10 @@ expect "folio.deb Depends" 'libc6' "$scratch/depends"
 dpkg-deb -f "$dev" Depends >"$scratch/dev-depends"
 expect "folio-dev.deb Depends" 'libxapian-dev' "$scratch/dev-depends"
 dpkg -c "$deb" >"$scratch/contents"
-for f in usr/bin/indexer usr/bin/searcher usr/share/man/man1/indexer.1.gz \
-  usr/share/man/man1/searcher.1.gz usr/share/bash-completion/completions/searcher \
-  usr/share/zsh/vendor-completions/_indexer usr/share/fish/vendor_completions.d/searcher.fish; do
+for f in usr/bin/folio-indexer usr/bin/folio-searcher usr/share/man/man1/folio-indexer.1.gz \
+  usr/share/man/man1/folio-searcher.1.gz usr/share/bash-completion/completions/folio-searcher \
+  usr/share/zsh/vendor-completions/_folio-indexer \
+  usr/share/fish/vendor_completions.d/folio-searcher.fish; do
   expect "folio.deb contents" "\./$f\$" "$scratch/contents"
 done
 dpkg -c "$dev" >"$scratch/dev-contents"
@@ -126,9 +128,9 @@ else
 fi
 root=$scratch/root
 dpkg -x "$deb" "$root"
-"$root/usr/bin/indexer" --quiet --db "$scratch/deb-db" corpus/dod-news
-"$root/usr/bin/searcher" --db "$scratch/deb-db" --files 'nato' >"$scratch/deb.out"
+"$root/usr/bin/folio-indexer" --quiet --db "$scratch/deb-db" corpus/dod-news
+"$root/usr/bin/folio-searcher" --db "$scratch/deb-db" --files 'nato' >"$scratch/deb.out"
 expect "packaged searcher" 'nato-leaders-look-to-defense' "$scratch/deb.out"
-MANWIDTH=80 man --warnings -l "$root/usr/share/man/man1/searcher.1.gz" >/dev/null 2>"$scratch/man.err"
-[ ! -s "$scratch/man.err" ] || fail "man -l searcher.1.gz: $(cat "$scratch/man.err")"
+MANWIDTH=80 man --warnings -l "$root/usr/share/man/man1/folio-searcher.1.gz" >/dev/null 2>"$scratch/man.err"
+[ ! -s "$scratch/man.err" ] || fail "man -l folio-searcher.1.gz: $(cat "$scratch/man.err")"
 echo "check_install: all good ($(basename "$deb"), $(basename "$dev"))"

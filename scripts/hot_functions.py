@@ -84,7 +84,7 @@ def main() -> int:
     parser.add_argument("--out", default=str(ROOT / "searcher" / "hot-functions.txt"))
     args = parser.parse_args()
     build = Path(args.build)
-    indexer, searcher = build / "indexer" / "indexer", build / "searcher" / "searcher"
+    indexer, searcher = build / "indexer" / "folio-indexer", build / "searcher" / "folio-searcher"
     for program in (indexer, searcher):
         if not program.exists():
             sys.exit(f"hot_functions: error: {program} not found (build first)")

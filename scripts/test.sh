@@ -20,7 +20,7 @@ bash scripts/check_install.sh build/ci
 
 echo "== relevance metrics self-test, and smoke runs of the evaluation and benchmarks"
 python3 eval/test_metrics.py
-python3 eval/run_eval.py --smoke --searcher build/ci/searcher/searcher --indexer build/ci/indexer/indexer
+python3 eval/run_eval.py --smoke --searcher build/ci/searcher/folio-searcher --indexer build/ci/indexer/folio-indexer
 python3 bench/index_bench.py --quick --no-build --build build/ci
 python3 bench/query_bench.py --quick --no-build --build build/ci
 python3 bench/feedback_bench.py --quick --no-build --build build/ci

@@ -1,4 +1,5 @@
-// searcher: searches a Folio database and prints the hits with highlighted passages.
+// SPDX-License-Identifier: GPL-2.0-or-later
+// folio-searcher: searches a Folio database and prints the hits with highlighted passages.
 // A thin layer over folio::Searcher and the renderers.
 #include <unistd.h>
 
@@ -19,6 +20,9 @@
 #include "folio/terminal.hpp"
 
 namespace {
+
+/// The installed command's name, which starts its messages.
+constexpr const char* kProgram = "folio-searcher";
 
 enum class Output { text, json, jsonl, files, count, quiet };
 
@@ -42,7 +46,7 @@ struct Flags {
 /// Prints the searcher's new warnings (shards left out) on standard error.
 void print_warnings(const folio::Searcher& searcher, std::size_t& printed) {
     for (; printed < searcher.warnings().size(); ++printed) {
-        std::cerr << "searcher: warning: " << folio::terminal_text(searcher.warnings()[printed])
+        std::cerr << kProgram << ": warning: " << folio::terminal_text(searcher.warnings()[printed])
                   << "; the results are partial\n";
     }
 }
@@ -106,7 +110,7 @@ void report_query_error(const folio::QueryError& e) {
     std::size_t caret = 0;  // characters before the fault, as displayed
     for (unsigned char c : prefix)
         caret += (c & 0xC0) == 0x80 ? 0 : 1;
-    std::cerr << "searcher: error: " << folio::terminal_text(e.reason()) << "\n  " << shown
+    std::cerr << kProgram << ": error: " << folio::terminal_text(e.reason()) << "\n  " << shown
               << "\n  " << std::string(caret, ' ') << "^\n";
 }
 
@@ -199,7 +203,7 @@ int run(Flags& flags) {
         return folio::cli::kFailure;
     }
     if (result.time_limited && output != Output::quiet) {
-        std::cerr << "searcher: warning: the time limit (--time-limit " << request.time_limit
+        std::cerr << kProgram << ": warning: the time limit (--time-limit " << request.time_limit
                   << ") ran out: the hits are the best found by then and the count is an "
                      "estimate\n";
     }
@@ -308,7 +312,7 @@ int main(int argc, char** argv) {
         "Search a Folio database: words, \"exact phrases\", AND/OR/NOT, +/-word, "
         "NEAR/n, ADJ/n, wildcards (milit*), fields (title: author: tag: source: lang:), "
         "date:FROM..TO and year:FROM..TO.",
-        "searcher"};
+        kProgram};
     Flags flags;
     auto& request = flags.request;
     app.add_option("query", flags.words, "The query (several arguments are joined by spaces)");
@@ -362,7 +366,7 @@ int main(int argc, char** argv) {
                 a->excludes(b);
         }
     }
-    folio::cli::add_version_flag(app, "searcher");
+    folio::cli::add_version_flag(app, kProgram);
     // The option groups cost more to build than a one-word search's match: left out when no
     // argument could name one of them (see needs_option_groups).
     if (needs_option_groups(app, argc, argv)) {
@@ -443,12 +447,11 @@ int main(int argc, char** argv) {
         "With --batch: 2 if any query was malformed, else 0 if any query had hits, else 1.");
 
     if (std::string word = dash_word(app, argc, argv); !word.empty()) {
-        std::cerr << "searcher: error: '" << word
-                  << "' is not an option: a query that starts with '-' goes after '--' "
-                     "(searcher -- "
-                  << word << "), a value that starts with '-' after '=' (--filter=" << word
-                  << ")\n";
+        std::cerr << kProgram << ": error: '" << word
+                  << "' is not an option: a query that starts with '-' goes after '--' ("
+                  << kProgram << " -- " << word
+                  << "), a value that starts with '-' after '=' (--filter=" << word << ")\n";
         return folio::cli::kFailure;
     }
-    return folio::cli::run("searcher", app, argc, argv, [&] { return run(flags); });
+    return folio::cli::run(kProgram, app, argc, argv, [&] { return run(flags); });
 }

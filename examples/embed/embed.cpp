@@ -1,5 +1,5 @@
 // embed: Folio as a library. Indexes the files and directories named on the command line into
-// a database, then answers a query from it, the way the indexer and searcher programs do but
+// a database, then answers a query from it, the way folio-indexer and folio-searcher do but
 // through folio_common's API (find_package(Folio) -> Folio::common).
 //
 //   embed DB QUERY PATH...

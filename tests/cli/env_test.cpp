@@ -167,7 +167,8 @@ BOOST_AUTO_TEST_CASE(folio_language) {
     RunResult bad = run_program(FOLIO_INDEXER, {"--db", dir / "bad", kGood}, {},
                                 clean_env({{"FOLIO_LANGUAGE", "klingon"}}));
     BOOST_TEST(bad.status == 2);
-    BOOST_TEST(contains(bad.err, "indexer: error: FOLIO_LANGUAGE: unknown language 'klingon'"));
+    BOOST_TEST(
+        contains(bad.err, "folio-indexer: error: FOLIO_LANGUAGE: unknown language 'klingon'"));
     BOOST_TEST(!fs::exists(dir / "bad"));
     RunResult help = run_program(FOLIO_INDEXER, {"--help"}, {}, clean_env());
     BOOST_TEST(contains(help.out, "$FOLIO_LANGUAGE"));

@@ -175,7 +175,7 @@ BOOST_AUTO_TEST_CASE(stub_in_database_directory_runs_no_program) {
              {"--db", dir / "db", "x"}, {"--db", dir / "db", "--stats"}}) {
         RunResult r = searcher(args);
         BOOST_TEST(r.status == 2, r.err);
-        BOOST_TEST(contains(r.err, "searcher: error: "), r.err);
+        BOOST_TEST(contains(r.err, "folio-searcher: error: "), r.err);
         BOOST_TEST(contains(r.err, "never runs a program"), r.err);
         BOOST_TEST(!fs::exists(pwned));
     }
@@ -215,13 +215,14 @@ BOOST_AUTO_TEST_CASE(stub_loops_are_reported) {
         dir.write("a/XAPIANDB", line + "\n");
         RunResult r = searcher({"--db", dir / "a", "x"});
         BOOST_TEST(r.status == 2, line << ": " << r.err);
-        BOOST_TEST(contains(r.err, "searcher: error: stub loop: " + (dir / "a/XAPIANDB") + " -> "),
-                   line << ": " << r.err);
+        BOOST_TEST(
+            contains(r.err, "folio-searcher: error: stub loop: " + (dir / "a/XAPIANDB") + " -> "),
+            line << ": " << r.err);
         r = searcher({"--db", dir / "a", "--stats"});
         BOOST_TEST(r.status == 2, line << ": " << r.err);
         r = indexer({"--db", dir / "a", kGood});
         BOOST_TEST(r.status == 2, line << ": " << r.err);
-        BOOST_TEST(contains(r.err, "indexer: error: "), r.err);
+        BOOST_TEST(contains(r.err, "folio-indexer: error: "), r.err);
     }
     dir.write("a/XAPIANDB", "auto ../b\n");
     dir.write("b/XAPIANDB", "auto ../a\n");
@@ -428,7 +429,7 @@ BOOST_AUTO_TEST_CASE(named_pipes_are_not_opened) {
     BOOST_TEST(contains(r.err, "pipe.jsonl: not a regular file (a named pipe): not read"), r.err);
     r = indexer({"--db", db, "--json", dir / "in"});
     BOOST_TEST(r.status == 0, r.err);
-    BOOST_TEST(contains(r.err, "indexer: warning: " + (dir / "in/pipe.jsonl") +
+    BOOST_TEST(contains(r.err, "folio-indexer: warning: " + (dir / "in/pipe.jsonl") +
                                    ": not a regular file (a named pipe): skipped"),
                r.err);
     auto summary = nlohmann::json::parse(r.out);
@@ -522,7 +523,7 @@ BOOST_AUTO_TEST_CASE(positional_wildcards_are_refused) {
          {"war* NEAR peace*", "war NEAR/3 peace*", "harb* ADJ town", "\"harb* town\""}) {
         r = searcher({"--db", dir / "db", q});
         BOOST_TEST(r.status == 2, q << ": " << r.out << r.err);
-        BOOST_TEST(contains(r.err, "searcher: error: "), q << ": " << r.err);
+        BOOST_TEST(contains(r.err, "folio-searcher: error: "), q << ": " << r.err);
         BOOST_TEST(contains(r.err, "wildcard"), q << ": " << r.err);
     }
     r = searcher({"--db", dir / "db", "--count", "harb* AND town"});

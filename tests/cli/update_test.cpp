@@ -347,7 +347,7 @@ BOOST_AUTO_TEST_CASE(synonyms_are_stored_and_kept) {
     write_file(dir / "long.txt", "# long\nnato, " + std::string(300, 'x') + "\n");
     RunResult too_long = index_run({"--db", db, "--synonyms", dir / "long.txt", dir / "src"});
     BOOST_TEST(too_long.status == 2);
-    BOOST_TEST(too_long.err == "indexer: error: " + (dir / "long.txt") +
+    BOOST_TEST(too_long.err == "folio-indexer: error: " + (dir / "long.txt") +
                                    ":2: a word of 300 bytes is too long for a synonym (at most "
                                    "200)\n",
                too_long.err);

@@ -127,6 +127,9 @@ func=$(complete -p "$4" | sed -E 's/.*-F ([^ ]+) .*/\1/')
 printf '%s\n' "${COMPREPLY[@]}"
 '''
     name = os.path.basename(program)
+    # The command line as typed with the program's path, as COMP_WORDS[0] is: bash-completion
+    # finds each word in COMP_LINE in turn, and a '-' word would match inside "folio-...".
+    line = program + line[len(name):] if line.startswith(name) else line
     out = subprocess.run(["bash", "-c", script, "bash", bash_file, line, program, name],
                          capture_output=True, text=True, check=True).stdout
     return set(out.split())
@@ -141,8 +144,8 @@ def fish_complete(program, fish_file, line):
 
 # Values a completion must offer: PROGRAM -> (option, values).
 VALUES = {
-    "indexer": [("--language", {"english", "french", "none"})],
-    "searcher": [("--sort", {"relevance", "date", "-date"}), ("--default-op", {"and", "or"}),
+    "folio-indexer": [("--language", {"english", "french", "none"})],
+    "folio-searcher": [("--sort", {"relevance", "date", "-date"}), ("--default-op", {"and", "or"}),
                  ("--color", {"auto", "always", "never"}),
                  ("--collapse", {"title", "source", "author", "tag", "lang", "date"})],
 }

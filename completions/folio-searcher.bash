@@ -1,4 +1,4 @@
-# bash completion for Folio's searcher                                   -*- shell-script -*-
+# bash completion for folio-searcher, Folio's searcher                -*- shell-script -*-
 
 _folio_searcher() {
     local cur prev words cword
@@ -50,4 +50,4 @@ _folio_searcher() {
             --time-limit --allow-partial --remote-timeout --version -h --help' -- "$cur"))
     fi
 } &&
-    complete -F _folio_searcher searcher
+    complete -F _folio_searcher folio-searcher

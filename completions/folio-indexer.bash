@@ -1,4 +1,4 @@
-# bash completion for Folio's indexer                                    -*- shell-script -*-
+# bash completion for folio-indexer, Folio's indexer                  -*- shell-script -*-
 
 _folio_indexer() {
     local cur prev words cword
@@ -30,4 +30,4 @@ _folio_indexer() {
     fi
     _filedir
 } &&
-    complete -F _folio_indexer indexer
+    complete -F _folio_indexer folio-indexer
