@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Shared helpers of Folio's benchmarks (index_bench.py, query_bench.py, make_queries.py).
 
 Everything the benchmarks generate (JSONL, indexes, query sets, results) goes to a work folder,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """What pseudo-relevance feedback costs at scale: Folio on the whole shared Gutenberg slice.
 
 Converts the slice into ~5 KB articles (scripts/gutenberg_to_jsonl.py), indexes it once (or

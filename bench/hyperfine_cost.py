@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """A process per query as a shell script pays for it: `hyperfine -N` (no shell in between),
 Folio's searcher against Xapian's quest on the Reuters-21578 indexes.
 

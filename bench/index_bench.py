@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Indexing benchmark: Folio against Xapian's scriptindex, Lucene++ and SQLite FTS5, in one run.
 
 1. Reuters-21578 (19,043 articles, from scripts/reuters_to_jsonl.py): each engine builds its index

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Where the time of a process per query goes: Folio's searcher against Xapian's quest, in one run.
 
 A script that calls `searcher QUERY` once per query pays for starting a program, loading its

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Query benchmark: Folio against quest (Xapian), SQLite FTS5 and Lucene++ on Reuters-21578, in one run.
 
 Builds (or reuses, from bench/index_bench.py's work folder) each engine's Reuters index, generates the

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Sharding benchmark: indexing time and query latency of the same corpus in 1, 2, 3 and 4 shards,
 searched locally (the index's stub) and over loopback (one xapian-tcpsrv per shard).
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bash completion for folio-indexer, Folio's indexer                  -*- shell-script -*-
 
 _folio_indexer() {

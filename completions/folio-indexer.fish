@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # fish completion for folio-indexer, Folio's indexer
 complete -c folio-indexer -l db -r -a '(__fish_complete_directories)' -d 'Database directory'
 complete -c folio-indexer -s l -l language -x -a '(folio-indexer --list-languages 2>/dev/null)' -d 'Stemming language of a new database'

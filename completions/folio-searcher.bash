@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bash completion for folio-searcher, Folio's searcher                -*- shell-script -*-
 
 _folio_searcher() {

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # fish completion for folio-searcher, Folio's searcher
 complete -c folio-searcher -f
 complete -c folio-searcher -l db -r -a '(__fish_complete_directories)' -d 'Database directory (repeatable)'

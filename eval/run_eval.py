@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Relevance evaluation of Folio: the robustness test bed.
 
 Collections: Cranfield, CISI and NPL as they are, and four variants made from Cranfield and

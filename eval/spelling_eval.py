@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """How well "did you mean" corrects real misspellings on Reuters-21578, and how often it
 "corrects" a word that was right.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """search.py: Folio from Python, through `folio-searcher --json` and `folio-searcher --batch`.
 
     examples/search.py [--db DB] [--searcher PATH] QUERY [QUERY...]

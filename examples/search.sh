@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # search.sh: Folio from a shell script, through `folio-searcher --json` and jq.
 #
 #   examples/search.sh [--db DB] QUERY...

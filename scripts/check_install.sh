@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
-# Checks Folio as a user or another program gets it: installs a build into a scratch prefix,
-# builds the C++ example against it (CMake find_package(Folio), and pkg-config), runs the
-# installed programs and the example scripts on corpus/, then builds the .deb packages with
-# CPack, checks their contents and dependencies, unpacks them into a scratch root and runs the
-# programs from there. Nothing is installed on the machine.
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Checks Folio as a user or another program gets it: installs a build into two scratch prefixes,
+# one like /usr/local and one like ~/.local, and checks that each command finds its manual and
+# completions there; builds the C++ example against it (CMake find_package(Folio), and
+# pkg-config), runs the installed programs and the example scripts on corpus/, then builds the
+# .deb packages with CPack, checks their contents and dependencies and runs lintian on them
+# (errors and warnings fail), unpacks them into a scratch root and runs the programs from there.
+# Nothing is installed on the machine.
 #
-#   scripts/check_install.sh [BUILD_DIR]      (default build/ci, already built)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build/ci}
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/folio-install-XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 trap 'echo "check_install: failed (line $LINENO): $BASH_COMMAND" >&2' ERR
-prefix=$scratch/prefix
+prefix=$scratch/usr/local          # like /usr/local
+home=$scratch/home
+local=$home/.local                   # like ~/.local
 
 fail() {
   echo "check_install: $*" >&2
@@ -27,19 +31,41 @@ expect() {
   }
 }
 
-echo "== install into a scratch prefix"
+echo "== install into scratch prefixes like /usr/local and ~/.local"
 cmake --install "$build" --prefix "$prefix" >/dev/null
+cmake --install "$build" --prefix "$local" >/dev/null
 libdir=$(cd "$prefix" && dirname "$(find . -name libfolio_common.a | head -1)")
-for f in bin/folio-indexer bin/folio-searcher share/man/man1/folio-indexer.1.gz \
-  share/man/man1/folio-searcher.1.gz share/bash-completion/completions/folio-indexer \
-  share/bash-completion/completions/folio-searcher share/zsh/vendor-completions/_folio-indexer \
-  share/zsh/vendor-completions/_folio-searcher share/fish/vendor_completions.d/folio-indexer.fish \
-  share/fish/vendor_completions.d/folio-searcher.fish \
-  include/folio/search.hpp include/folio/indexing.hpp "$libdir/libfolio_common.a" \
-  "$libdir/cmake/Folio/FolioConfig.cmake" "$libdir/cmake/Folio/FolioConfigVersion.cmake" \
-  "$libdir/cmake/Folio/FolioTargets.cmake" "$libdir/pkgconfig/folio.pc"; do
-  [ -e "$prefix/$f" ] || fail "not installed: $f"
+for root in "$prefix" "$local"; do
+  for f in bin/folio-indexer bin/folio-searcher share/man/man1/folio-indexer.1.gz \
+    share/man/man1/folio-searcher.1.gz share/bash-completion/completions/folio-indexer \
+    share/bash-completion/completions/folio-searcher share/zsh/site-functions/_folio-indexer \
+    share/zsh/site-functions/_folio-searcher share/fish/vendor_completions.d/folio-indexer.fish \
+    share/fish/vendor_completions.d/folio-searcher.fish share/doc/folio/README.md \
+    share/doc/folio/QUERY-SYNTAX.md share/doc/folio/folio-search.schema.json \
+    share/doc/folio/copyright share/doc/folio/changelog.gz share/doc/folio-dev/copyright \
+    include/folio/search.hpp include/folio/indexing.hpp "$libdir/libfolio_common.a" \
+    "$libdir/cmake/Folio/FolioConfig.cmake" "$libdir/cmake/Folio/FolioConfigVersion.cmake" \
+    "$libdir/cmake/Folio/FolioTargets.cmake" "$libdir/pkgconfig/folio.pc"; do
+    [ -e "$root/$f" ] || fail "not installed: $root/$f"
+  done
+  # What a user of this prefix gets with bin/ on the PATH: man finds the manuals through the
+  # PATH; zsh loads the completions from site-functions.
+  for page in folio-indexer folio-searcher; do
+    found=$(env -i HOME="$home" PATH="$root/bin:/usr/bin:/bin" man -w "$page")
+    [ "$found" = "$root/share/man/man1/$page.1.gz" ] || fail "man -w $page with $root/bin on the PATH: $found"
+  done
+  comps=$(zsh -fc 'fpath=("$1" $fpath); autoload -Uz compinit; compinit -u -d "$2";
+    print ${_comps[folio-indexer]} ${_comps[folio-searcher]}' zsh "$root/share/zsh/site-functions" \
+    "$scratch/zcompdump")
+  [ "$comps" = "_folio-indexer _folio-searcher" ] || fail "zsh completions from $root: '$comps'"
 done
+# zsh looks in /usr/local's site-functions without being told; bash-completion in ~/.local's.
+zsh -fc 'print -l $fpath' | grep -qx /usr/local/share/zsh/site-functions ||
+  fail "zsh's \$fpath lacks /usr/local/share/zsh/site-functions"
+found=$(env -i HOME="$home" bash -c 'source /usr/share/bash-completion/bash_completion
+  __load_completion folio-searcher && complete -p folio-searcher')
+[ "$found" = "complete -F _folio_searcher folio-searcher" ] ||
+  fail "bash-completion does not load folio-searcher's completion from ~/.local: $found"
 for page in folio-indexer folio-searcher; do
   warnings=$(zcat "$prefix/share/man/man1/$page.1.gz" | groff -ww -man -Tutf8 -z 2>&1)
   [ -z "$warnings" ] || fail "man page $page: $warnings"
@@ -110,12 +136,22 @@ dpkg -c "$deb" >"$scratch/contents"
 for f in usr/bin/folio-indexer usr/bin/folio-searcher usr/share/man/man1/folio-indexer.1.gz \
   usr/share/man/man1/folio-searcher.1.gz usr/share/bash-completion/completions/folio-searcher \
   usr/share/zsh/vendor-completions/_folio-indexer \
-  usr/share/fish/vendor_completions.d/folio-searcher.fish; do
+  usr/share/fish/vendor_completions.d/folio-searcher.fish usr/share/doc/folio/copyright \
+  usr/share/doc/folio/changelog.gz usr/share/doc/folio/QUERY-SYNTAX.md; do
   expect "folio.deb contents" "\./$f\$" "$scratch/contents"
 done
 dpkg -c "$dev" >"$scratch/dev-contents"
 expect "folio-dev.deb contents" 'usr/include/folio/search\.hpp$' "$scratch/dev-contents"
 expect "folio-dev.deb contents" 'usr/lib/.*cmake/Folio/FolioConfig\.cmake$' "$scratch/dev-contents"
+expect "folio-dev.deb contents" "usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/pkgconfig/folio\\.pc\$" \
+  "$scratch/dev-contents"
+expect "folio-dev.deb contents" 'usr/share/doc/folio-dev/copyright$' "$scratch/dev-contents"
+# lintian: errors and warnings fail (no copyright or changelog, non-PIE programs, description
+# lines over 80 characters, a .pc file outside the multiarch directory were among them).
+lintian --fail-on error,warning --tag-display-limit 0 "$deb" "$dev" >"$scratch/lintian" 2>&1 || {
+  cat "$scratch/lintian" >&2
+  fail "lintian finds errors or warnings in the packages"
+}
 # The machine has what the package depends on: apt would install it without anything more.
 if apt-get install --simulate "$deb" >"$scratch/apt" 2>&1; then
   expect "apt-get --simulate" '^Inst folio ' "$scratch/apt"

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Writes searcher/hot-functions.txt: the functions of the searcher that a search runs.
 
 The searcher is linked with that list as lld's --symbol-ordering-file (CMakeLists.txt,

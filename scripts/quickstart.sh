@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The README's first command: installs what Folio needs, builds it, indexes the bundled corpus/
 # into the default database ($FOLIO_DB, else ~/.local/share/folio/index) and runs an example
 # phrase search.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Runs the reliability tests and the fuzzers and writes their figures as docs/RELIABILITY.md.
 
     python3 scripts/reliability_report.py [--build build/ci] [--fuzz-seconds 25]

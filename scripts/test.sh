@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Installs what Folio needs, builds it with warnings as errors, and runs the whole test suite:
 # once in a normal build, once under AddressSanitizer + UndefinedBehaviorSanitizer, and the
 # formatting check, then runs each libFuzzer target for a fixed time (scripts/fuzz.sh; set

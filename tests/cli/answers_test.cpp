@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // End-to-end: the searcher's answers can be trusted. Excluded-only queries mean "everything
 // except" in every output mode, in --batch and over shards; counts are exact where that is
 // cheap and labelled where not; the exit status follows whether the query matched; every

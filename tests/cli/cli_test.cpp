@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // End-to-end tests: the real indexer and searcher binaries on real files, checking their
 // output and exit codes.
 #define BOOST_TEST_MODULE cli

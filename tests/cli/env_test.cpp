@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // End-to-end tests of the environment the programs read: FOLIO_DB, FOLIO_LANGUAGE, NO_COLOR
 // (and TERM), XDG_DATA_HOME and HOME; and that they write nothing outside the database
 // directory and the paths the user names.

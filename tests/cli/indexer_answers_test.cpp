@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // End-to-end tests of the indexer's answers (issue 19): overlapping paths, failed runs that
 // leave nothing behind, repeated warnings counted, dates of the bundled corpus.
 #include <boost/test/unit_test.hpp>

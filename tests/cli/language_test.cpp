@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // End-to-end tests of languages (issue 21): every article findable by the words it contains,
 // whatever the database's language, the article's and the query's; -l none; language tags;
 // the order of --db.

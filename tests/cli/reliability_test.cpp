@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Reliability tests: the real indexer and searcher under crashes (SIGKILL at random moments),
 // concurrency (searches while the index changes, a second indexer), hostile input files,
 // hostile queries and a full disk. Each test adds its figures (kill points survived, searches

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // End-to-end tests of the boundaries of docs/SECURITY.md: what a database directory, an
 // indexed article or a file name can make the programs do. Terminal output is checked byte by
 // byte, at a pseudo-terminal where the programs decide by it (colour).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // End-to-end tests of sharded indexes and remote shards: an index built with --shards gives
 // the results of one database built from the same articles, stays updatable and rebuildable,
 // and its shards served by xapian-tcpsrv on loopback give them too; a shard server that dies

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // End-to-end tests of the indexer for real use: incremental updates, rebuilds while searching,
 // interruptions, the lock, parallel builds that do not change the index.
 #include <boost/test/unit_test.hpp>

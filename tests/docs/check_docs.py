@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Keeps the manuals and the shell completions in step with the programs' --help.
 
   check_docs.py man PROGRAM PAGE

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Validates the programs' real JSON output against docs/folio-search.schema.json.
 
   check_json_schema.py INDEXER SEARCHER SCHEMA DATA_DIR

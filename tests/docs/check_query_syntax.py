@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Runs the examples of docs/QUERY-SYNTAX.md and checks they print what the page says.
 
   check_query_syntax.py INDEXER SEARCHER QUERY-SYNTAX.md CORPUS
