@@ -1,27 +1,29 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Installation and packaging: the programs, their manuals and shell completions (component
 # runtime), and the folio_common library with its headers, CMake package (find_package(Folio)
-# -> Folio::common) and pkg-config file (component development). CPack makes a .deb of each.
+# -> Folio::folio) and pkg-config file (component development). CPack makes a .deb of each.
 include(CMakePackageConfigHelpers)
 
 set(FOLIO_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/Folio)
 
-# The library, its headers and the targets it links (the readers' small libraries).
-set_target_properties(folio_common PROPERTIES EXPORT_NAME common)
-install(TARGETS folio_common folio_dep_gumbo folio_dep_xxhash folio_dep_yaml folio_dep_lz4
+# The library, exported as Folio::folio, and its headers (folio/version.hpp generated).
+set_target_properties(folio_common PROPERTIES EXPORT_NAME folio)
+install(TARGETS folio_common
   EXPORT FolioTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT development
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY common/include/folio DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
   COMPONENT development FILES_MATCHING PATTERN "*.hpp")
+install(FILES ${FOLIO_GENERATED_INCLUDE_DIR}/folio/version.hpp
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/folio COMPONENT development)
 install(EXPORT FolioTargets NAMESPACE Folio:: DESTINATION ${FOLIO_CMAKE_DIR}
   COMPONENT development)
 
 # What FolioConfig.cmake must find again: the shared libraries the build used in place of
 # static archives (FOLIO_STATIC_DEPS off, or no .a installed).
 set(FOLIO_CONFIG_DEPENDENCIES "")
-foreach(dep gumbo xxhash yaml lz4)
-  get_target_property(_links folio_dep_${dep} INTERFACE_LINK_LIBRARIES)
+foreach(dep GUMBO XXHASH YAML LZ4)
+  set(_links ${FOLIO_DEP_${dep}})
   if(_links STREQUAL "PkgConfig::GUMBO")
     string(APPEND FOLIO_CONFIG_DEPENDENCIES "pkg_check_modules(GUMBO REQUIRED IMPORTED_TARGET gumbo)\n")
   elseif(_links STREQUAL "PkgConfig::XXHASH")
@@ -137,5 +139,5 @@ set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS
   "libxapian-dev (>= 1.4), libstemmer-dev, libgumbo-dev, libyaml-cpp-dev, libxxhash-dev, liblz4-dev, pkg-config")
 set(CPACK_DEBIAN_DEVELOPMENT_DESCRIPTION "The C++ library: the static library folio_common on which folio-indexer and
 folio-searcher are built, with its headers, a CMake package
-(find_package(Folio), target Folio::common) and a pkg-config file.")
+(find_package(Folio), target Folio::folio) and a pkg-config file.")
 include(CPack)

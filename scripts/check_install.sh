@@ -116,10 +116,50 @@ expect "embed" '^indexed 2 files: 2 added, 0 replaced \(english\)$' "$scratch/em
 expect "embed" '^1\. NATO Leaders Look to Defense' "$scratch/embed.out"
 expect "embed" '\[NATO\] \[allies\]|\[NATO allies\]' "$scratch/embed.out"
 
+echo "== a consumer of Folio::folio without a -std flag of its own, and folio/version.hpp"
+# The package carries C++20 (the headers need it; GCC 12 defaults to C++17), names no helper
+# target, and its version header says what --version says.
+targets=$prefix/$libdir/cmake/Folio/FolioTargets.cmake
+expect "FolioTargets.cmake" 'add_library\(Folio::folio STATIC IMPORTED\)' "$targets"
+expect "FolioTargets.cmake" 'INTERFACE_COMPILE_FEATURES "cxx_std_20"' "$targets"
+if grep -n 'folio_dep_\|Folio::common' "$targets" >&2; then
+  fail "FolioTargets.cmake exports a helper target or the old name"
+fi
+mkdir -p "$scratch/consumer"
+cat >"$scratch/consumer/CMakeLists.txt" <<'CMAKE'
+cmake_minimum_required(VERSION 3.20)
+project(consumer LANGUAGES CXX)
+find_package(Folio REQUIRED)
+add_executable(consumer main.cpp)
+target_link_libraries(consumer PRIVATE Folio::folio)
+CMAKE
+cat >"$scratch/consumer/main.cpp" <<'CPP'
+#include <folio/facets.hpp>
+#include <folio/search.hpp>
+#include <folio/version.hpp>
+
+#include <iostream>
+
+int main() {
+    folio::FacetRequest a, b;  // operator== = default: C++20
+    std::cout << folio::kVersionString << " " << FOLIO_VERSION_MAJOR << "." << FOLIO_VERSION_MINOR
+              << "." << FOLIO_VERSION_PATCH << " " << (a == b) << "\n";
+}
+CPP
+cmake -S "$scratch/consumer" -B "$scratch/consumer/build" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" \
+  -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
+cmake --build "$scratch/consumer/build" >/dev/null
+version=$(sed -n 's/^folio-searcher (Folio) //p' "$scratch/version")
+[ "$("$scratch/consumer/build/consumer")" = "$version $version 1" ] ||
+  fail "consumer: folio/version.hpp says $("$scratch/consumer/build/consumer"), --version $version"
+expect "consumer's compile command" '-std=(gnu|c)\+\+20' "$scratch/consumer/build/compile_commands.json"
+
 echo "== examples/embed through pkg-config"
-# shellcheck disable=SC2046
-c++ -o "$scratch/embed-pc" examples/embed/embed.cpp \
-  $(PKG_CONFIG_PATH="$prefix/$libdir/pkgconfig" pkg-config --cflags --libs folio)
+# pkg-config has no field for a language standard: the consumer gives its own.
+pc_flags=$(PKG_CONFIG_PATH="$prefix/$libdir/pkgconfig" pkg-config --cflags --libs folio)
+case $pc_flags in *-std=*) fail "folio.pc forces a standard on its consumers: $pc_flags" ;; esac
+# shellcheck disable=SC2086
+c++ -std=c++20 -o "$scratch/embed-pc" examples/embed/embed.cpp $pc_flags
 "$scratch/embed-pc" "$scratch/embed-pc-db" 'cocoa' tests/data/e2e/good >"$scratch/embed-pc.out"
 expect "embed (pkg-config)" '^1\. Cocoa harvest recovers in Bahia' "$scratch/embed-pc.out"
 

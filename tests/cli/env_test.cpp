@@ -16,6 +16,7 @@
 #include <set>
 
 #include "../unit/temp_dir.hpp"
+#include "folio/version.hpp"
 #include "process.hpp"
 
 namespace fs = std::filesystem;
@@ -278,6 +279,11 @@ BOOST_AUTO_TEST_CASE(version) {
         BOOST_TEST(contains(r.out, "Snowball libstemmer ("), r.out);
         BOOST_TEST(!contains(r.out, "unknown version"), r.out);
     }
+    // The installed folio/version.hpp, generated from the same project(VERSION).
+    BOOST_TEST(std::string(folio::kVersionString) == FOLIO_VERSION);
+    BOOST_TEST(std::to_string(folio::kVersionMajor) + "." + std::to_string(folio::kVersionMinor) +
+                   "." + std::to_string(folio::kVersionPatch) ==
+               FOLIO_VERSION);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
