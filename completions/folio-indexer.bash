@@ -10,7 +10,7 @@ _folio_indexer() {
             _filedir -d
             return
             ;;
-        -l | --language)
+        --language)
             COMPREPLY=($(compgen -W "$("${words[0]}" --list-languages 2>/dev/null)" -- "$cur"))
             return
             ;;
@@ -24,9 +24,9 @@ _folio_indexer() {
     esac
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '--db -l --language --rebuild -n --dry-run --compact
+        COMPREPLY=($(compgen -W '--db --language --rebuild -n --dry-run --compact
             -j --jobs --shards --memory --synonyms --wait-lock --max-file-size --no-spelling
-            -q --quiet -v --verbose --json --list-languages --version -h --help' -- "$cur"))
+            -q --quiet -v --verbose --json --list-languages --no-config --version -h --help' -- "$cur"))
         return
     fi
     _filedir

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # fish completion for folio-indexer, Folio's indexer
 complete -c folio-indexer -l db -r -a '(__fish_complete_directories)' -d 'Database directory'
-complete -c folio-indexer -s l -l language -x -a '(folio-indexer --list-languages 2>/dev/null)' -d 'Stemming language of a new database'
+complete -c folio-indexer -l language -x -a '(folio-indexer --list-languages 2>/dev/null)' -d 'Stemming language of a new database'
 complete -c folio-indexer -l rebuild -d 'Build a fresh index and switch to it atomically'
 complete -c folio-indexer -s n -l dry-run -d 'List what would change, change nothing'
 complete -c folio-indexer -l compact -d 'Compact the database afterwards'
@@ -16,5 +16,6 @@ complete -c folio-indexer -s q -l quiet -d 'Errors only'
 complete -c folio-indexer -s v -l verbose -d 'Name each file as it is indexed'
 complete -c folio-indexer -l json -d 'Print the summary as one JSON object'
 complete -c folio-indexer -l list-languages -d 'List the stemming languages'
+complete -c folio-indexer -l no-config -d 'Leave out the flags of $FOLIO_CONFIG_PATH'
 complete -c folio-indexer -l version -d 'Print the versions of Folio, Xapian and libstemmer'
 complete -c folio-indexer -s h -l help -d 'Print the options'

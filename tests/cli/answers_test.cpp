@@ -117,8 +117,12 @@ BOOST_AUTO_TEST_CASE(dash_query_without_double_dash) {
     BOOST_TEST(r.status == 2);
     BOOST_TEST(contains(r.err, "folio-searcher: error: '-nato' is not an option"), r.err);
     BOOST_TEST(contains(r.err, "folio-searcher -- -nato"), r.err);
+    // -m takes a number: -mars is a word, not -m ars.
+    r = corpus().search({"-mars"});
+    BOOST_TEST(r.status == 2);
+    BOOST_TEST(contains(r.err, "folio-searcher: error: '-mars' is not an option"), r.err);
     BOOST_TEST(!contains(r.err, "--limit"), r.err);
-    BOOST_TEST(corpus().search({"-n3", "--count", "nato"}).status == 0);
+    BOOST_TEST(corpus().search({"-m3", "--count", "nato"}).status == 0);
 }
 
 // Counts are exact where cheap, the same whatever --limit, and "about" only for estimates.

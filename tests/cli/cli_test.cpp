@@ -297,7 +297,7 @@ BOOST_AUTO_TEST_CASE(malformed_query_exit_2) {
 // words starting with '-', and options the groups' --stats excludes are still refused; --help
 // lists every group.
 BOOST_AUTO_TEST_CASE(option_groups_parse_as_before) {
-    BOOST_TEST(good_index().search({"--k1=2", "--expand", "0", "-n", "1", "troop"}).status == 0);
+    BOOST_TEST(good_index().search({"--k1=2", "--expand", "0", "-m", "1", "troop"}).status == 0);
     RunResult facets = good_index().search({"--json", "--limit=1", "--facet", "tag", "troop"});
     BOOST_TEST(facets.status == 0, facets.err);
     BOOST_TEST(nlohmann::json::parse(facets.out).contains("facets"), facets.out);

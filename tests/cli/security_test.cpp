@@ -372,7 +372,7 @@ BOOST_AUTO_TEST_CASE(files_output_for_scripts) {
     RunResult r = indexer({"--db", db, dir / "in"});
     BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
 
-    r = searcher({"--db", db, "--files", "-n", "10", "quokka"});
+    r = searcher({"--db", db, "--files", "-m", "10", "quokka"});
     BOOST_TEST(r.status == 0, r.err);
     std::vector<std::string> lines;
     std::istringstream in(r.out);
@@ -384,7 +384,7 @@ BOOST_AUTO_TEST_CASE(files_output_for_scripts) {
     BOOST_TEST(contains(r.out, jsonl + "#q-1\n"), r.out);
     BOOST_TEST(contains(r.out, jsonl + "#"), r.out);
 
-    r = searcher({"--db", db, "--files", "--null", "-n", "10", "quokka"});
+    r = searcher({"--db", db, "--files", "--null", "-m", "10", "quokka"});
     BOOST_TEST(r.status == 0, r.err);
     std::vector<std::string> names;
     for (std::size_t start = 0; start < r.out.size();) {
@@ -401,7 +401,7 @@ BOOST_AUTO_TEST_CASE(files_output_for_scripts) {
     BOOST_TEST(r.status == 2);
     BOOST_TEST(contains(r.err, "--files"), r.err);
 
-    r = searcher({"--db", db, "--json", "-n", "10", "quokka"});
+    r = searcher({"--db", db, "--json", "-m", "10", "quokka"});
     auto json = nlohmann::json::parse(r.out);
     int with_bytes = 0;
     for (const auto& hit : json["hits"]) {

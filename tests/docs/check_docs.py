@@ -28,7 +28,8 @@ def help_options(program):
     options = set()
     for line in out.splitlines():
         stripped = line.strip()
-        if not stripped.startswith("-"):
+        # An option's line starts 2 columns in; its description's wrapped lines much further.
+        if not stripped.startswith("-") or len(line) - len(line.lstrip()) > 4:
             continue
         first_column = re.split(r"\s{2,}", stripped)[0]
         for name in first_column.split(","):

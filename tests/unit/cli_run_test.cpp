@@ -42,9 +42,7 @@ Outcome run_in_child(const std::function<int()>& body) {
         ::close(fds[0]);
         ::close(fds[1]);
         CLI::App app("probe");
-        char name[] = "probe";
-        char* argv[] = {name, nullptr};
-        std::_Exit(folio::cli::run("probe", app, 1, argv, body));
+        std::_Exit(folio::cli::run("probe", app, folio::cli::CommandLine{}, body));
     }
     ::close(fds[1]);
     Outcome out;
