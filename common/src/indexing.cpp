@@ -174,8 +174,17 @@ std::vector<std::vector<Unit>> split_units(const std::vector<const FoundFile*>& 
             add(Unit{f, f->info, f->size, true});
             continue;
         }
-        // Slice at the first line end past each share, counting lines for the messages.
+        // Slice at the first line end past each share, counting lines for the messages. UTF-16
+        // is read whole: its line ends are two bytes, and only its start tells its byte order.
         std::ifstream in(f->info.path, std::ios::binary);
+        char head[2] = {};
+        in.read(head, sizeof head);
+        if (utf16_little_endian({head, static_cast<std::size_t>(in.gcount())})) {
+            add(Unit{f, f->info, f->size, true});
+            continue;
+        }
+        in.clear();
+        in.seekg(0);
         std::uint64_t start = 0, pos = 0, newlines = 0, start_line = 1;
         std::uint64_t want = share - std::min(share, filled);
         std::vector<char> buffer(1 << 20);

@@ -1490,6 +1490,9 @@ class Input {
 
 using ChunkReader = std::function<std::size_t(char*, std::size_t)>;
 
+constexpr const char* kUtf16Damaged =
+    "UTF-16 text with unpaired surrogates or an odd last byte: replaced by U+FFFD";
+
 // Splits a byte stream into lines without holding more than one line (and a buffer).
 class LineReader {
   public:
@@ -1544,6 +1547,63 @@ class LineReader {
     std::size_t end_ = 0;
     bool eof_ = false;
 };
+
+// A stream that starts with a UTF-16 byte-order mark, read as UTF-8; any other stream as it is.
+// *damaged is set at the end of a UTF-16 stream that had unpaired surrogates or an odd last byte.
+ChunkReader decoding_utf16(ChunkReader raw, bool* damaged) {
+    struct State {
+        ChunkReader raw;
+        bool* damaged;
+        bool started = false;
+        bool eof = false;
+        std::optional<Utf16Decoder> decoder;
+        std::string pending;  // bytes ready to hand out: the first bytes, or decoded text
+        std::size_t pos = 0;
+        std::vector<char> in;
+    };
+    auto s = std::make_shared<State>();
+    s->raw = std::move(raw);
+    s->damaged = damaged;
+    return [s](char* buffer, std::size_t n) -> std::size_t {
+        if (!s->started) {
+            s->started = true;
+            char head[2];
+            std::size_t got = 0;
+            while (got < sizeof head) {
+                const std::size_t r = s->raw(head + got, sizeof head - got);
+                if (r == 0)
+                    break;
+                got += r;
+            }
+            if (std::optional<bool> little = utf16_little_endian({head, got})) {
+                s->decoder.emplace(*little);
+            } else {
+                s->pending.assign(head, got);
+            }
+        }
+        while (s->pos == s->pending.size()) {
+            if (!s->decoder)
+                return s->raw(buffer, n);
+            if (s->eof)
+                return 0;
+            s->pending.clear();
+            s->pos = 0;
+            s->in.resize(n);
+            const std::size_t r = s->raw(s->in.data(), n);
+            if (r == 0) {
+                s->eof = true;
+                s->decoder->finish(s->pending);
+                *s->damaged = s->decoder->damaged();
+            } else {
+                s->decoder->decode({s->in.data(), r}, s->pending);
+            }
+        }
+        const std::size_t take = std::min(n, s->pending.size() - s->pos);
+        std::memcpy(buffer, s->pending.data() + s->pos, take);
+        s->pos += take;
+        return take;
+    };
+}
 
 // ---------------------------------------------------------------------------------------------
 // JSONL
@@ -2002,11 +2062,17 @@ Article parse_html(std::string_view text, const FileInfo& info, std::size_t* dro
 
 ReadStats parse_jsonl(std::istream& in, const FileInfo& info, const ArticleSink& sink,
                       const DiagnosticSink& diagnostics) {
-    LineReader lines([&in](char* buffer, std::size_t n) {
+    ChunkReader raw = [&in](char* buffer, std::size_t n) {
         in.read(buffer, static_cast<std::streamsize>(n));
         return static_cast<std::size_t>(in.gcount());
-    });
-    return JsonlReader(info, sink, diagnostics).run(lines, 0);
+    };
+    bool utf16_damaged = false;
+    LineReader lines(info.offset == 0 ? decoding_utf16(std::move(raw), &utf16_damaged)
+                                      : std::move(raw));
+    ReadStats stats = JsonlReader(info, sink, diagnostics).run(lines, 0);
+    if (utf16_damaged)
+        diagnostics(Diagnostic{Diagnostic::Severity::warning, info.path, 0, kUtf16Damaged});
+    return stats;
 }
 
 ReadStats read_file(const FileInfo& info, const ReadOptions& options, const ArticleSink& sink,
@@ -2050,7 +2116,7 @@ ReadStats read_file(const FileInfo& info, const ReadOptions& options, const Arti
         } catch (const std::runtime_error& e) {
             return fail(0, e.what());
         }
-        LineReader lines([&](char* buffer, std::size_t n) -> std::size_t {
+        ChunkReader raw = [&](char* buffer, std::size_t n) -> std::size_t {
             try {
                 if (info.length == 0)
                     return input->read(buffer, n);
@@ -2062,10 +2128,17 @@ ReadStats read_file(const FileInfo& info, const ReadOptions& options, const Arti
                 read_error = e.what();
                 return 0;
             }
-        });
+        };
+        // UTF-16 with its byte-order mark is decoded as it streams; a file in that encoding is
+        // never sliced (split_units), so only a read from the start can meet the mark.
+        bool utf16_damaged = false;
+        LineReader lines(info.offset == 0 ? decoding_utf16(std::move(raw), &utf16_damaged)
+                                          : std::move(raw));
         // A file's size was checked above; a stream's records are held to the limit instead.
         const std::uint64_t line_limit = input->size() ? 0 : options.max_file_size;
         stats = JsonlReader(info, sink, diagnostics).run(lines, line_limit);
+        if (utf16_damaged)
+            report(Diagnostic::Severity::warning, 0, kUtf16Damaged);
         if (!read_error.empty()) {
             report(Diagnostic::Severity::error, 0, read_error);
             ++stats.failed;
@@ -2079,8 +2152,7 @@ ReadStats read_file(const FileInfo& info, const ReadOptions& options, const Arti
     if (std::optional<std::string> decoded = decode_utf16(*bytes, &utf16_damaged)) {
         bytes = std::move(decoded);
         if (utf16_damaged) {
-            report(Diagnostic::Severity::warning, 0,
-                   "UTF-16 text with unpaired surrogates or an odd last byte: replaced by U+FFFD");
+            report(Diagnostic::Severity::warning, 0, kUtf16Damaged);
         }
     }
     if (looks_binary(*bytes)) {

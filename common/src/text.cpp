@@ -99,8 +99,13 @@ void append_code_point(std::string& out, char32_t cp) {
     } else if (cp < 0x800) {
         out += static_cast<char>(0xC0 | (cp >> 6));
         out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
+    } else if (cp < 0x10000) {
         out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
         out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
         out += static_cast<char>(0x80 | (cp & 0x3F));
     }
@@ -158,68 +163,72 @@ std::string to_utf8(std::string_view bytes, bool* transcoded) {
     return out;
 }
 
-std::optional<std::string> decode_utf16(std::string_view bytes, bool* damaged) {
-    if (damaged != nullptr)
-        *damaged = false;
+std::optional<bool> utf16_little_endian(std::string_view bytes) {
     if (bytes.size() < 2)
         return std::nullopt;
     const auto b0 = static_cast<unsigned char>(bytes[0]), b1 = static_cast<unsigned char>(bytes[1]);
-    const bool little = b0 == 0xFF && b1 == 0xFE;
-    if (!little && !(b0 == 0xFE && b1 == 0xFF))
+    if (b0 == 0xFF && b1 == 0xFE)
+        return true;
+    if (b0 == 0xFE && b1 == 0xFF)
+        return false;
+    return std::nullopt;
+}
+
+void Utf16Decoder::decode(std::string_view bytes, std::string& out) {
+    constexpr std::uint32_t kReplacement = 0xFFFD;
+    for (const char byte : bytes) {
+        if (!have_byte_) {
+            byte_ = static_cast<unsigned char>(byte);
+            have_byte_ = true;
+            continue;
+        }
+        have_byte_ = false;
+        const auto next = static_cast<unsigned char>(byte);
+        const std::uint32_t u =
+            little_ ? (std::uint32_t{next} << 8 | byte_) : (std::uint32_t{byte_} << 8 | next);
+        if (high_ != 0) {
+            const std::uint32_t high = high_;
+            high_ = 0;
+            if (u >= 0xDC00 && u <= 0xDFFF) {
+                append_code_point(out, 0x10000 + ((high - 0xD800) << 10) + (u - 0xDC00));
+                continue;
+            }
+            damaged_ = true;
+            append_code_point(out, kReplacement);
+        }
+        if (u >= 0xD800 && u <= 0xDBFF) {
+            high_ = u;
+        } else if (u >= 0xDC00 && u <= 0xDFFF) {
+            damaged_ = true;
+            append_code_point(out, kReplacement);
+        } else {
+            append_code_point(out, u);
+        }
+    }
+}
+
+void Utf16Decoder::finish(std::string& out) {
+    if (high_ != 0 || have_byte_) {  // an unpaired high surrogate, or an odd byte at the end
+        damaged_ = true;
+        append_code_point(out, 0xFFFD);
+    }
+    high_ = 0;
+    have_byte_ = false;
+}
+
+std::optional<std::string> decode_utf16(std::string_view bytes, bool* damaged) {
+    if (damaged != nullptr)
+        *damaged = false;
+    const std::optional<bool> little = utf16_little_endian(bytes);
+    if (!little)
         return std::nullopt;
-    bool bad = false;
-    auto unit = [&](std::size_t i) -> std::uint32_t {
-        const auto lo = static_cast<unsigned char>(bytes[i + (little ? 0 : 1)]);
-        const auto hi = static_cast<unsigned char>(bytes[i + (little ? 1 : 0)]);
-        return static_cast<std::uint32_t>(hi) << 8 | lo;
-    };
+    Utf16Decoder decoder(*little);
     std::string utf8;
     utf8.reserve(bytes.size() * 3 / 2);
-    auto put = [&utf8](std::uint32_t c) {
-        if (c < 0x80) {
-            utf8 += static_cast<char>(c);
-        } else if (c < 0x800) {
-            utf8 += static_cast<char>(0xC0 | (c >> 6));
-            utf8 += static_cast<char>(0x80 | (c & 0x3F));
-        } else if (c < 0x10000) {
-            utf8 += static_cast<char>(0xE0 | (c >> 12));
-            utf8 += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-            utf8 += static_cast<char>(0x80 | (c & 0x3F));
-        } else {
-            utf8 += static_cast<char>(0xF0 | (c >> 18));
-            utf8 += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-            utf8 += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-            utf8 += static_cast<char>(0x80 | (c & 0x3F));
-        }
-    };
-    constexpr std::uint32_t kReplacement = 0xFFFD;
-    std::size_t i = 2;  // after the byte-order mark
-    for (; i + 1 < bytes.size(); i += 2) {
-        const std::uint32_t u = unit(i);
-        if (u >= 0xD800 && u <= 0xDBFF) {
-            if (i + 3 < bytes.size()) {
-                const std::uint32_t low = unit(i + 2);
-                if (low >= 0xDC00 && low <= 0xDFFF) {
-                    put(0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00));
-                    i += 2;
-                    continue;
-                }
-            }
-            bad = true;
-            put(kReplacement);
-        } else if (u >= 0xDC00 && u <= 0xDFFF) {
-            bad = true;
-            put(kReplacement);
-        } else {
-            put(u);
-        }
-    }
-    if (i < bytes.size()) {  // an odd byte at the end
-        bad = true;
-        put(kReplacement);
-    }
+    decoder.decode(bytes.substr(2), utf8);  // after the byte-order mark
+    decoder.finish(utf8);
     if (damaged != nullptr)
-        *damaged = bad;
+        *damaged = decoder.damaged();
     std::string out;
     out.reserve(utf8.size());
     append_unix_lines(out, utf8);

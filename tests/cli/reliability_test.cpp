@@ -509,6 +509,8 @@ BOOST_AUTO_TEST_CASE(hostile_files) {
          "overlongbody"},
         {"utf16-le.txt", "", "utf16lebody"},
         {"utf16-be.md", "", "utf16bebody"},
+        {"utf16-le.jsonl", "", "utf16jsonlone"},
+        {"utf16-le.jsonl", "", "utf16jsonltwo"},
         {"utf16-damaged.txt",
          "warning: " + in +
              "/utf16-damaged.txt: UTF-16 text with unpaired surrogates or an odd last byte: "
@@ -616,16 +618,42 @@ BOOST_AUTO_TEST_CASE(hostile_files) {
         ++lines;
     BOOST_TEST(lines == messages, r.err);
     // Every good article: 3 good files, 11 good single-article files (4 of them UTF-16 or
-    // with an unknown language tag), 11 good records (a duplicate id counts once); the named
-    // pipe is a skip.
-    BOOST_TEST(summary["added"] == 25, r.out);
+    // with an unknown language tag), 13 good records (2 of them UTF-16; a duplicate id counts
+    // once); the named pipe is a skip.
+    BOOST_TEST(summary["added"] == 27, r.out);
     BOOST_TEST(summary["skipped"] >= 1, r.out);
-    BOOST_TEST(check_ids(db).documents == 25u);
+    BOOST_TEST(check_ids(db).documents == 27u);
     BOOST_TEST(r.err.find('\x1b') == std::string::npos, r.err);
     BOOST_TEST(xapian_check(db).status == 0);
     figure("inputs.hostile_inputs", static_cast<long long>(expected.size()));
     figure("inputs.hostile_files", static_cast<long long>(files.size()));
     figure("inputs.messages_checked", static_cast<long long>(messages));
+}
+
+// A JSON Lines file in UTF-16 large enough to be shared between threads (-j 2) is read whole,
+// not cut at a byte that looks like a line end: every record is indexed, none is reported.
+BOOST_AUTO_TEST_CASE(large_utf16_json_lines_with_threads) {
+    TempDir dir;
+    const std::string file = dir / "records.jsonl", db = dir / "db";
+    constexpr int kRecords = 12000;
+    {
+        std::ofstream out(file, std::ios::binary);
+        out << "\xFF\xFE";
+        for (int i = 0; i < kRecords; ++i) {
+            const std::string line = "{\"id\": \"r" + std::to_string(i) +
+                                     "\", \"title\": \"Record\", \"body\": \"keyword "
+                                     "utf16sliced " +
+                                     std::string(180, 'x') + "\"}\n";
+            for (char c : line)
+                out << c << '\0';
+        }
+    }
+    BOOST_TEST_REQUIRE(fs::file_size(file) > (4u << 20));
+    RunResult r = run_program(FOLIO_INDEXER, {"--db", db, "-j", "2", file});
+    BOOST_TEST(r.status == 0, r.err);
+    BOOST_TEST(r.err.empty(), r.err);
+    RunResult s = run_program(FOLIO_SEARCHER, {"--db", db, "--count", "utf16sliced"});
+    BOOST_TEST(s.out == std::to_string(kRecords) + "\n", s.err);
 }
 
 // Hostile database directories (docs/SECURITY.md): stubs that loop, nest too deep, name a

@@ -958,6 +958,81 @@ BOOST_AUTO_TEST_CASE(utf16_with_bom_is_decoded) {
     BOOST_TEST(!folio::decode_utf16("plain").has_value());
 }
 
+// UTF-16 in either byte order, with its byte-order mark.
+std::string utf16(const std::u16string& text, bool little) {
+    std::string out = little ? "\xFF\xFE" : "\xFE\xFF";
+    for (char16_t c : text) {
+        const char lo = static_cast<char>(c & 0xFF), hi = static_cast<char>(c >> 8);
+        out += little ? lo : hi;
+        out += little ? hi : lo;
+    }
+    return out;
+}
+
+// The streaming decoder gives the same text however its input is cut, a surrogate pair or a
+// code unit split between two pieces included.
+BOOST_AUTO_TEST_CASE(utf16_decoder_carries_units_across_pieces) {
+    const std::u16string text = u"a\u00E9\U0001F600\u4E2D\r\nz";
+    for (bool little : {true, false}) {
+        const std::string bytes = utf16(text, little).substr(2);
+        std::string whole;
+        folio::Utf16Decoder all(little);
+        all.decode(bytes, whole);
+        all.finish(whole);
+        BOOST_TEST(whole == "a\u00E9\U0001F600\u4E2D\r\nz");
+        BOOST_TEST(!all.damaged());
+        for (std::size_t cut = 1; cut < bytes.size(); ++cut) {
+            std::string pieces;
+            folio::Utf16Decoder split(little);
+            split.decode(std::string_view(bytes).substr(0, cut), pieces);
+            split.decode(std::string_view(bytes).substr(cut), pieces);
+            split.finish(pieces);
+            BOOST_TEST(pieces == whole, "cut at " << cut);
+        }
+    }
+    // A high surrogate left at the end, and one followed by a plain unit.
+    std::string out;
+    folio::Utf16Decoder lone(true);
+    lone.decode(std::string("\x3D\xD8"
+                            "a\0"
+                            "\x3D\xD8",
+                            6),
+                out);
+    lone.finish(out);
+    BOOST_TEST(out == "\uFFFDa\uFFFD");
+    BOOST_TEST(lone.damaged());
+    BOOST_TEST(!folio::utf16_little_endian("\xFF").has_value());
+    BOOST_TEST(folio::utf16_little_endian("\xFE\xFFx").value() == false);
+}
+
+// JSON Lines in UTF-16 (Windows' "Unicode" text, PowerShell's default) is read record by
+// record, from a file or a stream; damage is replaced and reported once.
+BOOST_AUTO_TEST_CASE(utf16_json_lines_are_decoded) {
+    TempDir tmp;
+    const std::u16string records =
+        u"{\"title\": \"\u00C9t\u00E9\", \"body\": \"caf\u00E9 \U0001F600\"}\r\n"
+        u"{\"title\": \"Second\"}\r\n";
+    for (bool little : {true, false}) {
+        const std::string bytes = utf16(records, little);
+        for (const Result& r :
+             {read(tmp.write(little ? "le.jsonl" : "be.jsonl", bytes)), read_jsonl(bytes)}) {
+            BOOST_TEST(r.diagnostics.empty(), r.messages().size());
+            BOOST_TEST_REQUIRE(r.articles.size() == 2u);
+            BOOST_TEST(r.articles[0].title == "\u00C9t\u00E9");
+            BOOST_TEST(r.articles[0].body == "caf\u00E9 \U0001F600");
+            BOOST_TEST(r.articles[1].title == "Second");
+        }
+    }
+    std::string damaged = utf16(u"{\"title\": \"x\"}\n", true) + std::string("\x00\xD8", 2);
+    const Result r = read_jsonl(damaged);
+    BOOST_TEST(r.articles.size() == 1u);
+    BOOST_TEST_REQUIRE(r.messages().size() == 2u);
+    BOOST_TEST(r.messages()[0].rfind("E in.jsonl:2: invalid JSON", 0) == 0u, r.messages()[0]);
+    BOOST_TEST(r.messages()[1] ==
+               "W in.jsonl: UTF-16 text with unpaired surrogates or an odd last byte: replaced by "
+               "U+FFFD");
+}
+
 // read_file drops a tag it does not know, with one warning per tag whatever the number of
 // files; a known tag becomes its language.
 BOOST_AUTO_TEST_CASE(unknown_language_tag_warned_once) {

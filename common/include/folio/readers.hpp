@@ -74,6 +74,30 @@ std::string to_utf8(std::string_view bytes, bool* transcoded = nullptr);
 /// last byte become U+FFFD and set *damaged.
 std::optional<std::string> decode_utf16(std::string_view bytes, bool* damaged = nullptr);
 
+/// The byte order that a UTF-16 byte-order mark at the start of `bytes` announces: true for
+/// little-endian (FF FE), false for big-endian (FE FF), std::nullopt when there is none.
+std::optional<bool> utf16_little_endian(std::string_view bytes);
+
+/// Decodes UTF-16 without its byte-order mark into UTF-8 a piece at a time, for input that is
+/// streamed (JSON Lines): a code unit or surrogate pair split between pieces is carried over.
+/// Unpaired surrogates and an odd last byte become U+FFFD and set damaged(); line ends are kept.
+class Utf16Decoder {
+  public:
+    explicit Utf16Decoder(bool little_endian) : little_(little_endian) {}
+    /// Appends the UTF-8 of `bytes` to `out`.
+    void decode(std::string_view bytes, std::string& out);
+    /// Ends the input: appends U+FFFD for a unit or pair left incomplete.
+    void finish(std::string& out);
+    [[nodiscard]] bool damaged() const { return damaged_; }
+
+  private:
+    bool little_;
+    bool have_byte_ = false;
+    unsigned char byte_ = 0;
+    std::uint32_t high_ = 0;  // a high surrogate waiting for its low half
+    bool damaged_ = false;
+};
+
 /// True when the bytes contain a NUL byte (taken as a binary file).
 bool looks_binary(std::string_view bytes);
 
