@@ -7,8 +7,8 @@ bench/process_cost.py times processes from Python, whose own ~2 ms per process (
 pipes) dilutes the ratio between two programs; hyperfine -N starts each process directly and
 reports its mean wall, user and system time. Rows (400 runs each after 20 warm-up runs, by
 default): --version of both programs, and the issue's queries 'oil prices' (two words) and
-'bank rate cut' (three words, where Folio's feedback decision is read) with `searcher --limit 10`
-(a passage per hit), `searcher --limit 10 --passages 0 --expand 0` (no passages, no feedback)
+'bank rate cut' (three words, where Folio's feedback decision is read) with `folio-searcher --limit 10`
+(a passage per hit), `folio-searcher --limit 10 --passages 0 --expand 0` (no passages, no feedback)
 and `quest -m 10`. Then `strace -c -f` of one process each (when strace is installed): the
 system calls a search makes and the time the kernel spends on them. Target (issue 22): the
 three-word search within 1.2x of quest's mean. Written between the hyperfine markers of

@@ -341,7 +341,7 @@ Targets (issue "The indexer for real use"; the best Folio row other than --no-sp
 
 Books from `../shared/corpora/gutenberg` split into ~5 KB articles by `scripts/gutenberg_to_jsonl.py --max-mb N`
 (all of it for the last row); Folio's default settings except `--max-file-size 0`
-(`indexer --db DB --json --max-file-size 0 FILE`: the whole slice is one JSONL file, which the default 100M limit refuses).
+(`folio-indexer --db DB --json --max-file-size 0 FILE`: the whole slice is one JSONL file, which the default 100M limit refuses).
 
 {t2}
 """

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Where the time of a process per query goes: Folio's searcher against Xapian's quest, in one run.
 
-A script that calls `searcher QUERY` once per query pays for starting a program, loading its
+A script that calls `folio-searcher QUERY` once per query pays for starting a program, loading its
 libraries and parsing its command line before any search. This splits a process's wall time into
 start-up and search by timing, in turn, round after round (so that the machine's drift touches
 every row alike):

@@ -5,9 +5,9 @@
 Collections: Cranfield, CISI and NPL as they are, and four variants made from Cranfield and
 CISI: each with only the titles as documents (short records: "-titles") and each with only the
 first three words of every query that are not stop words (short queries: "-q3"). For each
-collection: convert it (scripts/<name>_to_jsonl.py), index it with `indexer` into a temporary
+collection: convert it (scripts/<name>_to_jsonl.py), index it with `folio-indexer` into a temporary
 folder (the titles-only variants into a second index), run every query through
-`searcher --batch --limit 1000 --passages 0` twice (the plain BM25 baseline, then Folio's
+`folio-searcher --batch --limit 1000 --passages 0` twice (the plain BM25 baseline, then Folio's
 defaults), and print MAP, nDCG@10, P@10 and Recall@100 (trec_eval's rules, see
 eval/metrics.py), Folio's change against the baseline measured in the same run, and how many
 queries gained, lost and tied against it (the robustness index). With --cross-validate, also
@@ -187,7 +187,7 @@ def prepare(variant, corpora, work, indexer, stops):
 
 
 def search(searcher, db, queries, flags, limit=DEPTH):
-    """{qid: answer} for `queries`, via one `searcher --batch` process: each answer is the
+    """{qid: answer} for `queries`, via one `folio-searcher --batch` process: each answer is the
     query's JSON line (hits, and with --explain the feedback decision), or None on an error."""
     cleaned = [(qid, clean_query(text)) for qid, text in queries]
     sent = [(qid, q) for qid, q in cleaned if q]  # batch mode skips blank lines
@@ -433,7 +433,7 @@ the "what we tried" table comes from `eval/experiments.json`).
 - *gained/lost/tied*: the judged queries whose average precision (nDCG@10) is higher, lower or
   the same (the same ranking of the judged documents) with Folio than with plain BM25.
 - *feedback applied*: the judged queries for which the default's feedback decision said yes
-  (`searcher --explain`).
+  (`folio-searcher --explain`).
 - Variants: `-titles` indexes each record's title alone (short records; Cranfield's 1,400
   records all have one, CISI's 1,460 too), with the collection's queries; `-q3` keeps the
   first three words of each query that are not stop words (short queries), on the full
@@ -458,8 +458,8 @@ Cranfield and CISI as they are:
 - Collections: Cranfield 1400 (225 queries, graded judgments 1-4), CISI (112 queries, 76
   judged, binary) and NPL (11,429 abstracts, 93 queries, binary), from `../shared/corpora`,
   converted by `scripts/cranfield_to_jsonl.py`, `scripts/cisi_to_jsonl.py` and
-  `scripts/npl_to_jsonl.py` and indexed with `indexer` (English stemming).
-- Every query goes through `searcher --batch --limit 1000 --passages 0`; hits are taken in
+  `scripts/npl_to_jsonl.py` and indexed with `folio-indexer` (English stemming).
+- Every query goes through `folio-searcher --batch --limit 1000 --passages 0`; hits are taken in
   Folio's rank order.
 - Query cleaning (the same for every engine): lower-case; every character other than a
   letter, a digit, or a `.`/apostrophe between two letters or digits becomes a space. So
