@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# search.sh: Folio from a shell script, through `searcher --json` and jq.
+# SPDX-License-Identifier: GPL-2.0-or-later
+# search.sh: Folio from a shell script, through `folio-searcher --json` and jq.
 #
 #   examples/search.sh [--db DB] QUERY...
 #
 # Prints the number of matches, the top five hits (title, date, path, the words matched) and how the matches
 # spread over sources and years, then exits as the searcher does: 0 hits, 1 none, 2 error.
-# SEARCHER names the searcher program (default: searcher on the PATH).
+# SEARCHER names the searcher program (default: folio-searcher on the PATH).
 set -euo pipefail
 
-searcher=${SEARCHER:-searcher}
+searcher=${SEARCHER:-folio-searcher}
 db=()
 if [ "${1:-}" = --db ]; then
   db=(--db "$2")

@@ -1,4 +1,5 @@
-// indexer: reads article files into a Folio database. A thin layer over folio::run_index.
+// SPDX-License-Identifier: GPL-2.0-or-later
+// folio-indexer: reads article files into a Folio database. A thin layer over folio::run_index.
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,6 +17,11 @@
 #include "folio/terminal.hpp"
 
 namespace {
+
+/// The installed command's name, which starts its messages.
+constexpr const char* kProgram = "folio-indexer";
+/// The most threads --jobs may ask for.
+constexpr unsigned kMaxJobs = 1024;
 
 std::atomic<bool> g_stop{false};
 std::atomic<int> g_signal{0};
@@ -141,64 +147,105 @@ int main(int argc, char** argv) {
     CLI::App app{
         "Index article files (.txt, .md, .html, .jsonl) into a Folio database. Runs "
         "again over the same paths read only what changed and delete what is gone.",
-        "indexer"};
+        kProgram};
     Flags flags;
     auto& index = flags.index;
-    folio::cli::add_db_option(app, index.db);
+    app.formatter(folio::cli::help_formatter());
+    app.set_help_flag();  // added last, in the group Other
     app.add_option("paths", index.paths,
                    "Files and directories to index (directories recursively; - reads JSON "
                    "Lines from standard input)");
+
+    const std::string input = "Input", database = "Database", output = "Output";
     folio::cli::add_language_option(app, index.language,
                                     "Stemming language of a new database (default: "
-                                    "$FOLIO_LANGUAGE, else english)");
-    app.add_flag("--rebuild", index.rebuild,
-                 "Build a fresh index of PATHS beside the live one and switch to it atomically");
-    app.add_flag("--dry-run,-n", index.dry_run,
-                 "List what would be added, updated and deleted, and change nothing");
-    app.add_flag("--compact", index.compact,
-                 "Compact the database afterwards (alone, without PATHS: only compact)");
-    app.add_option("-j,--jobs", index.jobs,
-                   "Threads for a new database or a rebuild (default: all cores)");
-    app.add_option("--shards", index.shards,
-                   "Spread a new database or a rebuild over N shard databases by the hash of "
-                   "each article's id (a rebuild without it keeps the current number)")
-        ->check(CLI::Range(1u, folio::kMaxShards));
-    app.add_option("--memory", flags.memory,
-                   "Memory for the writers' buffers (e.g. 512M); bounds the indexer's size")
-        ->capture_default_str();
+                                    "$FOLIO_LANGUAGE, else english)")
+        ->group(input);
+    app.add_option("--max-file-size", flags.max_file_size,
+                   "Skip files larger than this, with an error (e.g. 100M; 0 for no limit)")
+        ->check(folio::cli::size_value())
+        ->type_name("SIZE")
+        ->capture_default_str()
+        ->group(input);
     app.add_option("--synonyms", index.synonyms,
                    "Store this synonyms file in the database, replacing its synonyms (lines "
                    "'a, b, c' or 'a => b, c'; alone, without PATHS: only store it)")
-        ->check(CLI::ExistingFile);
-    app.add_option("--delete", flags.delete_ids,
-                   "Delete the articles with these ids (alone, without PATHs; with --dry-run: "
-                   "list them)");
+        ->check(CLI::ExistingFile)
+        ->group(input);
+    app.add_flag("--no-spelling", flags.no_spelling,
+                 "Do not build the spelling dictionary (faster; no \"did you mean\")")
+        ->group(input);
     app.add_option("--exclude", index.excludes,
                    "Leave out paths matching this gitignore-style GLOB (repeatable; e.g. "
                    "'*.log', 'drafts/')")
-        ->allow_extra_args(false);
+        ->allow_extra_args(false)
+        ->type_name("GLOB")
+        ->group(input);
     app.add_flag("--no-ignore{false}", index.ignore_files,
-                 "Read what .gitignore, .ignore and .folioignore files leave out");
+                 "Read what .gitignore, .ignore and .folioignore files leave out")
+        ->group(input);
+
+    folio::cli::add_db_option(app, index.db)->group(database);
+    app.add_flag("--rebuild", index.rebuild,
+                 "Build a fresh index of PATHS beside the live one and switch to it atomically")
+        ->group(database);
+    app.add_flag("-n,--dry-run", index.dry_run,
+                 "List what would be added, updated and deleted, and change nothing")
+        ->group(database);
+    app.add_flag("--compact", index.compact,
+                 "Compact the database afterwards (alone, without PATHS: only compact)")
+        ->group(database);
+    app.add_option("-j,--jobs", index.jobs,
+                   "Threads for a new database or a rebuild (default: 0, all cores)")
+        ->check(folio::cli::whole_number(0, kMaxJobs))
+        ->group(database);
+    app.add_option("--shards", index.shards,
+                   "Spread a new database or a rebuild over N shard databases by the hash of "
+                   "each article's id (a rebuild without it keeps the current number)")
+        ->check(folio::cli::whole_number(1, folio::kMaxShards))
+        ->group(database);
+    app.add_option("--memory", flags.memory,
+                   "Memory for the writers' buffers (e.g. 512M, at least 16M); bounds the "
+                   "indexer's size")
+        ->check(folio::cli::size_value())
+        ->type_name("SIZE")
+        ->capture_default_str()
+        ->group(database);
     app.add_flag("--wait-lock", index.wait_lock,
-                 "Wait for another indexer working on the database instead of failing");
-    app.add_option("--max-file-size", flags.max_file_size,
-                   "Skip files larger than this, with an error (e.g. 100M; 0 for no limit)")
-        ->capture_default_str();
-    app.add_flag("--no-spelling", flags.no_spelling,
-                 "Do not build the spelling dictionary (faster; no \"did you mean\")");
-    app.add_flag("-q,--quiet", flags.quiet, "Print errors only, no warnings, progress or summary");
-    app.add_flag("-v,--verbose", flags.verbose, "Name each file as it is indexed (on stderr)");
+                 "Wait for another indexer working on the database instead of failing")
+        ->group(database);
+    app.add_option("--delete", flags.delete_ids,
+                   "Delete the articles with these ids (alone, without PATHS; with --dry-run: "
+                   "list them)")
+        ->type_name("ID...")
+        ->group(database);
+
+    app.add_flag("-q,--quiet", flags.quiet, "Print errors only, no warnings, progress or summary")
+        ->group(output);
+    app.add_flag("-v,--verbose", flags.verbose, "Name each file as it is indexed (on stderr)")
+        ->group(output);
     app.add_flag("--json", flags.json,
-                 "Print the summary (with --dry-run: the plan) as one JSON object");
-    app.add_flag("--list-languages", flags.list_languages, "List the stemming languages and exit");
-    folio::cli::add_version_flag(app, "indexer");
+                 "Print the summary (with --dry-run: the plan) as one JSON object")
+        ->group(output);
+
+    app.add_flag("--list-languages", flags.list_languages, "List the stemming languages and exit")
+        ->group("Other");
+    folio::cli::add_no_config_flag(app);
+    folio::cli::add_version_flag(app, kProgram);
+    app.set_help_flag("-h,--help", "Print this help and exit")->group("Other");
     app.footer(
         "Exit status: 0 all articles indexed, 1 some files or articles failed (the rest are "
         "indexed), 2 nothing could be done (bad arguments, database cannot be opened or is "
         "locked), 130/143 interrupted by SIGINT/SIGTERM (what was done is committed; a "
         "rebuild leaves the live index as it was).");
 
-    return folio::cli::run("indexer", app, argc, argv, [&]() -> int {
+    folio::cli::CommandLine line;
+    try {
+        line = folio::cli::command_line(kProgram, argc, argv);
+    } catch (const folio::Error& e) {
+        return folio::cli::report_error(kProgram, e.what());
+    }
+    return folio::cli::run(kProgram, app, line, [&]() -> int {
         if (flags.list_languages) {
             for (const auto& l : folio::stemmer_languages())
                 std::cout << l << "\n";
@@ -238,8 +285,8 @@ int main(int argc, char** argv) {
                           << "\n";
             }
             if (missing > 0) {
-                std::cerr << "indexer: error: " << missing << (missing == 1 ? " id is" : " ids are")
-                          << " not in the database\n";
+                std::cerr << kProgram << ": error: " << missing
+                          << (missing == 1 ? " id is" : " ids are") << " not in the database\n";
                 return folio::cli::kPartial;
             }
             return folio::cli::kOk;
@@ -280,7 +327,7 @@ int main(int argc, char** argv) {
                 return;
             if (tty)
                 std::cerr << "\r\033[K";
-            std::cerr << "indexer: " << (warning ? "warning: " : "error: ")
+            std::cerr << kProgram << ": " << (warning ? "warning: " : "error: ")
                       << folio::terminal_text(d.to_string()) << "\n";
         };
         auto print_repeats = [&] {
@@ -288,7 +335,7 @@ int main(int argc, char** argv) {
                 return;
             for (const auto& r : repeats.repeated()) {
                 bool warning = r.first.severity == folio::Diagnostic::Severity::warning;
-                std::cerr << "indexer: " << (warning ? "warning: " : "error: ") << "... and "
+                std::cerr << kProgram << ": " << (warning ? "warning: " : "error: ") << "... and "
                           << folio::with_separators(r.more) << " more like it ("
                           << r.first.to_string() << "); -v or --json lists every one\n";
             }

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The README's first command: installs what Folio needs, builds it, indexes the bundled corpus/
 # into the default database ($FOLIO_DB, else ~/.local/share/folio/index) and runs an example
 # phrase search.
@@ -9,8 +10,8 @@ bash scripts/setup.sh
 cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DFOLIO_BUILD_TESTS=OFF >/dev/null
 cmake --build build/release -j "$(nproc)"
 
-echo "== indexer corpus"
-./build/release/indexer/indexer corpus
+echo "== folio-indexer corpus"
+./build/release/indexer/folio-indexer corpus
 echo
-echo "== searcher --limit 3 '\"nato allies\"'"
-./build/release/searcher/searcher --limit 3 '"nato allies"'
+echo "== folio-searcher --limit 3 '\"nato allies\"'"
+./build/release/searcher/folio-searcher --limit 3 '"nato allies"'

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Installs the peers that Folio's benchmarks (bench/) compare against, from Debian's packages.
 # Idempotent: when every package is already there it returns at once.
 # Run scripts/setup.sh first for Folio's own build dependencies.

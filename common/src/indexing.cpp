@@ -775,7 +775,7 @@ IndexSummary run_index(const IndexOptions& options, const IndexObserver& observe
             manifest = load_manifest(Xapian::Database(current_shards.front()));
         } catch (const Xapian::DatabaseCorruptError& e) {
             throw DatabaseError(current_shards.front() + " is damaged (" + e.get_msg() +
-                                "): indexer --rebuild builds the index anew");
+                                "): folio-indexer --rebuild builds the index anew");
         }
     }
     Survey s = survey(options, manifest, run, summary);
@@ -832,7 +832,7 @@ IndexSummary run_index(const IndexOptions& options, const IndexObserver& observe
                             Diagnostic{Diagnostic::Severity::warning, current_shards.front(), 0,
                                        "the index being replaced cannot be read (" + e.get_msg() +
                                            "): its synonyms are not carried over "
-                                           "(indexer --synonyms FILE sets them)"},
+                                           "(folio-indexer --synonyms FILE sets them)"},
                             summary);
                     }
                 }

@@ -479,7 +479,7 @@ void Searcher::open_once(bool retry_damage) {
         } catch (const Xapian::DatabaseNotFoundError&) {
             if (shards_.size() == 1 || !options_.allow_partial) {
                 throw DatabaseError("no database at " + shard.address +
-                                    " (build one with indexer --db " + shard.address +
+                                    " (build one with folio-indexer --db " + shard.address +
                                     " FILES...)");
             }
             excluded_.insert(shard.address);

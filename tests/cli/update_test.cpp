@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // End-to-end tests of the indexer for real use: incremental updates, rebuilds while searching,
 // interruptions, the lock, parallel builds that do not change the index.
 #include <boost/test/unit_test.hpp>
@@ -246,7 +247,7 @@ BOOST_AUTO_TEST_CASE(delete_by_id) {
     RunResult r = index_run({"--db", db, "--delete", "r1", "r2", "r9"});
     BOOST_TEST(r.status == 1);
     BOOST_TEST(r.out == "deleted 2 articles\n");
-    BOOST_TEST(r.err == "indexer: error: 1 id is not in the database\n");
+    BOOST_TEST(r.err == "folio-indexer: error: 1 id is not in the database\n");
     BOOST_TEST(hits(db, "walrus") == 1u);
     auto j = index_json({"--db", db, "--delete", "r3"});
     BOOST_TEST(j["deleted"] == 1);
@@ -439,7 +440,7 @@ BOOST_AUTO_TEST_CASE(synonyms_are_stored_and_kept) {
     write_file(dir / "long.txt", "# long\nnato, " + std::string(300, 'x') + "\n");
     RunResult too_long = index_run({"--db", db, "--synonyms", dir / "long.txt", dir / "src"});
     BOOST_TEST(too_long.status == 2);
-    BOOST_TEST(too_long.err == "indexer: error: " + (dir / "long.txt") +
+    BOOST_TEST(too_long.err == "folio-indexer: error: " + (dir / "long.txt") +
                                    ":2: a word of 300 bytes is too long for a synonym (at most "
                                    "200)\n",
                too_long.err);

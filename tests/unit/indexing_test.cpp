@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Unit tests of the indexing run's reporting policy: repeated messages shown a few times, then
 // counted (the runs themselves are tested end to end in tests/cli); deleting articles by id.
 #define BOOST_TEST_MODULE indexing

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The query language checked systematically against an independent reference: a small
 // evaluator, written here from docs/QUERY-SYNTAX.md alone, parses each query and computes the
 // set of article ids it must match over a generated test corpus; the searcher's matches must
