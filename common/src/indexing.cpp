@@ -873,6 +873,22 @@ std::size_t set_synonyms(const std::string& db, const std::string& file, bool wa
     return n;
 }
 
+std::size_t delete_articles(const std::string& db, const std::vector<std::string>& ids,
+                            bool wait_lock) {
+    IndexLock lock(db, wait_lock);
+    DatabaseLayout layout(db);
+    if (layout.current().empty())
+        throw DatabaseError("no database at " + db);
+    ShardedWriter writer(layout.shards(), WriterOptions{});
+    std::size_t deleted = 0;
+    for (const auto& id : ids) {
+        if (writer.remove(id))
+            ++deleted;
+    }
+    writer.commit();
+    return deleted;
+}
+
 void compact_database(const std::string& db, bool wait_lock) {
     IndexLock lock(db, wait_lock);
     DatabaseLayout layout(db);

@@ -135,4 +135,11 @@ void compact_database(const std::string& db, bool wait_lock);
 /// Stores a synonyms file in an existing database; returns the number of entries.
 std::size_t set_synonyms(const std::string& db, const std::string& file, bool wait_lock);
 
+/// Deletes the articles with these ids (schema::id_term) from an existing database, under its
+/// write lock, in one commit; ids it does not hold are left alone. Returns how many were
+/// deleted. The file manifest is unchanged: a later run re-reads an article's file only when
+/// the file changed. Throws DatabaseError when there is no database or it is locked.
+std::size_t delete_articles(const std::string& db, const std::vector<std::string>& ids,
+                            bool wait_lock);
+
 }  // namespace folio
