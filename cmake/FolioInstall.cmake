@@ -95,4 +95,15 @@ set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS
   "libxapian-dev (>= 1.4), libstemmer-dev, libgumbo-dev, libyaml-cpp-dev, libxxhash-dev, liblz4-dev, pkg-config")
 set(CPACK_DEBIAN_DEVELOPMENT_DESCRIPTION "The C++ library: the static library folio_common on which Folio's indexer and searcher are built, with its
 headers, a CMake package (find_package(Folio), target Folio::common) and a pkg-config file.")
+# python3-folio: the Python module (python/), where it is built.
+if(TARGET folio_python)
+  list(APPEND CPACK_COMPONENTS_ALL python)
+  set(CPACK_DEBIAN_PYTHON_PACKAGE_NAME python3-folio)
+  set(CPACK_DEBIAN_PYTHON_PACKAGE_SECTION python)
+  set(CPACK_DEBIAN_PYTHON_PACKAGE_SHLIBDEPS ON)
+  set(CPACK_DEBIAN_PYTHON_PACKAGE_DEPENDS "${FOLIO_PYTHON_DEPENDS}")
+  set(CPACK_DEBIAN_PYTHON_DESCRIPTION "The Python module folio: Folio's indexing and search (query language, ranking, passages with
+highlights, facets, incremental indexing) from Python, through the same C++ library as the
+programs, without a process per query.")
+endif()
 include(CPack)
