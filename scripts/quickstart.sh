@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's first command: installs what Folio needs, builds it, indexes the bundled corpus/
 # into the default database ($FOLIO_DB, else ~/.local/share/folio/index) and runs an example
-# phrase search.
+# phrase search, with the programs and with the Python module.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,3 +14,8 @@ echo "== indexer corpus"
 echo
 echo "== searcher --limit 3 '\"nato allies\"'"
 ./build/release/searcher/searcher --limit 3 '"nato allies"'
+if [ -e build/release/python/folio/__init__.py ]; then
+  echo
+  echo "== the same from Python (PYTHONPATH=build/release/python)"
+  PYTHONPATH=build/release/python python3 -c "import folio; print(folio.Searcher(folio.default_database()).search('\"nato allies\"')[0].title)"
+fi
