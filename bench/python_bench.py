@@ -18,7 +18,10 @@ With --baseline SEARCHER, "baseline --batch" is another build's searcher run as 
 the previous commit's: the programs' speed before and after a change to the library's build).
 Every engine runs the same query sets (bench/make_queries.py, fixed seed: word, phrase and boolean
 queries); the engines take turns, class by class, for --rounds rounds, and each reports the median
-of its rounds' queries/s (queries / the sum of the per-query times; wall time for the threads).
+of its rounds' queries/s (queries / the sum of the per-query times; wall time for the threads)
+and CPU milliseconds a query (user + system time of the processes doing the work: on a shared,
+loaded machine wall time also measures the scheduler, which favours a process waking from a pipe
+read over one that computes without pause).
 Written between the python-bench markers of docs/BENCHMARKS.md.
 
 Exits 0 printing "skipped: ..." when ../shared/corpora is absent; python3-xapian (scripts/setup-bench.sh)
@@ -111,7 +114,7 @@ def xapian_index(xapian, work, jsonl):
 
 
 def run_module(searcher, queries):
-    seconds, hits = 0.0, 0
+    seconds, hits, cpu = 0.0, 0, time.process_time()
     for q in queries:
         t = time.perf_counter()
         results = searcher.search(q, limit=10)
@@ -120,7 +123,7 @@ def run_module(searcher, queries):
             [p.text for p in hit.passages]
         seconds += time.perf_counter() - t
         hits += len(results)
-    return seconds, hits
+    return seconds, hits, time.process_time() - cpu
 
 
 def run_module_threads(folio, db, queries):
@@ -132,12 +135,12 @@ def run_module_threads(folio, db, queries):
         counts[k] = run_module(searchers[k], halves[k])[1]
 
     threads = [threading.Thread(target=work, args=(k,)) for k in range(2)]
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     for th in threads:
         th.start()
     for th in threads:
         th.join()
-    return time.perf_counter() - t, sum(counts)
+    return time.perf_counter() - t, sum(counts), time.process_time() - cpu
 
 
 class Batch:
@@ -148,8 +151,14 @@ class Batch:
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.DEVNULL, text=True, bufsize=1)
 
+    def cpu(self):
+        """The searcher process's CPU time so far, seconds (schedstat: nanoseconds, where stat
+        counts clock ticks of 10 ms)."""
+        with open(f"/proc/{self.process.pid}/schedstat") as f:
+            return int(f.read().split()[0]) / 1e9
+
     def run(self, queries):
-        seconds, hits = 0.0, 0
+        seconds, hits, cpu = 0.0, 0, time.process_time() + self.cpu()
         for q in queries:
             t = time.perf_counter()
             self.process.stdin.write(q + "\n")
@@ -157,7 +166,7 @@ class Batch:
             answer = json.loads(self.process.stdout.readline())
             seconds += time.perf_counter() - t
             hits += len(answer.get("hits") or [])
-        return seconds, hits
+        return seconds, hits, time.process_time() + self.cpu() - cpu
 
     def close(self):
         self.process.stdin.close()
@@ -179,7 +188,7 @@ class XapianPeer:
         self.enquire = xapian.Enquire(self.db)
 
     def run(self, queries):
-        seconds, hits = 0.0, 0
+        seconds, hits, cpu = 0.0, 0, time.process_time()
         for q in queries:
             t = time.perf_counter()
             self.enquire.set_query(self.parser.parse_query(q, self.flags))
@@ -190,7 +199,7 @@ class XapianPeer:
                 mset.snippet(data["body"], SNIPPET_BYTES, self.stem)
             seconds += time.perf_counter() - t
             hits += mset.size()
-        return seconds, hits
+        return seconds, hits, time.process_time() - cpu
 
 
 def main():
@@ -216,7 +225,10 @@ def main():
         import xapian
     except ImportError:
         xapian = None
-        B.log("skipped python3-xapian: not installed (scripts/setup-bench.sh installs it)")
+    if not hasattr(xapian, "WritableDatabase"):  # None, or bench/xapian/ as a namespace package
+        xapian = None
+        B.log(f"skipped python3-xapian: not installed for {sys.executable} "
+              "(scripts/setup-bench.sh installs it for Debian's python3)")
 
     jsonl = B.reuters_jsonl(work, args.corpora, 1000 if args.quick else None)
     db = folio_index(indexer, work, jsonl)
@@ -243,39 +255,44 @@ def main():
         for cls in CLASSES:
             run(sets[cls][:50])
 
-    qps = {}
-    hits = {}
+    qps, cpu_ms, hits = {}, {}, {}
     for cls in CLASSES:
         for r in range(rounds):
             names = list(engines) if r % 2 == 0 else list(reversed(engines))
             for name in names:
-                seconds, n = engines[name](sets[cls])
+                seconds, n, cpu = engines[name](sets[cls])
                 qps.setdefault((cls, name), []).append(len(sets[cls]) / seconds)
+                cpu_ms.setdefault((cls, name), []).append(1000 * cpu / len(sets[cls]))
                 hits[(cls, name)] = n / len(sets[cls])
         for name in engines:
             B.log(f"{cls:8} {name:24} {statistics.median(qps[(cls, name)]):8.0f} queries/s "
+                  f"{statistics.median(cpu_ms[(cls, name)]):7.3f} CPU ms a query "
                   f"({hits[(cls, name)]:.1f} hits a query)")
     batch.close()
     if baseline:
         baseline.close()
 
     header = ["class (queries)"] + list(engines)
-    rows = []
+    rows, cpu_rows = [], []
     for cls in CLASSES:
         rows.append([f"{cls} ({len(sets[cls])})"] +
                     [f"{statistics.median(qps[(cls, n)]):,.0f}" for n in engines])
+        cpu_rows.append([f"{cls} ({len(sets[cls])})"] +
+                        [f"{statistics.median(cpu_ms[(cls, n)]):.3f}" for n in engines])
     ratios = []
+    cpu = lambda cls, name: statistics.median(cpu_ms[(cls, name)])  # noqa: E731
     for cls in CLASSES:
-        m = statistics.median(qps[(cls, "folio module")])
-        parts = [f"batch {m / statistics.median(qps[(cls, 'searcher --batch')]):.2f}x"]
+        m = cpu(cls, "folio module")
+        parts = [f"{m / cpu(cls, 'searcher --batch'):.2f}x the CPU a query of searcher --batch"]
         if "python3-xapian" in engines:
-            parts.append(f"python3-xapian {m / statistics.median(qps[(cls, 'python3-xapian')]):.2f}x")
-        parts.append(f"2 threads {statistics.median(qps[(cls, 'folio module, 2 threads')]) / m:.2f}x")
+            parts.append(f"{m / cpu(cls, 'python3-xapian'):.2f}x python3-xapian's")
+        one = statistics.median(qps[(cls, "folio module")])
+        parts.append(f"two threads {statistics.median(qps[(cls, 'folio module, 2 threads')]) / one:.2f}x "
+                     f"the queries/s of one")
         if baseline:
-            b = statistics.median(qps[(cls, "searcher --batch")])
-            parts.append(f"(searcher --batch against the baseline's: "
-                         f"{b / statistics.median(qps[(cls, 'baseline --batch')]):.2f}x)")
-        ratios.append(f"- {cls}: the module against " + ", ".join(parts))
+            parts.append(f"searcher --batch {cpu(cls, 'searcher --batch') / cpu(cls, 'baseline --batch'):.2f}x "
+                         f"the CPU a query of the baseline's")
+        ratios.append(f"- {cls}: the module " + "; ".join(parts))
     text = f"""## Python: the folio module against searcher --batch and python3-xapian
 
 `python3 bench/python_bench.py{' --quick' if args.quick else ''}` ({len(jsonl.read_text().splitlines()):,} Reuters-21578 articles;
@@ -283,7 +300,14 @@ def main():
 per query is in the script's docstring: all return 10 hits with the title and a ~240-byte passage
 (Folio's highlighted passage, Xapian's `MSet.snippet`) read into Python.
 
+Queries per second (wall time):
+
 {B.md_table(header, rows)}
+
+CPU milliseconds a query (the process's user + system time; for searcher --batch the searcher's and
+the client's, pipe and JSON included; for two threads both threads'):
+
+{B.md_table(header, cpu_rows)}
 
 {chr(10).join(ratios)}
 """
