@@ -15,7 +15,8 @@
                         get_mset(0, 10), and MSet.snippet of each hit's body (240 bytes, as
                         Folio's passages) with its title
 With --baseline SEARCHER, "baseline --batch" is another build's searcher run as searcher --batch (e.g.
-the previous commit's: the programs' speed before and after a change to the library's build).
+the previous commit's: the programs' speed before and after a change to the library's build), and
+the two searchers' own CPU a query (without the client's) is compared.
 Every engine runs the same query sets (bench/make_queries.py, fixed seed: word, phrase and boolean
 queries); the engines take turns, class by class, for --rounds rounds, and each reports the median
 of its rounds' queries/s (queries / the sum of the per-query times; wall time for the threads)
@@ -150,6 +151,7 @@ class Batch:
         self.process = subprocess.Popen([str(searcher), "--db", str(db), "--batch", "--limit", "10"],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.DEVNULL, text=True, bufsize=1)
+        self.searcher_cpu = []  # the searcher's own CPU a query, seconds, per run
 
     def cpu(self):
         """The searcher process's CPU time so far, seconds (schedstat: nanoseconds, where stat
@@ -158,7 +160,7 @@ class Batch:
             return int(f.read().split()[0]) / 1e9
 
     def run(self, queries):
-        seconds, hits, cpu = 0.0, 0, time.process_time() + self.cpu()
+        seconds, hits, cpu, own = 0.0, 0, time.process_time() + self.cpu(), self.cpu()
         for q in queries:
             t = time.perf_counter()
             self.process.stdin.write(q + "\n")
@@ -166,6 +168,7 @@ class Batch:
             answer = json.loads(self.process.stdout.readline())
             seconds += time.perf_counter() - t
             hits += len(answer.get("hits") or [])
+        self.searcher_cpu.append((self.cpu() - own) / len(queries))
         return seconds, hits, time.process_time() + self.cpu() - cpu
 
     def close(self):
@@ -290,8 +293,13 @@ def main():
         parts.append(f"two threads {statistics.median(qps[(cls, 'folio module, 2 threads')]) / one:.2f}x "
                      f"the queries/s of one")
         if baseline:
-            parts.append(f"searcher --batch {cpu(cls, 'searcher --batch') / cpu(cls, 'baseline --batch'):.2f}x "
-                         f"the CPU a query of the baseline's")
+            # This class's rounds, after the warm-up's three runs.
+            first = len(CLASSES) + CLASSES.index(cls) * rounds
+            mine = batch.searcher_cpu[first:first + rounds]
+            theirs = baseline.searcher_cpu[first:first + rounds]
+            parts.append(f"the searcher's own CPU a query {statistics.median(mine) * 1000:.3f} ms, the "
+                         f"baseline's {statistics.median(theirs) * 1000:.3f} ms "
+                         f"({statistics.median(mine) / statistics.median(theirs):.3f}x)")
         ratios.append(f"- {cls}: the module " + "; ".join(parts))
     text = f"""## Python: the folio module against searcher --batch and python3-xapian
 
