@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <mutex>
 #include <optional>
+#include <unordered_map>
 
 #include "bindings.hpp"
 #include "folio/error.hpp"
@@ -91,21 +92,37 @@ Summary run(IndexHandle& self, std::vector<std::string> paths, bool rebuild,
     return out;
 }
 
-/// The files the database's manifest records that are still there.
-std::vector<std::string> known_files(const IndexHandle& self) {
-    std::map<std::string, FileRecord> manifest;
-    {
-        IndexLock lock(self.options.db, self.options.wait_lock);
-        DatabaseLayout layout(self.options.db);
-        if (layout.current().empty())
-            throw DatabaseError("no database at " + self.options.db);
-        manifest = load_manifest(Xapian::Database(layout.shards().front()));
-    }
-    std::vector<std::string> out;
-    for (const auto& entry : manifest) {
+/// update() without paths: the files the database's manifest records, split into those still
+/// there (to be checked by a run) and those gone, whose articles it deletes as a run over their
+/// folder would, in one commit. A file that cannot be looked at counts as there: the run
+/// reports it and keeps its articles, as the indexer does.
+struct KnownFiles {
+    std::vector<std::string> present;
+    std::size_t deleted = 0;
+};
+
+KnownFiles known_files(const IndexHandle& self) {
+    KnownFiles out;
+    IndexLock lock(self.options.db, self.options.wait_lock);
+    DatabaseLayout layout(self.options.db);
+    if (layout.current().empty())
+        throw DatabaseError("no database at " + self.options.db);
+    std::vector<std::string> gone;
+    for (const auto& entry : load_manifest(Xapian::Database(layout.shards().front()))) {
         std::error_code ec;
-        if (std::filesystem::exists(entry.first, ec))
-            out.push_back(entry.first);
+        if (std::filesystem::exists(entry.first, ec) || ec)
+            out.present.push_back(entry.first);
+        else
+            gone.push_back(entry.first);
+    }
+    if (!gone.empty()) {
+        ShardedWriter writer(layout.shards(), WriterOptions{});
+        const std::unordered_map<std::string, bool> none;
+        for (const auto& path : gone) {
+            out.deleted += writer.remove_file_articles(path, none);
+            writer.forget_file(path);
+        }
+        writer.commit();
     }
     return out;
 }
@@ -325,25 +342,27 @@ Nothing is opened until a method runs. Raises UsageError for an unknown language
         .def(
             "update",
             [](IndexHandle& self, const py::object& paths, const py::object& progress) {
-                std::vector<std::string> list;
-                if (paths.is_none()) {
+                if (!paths.is_none())
+                    return run(self, paths_arg(paths, "files or directories to index", false),
+                               false, progress);
+                KnownFiles known;
+                {
                     py::gil_scoped_release release;  // the lock may be waited for
-                    list = known_files(self);
-                } else {
-                    list = paths_arg(paths, "files or directories to index", false);
+                    known = known_files(self);
                 }
-                if (list.empty())
-                    return Summary{};
-                return run(self, std::move(list), false, progress);
+                Summary out;
+                if (!known.present.empty())
+                    out = run(self, std::move(known.present), false, progress);
+                out.summary.deleted += known.deleted;
+                return out;
             },
             py::arg("paths") = py::none(), py::kw_only(), py::arg("progress") = py::none(),
-            (std::string(
-                 "Brings the index up to date. With paths, the same run as add(paths). "
-                 "Without, every file the database records (its manifest) that still exists "
-                 "is checked and read again if it changed; the database does not record the "
-                 "paths it was given, so new files and the articles of files that were "
-                 "deleted are only found by naming their folder: update([folder]). Returns a "
-                 "Summary.\n") +
+            (std::string("Brings the index up to date. With paths, the same run as add(paths). "
+                         "Without, the files the database records (its manifest): each one still "
+                         "there is read again if it changed, and the articles of those gone are "
+                         "deleted; the database does not record the folders it was given, so new "
+                         "files are found only by naming their folder: update([folder]). Returns a "
+                         "Summary.\n") +
              kProgressArg)
                 .c_str())
         .def(

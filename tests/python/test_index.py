@@ -51,6 +51,20 @@ class IndexTest(unittest.TestCase):
         self.assertEqual([h.title for h in hits],
                          ["NATO Leaders Look to Defense, Deterrence Against Russia"])
 
+    def test_update_without_paths_deletes_the_articles_of_files_gone(self):
+        """update() deletes the articles of a recorded file that is gone, and nothing else."""
+        directory = scratch(self)
+        good = copy_good(directory)
+        index = folio.Index(os.path.join(directory, "db"))
+        index.add(good)
+        os.remove(os.path.join(good, "news", "wire.jsonl"))
+        summary = index.update()
+        self.assertEqual((summary.deleted, summary.unchanged_files, summary.added), (3, 3, 0))
+        searcher = folio.Searcher(index.path)
+        self.assertEqual(searcher.search("cocoa").total.estimated, 0)
+        self.assertEqual(searcher.stats()["articles"], GOOD_ARTICLES - 3)
+        self.assertEqual(index.update().deleted, 0)  # forgotten: not deleted twice
+
     def test_update_with_paths_deletes_what_is_gone(self):
         """update(paths) is the indexer's run: a file removed under a path loses its articles."""
         directory = scratch(self)
