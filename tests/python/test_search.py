@@ -253,6 +253,24 @@ class SearchTest(unittest.TestCase):
             else:
                 os.environ["FOLIO_DB"] = old
 
+    def test_allow_partial(self):
+        """A shard that cannot be reached fails the open, or with allow_partial is left out
+        with a warning, on the Searcher and on each Results."""
+        import socket
+        closed = socket.socket()
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+        closed.close()  # nothing listens there now
+        shard = "tcp://127.0.0.1:%d" % port
+        with self.assertRaises(folio.DatabaseError):
+            folio.Searcher([self.db, shard], remote_timeout_ms=2000)
+        searcher = folio.Searcher([self.db, shard], remote_timeout_ms=2000, allow_partial=True)
+        self.assertEqual(len(searcher.warnings), 1)
+        self.assertIn(shard, searcher.warnings[0])
+        results = searcher.search("cocoa")
+        self.assertEqual([h.id for h in results], ["wire-1"])
+        self.assertEqual(results.warnings, searcher.warnings)
+
     def test_results_outlive_the_searcher(self):
         """Hits and passages keep their results alive, after the Searcher is gone."""
         searcher = folio.Searcher(self.db)
