@@ -2,6 +2,7 @@
 """The module and `searcher --json` on the bundled corpus/ give the same results for the same
 queries and options: ids, order, scores, totals, suggestions, facets, passages' text and
 highlight offsets (and the module's char offsets agree with the bytes)."""
+import math
 import os
 import subprocess
 import unittest
@@ -43,6 +44,14 @@ CASES = [
 ]
 
 
+def rounded(score):
+    """A score as the JSON gives it: std::round(score * 1e6) / 1e6 (half away from zero)."""
+    y = score * 1e6
+    whole = math.floor(abs(y))
+    whole += 1 if abs(y) - whole >= 0.5 else 0
+    return math.copysign(whole, y) / 1e6
+
+
 def module_document(results):
     """The parts of searcher --json's document the module's typed objects carry."""
     total = results.total
@@ -58,7 +67,7 @@ def module_document(results):
         "hits": [],
     }
     for hit in results:
-        entry = {"rank": hit.rank, "score": round(hit.score, 6), "id": hit.id,
+        entry = {"rank": hit.rank, "score": rounded(hit.score), "id": hit.id,
                  "title": hit.title, "title_highlights": [list(r) for r in hit.title_highlights],
                  "path": hit.path, "url": hit.url, "date": hit.date, "authors": hit.authors,
                  "tags": hit.tags, "source": hit.source, "language": hit.language,
@@ -68,7 +77,7 @@ def module_document(results):
         if hit.collapse:
             entry["collapse"] = {"key": hit.collapse[0], "count": hit.collapse[1]}
         if hit.explain:
-            entry["explain"] = [(e.label, round(e.weight, 6)) for e in hit.explain]
+            entry["explain"] = [(e.label, rounded(e.weight)) for e in hit.explain]
         doc["hits"].append(entry)
     if results.facets:
         doc["facets"] = {name: {"distinct": f.distinct,
