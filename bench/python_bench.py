@@ -7,14 +7,14 @@
                         into Python strs
   folio module, 2 thr.  the same from two threads, a Searcher each, the queries split between them
                         (the GIL is released while a search runs): queries / wall time
-  searcher --batch      one `searcher --batch --limit 10` process: write the query line, read the
+  folio-searcher --batch      one `folio-searcher --batch --limit 10` process: write the query line, read the
                         JSON line and json.loads it (what a Python script gets)
   python3-xapian        Xapian's own bindings on an index of the same articles built here through
                         them (title and body indexed with positions, english stems, the text stored):
                         QueryParser (boolean, phrase, love/hate; STEM_SOME; loose words OR'ed),
                         get_mset(0, 10), and MSet.snippet of each hit's body (240 bytes, as
                         Folio's passages) with its title
-With --baseline SEARCHER, "baseline --batch" is another build's searcher run as searcher --batch (e.g.
+With --baseline SEARCHER, "baseline --batch" is another build's searcher run as folio-searcher --batch (e.g.
 the previous commit's: the programs' speed before and after a change to the library's build), and
 the two searchers' own CPU a query (without the client's) is compared.
 Every engine runs the same query sets (bench/make_queries.py, fixed seed: word, phrase and boolean
@@ -145,7 +145,7 @@ def run_module_threads(folio, db, queries):
 
 
 class Batch:
-    """One `searcher --batch` process kept for the whole run."""
+    """One `folio-searcher --batch` process kept for the whole run."""
 
     def __init__(self, searcher, db):
         self.process = subprocess.Popen([str(searcher), "--db", str(db), "--batch", "--limit", "10"],
@@ -215,7 +215,7 @@ def main():
     ap.add_argument("--build", type=Path, default=B.DEFAULT_BUILD)
     ap.add_argument("--work", type=Path, default=None)
     ap.add_argument("--baseline", type=Path, default=None,
-                    help="another build's searcher, run as searcher --batch beside this build's")
+                    help="another build's searcher, run as folio-searcher --batch beside this build's")
     args = ap.parse_args()
     B.skip_without_corpora(args.corpora)
     rounds = args.rounds or (1 if args.quick else 3)
@@ -245,7 +245,7 @@ def main():
     engines = {
         "folio module": lambda qs: run_module(module, qs),
         "folio module, 2 threads": lambda qs: run_module_threads(folio, db, qs),
-        "searcher --batch": batch.run,
+        "folio-searcher --batch": batch.run,
     }
     if xapian is not None:
         peer = XapianPeer(xapian, xapian_index(xapian, work, jsonl))
@@ -286,7 +286,7 @@ def main():
     cpu = lambda cls, name: statistics.median(cpu_ms[(cls, name)])  # noqa: E731
     for cls in CLASSES:
         m = cpu(cls, "folio module")
-        parts = [f"{m / cpu(cls, 'searcher --batch'):.2f}x the CPU a query of searcher --batch"]
+        parts = [f"{m / cpu(cls, 'folio-searcher --batch'):.2f}x the CPU a query of folio-searcher --batch"]
         if "python3-xapian" in engines:
             parts.append(f"{m / cpu(cls, 'python3-xapian'):.2f}x python3-xapian's")
         one = statistics.median(qps[(cls, "folio module")])
@@ -301,7 +301,7 @@ def main():
                          f"baseline's {statistics.median(theirs) * 1000:.3f} ms "
                          f"({statistics.median(mine) / statistics.median(theirs):.3f}x)")
         ratios.append(f"- {cls}: the module " + "; ".join(parts))
-    text = f"""## Python: the folio module against searcher --batch and python3-xapian
+    text = f"""## Python: the folio module against folio-searcher --batch and python3-xapian
 
 `python3 bench/python_bench.py{' --quick' if args.quick else ''}` ({len(jsonl.read_text().splitlines()):,} Reuters-21578 articles;
 {rounds} round(s), median queries/s; {B.machine_line(info, os.getloadavg())}). What each engine does
@@ -312,7 +312,7 @@ Queries per second (wall time):
 
 {B.md_table(header, rows)}
 
-CPU milliseconds a query (the process's user + system time; for searcher --batch the searcher's and
+CPU milliseconds a query (the process's user + system time; for folio-searcher --batch the searcher's and
 the client's, pipe and JSON included; for two threads both threads'):
 
 {B.md_table(header, cpu_rows)}
