@@ -17,6 +17,8 @@ namespace py = pybind11;
 /// A Python str of UTF-8 bytes; bytes that are not UTF-8 become U+FFFD, as in the programs'
 /// JSON output.
 py::str text(std::string_view bytes);
+/// text(bytes), or None for a value the article does not have (as the JSON's null).
+py::object optional_text(std::string_view bytes);
 /// A Python list of such strs.
 py::list texts(const std::vector<std::string>& list);
 

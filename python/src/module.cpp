@@ -80,6 +80,12 @@ py::str text(std::string_view bytes) {
     return py::reinterpret_steal<py::str>(str);
 }
 
+py::object optional_text(std::string_view bytes) {
+    if (bytes.empty())
+        return py::none();
+    return text(bytes);
+}
+
 py::list texts(const std::vector<std::string>& list) {
     py::list out(list.size());
     for (std::size_t i = 0; i < list.size(); ++i)

@@ -343,8 +343,8 @@ void add_result_classes(py::module_& m) {
             },
             "The title as a Passage, its matched words highlighted (char offsets too).")
         .def_property_readonly(
-            "path", [](const Hit& h) { return text(h.article.path); },
-            "The file it was read from (\"\" for standard input).")
+            "path", [](const Hit& h) { return optional_text(h.article.path); },
+            "The file it was read from (None for standard input).")
         .def_property_readonly(
             "path_bytes", [](const Hit& h) { return py::bytes(h.article.path); },
             "The file's name as bytes, exactly (path shows U+FFFD where it is not UTF-8).")
@@ -353,20 +353,20 @@ void add_result_classes(py::module_& m) {
             "What searcher --files prints: the path (PATH#ID for a JSON Lines record), else "
             "the url, else the id.")
         .def_property_readonly(
-            "url", [](const Hit& h) { return text(h.article.url); }, "The url, or \"\".")
+            "url", [](const Hit& h) { return optional_text(h.article.url); }, "The url, or None.")
         .def_property_readonly(
-            "date", [](const Hit& h) { return text(h.article.date); },
-            "\"YYYY-MM-DD\", or \"\" when undated.")
+            "date", [](const Hit& h) { return optional_text(h.article.date); },
+            "\"YYYY-MM-DD\", or None when undated.")
         .def_property_readonly(
             "authors", [](const Hit& h) { return texts(h.article.authors); }, "The authors.")
         .def_property_readonly(
             "tags", [](const Hit& h) { return texts(h.article.tags); }, "The tags.")
         .def_property_readonly(
-            "source", [](const Hit& h) { return text(h.article.source); },
-            "The collection or folder it came from.")
+            "source", [](const Hit& h) { return optional_text(h.article.source); },
+            "The collection or folder it came from, or None.")
         .def_property_readonly(
             "language", [](const Hit& h) { return text(h.article.language); },
-            "Its language, or \"\" for the database's.")
+            "The language it is indexed in: its own, else its database's.")
         .def_property_readonly(
             "passages",
             [](py::object self) { return references(self.cast<const Hit&>().passages, self); },

@@ -52,6 +52,12 @@ def rounded(score):
     return math.copysign(whole, y) / 1e6
 
 
+def matches(passage):
+    """A passage's highlighted words as the JSON's matches: text, bytes, chars."""
+    return [{"text": t, "bytes": list(b), "chars": list(c)}
+            for t, b, c in zip(passage.matches, passage.highlights, passage.char_highlights)]
+
+
 def module_document(results):
     """The parts of searcher --json's document the module's typed objects carry."""
     total = results.total
@@ -69,10 +75,11 @@ def module_document(results):
     for hit in results:
         entry = {"rank": hit.rank, "score": rounded(hit.score), "id": hit.id,
                  "title": hit.title, "title_highlights": [list(r) for r in hit.title_highlights],
+                 "title_matches": matches(hit.title_passage),
                  "path": hit.path, "url": hit.url, "date": hit.date, "authors": hit.authors,
                  "tags": hit.tags, "source": hit.source, "language": hit.language,
                  "passages": [{"text": p.text, "highlights": [list(r) for r in p.highlights],
-                               "at_start": p.at_start, "at_end": p.at_end}
+                               "matches": matches(p), "at_start": p.at_start, "at_end": p.at_end}
                               for p in hit.passages]}
         if hit.collapse:
             entry["collapse"] = {"key": hit.collapse[0], "count": hit.collapse[1]}

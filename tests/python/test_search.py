@@ -282,7 +282,7 @@ class SearchTest(unittest.TestCase):
         """to_json() is searcher --json's document."""
         import json
         document = json.loads(self.search("cocoa").to_json(pretty=True))
-        self.assertEqual(document["version"], 1)
+        self.assertEqual(document["version"], 2)
         self.assertEqual(document["hits"][0]["id"], "wire-1")
 
     def test_help_and_module(self):
