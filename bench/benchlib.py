@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Shared helpers of Folio's benchmarks (index_bench.py, query_bench.py, make_queries.py).
 
 Everything the benchmarks generate (JSONL, indexes, query sets, results) goes to a work folder,
@@ -43,8 +44,8 @@ def build_folio(build_dir, rebuild=True):
     """Configure and build Folio in build_dir (Release, no tests, static libraries, non-PIE programs
     as a user's build gets them); returns (indexer, searcher). The configure step runs every time,
     so an old build folder's cache cannot keep options from before (say, a shared libstemmer)."""
-    indexer = build_dir / "indexer" / "indexer"
-    searcher = build_dir / "searcher" / "searcher"
+    indexer = build_dir / "indexer" / "folio-indexer"
+    searcher = build_dir / "searcher" / "folio-searcher"
     if rebuild or not (indexer.exists() and searcher.exists()):
         configure = ["cmake", "-S", str(REPO), "-B", str(build_dir), "-DCMAKE_BUILD_TYPE=Release",
                      "-DFOLIO_BUILD_TESTS=OFF", "-DFOLIO_STATIC_DEPS=ON", "-DFOLIO_PIE=OFF",

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """What pseudo-relevance feedback costs at scale: Folio on the whole shared Gutenberg slice.
 
 Converts the slice into ~5 KB articles (scripts/gutenberg_to_jsonl.py), indexes it once (or
 reuses bench/index_bench.py's index of it), generates word queries from it with
 bench/make_queries.py (fixed seed: 1-3 words, 60% one, 30% two, 10% three) and runs them
-through one `searcher --db DB --batch --limit 10` process each way, the three processes taking
+through one `folio-searcher --db DB --batch --limit 10` process each way, the three processes taking
 turns query by query, the latency of a query taken on the client side (write the query line,
 read its JSON line):
   default     Folio's ranking as it ships: feedback where the feedback decision says so
@@ -45,7 +46,7 @@ def start(searcher, db, flags):
 
 
 def ask(p, query):
-    """Client-side latency (s) of one query to a `searcher --batch` process, and its answer."""
+    """Client-side latency (s) of one query to a `folio-searcher --batch` process, and its answer."""
     t = time.perf_counter()
     p.stdin.write(query + "\n")
     p.stdin.flush()
@@ -57,7 +58,7 @@ def ask(p, query):
 
 
 def run_interleaved(searcher, db, queries, runs):
-    """One `searcher --batch` process per entry of `runs` ([flags]), all open at once, each
+    """One `folio-searcher --batch` process per entry of `runs` ([flags]), all open at once, each
     query sent to each in turn (the first to go rotating), so that the machine's drift weighs
     on every run alike. Returns each run's latencies (s) and answers."""
     procs = [start(searcher, db, flags) for flags in runs]
@@ -155,7 +156,7 @@ def main():
 Run: `bench/feedback_bench.py`, {B.machine_line(info, os.getloadavg())}.
 The whole shared Gutenberg slice as {articles:,} articles of ~5 KB ({text / 1e6:.0f} MB of text);
 {len(queries):,} word queries from `bench/make_queries.py` on it (seed 21578; 1-3 words, of which
-{len(three)} of three words, the only ones feedback considers), one `searcher --batch --limit 10`
+{len(three)} of three words, the only ones feedback considers), one `folio-searcher --batch --limit 10`
 process per row, the three taking turns query by query, latency taken on the client side. *always* applies feedback to every query of
 three words or more, as Folio did before the feedback decision.
 

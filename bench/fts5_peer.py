@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """The SQLite FTS5 peer of Folio's benchmarks (Python's sqlite3 module; needs FTS5).
 
   fts5_peer.py index DB FILE.jsonl    build DB anew: table docs(id UNINDEXED, title, body) with

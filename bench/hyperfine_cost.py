@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """A process per query as a shell script pays for it: `hyperfine -N` (no shell in between),
 Folio's searcher against Xapian's quest on the Reuters-21578 indexes.
 
@@ -6,8 +7,8 @@ bench/process_cost.py times processes from Python, whose own ~2 ms per process (
 pipes) dilutes the ratio between two programs; hyperfine -N starts each process directly and
 reports its mean wall, user and system time. Rows (400 runs each after 20 warm-up runs, by
 default): --version of both programs, and the issue's queries 'oil prices' (two words) and
-'bank rate cut' (three words, where Folio's feedback decision is read) with `searcher --limit 10`
-(a passage per hit), `searcher --limit 10 --passages 0 --expand 0` (no passages, no feedback)
+'bank rate cut' (three words, where Folio's feedback decision is read) with `folio-searcher --limit 10`
+(a passage per hit), `folio-searcher --limit 10 --passages 0 --expand 0` (no passages, no feedback)
 and `quest -m 10`. Then `strace -c -f` of one process each (when strace is installed): the
 system calls a search makes and the time the kernel spends on them. Target (issue 22): the
 three-word search within 1.2x of quest's mean. Written between the hyperfine markers of
@@ -92,14 +93,14 @@ def main():
     _, searcher = B.build_folio(args.build, rebuild=not args.no_build)
     s, q = str(searcher), "quest"
     commands = [
-        ("searcher --version", [s, "--version"]),
+        ("folio-searcher --version", [s, "--version"]),
         ("quest --version", [q, "--version"]),
     ]
     for query in ("oil prices", "bank rate cut"):
         commands += [
-            (f"searcher --limit 10 '{query}'", [s, "--db", str(folio_db), "--limit", "10",
+            (f"folio-searcher --limit 10 '{query}'", [s, "--db", str(folio_db), "--limit", "10",
                                                "--color", "never", query]),
-            (f"searcher --limit 10 --passages 0 --expand 0 '{query}'",
+            (f"folio-searcher --limit 10 --passages 0 --expand 0 '{query}'",
              [s, "--db", str(folio_db), "--limit", "10", "--passages", "0", "--expand", "0",
               "--color", "never", query]),
             (f"quest -m 10 '{query}'", [q, "-d", str(xapian_db), "-m", "10", query]),
@@ -111,7 +112,7 @@ def main():
     table = B.md_table(["Process", "Mean ms", "User ms", "System ms"], rows, ["l", "r", "r", "r"])
     checks = []
     for query in ("oil prices", "bank rate cut"):
-        f, qq = res[f"searcher --limit 10 '{query}'"][0], res[f"quest -m 10 '{query}'"][0]
+        f, qq = res[f"folio-searcher --limit 10 '{query}'"][0], res[f"quest -m 10 '{query}'"][0]
         line = f"- '{query}': searcher {f:.2f} ms vs quest {qq:.2f} ms ({f / qq:.2f}x)"
         if len(query.split()) == 3:
             line += f": **{'met' if f <= TARGET * qq else 'MISSED'}** (target {TARGET}x)"

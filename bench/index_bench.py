@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Indexing benchmark: Folio against Xapian's scriptindex, Lucene++ and SQLite FTS5, in one run.
 
 1. Reuters-21578 (19,043 articles, from scripts/reuters_to_jsonl.py): each engine builds its index
    anew from the same articles, with stemming (English/Porter) and positions:
-     Folio               build-bench/indexer/indexer --db DB --json reuters.jsonl (defaults: spelling on)
+     Folio               build-bench/indexer/folio-indexer --db DB --json reuters.jsonl (defaults: spelling on)
      Folio -j N          the same with -j N (N = nproc), when the indexer has -j
      Folio --no-spelling the same without the spelling dictionary
      Xapian scriptindex  scriptindex --overwrite DB bench/xapian/reuters.index reuters.scriptindex
@@ -340,7 +341,7 @@ Targets (issue "The indexer for real use"; the best Folio row other than --no-sp
 
 Books from `../shared/corpora/gutenberg` split into ~5 KB articles by `scripts/gutenberg_to_jsonl.py --max-mb N`
 (all of it for the last row); Folio's default settings except `--max-file-size 0`
-(`indexer --db DB --json --max-file-size 0 FILE`: the whole slice is one JSONL file, which the default 100M limit refuses).
+(`folio-indexer --db DB --json --max-file-size 0 FILE`: the whole slice is one JSONL file, which the default 100M limit refuses).
 
 {t2}
 """

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Convert benchmark JSONL (id, title, body) into scriptindex's input format.
 
 scriptindex reads records separated by blank lines, each line "field=value"; a value spanning

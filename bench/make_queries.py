@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Generate the query sets of Folio's query benchmark from the Reuters-21578 JSONL, with a fixed seed.
 
 Output (in OUT_DIR): words.txt, phrases.txt, boolean.txt, one query a line, in the syntax that

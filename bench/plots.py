@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Draws the benchmarks' results (the JSON files bench/index_bench.py and bench/query_bench.py
 save) as PNG pictures, with matplotlib (Debian: python3-matplotlib).
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Where the time of a process per query goes: Folio's searcher against Xapian's quest, in one run.
 
-A script that calls `searcher QUERY` once per query pays for starting a program, loading its
+A script that calls `folio-searcher QUERY` once per query pays for starting a program, loading its
 libraries and parsing its command line before any search. This splits a process's wall time into
 start-up and search by timing, in turn, round after round (so that the machine's drift touches
 every row alike):
@@ -53,7 +54,7 @@ def main():
     args = ap.parse_args()
     work = args.work or args.build / "bench-work"
     folio_db, xapian_db = work / "index" / "folio", work / "index" / "xapian"
-    searcher = args.build / "searcher" / "searcher"
+    searcher = args.build / "searcher" / "folio-searcher"
     if not (folio_db.is_dir() and xapian_db.is_dir() and searcher.exists()):
         print(f"skipped: no Reuters indexes in {work / 'index'} (run bench/index_bench.py first)")
         return
@@ -64,17 +65,17 @@ def main():
     rows = [
         ("/bin/true", ["/bin/true"], False),
         ("quest --version", ["quest", "--version"], False),
-        ("searcher --version", [searcher, "--version"], False),
+        ("folio-searcher --version", [searcher, "--version"], False),
         ("quest -d DB -m 10 QUERY", ["quest", "-d", xapian_db, "-m", "10"], True),
-        ("searcher --db DB --limit 10 QUERY", [searcher, "--db", folio_db, "--limit", "10"], True),
-        ("searcher --db DB --limit 10 --passages 0 QUERY",
+        ("folio-searcher --db DB --limit 10 QUERY", [searcher, "--db", folio_db, "--limit", "10"], True),
+        ("folio-searcher --db DB --limit 10 --passages 0 QUERY",
          [searcher, "--db", folio_db, "--limit", "10", "--passages", "0"], True),
-        ("searcher --db DB --count QUERY", [searcher, "--db", folio_db, "--count"], True),
+        ("folio-searcher --db DB --count QUERY", [searcher, "--db", folio_db, "--count"], True),
     ]
     if args.baseline:
         if not args.baseline.exists():
             sys.exit(f"process_cost: error: {args.baseline} not found")
-        rows.append(("baseline searcher --db DB --limit 10 QUERY",
+        rows.append(("baseline folio-searcher --db DB --limit 10 QUERY",
                      [args.baseline, "--db", folio_db, "--limit", "10"], True))
     times = {name: [] for name, _, _ in rows}
     words = []  # the number of words of each round's query
@@ -92,14 +93,14 @@ def main():
                 times[name].append(elapsed * 1000)
     load_end = os.getloadavg()
     p50 = {name: statistics.median(t) for name, t in times.items()}
-    startup = {"quest": p50["quest --version"], "searcher": p50["searcher --version"]}
+    startup = {"quest": p50["quest --version"], "folio-searcher": p50["folio-searcher --version"]}
     def p50_of(name, keep):
         picked = [t for t, n in zip(times[name], words) if keep(n)]
         return f"{statistics.median(picked):.2f}" if picked else "-"
 
     table = []
     for name, _, takes_query in rows:
-        program = "searcher" if name.startswith("baseline") else name.split()[0]
+        program = "folio-searcher" if name.startswith("baseline") else name.split()[0]
         search = f"{p50[name] - startup[program]:.2f}" if takes_query else "-"
         short = p50_of(name, lambda n: n <= 2) if takes_query else "-"
         long = p50_of(name, lambda n: n >= 3) if takes_query else "-"
@@ -107,14 +108,14 @@ def main():
                       short, long, search])
     text = B.md_table(["Process", "p50 ms", "p25 ms", "p50, 1-2 words", "p50, 3 words",
                        "Search ms (p50 less --version's)"], table)
-    gap = p50["searcher --db DB --limit 10 QUERY"] - p50["quest -d DB -m 10 QUERY"]
-    gap_start = startup["searcher"] - startup["quest"]
+    gap = p50["folio-searcher --db DB --limit 10 QUERY"] - p50["quest -d DB -m 10 QUERY"]
+    gap_start = startup["folio-searcher"] - startup["quest"]
     summary = (f"Folio's process per query takes {gap:.2f} ms more than quest's (p50); {gap_start:.2f} ms of it "
                f"is start-up (the --version rows), the rest the search, passages included.")
     if args.baseline:
-        base = p50["baseline searcher --db DB --limit 10 QUERY"]
+        base = p50["baseline folio-searcher --db DB --limit 10 QUERY"]
         summary += (f" The baseline searcher ({args.baseline.name}) takes {base:.2f} ms, "
-                    f"{base - p50['searcher --db DB --limit 10 QUERY']:.2f} ms more than this build.")
+                    f"{base - p50['folio-searcher --db DB --limit 10 QUERY']:.2f} ms more than this build.")
     print(text + "\n\n" + summary)
     if args.no_docs:
         return

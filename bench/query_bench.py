@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Query benchmark: Folio against quest (Xapian), SQLite FTS5 and Lucene++ on Reuters-21578, in one run.
 
 Builds (or reuses, from bench/index_bench.py's work folder) each engine's Reuters index, generates the
 query sets with bench/make_queries.py (fixed seed: 1,000 word queries, 1,000 phrase queries that
 occur in the text, 200 boolean queries) and runs every class against every engine, top 10:
-  Folio batch         one `searcher --db DB --batch --limit 10` process per class; the latency of a
+  Folio batch         one `folio-searcher --db DB --batch --limit 10` process per class; the latency of a
                       query is taken on the client side: write the query line, read its JSON line
                       (hits with passages), so it includes the pipe and Folio's JSON output
-  Folio per process   `searcher --db DB --limit 10 QUERY`, one process per query (a sample: the first
+  Folio per process   `folio-searcher --db DB --limit 10 QUERY`, one process per query (a sample: the first
                       200 queries of each class), wall time of the process as a script sees it
   quest per process   `quest -d DB -m 10 QUERY`, the same sample (no passages: quest has none),
                       taking turns with Folio per process query by query

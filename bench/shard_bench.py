@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Sharding benchmark: indexing time and query latency of the same corpus in 1, 2, 3 and 4 shards,
 searched locally (the index's stub) and over loopback (one xapian-tcpsrv per shard).
 
 Corpus: Reuters-21578 as JSON Lines (all 19,043 articles; --quick: the first 2,000).
-Indexing: `indexer --shards S` into a fresh database, wall time of the process (-j: all cores).
+Indexing: `folio-indexer --shards S` into a fresh database, wall time of the process (-j: all cores).
 Queries: a fixed-seed sample of words from the articles' titles (--queries, 200 by default; 40
-over loopback, where each hit's document is a round trip), answered by one `searcher --batch`
+over loopback, where each hit's document is a round trip), answered by one `folio-searcher --batch`
 process per configuration, twice: top 10 with passages (what a user sees), and the count alone
 (--limit 0: the match only). Reported: mean milliseconds per query (batch wall time / queries).
 Each figure is the best of --repeat runs (2 by default), since the machine is shared and its load
@@ -189,8 +190,8 @@ def main():
     section = f"""## Shards: 1 to 4 shards, local and over loopback
 
 `python3 bench/shard_bench.py` (best of {args.repeat} runs; {B.machine_line(info, os.getloadavg())}). Reuters-21578, {articles:,}
-articles ({text_mb:.1f} MB of text), indexed with `indexer --shards S` (all cores), then
-{n_local} one-word queries (fixed-seed sample of title words) answered by one `searcher --batch`
+articles ({text_mb:.1f} MB of text), indexed with `folio-indexer --shards S` (all cores), then
+{n_local} one-word queries (fixed-seed sample of title words) answered by one `folio-searcher --batch`
 process: mean ms per query for the top 10 with passages, and for the count alone (`--limit 0`);
 over loopback, the same index served by one `xapian-tcpsrv` per shard ({n_remote} queries for the
 top 10). Every configuration returned the same number of matches.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Retrieval metrics with trec_eval's rules (standard library only).
 
 Definitions (as trec_eval 9.x computes them, relevance_level 1):

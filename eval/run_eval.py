@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Relevance evaluation of Folio: the robustness test bed.
 
 Collections: Cranfield, CISI and NPL as they are, and four variants made from Cranfield and
 CISI: each with only the titles as documents (short records: "-titles") and each with only the
 first three words of every query that are not stop words (short queries: "-q3"). For each
-collection: convert it (scripts/<name>_to_jsonl.py), index it with `indexer` into a temporary
+collection: convert it (scripts/<name>_to_jsonl.py), index it with `folio-indexer` into a temporary
 folder (the titles-only variants into a second index), run every query through
-`searcher --batch --limit 1000 --passages 0` twice (the plain BM25 baseline, then Folio's
+`folio-searcher --batch --limit 1000 --passages 0` twice (the plain BM25 baseline, then Folio's
 defaults), and print MAP, nDCG@10, P@10 and Recall@100 (trec_eval's rules, see
 eval/metrics.py), Folio's change against the baseline measured in the same run, and how many
 queries gained, lost and tied against it (the robustness index). With --cross-validate, also
@@ -109,10 +110,10 @@ def find_binary(name, given, prog="run_eval"):
     if env:
         return Path(env)
     for build in ("build-eval", "build/dev", "build/ci", "build", "build/release"):
-        path = REPO / build / name / name
+        path = REPO / build / name / f"folio-{name}"
         if path.is_file():
             return path
-    found = shutil.which(name)
+    found = shutil.which(f"folio-{name}")
     if found:
         return Path(found)
     sys.exit(f"{prog}: error: cannot find the {name} binary; build Folio first "
@@ -186,7 +187,7 @@ def prepare(variant, corpora, work, indexer, stops):
 
 
 def search(searcher, db, queries, flags, limit=DEPTH):
-    """{qid: answer} for `queries`, via one `searcher --batch` process: each answer is the
+    """{qid: answer} for `queries`, via one `folio-searcher --batch` process: each answer is the
     query's JSON line (hits, and with --explain the feedback decision), or None on an error."""
     cleaned = [(qid, clean_query(text)) for qid, text in queries]
     sent = [(qid, q) for qid, q in cleaned if q]  # batch mode skips blank lines
@@ -426,13 +427,13 @@ the "what we tried" table comes from `eval/experiments.json`).
 
 {table(results, args.smoke)}
 
-- *Plain BM25*: `searcher {' '.join(baseline_flags)}`, i.e. Xapian's BM25 with k1 = 1,
+- *Plain BM25*: `folio-searcher {' '.join(baseline_flags)}`, i.e. Xapian's BM25 with k1 = 1,
   b = 0.5, Folio's English stemming and stop list, and no feedback.
-- *Folio*: `searcher {' '.join(folio_flags) or '(no ranking flags)'}`, the default.
+- *Folio*: `folio-searcher {' '.join(folio_flags) or '(no ranking flags)'}`, the default.
 - *gained/lost/tied*: the judged queries whose average precision (nDCG@10) is higher, lower or
   the same (the same ranking of the judged documents) with Folio than with plain BM25.
 - *feedback applied*: the judged queries for which the default's feedback decision said yes
-  (`searcher --explain`).
+  (`folio-searcher --explain`).
 - Variants: `-titles` indexes each record's title alone (short records; Cranfield's 1,400
   records all have one, CISI's 1,460 too), with the collection's queries; `-q3` keeps the
   first three words of each query that are not stop words (short queries), on the full
@@ -457,8 +458,8 @@ Cranfield and CISI as they are:
 - Collections: Cranfield 1400 (225 queries, graded judgments 1-4), CISI (112 queries, 76
   judged, binary) and NPL (11,429 abstracts, 93 queries, binary), from `../shared/corpora`,
   converted by `scripts/cranfield_to_jsonl.py`, `scripts/cisi_to_jsonl.py` and
-  `scripts/npl_to_jsonl.py` and indexed with `indexer` (English stemming).
-- Every query goes through `searcher --batch --limit 1000 --passages 0`; hits are taken in
+  `scripts/npl_to_jsonl.py` and indexed with `folio-indexer` (English stemming).
+- Every query goes through `folio-searcher --batch --limit 1000 --passages 0`; hits are taken in
   Folio's rank order.
 - Query cleaning (the same for every engine): lower-case; every character other than a
   letter, a digit, or a `.`/apostrophe between two letters or digits becomes a space. So
@@ -475,7 +476,7 @@ Cranfield and CISI as they are:
 
 ```
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release && cmake --build build
-python3 eval/run_eval.py --searcher build/searcher/searcher --indexer build/indexer/indexer
+python3 eval/run_eval.py --searcher build/searcher/folio-searcher --indexer build/indexer/folio-indexer
 python3 eval/run_eval.py --smoke          # the first 10 queries of each variant (CI)
 python3 eval/run_eval.py --cross-validate # and the threshold's cross-validation
 python3 eval/run_eval.py -- --k1 1.2      # Folio with extra searcher flags
@@ -497,8 +498,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--variants", "--collections", default=",".join(VARIANTS),
                         help=f"comma-separated, of: {', '.join(VARIANTS)} (default: all)")
-    parser.add_argument("--searcher", help="searcher binary (default: build*/searcher/searcher)")
-    parser.add_argument("--indexer", help="indexer binary (default: build*/indexer/indexer)")
+    parser.add_argument("--searcher", help="searcher binary (default: build*/searcher/folio-searcher, else folio-searcher on PATH)")
+    parser.add_argument("--indexer", help="indexer binary (default: build*/indexer/folio-indexer, else folio-indexer on PATH)")
     parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA,
                         help=f"shared corpora folder (default: {DEFAULT_CORPORA})")
     parser.add_argument("--smoke", action="store_true",

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """How well "did you mean" corrects real misspellings on Reuters-21578, and how often it
 "corrects" a word that was right.
 
-Converts Reuters-21578 (scripts/reuters_to_jsonl.py), indexes it with `indexer` into a work
+Converts Reuters-21578 (scripts/reuters_to_jsonl.py), indexes it with `folio-indexer` into a work
 folder (kept, so that a second run with another searcher reuses it), and sends through
-`searcher --batch` (one process):
+`folio-searcher --batch` (one process):
 
 - each misspelling of tests/data/spelling/misspellings.tsv (real common English misspellings,
   with the correct word): corrected when the suggestion is the correct word; a wrong suggestion

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Self-test of eval/metrics.py on a hand-computed example. Exit status 0 when all pass.
 
 The example (qrels grades: higher = more relevant, 0 = judged non-relevant):

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""search.py: Folio from Python, through `searcher --json` and `searcher --batch`.
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""search.py: Folio from Python, through `folio-searcher --json` and `folio-searcher --batch`.
 
     examples/search.py [--db DB] [--searcher PATH] QUERY [QUERY...]
 
 The first QUERY runs with `--json` and its hits are printed with the matched words marked
 [like this] (highlights are byte offsets into the UTF-8 passage). Then all the QUERYs go
-through one `searcher --batch` process (one query a line in, one JSON document a line out)
+through one `folio-searcher --batch` process (one query a line in, one JSON document a line out)
 and each one's number of matches, or its error, is printed.
 
 Exit status: 0 when every query matched, 1 when one did not, 2 on an error.
@@ -30,7 +31,7 @@ def marked(text, highlights):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="the database (default: the searcher's)")
-    parser.add_argument("--searcher", default="searcher", help="the searcher program")
+    parser.add_argument("--searcher", default="folio-searcher", help="the searcher program")
     parser.add_argument("queries", nargs="+", metavar="QUERY")
     args = parser.parse_args()
     base = [args.searcher] + (["--db", args.db] if args.db else [])

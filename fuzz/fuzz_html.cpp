@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Fuzz target: the HTML reader (Gumbo, metadata, visible text, nesting cap).
 #include "fuzz_readers.hpp"
 

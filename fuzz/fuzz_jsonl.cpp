@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Fuzz target: the JSON Lines reader, bytes as they are (it repairs encodings per line and
 // reports bad lines as diagnostics; it must never throw for a bad line).
 #include <cstddef>

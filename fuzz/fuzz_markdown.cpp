@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Fuzz target: the Markdown reader (YAML front matter, markup reduced to text).
 #include "fuzz_readers.hpp"
 

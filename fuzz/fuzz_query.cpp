@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Fuzz target: query parsing and passage extraction. The input is a query, run by a Searcher
 // against a small database built once (its articles, in four languages, have passages to
 // extract and words for wildcards, fields, dates, synonyms and languages to expand to). A malformed

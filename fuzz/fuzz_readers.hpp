@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // fuzz_readers.hpp: what the reader fuzz targets share: the bytes as a file of one format would
 // reach its parser (binary check, encoding repair), and the parser's contract (InputError only).
 #pragma once

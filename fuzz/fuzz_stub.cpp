@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Fuzz target: the stub-file parser and the resolver that follows stubs from a database
 // directory (docs/SECURITY.md). The input is written as the XAPIANDB of a scratch directory
 // and followed with expand_databases, which must refuse any remote line there (never run or

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Fuzz target: the terminal sanitiser (folio::terminal_text, docs/SECURITY.md). For any bytes,
 // the output must hold no C0 control, DEL, C1 control, bidirectional control or byte that is
 // not UTF-8; it must be a fixed point (sanitising it again changes nothing); and text that

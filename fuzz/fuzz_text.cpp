@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Fuzz target: the .txt reader (title, date line, body) after encoding repair.
 #include "fuzz_readers.hpp"
 

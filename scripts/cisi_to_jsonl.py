@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Convert the CISI test collection into Folio JSONL + queries + TREC qrels.
 
 Input:  <corpora>/cisi/CISI.ALL (SMART format: .I .T .A .B .W .X ...), CISI.QRY (.I .W, some also

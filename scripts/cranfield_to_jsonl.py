@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Convert the Cranfield 1400 test collection into Folio JSONL + queries + TREC qrels.
 
 Input:  <corpora>/cranfield/cran.all.1400 (SMART format: .I .T .A .B .W), cran.qry (.I .W),

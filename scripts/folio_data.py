@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Shared helpers for Folio's data-preparation scripts (Python 3, standard library only).
 
 Imported by make_corpus.py, reuters_to_jsonl.py, gutenberg_to_jsonl.py, cranfield_to_jsonl.py

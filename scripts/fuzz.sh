@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Builds the libFuzzer targets (clang, ASan + UBSan) in build/fuzz and runs each for a fixed time
 # on a copy of its seed corpus (fuzz/corpus/NAME). Prints the executions of each target and
 # writes them to build/fuzz/figures.txt ("fuzz.NAME.executions N"). A crashing input is left in

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Split Project Gutenberg books into ~5 KB articles as Folio JSONL (for scale benchmarks).
 
 Input:  <corpora>/gutenberg/<Author>__<Title>.txt (401 books; UTF-8, else read as cp1252; CRLF, CR

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Writes searcher/hot-functions.txt: the functions of the searcher that a search runs.
 
 The searcher is linked with that list as lld's --symbol-ordering-file (CMakeLists.txt,
@@ -84,7 +85,7 @@ def main() -> int:
     parser.add_argument("--out", default=str(ROOT / "searcher" / "hot-functions.txt"))
     args = parser.parse_args()
     build = Path(args.build)
-    indexer, searcher = build / "indexer" / "indexer", build / "searcher" / "searcher"
+    indexer, searcher = build / "indexer" / "folio-indexer", build / "searcher" / "folio-searcher"
     for program in (indexer, searcher):
         if not program.exists():
             sys.exit(f"hot_functions: error: {program} not found (build first)")

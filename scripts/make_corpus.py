@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Build Folio's bundled sample corpus (public-domain texts only) in corpus/.
 
 Input  (the shared corpora folder, default ../shared/corpora relative to the repository root):

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Convert the NPL (Vaswani) test collection into Folio JSONL + queries + TREC qrels.
 
 Input:  <corpora>/npl/doc-text.trec (<DOC> <DOCNO>N</DOCNO> text </DOC>; no titles),

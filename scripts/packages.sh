@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Sourced by the set-up scripts: installs Debian packages that are not installed yet.
 
 # install_packages LABEL PACKAGE...: installs those of the PACKAGEs that are missing (apt-get,

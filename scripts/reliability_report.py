@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Runs the reliability tests and the fuzzers and writes their figures as docs/RELIABILITY.md.
 
     python3 scripts/reliability_report.py [--build build/ci] [--fuzz-seconds 25]
@@ -206,7 +207,7 @@ def main():
         "- A searcher opening the index while the indexer committed twice could read blocks being",
         "  rewritten (\"Expected block 2 to be level 1\", 1 run of `reliability.concurrency` in 6):",
         "  a database that looks damaged while it is opened is now opened again, a little later.",
-        "- `indexer --rebuild` of a damaged index failed (it read the old index's synonyms): it",
+        "- `folio-indexer --rebuild` of a damaged index failed (it read the old index's synonyms): it",
         "  now warns that they are not carried over and builds the index anew; an update names",
         "  the damaged table's database and points to `--rebuild`.",
         "- A JSON Lines record with a number beyond a double (`1e999`) stopped the whole run:",

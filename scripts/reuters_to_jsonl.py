@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Convert Reuters-21578 (original SGML) into Folio JSONL, or into one .txt file per article.
 
 Input:  <corpora>/reuters21578/reut2-000.sgm ... reut2-021.sgm (SGML, not XML; entities such as

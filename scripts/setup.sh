@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Installs everything Folio needs to build and test, from Debian's packages.
 # Idempotent: when every package is already there it returns at once.
 set -euo pipefail
@@ -10,6 +11,7 @@ packages=(
   libstemmer-dev                  # Snowball stemmers
   libcli11-dev                    # command lines
   libboost-test-dev               # unit tests
+  python3-dev pybind11-dev        # the Python module (python/)
   nlohmann-json3-dev              # JSON (JSONL input, --json output)
   libgumbo-dev                    # HTML5 parser
   libyaml-cpp-dev                 # Markdown front matter
@@ -20,6 +22,7 @@ packages=(
   jq                              # example scripts
   python3-jsonschema groff-base man-db zsh fish bash-completion   # checks: JSON Schema, manuals, completions
   python3-matplotlib dpkg-dev file   # benchmark plots; .deb packages (CPack: dpkg-shlibdeps, file)
+  lintian                         # the .deb packages checked as Debian checks them
   valgrind                        # scripts/hot_functions.py (the searcher's function order)
 )
 

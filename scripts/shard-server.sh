@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Serves Folio shard databases with xapian-tcpsrv (Debian xapian-tools), on loopback unless an
 # interface is given: xapian-tcpsrv itself listens on every interface, and has no
 # authentication (see README.md, "Shards and remote search").

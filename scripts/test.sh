@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Installs what Folio needs, builds it with warnings as errors, and runs the whole test suite:
 # once in a normal build, once under AddressSanitizer + UndefinedBehaviorSanitizer, and the
 # formatting check, then runs each libFuzzer target for a fixed time (scripts/fuzz.sh; set
@@ -20,11 +21,12 @@ bash scripts/check_install.sh build/ci
 
 echo "== relevance metrics self-test, and smoke runs of the evaluation and benchmarks"
 python3 eval/test_metrics.py
-python3 eval/run_eval.py --smoke --searcher build/ci/searcher/searcher --indexer build/ci/indexer/indexer
+python3 eval/run_eval.py --smoke --searcher build/ci/searcher/folio-searcher --indexer build/ci/indexer/folio-indexer
 python3 bench/index_bench.py --quick --no-build --build build/ci
 python3 bench/query_bench.py --quick --no-build --build build/ci
 python3 bench/feedback_bench.py --quick --no-build --build build/ci
 python3 bench/process_cost.py --rounds 3 --no-docs --build build/ci --work build/ci/bench-quick
+python3 bench/python_bench.py --quick --no-build --build build/ci
 python3 scripts/hot_functions.py --build build/ci --out build/ci/hot-functions.txt
 
 echo "== formatting (clang-format)"

@@ -1,4 +1,5 @@
-// searcher: searches a Folio database and prints the hits with highlighted passages.
+// SPDX-License-Identifier: GPL-2.0-or-later
+// folio-searcher: searches a Folio database and prints the hits with highlighted passages.
 // A thin layer over folio::Searcher and the renderers.
 #include <unistd.h>
 
@@ -20,6 +21,11 @@
 
 namespace {
 
+/// The installed command's name, which starts its messages.
+constexpr const char* kProgram = "folio-searcher";
+/// The most hits --limit and --offset may name: Xapian counts documents in 32 bits.
+constexpr std::uint64_t kMaxHits = 4294967295u;
+
 enum class Output { text, json, jsonl, files, count, quiet };
 
 struct Flags {
@@ -36,13 +42,14 @@ struct Flags {
     std::vector<std::string> like_files;
     std::string boost_recent;
     bool stats = false;
+    std::string show;  // --show ID
     folio::OpenOptions open;
 };
 
 /// Prints the searcher's new warnings (shards left out) on standard error.
 void print_warnings(const folio::Searcher& searcher, std::size_t& printed) {
     for (; printed < searcher.warnings().size(); ++printed) {
-        std::cerr << "searcher: warning: " << folio::terminal_text(searcher.warnings()[printed])
+        std::cerr << kProgram << ": warning: " << folio::terminal_text(searcher.warnings()[printed])
                   << "; the results are partial\n";
     }
 }
@@ -106,7 +113,7 @@ void report_query_error(const folio::QueryError& e) {
     std::size_t caret = 0;  // characters before the fault, as displayed
     for (unsigned char c : prefix)
         caret += (c & 0xC0) == 0x80 ? 0 : 1;
-    std::cerr << "searcher: error: " << folio::terminal_text(e.reason()) << "\n  " << shown
+    std::cerr << kProgram << ": error: " << folio::terminal_text(e.reason()) << "\n  " << shown
               << "\n  " << std::string(caret, ' ') << "^\n";
 }
 
@@ -165,6 +172,19 @@ int run(Flags& flags) {
     }
     if (flags.batch)
         return run_batch(searcher, request, printed);
+    if (!flags.show.empty()) {
+        std::vector<folio::Article> articles = searcher.articles(flags.show);
+        if (articles.empty()) {
+            std::cerr << kProgram << ": error: no article with id "
+                      << folio::terminal_text(flags.show) << ", and no indexed file at that path\n";
+            return folio::cli::kPartial;
+        }
+        if (flags.json)
+            std::cout << folio::articles_json(articles, true) << "\n";
+        else
+            folio::write_articles(std::cout, articles);
+        return folio::cli::kOk;
+    }
 
     request.query = join(flags.words);
     bool like = !request.like_ids.empty() || !request.like_articles.empty();
@@ -199,7 +219,7 @@ int run(Flags& flags) {
         return folio::cli::kFailure;
     }
     if (result.time_limited && output != Output::quiet) {
-        std::cerr << "searcher: warning: the time limit (--time-limit " << request.time_limit
+        std::cerr << kProgram << ": warning: the time limit (--time-limit " << request.time_limit
                   << ") ran out: the hits are the best found by then and the count is an "
                      "estimate\n";
     }
@@ -246,9 +266,8 @@ int run(Flags& flags) {
 /// argument starting with '-' that is not exactly the name of an option already added
 /// ("--name=value" included). Anything else (a query word like -war, a value like "->", -n5)
 /// says yes, so that the full command line parses it exactly as it always did.
-bool needs_option_groups(const CLI::App& app, int argc, char** argv) {
-    for (int i = 1; i < argc; ++i) {
-        std::string arg = argv[i];
+bool needs_option_groups(const CLI::App& app, const std::vector<std::string>& args) {
+    for (std::string arg : args) {
         if (arg.empty() || arg[0] != '-')
             continue;
         if (arg.starts_with("--"))
@@ -261,11 +280,11 @@ bool needs_option_groups(const CLI::App& app, int argc, char** argv) {
 }
 
 /// The first argument before "--" that starts with '-' but is not an option of `app` (nor a
-/// value attached to one: -n5, -f'tag:x', several flags at once: -lq), such as a query word
-/// -nato that CLI11 would read as -n ato; "" when there is none.
-std::string dash_word(const CLI::App& app, int argc, char** argv) {
-    for (int i = 1; i < argc; ++i) {
-        const std::string arg = argv[i];
+/// value attached to one: -m5, -f'tag:x', several flags at once: -lq), such as a query word
+/// -mars that CLI11 would read as -m ars; "" when there is none.
+std::string dash_word(const CLI::App& app, const std::vector<std::string>& args) {
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
         if (arg == "--")
             return "";
         if (arg.size() < 2 || arg[0] != '-')
@@ -275,7 +294,8 @@ std::string dash_word(const CLI::App& app, int argc, char** argv) {
                 continue;
             const CLI::Option* option = app.get_option_no_throw(arg);
             if (option != nullptr && option->get_items_expected_max() > 0)
-                i += std::max(option->get_items_expected_min(), 1);  // skip its values
+                i += static_cast<std::size_t>(
+                    std::max(option->get_items_expected_min(), 1));  // skip its values
             continue;
         }
         const CLI::Option* option = app.get_option_no_throw(arg.substr(0, 2));
@@ -285,9 +305,9 @@ std::string dash_word(const CLI::App& app, int argc, char** argv) {
         if (option->get_items_expected_max() > 0) {
             if (rest.empty()) {
                 ++i;  // its value
-            } else if (arg[1] == 'n' ? rest.find_first_not_of("0123456789") != std::string::npos
+            } else if (arg[1] == 'm' ? rest.find_first_not_of("0123456789") != std::string::npos
                                      : rest.find(':') == std::string::npos) {
-                return arg;  // -nato, -foreign: a word, not a value
+                return arg;  // -mars, -foreign: a word, not a value
             }
             continue;
         }
@@ -308,88 +328,127 @@ int main(int argc, char** argv) {
         "Search a Folio database: words, \"exact phrases\", AND/OR/NOT, +/-word, "
         "NEAR/n, ADJ/n, wildcards (milit*), fields (title: author: tag: source: lang:), "
         "date:FROM..TO and year:FROM..TO.",
-        "searcher"};
+        kProgram};
     Flags flags;
     auto& request = flags.request;
+    app.formatter(folio::cli::help_formatter());
+    app.set_help_flag();  // added last, in the group Other
     app.add_option("query", flags.words, "The query (several arguments are joined by spaces)");
-    folio::cli::add_db_option(app, flags.dbs);
+
+    const std::string query = "Query", output = "Output", modes = "Output modes";
+    folio::cli::add_db_option(app, flags.dbs)->group(query);
     app.add_option("--default-op", flags.default_op, "How words without an operator combine")
         ->check(CLI::IsMember({"and", "or"}, CLI::ignore_case))
-        ->capture_default_str();
-    app.add_option("--filter,-f", request.filters,
+        ->capture_default_str()
+        ->group(query);
+    app.add_option("-f,--filter", request.filters,
                    "Restrict to matches of this query without changing the ranking "
                    "(repeatable), e.g. --filter 'tag:whig'")
-        ->allow_extra_args(false);
+        ->allow_extra_args(false)
+        ->group(query);
     app.add_option("--sort", flags.sort, "Order of hits: relevance, date (oldest first), -date")
         ->check(CLI::IsMember({"relevance", "date", "-date"}))
-        ->capture_default_str();
-    app.add_option("--limit,-n", request.limit, "Hits to show")->capture_default_str();
-    app.add_option("--offset", request.offset, "Hits to skip (paging)")->capture_default_str();
-    app.add_option("--passages", request.passages, "Passages per hit (0 for none)")
-        ->capture_default_str();
-    app.add_option("--passage-length", request.passage_length, "Bytes per passage, roughly")
-        ->check(CLI::Range(20, 100000))
-        ->capture_default_str();
+        ->capture_default_str()
+        ->group(query);
+    app.add_option("-m,--limit", request.limit, "Hits to show (grep's -m)")
+        ->check(folio::cli::whole_number(0, kMaxHits))
+        ->capture_default_str()
+        ->group(query);
+    app.add_option("--offset", request.offset, "Hits to skip (paging)")
+        ->check(folio::cli::whole_number(0, kMaxHits))
+        ->capture_default_str()
+        ->group(query);
     app.add_option("--time-limit", request.time_limit,
                    "Seconds the match may take (0: no limit); then the hits found so far")
-        ->check(CLI::NonNegativeNumber)
-        ->capture_default_str();
+        ->check(folio::cli::real_number(0, 86400))
+        ->capture_default_str()
+        ->group(query);
+
+    app.add_option("--passages", request.passages, "Passages per hit (0 for none)")
+        ->check(folio::cli::whole_number(0, 1000))
+        ->capture_default_str()
+        ->group(output);
+    app.add_option("--passage-length", request.passage_length, "Bytes per passage, roughly")
+        ->check(folio::cli::whole_number(20, 100000))
+        ->capture_default_str()
+        ->group(output);
     app.add_option("--color,--colour", flags.color,
                    "Colour: auto (a terminal, unless NO_COLOR is set), always, never")
         ->check(CLI::IsMember({"auto", "always", "never"}))
-        ->capture_default_str();
+        ->capture_default_str()
+        ->group(output);
     app.add_option("--highlight", flags.highlight,
                    "Markers around matched words when not in colour (default ** **)")
         ->expected(2)
-        ->allow_extra_args(false);
-    auto* json = app.add_flag("--json", flags.json, "One JSON document with all hits");
-    auto* jsonl = app.add_flag("--jsonl", flags.jsonl, "One JSON object per hit, one per line");
+        ->allow_extra_args(false)
+        ->group(output);
+    auto* json =
+        app.add_flag("--json", flags.json, "One JSON document with all hits")->group(modes);
+    auto* jsonl =
+        app.add_flag("--jsonl", flags.jsonl, "One JSON object per hit, one per line")->group(modes);
     auto* files =
-        app.add_flag("--files,-l", flags.files, "Only the path (or url, or id) of each hit");
-    app.add_flag("--null,-0", flags.null,
+        app.add_flag("-l,--files", flags.files, "Only the path (or url, or id) of each hit")
+            ->group(modes);
+    app.add_flag("-0,--null", flags.null,
                  "With --files: end each name with a NUL byte instead of a newline, and print "
                  "it exactly as it is (for xargs -0)")
-        ->needs(files);
-    auto* count = app.add_flag("--count,-c", flags.count, "Only the number of matches");
-    auto* quiet = app.add_flag("--quiet,-q", flags.quiet, "Print nothing; the exit status says");
+        ->needs(files)
+        ->group(modes);
+    auto* count =
+        app.add_flag("-c,--count", flags.count, "Only the number of matches")->group(modes);
+    auto* quiet = app.add_flag("-q,--quiet", flags.quiet, "Print nothing; the exit status says")
+                      ->group(modes);
     auto* batch = app.add_flag("--batch", flags.batch,
                                "Read one query per line from standard input; answer each with "
-                               "a JSON line");
+                               "a JSON line")
+                      ->group(modes);
     for (auto* a : {json, jsonl, files, count, quiet, batch}) {
         for (auto* b : {json, jsonl, files, count, quiet, batch}) {
             if (a != b)
                 a->excludes(b);
         }
     }
-    folio::cli::add_version_flag(app, "searcher");
+    folio::cli::add_no_config_flag(app);
+    folio::cli::add_version_flag(app, kProgram);
+    app.set_help_flag("-h,--help", "Print this help and exit")->group("Other");
+
+    folio::cli::CommandLine line;
+    try {
+        line = folio::cli::command_line(kProgram, argc, argv);
+    } catch (const folio::Error& e) {
+        return folio::cli::report_error(kProgram, e.what());
+    }
     // The option groups cost more to build than a one-word search's match: left out when no
     // argument could name one of them (see needs_option_groups).
-    if (needs_option_groups(app, argc, argv)) {
+    if (needs_option_groups(app, line.args)) {
         auto* ranking = app.add_option_group("Ranking", "BM25 parameters and query expansion");
         ranking->add_option("--k1", request.ranking.k1, "BM25 k1 (term frequency saturation)")
-            ->check(CLI::Range(0.0, 10.0))
+            ->check(folio::cli::real_number(0.0, 10.0))
             ->capture_default_str();
         ranking->add_option("--b", request.ranking.b, "BM25 b (document length normalisation)")
-            ->check(CLI::Range(0.0, 1.0))
+            ->check(folio::cli::real_number(0.0, 1.0))
             ->capture_default_str();
         ranking
             ->add_option("--expand", request.ranking.expand,
                          "Pseudo-relevance feedback: add this many terms from the top hits")
+            ->check(folio::cli::whole_number(0, 1000))
             ->capture_default_str();
         ranking
             ->add_option("--feedback-threshold", request.ranking.feedback_threshold,
                          "Apply feedback only when the top hits hold at least this many "
                          "distinct words each (0: always)")
-            ->check(CLI::Range(0.0, 1e6))
+            ->check(folio::cli::real_number(0.0, 1e6))
             ->capture_default_str();
         ranking
             ->add_option(
                 "--proximity", request.ranking.proximity_window,
                 "Reward consecutive query words found within N words of each other (0: off)")
+            ->check(folio::cli::whole_number(0, 1000))
             ->capture_default_str();
         ranking
             ->add_option("--proximity-weight", request.ranking.proximity_weight,
                          "Weight of the proximity reward relative to the words' own weight")
+            ->check(folio::cli::real_number(0.0, 100.0))
             ->capture_default_str();
         auto* power = app.add_option_group("Power features",
                                            "Facets, spelling, synonyms, similar articles, explain, "
@@ -409,7 +468,7 @@ int main(int argc, char** argv) {
             ->add_option("--like-file", flags.like_files, "Find articles like this file's articles")
             ->allow_extra_args(false);
         power->add_option("--like-terms", request.like_terms, "Words --like searches for")
-            ->check(CLI::Range(1u, 1000u))
+            ->check(folio::cli::whole_number(1, 1000))
             ->capture_default_str();
         power->add_flag("--explain", request.explain,
                         "Show the parsed query and why each hit scored what it did");
@@ -425,6 +484,11 @@ int main(int argc, char** argv) {
                                       "Print database statistics (with --json: as JSON) and exit");
         for (auto* other : {jsonl, files, count, quiet, batch})
             stats->excludes(other);
+        auto* show = power->add_option(
+            "--show", flags.show,
+            "Print the stored article with this id (or the articles of this file) and exit");
+        for (auto* other : {jsonl, files, count, quiet, batch, stats})
+            show->excludes(other);
         auto* shards = app.add_option_group("Shards", "Sharded indexes and remote shard servers");
         shards->add_flag("--allow-partial", flags.open.allow_partial,
                          "When shards cannot be reached or fail, search the others and warn on "
@@ -434,20 +498,19 @@ int main(int argc, char** argv) {
                 "--remote-timeout", flags.open.remote_timeout_ms,
                 "Milliseconds a remote shard (tcp://HOST:PORT, or a stub's remote line) may "
                 "take to connect and to answer")
-            ->check(CLI::Range(1u, 3600000u))
+            ->check(folio::cli::whole_number(1, 3600000))
             ->capture_default_str();
     }
     app.footer(
         "Exit status: 0 hits found, 1 no hits, 2 error (bad query, arguments or database). "
         "With --batch: 2 if any query was malformed, else 0 if any query had hits, else 1.");
 
-    if (std::string word = dash_word(app, argc, argv); !word.empty()) {
-        std::cerr << "searcher: error: '" << word
-                  << "' is not an option: a query that starts with '-' goes after '--' "
-                     "(searcher -- "
-                  << word << "), a value that starts with '-' after '=' (--filter=" << word
-                  << ")\n";
+    if (std::string word = dash_word(app, line.args); !word.empty()) {
+        std::cerr << kProgram << ": error: '" << word
+                  << "' is not an option: a query that starts with '-' goes after '--' ("
+                  << kProgram << " -- " << word
+                  << "), a value that starts with '-' after '=' (--filter=" << word << ")\n";
         return folio::cli::kFailure;
     }
-    return folio::cli::run("searcher", app, argc, argv, [&] { return run(flags); });
+    return folio::cli::run(kProgram, app, line, [&] { return run(flags); });
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // lucene_bench: the Lucene++ peer of Folio's benchmarks (bench/index_bench.py,
 // bench/query_bench.py). Not part of Folio's build: bench/lucene/CMakeLists.txt builds it on its
 // own.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What Xapian's writer alone costs: a lower bound for any indexer built on Xapian 1.4.
 //
 //   writer_floor JSONL DB [JOBS]

@@ -6,12 +6,19 @@
 #include <xapian.h>
 
 #include <cctype>
+#include <cerrno>
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
+#include <fstream>
 #include <iostream>
+#include <limits>
+#include <sstream>
 
 #include "folio/error.hpp"
+#include "folio/indexing.hpp"
 #include "folio/languages.hpp"
 #include "folio/paths.hpp"
 #include "folio/terminal.hpp"
@@ -37,7 +44,7 @@ CLI::Option* add_db_option(CLI::App& app, std::vector<std::string>& dbs) {
 
 CLI::Option* add_language_option(CLI::App& app, std::string& language, const std::string& what) {
     return app
-        .add_option("--language,-l", language,
+        .add_option("--language", language,
                     what +
                         " (a Snowball language, chinese, japanese, korean, an ISO 639 code or "
                         "BCP 47 tag, or none: no stemming)")
@@ -64,27 +71,34 @@ std::string language_from_environment() {
 
 void add_version_flag(CLI::App& app, const std::string& program) {
     app.add_flag_callback(
-        "--version",
-        [program] {
-            std::cout << version_text(program);
-            throw CLI::Success();
-        },
-        "Print the versions of Folio, Xapian and libstemmer, and exit");
+           "--version",
+           [program] {
+               std::cout << version_text(program);
+               throw CLI::Success();
+           },
+           "Print the versions of Folio, Xapian and libstemmer, and exit")
+        ->group("Other");
 }
 
 std::uint64_t parse_size(const std::string& text) {
+    const auto not_a_size = [&] {
+        return CLI::ValidationError("size", "'" + text + "' is not a size (e.g. 100M)");
+    };
+    // std::stoull would read "-1" as 2^64 - 1 and skip leading spaces: digits first, or nothing.
+    if (text.empty() || !std::isdigit(static_cast<unsigned char>(text[0])))
+        throw not_a_size();
     std::size_t used = 0;
     unsigned long long n = 0;
     try {
         n = std::stoull(text, &used);
     } catch (const std::exception&) {
-        throw CLI::ValidationError("size", "'" + text + "' is not a size (e.g. 100M)");
+        throw not_a_size();
     }
     std::string unit = text.substr(used);
     std::uint64_t scale = 1;
     if (unit.size() > 1 ||
         (unit.size() == 1 && !std::isalpha(static_cast<unsigned char>(unit[0])))) {
-        throw CLI::ValidationError("size", "'" + text + "' is not a size (e.g. 100M)");
+        throw not_a_size();
     }
     if (!unit.empty()) {
         switch (std::tolower(static_cast<unsigned char>(unit[0]))) {
@@ -101,7 +115,269 @@ std::uint64_t parse_size(const std::string& text) {
                 throw CLI::ValidationError("size", "'" + text + "': unit must be k, M or G");
         }
     }
+    if (n > std::numeric_limits<std::uint64_t>::max() / scale)
+        throw CLI::ValidationError("size", "'" + text + "' is too large");
     return n * scale;
+}
+
+CLI::Validator whole_number(std::uint64_t min, std::uint64_t max) {
+    const std::string range =
+        "a whole number from " + with_separators(min) + " to " + with_separators(max);
+    return CLI::Validator(
+        [min, max, range](std::string& value) -> std::string {
+            const bool digits = !value.empty() && value.size() <= 20 &&
+                                value.find_first_not_of("0123456789") == std::string::npos;
+            if (digits) {
+                try {
+                    const unsigned long long n = std::stoull(value);
+                    if (n >= min && n <= max)
+                        return {};
+                } catch (const std::exception&) {
+                }
+            }
+            return "'" + value + "' is not " + range;
+        },
+        "", "number");
+}
+
+CLI::Validator real_number(double min, double max) {
+    std::ostringstream range;
+    range << "a number from " << min << " to " << max;
+    return CLI::Validator(
+        [min, max, text = range.str()](std::string& value) -> std::string {
+            char* end = nullptr;
+            errno = 0;
+            const double x = value.empty() ? 0 : std::strtod(value.c_str(), &end);
+            const bool number = !value.empty() && end == value.c_str() + value.size() &&
+                                errno == 0 && std::isfinite(x) &&
+                                !std::isspace(static_cast<unsigned char>(value[0]));
+            if (number && x >= min && x <= max)
+                return {};
+            return "'" + value + "' is not " + text;
+        },
+        "", "number");
+}
+
+CLI::Validator size_value() {
+    return CLI::Validator(
+        [](std::string& value) -> std::string {
+            try {
+                parse_size(value);
+                return {};
+            } catch (const CLI::ValidationError& e) {
+                // CLI11 prefixes its own "size: ": the message alone.
+                std::string what = e.what();
+                return what.starts_with("size: ") ? what.substr(6) : what;
+            }
+        },
+        "", "size");
+}
+
+namespace {
+
+/// `text` wrapped to `width` columns, each line after the first indented by `indent` spaces
+/// (the first is `first` columns in already). Words longer than a line stay whole.
+std::string wrap(const std::string& text, std::size_t first, std::size_t indent,
+                 std::size_t width) {
+    std::string out;
+    std::size_t column = first;
+    std::size_t start = 0;
+    bool line_start = true;
+    while (start < text.size()) {
+        if (text[start] == '\n') {
+            out += "\n" + std::string(indent, ' ');
+            column = indent;
+            line_start = true;
+            ++start;
+            continue;
+        }
+        if (text[start] == ' ') {
+            ++start;
+            continue;
+        }
+        std::size_t end = text.find_first_of(" \n", start);
+        if (end == std::string::npos)
+            end = text.size();
+        const std::size_t length = end - start;
+        if (!line_start && column + 1 + length > width) {
+            out += "\n" + std::string(indent, ' ');
+            column = indent;
+            line_start = true;
+        }
+        if (!line_start) {
+            out += ' ';
+            ++column;
+        }
+        out.append(text, start, length);
+        column += length;
+        line_start = false;
+        start = end;
+    }
+    return out;
+}
+
+constexpr std::size_t kHelpWidth = 80;
+constexpr std::size_t kHelpColumn = 28;  ///< where descriptions start
+
+class HelpFormatter : public CLI::Formatter {
+  public:
+    std::string make_group(std::string group, bool is_positional,
+                           std::vector<const CLI::Option*> opts) const override {
+        std::string out = "\n" + group + ":\n";
+        for (const CLI::Option* opt : opts)
+            out += make_option(opt, is_positional);
+        return out;
+    }
+
+    /// The groups in the order of their first option, one blank line between them.
+    std::string groups(const CLI::App* app, CLI::AppFormatMode mode) const {
+        std::string out;
+        for (const std::string& group : app->get_groups()) {
+            auto opts = app->get_options([&](const CLI::Option* opt) {
+                return opt->get_group() == group && opt->nonpositional() &&
+                       (mode != CLI::AppFormatMode::Sub || opt != app->get_help_ptr());
+            });
+            if (!group.empty() && !opts.empty())
+                out += make_group(group, false, opts);
+        }
+        return out;
+    }
+
+    std::string make_help(const CLI::App* app, std::string name,
+                          CLI::AppFormatMode mode) const override {
+        if (mode == CLI::AppFormatMode::Sub)
+            return make_expanded(app);
+        return make_description(app) + make_usage(app, name) + make_positionals(app) +
+               groups(app, mode) + make_subcommands(app, mode) + "\n" + make_footer(app);
+    }
+
+    std::string make_positionals(const CLI::App* app) const override {
+        auto opts = app->get_options([](const CLI::Option* opt) {
+            return !opt->get_group().empty() && opt->get_positional();
+        });
+        return opts.empty() ? std::string() : make_group("Arguments", true, opts);
+    }
+
+    /// "-m, --limit", as ripgrep and grep write them.
+    std::string make_option_name(const CLI::Option* opt, bool is_positional) const override {
+        if (is_positional)
+            return opt->get_name(true, false);
+        std::string out;
+        for (const auto& name : opt->get_snames())
+            out += (out.empty() ? "-" : ", -") + name;
+        for (const auto& name : opt->get_lnames())
+            out += (out.empty() ? "--" : ", --") + name;
+        return out;
+    }
+
+    std::string make_option(const CLI::Option* opt, bool is_positional) const override {
+        std::string name = "  " + make_option_name(opt, is_positional) + make_option_opts(opt);
+        const std::string description = make_option_desc(opt);
+        if (description.empty())
+            return name + "\n";
+        if (name.size() + 2 > kHelpColumn)
+            name += "\n" + std::string(kHelpColumn, ' ');
+        else
+            name.resize(kHelpColumn, ' ');
+        return name + wrap(description, kHelpColumn, kHelpColumn, kHelpWidth) + "\n";
+    }
+
+    /// The value's name and default, without CLI11's Excludes/Needs lists (the descriptions
+    /// say what goes with what).
+    std::string make_option_opts(const CLI::Option* opt) const override {
+        if (!opt->get_option_text().empty())
+            return " " + opt->get_option_text();
+        if (opt->get_type_size() == 0)
+            return {};
+        std::string out;
+        if (!opt->get_type_name().empty())
+            out += " " + opt->get_type_name();
+        if (!opt->get_default_str().empty())
+            out += "=" + opt->get_default_str();
+        return out;
+    }
+
+    std::string make_description(const CLI::App* app) const override {
+        const std::string text = app->get_description();
+        return text.empty() ? std::string() : wrap(text, 0, 0, kHelpWidth) + "\n\n";
+    }
+
+    std::string make_footer(const CLI::App* app) const override {
+        const std::string text = app->get_footer();
+        return text.empty() ? std::string() : wrap(text, 0, 0, kHelpWidth) + "\n";
+    }
+
+    /// An option group (Ranking, ...): a group like the others, its description under its name.
+    std::string make_expanded(const CLI::App* sub) const override {
+        std::string out = "\n" + sub->get_group() + ":\n";
+        if (!sub->get_description().empty())
+            out += "  " + wrap(sub->get_description(), 2, 2, kHelpWidth) + "\n";
+        for (const CLI::Option* opt : sub->get_options()) {
+            if (opt != sub->get_help_ptr() && opt != sub->get_help_all_ptr())
+                out += make_option(opt, false);
+        }
+        return out;
+    }
+};
+
+}  // namespace
+
+std::shared_ptr<CLI::Formatter> help_formatter() {
+    return std::make_shared<HelpFormatter>();
+}
+
+CommandLine command_line(const std::string& program, int argc, char** argv) {
+    CommandLine line;
+    bool no_config = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        no_config = no_config || arg == "--no-config";
+        if (arg == "--")
+            break;
+    }
+    const char* path = std::getenv("FOLIO_CONFIG_PATH");
+    if (!no_config && path != nullptr && *path != '\0') {
+        line.config_path = path;
+        std::ifstream in(path);
+        if (!in) {
+            throw UsageError(std::string("FOLIO_CONFIG_PATH: cannot read ") + path + ": " +
+                             std::strerror(errno));
+        }
+        std::string text;
+        bool mine = true;
+        for (std::size_t number = 1; std::getline(in, text); ++number) {
+            const std::size_t begin = text.find_first_not_of(" \t\r");
+            if (begin == std::string::npos || text[begin] == '#')
+                continue;
+            text = text.substr(begin, text.find_last_not_of(" \t\r") + 1 - begin);
+            if (text.front() == '[' && text.back() == ']') {
+                const std::string section = text.substr(1, text.size() - 2);
+                if (section != "folio-indexer" && section != "folio-searcher") {
+                    throw UsageError(std::string("FOLIO_CONFIG_PATH: ") + path + ":" +
+                                     std::to_string(number) + ": unknown section '" + text +
+                                     "' (the sections are [folio-indexer] and [folio-searcher])");
+                }
+                mine = section == program;
+                continue;
+            }
+            if (mine)
+                line.args.push_back(text);
+        }
+        if (in.bad()) {
+            throw UsageError(std::string("FOLIO_CONFIG_PATH: cannot read ") + path + ": " +
+                             std::strerror(errno));
+        }
+        line.config_count = line.args.size();
+    }
+    for (int i = 1; i < argc; ++i)
+        line.args.emplace_back(argv[i]);
+    return line;
+}
+
+void add_no_config_flag(CLI::App& app) {
+    app.add_flag_callback(
+           "--no-config", [] {}, "Leave out the default flags of the file $FOLIO_CONFIG_PATH names")
+        ->group("Other");
 }
 
 void* use_huge_page_heap() noexcept {
@@ -180,18 +456,32 @@ std::terminate_handler default_terminate = nullptr;
 
 }  // namespace
 
-int run(const std::string& program, CLI::App& app, int argc, char** argv,
+int report_error(const std::string& program, const std::string& message) {
+    std::cerr << program << ": error: " << terminal_text(message) << "\n";
+    return kFailure;
+}
+
+int run(const std::string& program, CLI::App& app, const CommandLine& line,
         const std::function<int()>& body) {
     terminating_program = program;
     if (default_terminate == nullptr)
         default_terminate = std::set_terminate(report_uncaught);
     try {
-        app.parse(argc, argv);
+        std::vector<std::string> reversed(line.args.rbegin(), line.args.rend());
+        app.parse(reversed);  // CLI11 takes the arguments last first
     } catch (const CLI::Success& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        std::cerr << program << ": error: " << terminal_text(e.what()) << "\n"
-                  << "Run with --help for more information.\n";
+        std::cerr << program << ": error: " << terminal_text(e.what()) << "\n";
+        if (line.config_count > 0) {
+            std::string flags;
+            for (std::size_t i = 0; i < line.config_count; ++i)
+                flags += " " + line.args[i];
+            std::cerr << "The arguments began with the flags of FOLIO_CONFIG_PATH ("
+                      << terminal_text(line.config_path) << "):" << terminal_text(flags)
+                      << "; --no-config leaves them out.\n";
+        }
+        std::cerr << "Run with --help for more information.\n";
         return kFailure;
     }
     try {

@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // embed: Folio as a library. Indexes the files and directories named on the command line into
-// a database, then answers a query from it, the way the indexer and searcher programs do but
-// through folio_common's API (find_package(Folio) -> Folio::common).
+// a database, then answers a query from it, the way folio-indexer and folio-searcher do but
+// through folio_common's API (find_package(Folio) -> Folio::folio).
 //
 //   embed DB QUERY PATH...
 #include <folio/error.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // End-to-end: the searcher's answers can be trusted. Excluded-only queries mean "everything
 // except" in every output mode, in --batch and over shards; counts are exact where that is
 // cheap and labelled where not; the exit status follows whether the query matched; every
@@ -114,10 +115,14 @@ BOOST_AUTO_TEST_CASE(excluded_only_queries_match_everything_else) {
 BOOST_AUTO_TEST_CASE(dash_query_without_double_dash) {
     RunResult r = corpus().search({"-nato"});
     BOOST_TEST(r.status == 2);
-    BOOST_TEST(contains(r.err, "searcher: error: '-nato' is not an option"), r.err);
-    BOOST_TEST(contains(r.err, "searcher -- -nato"), r.err);
+    BOOST_TEST(contains(r.err, "folio-searcher: error: '-nato' is not an option"), r.err);
+    BOOST_TEST(contains(r.err, "folio-searcher -- -nato"), r.err);
+    // -m takes a number: -mars is a word, not -m ars.
+    r = corpus().search({"-mars"});
+    BOOST_TEST(r.status == 2);
+    BOOST_TEST(contains(r.err, "folio-searcher: error: '-mars' is not an option"), r.err);
     BOOST_TEST(!contains(r.err, "--limit"), r.err);
-    BOOST_TEST(corpus().search({"-n3", "--count", "nato"}).status == 0);
+    BOOST_TEST(corpus().search({"-m3", "--count", "nato"}).status == 0);
 }
 
 // Counts are exact where cheap, the same whatever --limit, and "about" only for estimates.
@@ -175,7 +180,7 @@ BOOST_AUTO_TEST_CASE(json_query_errors) {
         BOOST_TEST(doc["query"] == "(nato OR");
         BOOST_TEST(doc["error"].is_string());
         BOOST_TEST(doc.contains("column"));
-        BOOST_TEST(contains(r.err, "searcher: error: "));
+        BOOST_TEST(contains(r.err, "folio-searcher: error: "));
     }
 }
 
@@ -187,7 +192,7 @@ BOOST_AUTO_TEST_CASE(syntax_errors_are_folios) {
           "war* NEAR peace*", "autor:lincoln", "mic?osoft", "\"nato* allies\""}) {
         RunResult r = c.search({"--", q});
         BOOST_TEST(r.status == 2, q);
-        BOOST_TEST(contains(r.err, "searcher: error: "), q << ": " << r.err);
+        BOOST_TEST(contains(r.err, "folio-searcher: error: "), q << ": " << r.err);
         BOOST_TEST(!contains(r.err, "Syntax:"), q << ": " << r.err);
         BOOST_TEST(contains(r.err, "^"), q << ": " << r.err);
     }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // End-to-end tests: the real indexer and searcher binaries on real files, checking their
 // output and exit codes.
 #define BOOST_TEST_MODULE cli
@@ -83,7 +84,7 @@ BOOST_AUTO_TEST_CASE(indexes_every_format) {
     BOOST_TEST(r.status == 0, r.err);
     // The one message: news/nato.txt's relative date line, resolved with a warning.
     BOOST_TEST(lines(r.err).size() == 1u, r.err);
-    BOOST_TEST(contains(r.err, "indexer: warning: " + kGood +
+    BOOST_TEST(contains(r.err, "folio-indexer: warning: " + kGood +
                                    "/news/nato.txt:3: relative date '1 year ago' resolved "
                                    "against the file's modification time ("),
                r.err);
@@ -128,7 +129,7 @@ BOOST_AUTO_TEST_CASE(bad_jsonl_lines_reported_and_skipped) {
                "{\"id\":\"d\",\"title\":\"Fourth\",\"body\":\"delta text\"}\n");
     RunResult r = run_indexer({"--db", dir / "db", file});
     BOOST_TEST(r.status == 1);
-    BOOST_TEST(contains(r.err, "indexer: error: " + file + ":2: "), r.err);
+    BOOST_TEST(contains(r.err, "folio-indexer: error: " + file + ":2: "), r.err);
     BOOST_TEST(contains(r.err, file + ":3: "), r.err);
     BOOST_TEST(contains(r.err, "title"), r.err);
     BOOST_TEST(contains(r.out, "2 added"), r.out);
@@ -144,7 +145,7 @@ BOOST_AUTO_TEST_CASE(binary_file_skipped_with_warning) {
     write_file(dir / "in/fine.txt", "Fine title\n\nFine body.\n");
     RunResult r = run_indexer({"--db", dir / "db", dir / "in"});
     BOOST_TEST(r.status == 0, r.err);
-    BOOST_TEST(contains(r.err, "indexer: warning: "), r.err);
+    BOOST_TEST(contains(r.err, "folio-indexer: warning: "), r.err);
     BOOST_TEST(contains(r.err, "binary.txt"), r.err);
     BOOST_TEST(contains(r.out, "1 added, 0 replaced, 0 deleted, 0 unchanged, 1 skipped, 0 failed"),
                r.out);
@@ -196,7 +197,7 @@ BOOST_AUTO_TEST_CASE(bad_arguments_exit_2) {
              {"--db", dir / "db", "--max-file-size", "lots", kGood}}) {
         RunResult r = run_indexer(args);
         BOOST_TEST(r.status == 2);
-        BOOST_TEST(contains(r.err, "indexer: error: "), r.err);
+        BOOST_TEST(contains(r.err, "folio-indexer: error: "), r.err);
         BOOST_TEST(r.out.empty(), r.out);
     }
 }
@@ -216,7 +217,7 @@ BOOST_AUTO_TEST_CASE(unusable_database_exit_2) {
     write_file(dir / "file", "not a database");
     RunResult r = run_indexer({"--db", dir / "file", kGood});
     BOOST_TEST(r.status == 2);
-    BOOST_TEST(contains(r.err, "indexer: error: "), r.err);
+    BOOST_TEST(contains(r.err, "folio-indexer: error: "), r.err);
 }
 
 // A database keeps its language; asking for another one is refused.
@@ -284,7 +285,7 @@ BOOST_AUTO_TEST_CASE(malformed_query_exit_2) {
     RunResult r = good_index().search({"(nato OR russia"});
     BOOST_TEST(r.status == 2);
     BOOST_TEST(r.out.empty());
-    BOOST_TEST(contains(r.err, "searcher: error: unbalanced '('"), r.err);
+    BOOST_TEST(contains(r.err, "folio-searcher: error: unbalanced '('"), r.err);
     BOOST_TEST(contains(r.err, "\n  (nato OR russia\n  ^\n"), r.err);
     RunResult q = good_index().search({"nato AND"});
     BOOST_TEST(q.status == 2);
@@ -296,7 +297,7 @@ BOOST_AUTO_TEST_CASE(malformed_query_exit_2) {
 // words starting with '-', and options the groups' --stats excludes are still refused; --help
 // lists every group.
 BOOST_AUTO_TEST_CASE(option_groups_parse_as_before) {
-    BOOST_TEST(good_index().search({"--k1=2", "--expand", "0", "-n", "1", "troop"}).status == 0);
+    BOOST_TEST(good_index().search({"--k1=2", "--expand", "0", "-m", "1", "troop"}).status == 0);
     RunResult facets = good_index().search({"--json", "--limit=1", "--facet", "tag", "troop"});
     BOOST_TEST(facets.status == 0, facets.err);
     BOOST_TEST(nlohmann::json::parse(facets.out).contains("facets"), facets.out);
@@ -304,7 +305,7 @@ BOOST_AUTO_TEST_CASE(option_groups_parse_as_before) {
              {"--no-such-flag", "troop"}, {"troop", "-zulu"}, {"--stats", "--count"}}) {
         RunResult r = good_index().search(args);
         BOOST_TEST(r.status == 2, args.front());
-        BOOST_TEST(contains(r.err, "searcher: error: "), r.err);
+        BOOST_TEST(contains(r.err, "folio-searcher: error: "), r.err);
     }
     BOOST_TEST(contains(good_index().search({"troop", "-zulu"}).err, "-zulu"));
     RunResult help = run_searcher({"--help"});
@@ -318,7 +319,7 @@ BOOST_AUTO_TEST_CASE(json_output) {
     RunResult r = good_index().search({"--json", "pilots"});
     BOOST_TEST(r.status == 0, r.err);
     auto j = nlohmann::json::parse(r.out);
-    BOOST_TEST(j["version"] == 1);
+    BOOST_TEST(j["version"] == 2);
     BOOST_TEST(j["query"] == "pilots");
     BOOST_TEST(j["total"]["estimated"] == 2);
     BOOST_TEST_REQUIRE(j["hits"].size() == 2u);
@@ -335,6 +336,33 @@ BOOST_AUTO_TEST_CASE(json_output) {
         std::string word = text.substr(b, e - b);
         BOOST_TEST((word == "pilots" || word == "Pilots"), word);
     }
+}
+
+// --show prints a stored article whole, as notmuch show prints a message: by its id, by the
+// path of its file, by PATH#ID for a JSON Lines record (as --files prints it); as JSON too;
+// an id that names nothing is exit 1 with a message.
+BOOST_AUTO_TEST_CASE(show_an_article) {
+    RunResult files = good_index().search({"--files", "pilots"});
+    BOOST_TEST_REQUIRE(files.status == 0, files.err);
+    for (const std::string& location : lines(files.out)) {
+        RunResult r = good_index().search({"--show", location});
+        BOOST_TEST(r.status == 0, location << ": " << r.err);
+        BOOST_TEST(r.out.find("title: ") != std::string::npos, r.out);
+        BOOST_TEST(r.out.find("\n\n") != std::string::npos, r.out);  // header, then the text
+        BOOST_TEST(r.out.find("pilots") != std::string::npos, r.out);
+        RunResult j = good_index().search({"--show", location, "--json"});
+        BOOST_TEST(j.status == 0, j.err);
+        const auto doc = nlohmann::json::parse(j.out);
+        BOOST_TEST(doc["version"] == 2);
+        BOOST_TEST_REQUIRE(doc["articles"].size() == 1u);
+        BOOST_TEST(doc["articles"][0]["body"].get<std::string>().find("pilots") !=
+                   std::string::npos);
+    }
+    RunResult missing = good_index().search({"--show", "no-such-id"});
+    BOOST_TEST(missing.status == 1);
+    BOOST_TEST(missing.out.empty());
+    BOOST_TEST(missing.err.find("folio-searcher: error: no article with id no-such-id") == 0u,
+               missing.err);
 }
 
 // The same query gives byte-identical JSON every time.
@@ -442,7 +470,8 @@ BOOST_AUTO_TEST_CASE(missing_database_exit_2) {
     TempDir dir;
     RunResult r = run_searcher({"--db", dir / "nothing", "nato"});
     BOOST_TEST(r.status == 2);
-    BOOST_TEST(contains(r.err, "searcher: error: no database at " + (dir / "nothing")), r.err);
+    BOOST_TEST(contains(r.err, "folio-searcher: error: no database at " + (dir / "nothing")),
+               r.err);
 }
 
 // Several --db are searched as one.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // End-to-end tests of the environment the programs read: FOLIO_DB, FOLIO_LANGUAGE, NO_COLOR
 // (and TERM), XDG_DATA_HOME and HOME; and that they write nothing outside the database
 // directory and the paths the user names.
@@ -15,6 +16,7 @@
 #include <set>
 
 #include "../unit/temp_dir.hpp"
+#include "folio/version.hpp"
 #include "process.hpp"
 
 namespace fs = std::filesystem;
@@ -167,7 +169,8 @@ BOOST_AUTO_TEST_CASE(folio_language) {
     RunResult bad = run_program(FOLIO_INDEXER, {"--db", dir / "bad", kGood}, {},
                                 clean_env({{"FOLIO_LANGUAGE", "klingon"}}));
     BOOST_TEST(bad.status == 2);
-    BOOST_TEST(contains(bad.err, "indexer: error: FOLIO_LANGUAGE: unknown language 'klingon'"));
+    BOOST_TEST(
+        contains(bad.err, "folio-indexer: error: FOLIO_LANGUAGE: unknown language 'klingon'"));
     BOOST_TEST(!fs::exists(dir / "bad"));
     RunResult help = run_program(FOLIO_INDEXER, {"--help"}, {}, clean_env());
     BOOST_TEST(contains(help.out, "$FOLIO_LANGUAGE"));
@@ -276,6 +279,11 @@ BOOST_AUTO_TEST_CASE(version) {
         BOOST_TEST(contains(r.out, "Snowball libstemmer ("), r.out);
         BOOST_TEST(!contains(r.out, "unknown version"), r.out);
     }
+    // The installed folio/version.hpp, generated from the same project(VERSION).
+    BOOST_TEST(std::string(folio::kVersionString) == FOLIO_VERSION);
+    BOOST_TEST(std::to_string(folio::kVersionMajor) + "." + std::to_string(folio::kVersionMinor) +
+                   "." + std::to_string(folio::kVersionPatch) ==
+               FOLIO_VERSION);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // End-to-end tests of the indexer's answers (issue 19): overlapping paths, failed runs that
 // leave nothing behind, repeated warnings counted, dates of the bundled corpus.
 #include <boost/test/unit_test.hpp>
@@ -90,7 +91,7 @@ BOOST_AUTO_TEST_CASE(failed_runs_leave_nothing_behind) {
              {"--db", dir / "typo", "--language", "klingon", synonyms}}) {
         RunResult r = run_indexer(args);
         BOOST_TEST(r.status == 2, r.err);
-        BOOST_TEST(contains(r.err, "indexer: error: "), r.err);
+        BOOST_TEST(contains(r.err, "folio-indexer: error: "), r.err);
         BOOST_TEST(!fs::exists(dir / "typo"), args[1]);
     }
     // A path that does not exist: no database made, status 1, and it says so.
@@ -132,7 +133,7 @@ BOOST_AUTO_TEST_CASE(repeated_warnings_are_counted) {
     RunResult r = run_indexer({"--db", dir / "db", file});
     BOOST_TEST(r.status == 0, r.err);
     BOOST_TEST(count_of(r.err, "is not a date") == 11u, r.err);  // 10 shown, one in the count
-    BOOST_TEST(contains(r.err, "indexer: warning: ... and 40 more like it (" + file +
+    BOOST_TEST(contains(r.err, "folio-indexer: warning: ... and 40 more like it (" + file +
                                    ":1: field 'date' is not a date: \"someday 0\""),
                r.err);
     BOOST_TEST(!contains(r.err, "19870226"), r.err);
@@ -177,7 +178,7 @@ BOOST_AUTO_TEST_CASE(bundled_corpus_dates_are_absolute) {
     fs::last_write_time(relative, fs::file_time_type::clock::now());
     RunResult warned = run_indexer({"--db", dir / "rel", relative});
     BOOST_TEST(warned.status == 0, warned.err);
-    BOOST_TEST(contains(warned.err, "indexer: warning: " + relative +
+    BOOST_TEST(contains(warned.err, "folio-indexer: warning: " + relative +
                                         ":3: relative date '2 days ago' resolved against the "
                                         "file's modification time ("),
                warned.err);

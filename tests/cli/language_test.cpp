@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // End-to-end tests of languages (issue 21): every article findable by the words it contains,
 // whatever the database's language, the article's and the query's; -l none; language tags;
 // the order of --db.
@@ -45,7 +46,7 @@ std::vector<std::string> ids_of(const std::vector<std::string>& dbs, const std::
         args.push_back("--db");
         args.push_back(db);
     }
-    args.insert(args.end(), {"--json", "-n", "50", query});
+    args.insert(args.end(), {"--json", "-m", "50", query});
     RunResult r = search(args);
     BOOST_TEST_REQUIRE(r.status <= 1, r.err);
     std::vector<std::string> out;
@@ -60,7 +61,7 @@ struct MixedIndex {
     TempDir dir;
     std::string db;
     explicit MixedIndex(const std::string& language) : db(dir / "db") {
-        RunResult r = index({"--db", db, "-l", language, kLanguages});
+        RunResult r = index({"--db", db, "--language", language, kLanguages});
         if (r.status != 0)
             throw std::runtime_error("indexing the test data failed: " + r.err);
     }
@@ -88,7 +89,7 @@ BOOST_AUTO_TEST_CASE(none_means_no_stemming) {
                "abolished.\"}\n"
                "{\"id\":\"2\",\"title\":\"Lincoln again\",\"body\":\"Slavery ended here.\"}\n");
     const std::string db = dir / "db";
-    RunResult r = index({"--db", db, "-l", "none", input});
+    RunResult r = index({"--db", db, "--language", "none", input});
     BOOST_TEST_REQUIRE(r.status == 0, r.err);
     BOOST_TEST(count_of(db, "slavery") == 2u);
     BOOST_TEST(count_of(db, "title:lincoln") == 2u);
@@ -156,8 +157,8 @@ BOOST_AUTO_TEST_CASE(order_of_databases_does_not_matter) {
                "{\"id\":\"e\",\"title\":\"Libraries\",\"body\":\"The libraries open on "
                "Sundays.\"}\n");
     const std::string a = dir / "a", b = dir / "b";
-    BOOST_TEST_REQUIRE(index({"--db", a, "-l", "fr", french_input}).status == 0);
-    BOOST_TEST_REQUIRE(index({"--db", b, "-l", "en", english_input}).status == 0);
+    BOOST_TEST_REQUIRE(index({"--db", a, "--language", "fr", french_input}).status == 0);
+    BOOST_TEST_REQUIRE(index({"--db", b, "--language", "en", english_input}).status == 0);
     for (const char* query : {"bibliothèque", "library", "\"bibliothèques ouvrent\"", "sunday"}) {
         auto ab = ids_of({a, b}, query);
         auto ba = ids_of({b, a}, query);
@@ -179,7 +180,7 @@ BOOST_AUTO_TEST_CASE(elision) {
                "{\"id\":\"it\",\"lang\":\"it\",\"title\":\"Museo\",\"body\":\"La storia "
                "dell'arte moderna.\"}\n");
     const std::string db = dir / "db";
-    BOOST_TEST_REQUIRE(index({"--db", db, "-l", "fr", input}).status == 0);
+    BOOST_TEST_REQUIRE(index({"--db", db, "--language", "fr", input}).status == 0);
     for (const char* q : {"abstention", "l'abstention", "l’abstention", "il", "qu'il", "arte",
                           "\"storia dell'arte\""})
         BOOST_TEST(count_of(db, q) == 1u, q);
@@ -267,7 +268,7 @@ BOOST_AUTO_TEST_CASE(every_language_end_to_end) {
         BOOST_TEST(has(ids_of({mixed}, s.inflected), s.language), s.language);
         BOOST_TEST(has(ids_of({mixed}, phrase), s.language), s.language << " " << phrase);
         const std::string own = dir / s.language;
-        RunResult r = index({"--db", own, "-l", s.language, input});
+        RunResult r = index({"--db", own, "--language", s.language, input});
         BOOST_TEST_REQUIRE(r.status == 0, r.err);
         BOOST_TEST(has(ids_of({own}, s.inflected), s.language), s.language << " alone");
         BOOST_TEST(has(ids_of({own}, phrase), s.language), s.language << " alone " << phrase);
@@ -296,7 +297,7 @@ BOOST_AUTO_TEST_CASE(accents_and_case) {
                "re\u0301gionales.\"}\n");
     for (const char* language : {"fr", "en"}) {
         const std::string db = dir / language;
-        BOOST_TEST_REQUIRE(index({"--db", db, "-l", language, input}).status == 0);
+        BOOST_TEST_REQUIRE(index({"--db", db, "--language", language, input}).status == 0);
         for (const char* q : {"elections", "Elections", "élections", "ÉLECTIONS", "élections",
                               "\"elections municipales\"", "regionales", "régionales"}) {
             const std::size_t want = std::string(q).find("gional") != std::string::npos        ? 1u

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // End-to-end tests of the searcher's power features on an index of the bundled corpus: facets,
 // did you mean, synonyms, similar articles, explain, collapse, statistics and recency. Every
 // count is checked against one made independently, with Xapian.

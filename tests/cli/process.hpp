@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // process.hpp: runs a program as the CLI tests need it: arguments, environment, standard
 // input, and its standard output, standard error and exit status captured.
 #pragma once

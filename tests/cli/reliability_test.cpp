@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Reliability tests: the real indexer and searcher under crashes (SIGKILL at random moments),
 // concurrency (searches while the index changes, a second indexer), hostile input files,
 // hostile queries and a full disk. Each test adds its figures (kill points survived, searches
@@ -406,7 +407,7 @@ BOOST_AUTO_TEST_CASE(second_indexer_is_refused_or_waits) {
     RunResult refused = index_run({"--db", db, dir / "small"});
     const bool still_running = !exited(first, &status);
     BOOST_TEST(refused.status == 2);
-    BOOST_TEST(contains(refused.err, "indexer: error: database " + db +
+    BOOST_TEST(contains(refused.err, "folio-indexer: error: database " + db +
                                          " is locked by another indexer (pid " + pid + ")"),
                refused.err);
     BOOST_TEST(refused.out.empty());
@@ -429,7 +430,8 @@ namespace {
 /// none; `word`, when set, must be searchable afterwards (the file's good part was indexed).
 struct Expectation {
     std::string file;
-    std::string message;  ///< "error: ..." or "warning: ...", after "indexer: " and "PATH[:LINE]: "
+    std::string
+        message;  ///< "error: ..." or "warning: ...", after "folio-indexer: " and "PATH[:LINE]: "
     std::string word;
 };
 
@@ -603,7 +605,7 @@ BOOST_AUTO_TEST_CASE(hostile_files) {
         files.insert(e.file);
         if (!e.message.empty()) {
             ++messages;
-            BOOST_TEST(contains(r.err, "indexer: " + e.message), e.file << ": " << r.err);
+            BOOST_TEST(contains(r.err, "folio-indexer: " + e.message), e.file << ": " << r.err);
         }
         if (!e.word.empty()) {
             RunResult s = run_program(FOLIO_SEARCHER, {"--db", db, "--count", e.word});
@@ -735,7 +737,7 @@ BOOST_AUTO_TEST_CASE(hostile_databases) {
         }
         RunResult i = run_program("/usr/bin/timeout", {"60", FOLIO_INDEXER, "--db", db, good});
         BOOST_TEST(i.status == 2, c.name << ": " << i.err);
-        BOOST_TEST(i.err.starts_with("indexer: error: "), c.name << ": " << i.err);
+        BOOST_TEST(i.err.starts_with("folio-indexer: error: "), c.name << ": " << i.err);
         if (!c.index)
             BOOST_TEST(i.err.find(c.message) != std::string::npos, c.name << ": " << i.err);
         refused += i.status == 2 ? 1 : 0;
@@ -777,7 +779,7 @@ BOOST_AUTO_TEST_CASE(file_vanishes_mid_run) {
     const int status = folio::test::wait_program(pid);
     const std::string errors = read_text(err);
     BOOST_TEST(status == 1, errors);
-    BOOST_TEST(contains(errors, "indexer: error: " + in + "/z-vanish.txt: "), errors);
+    BOOST_TEST(contains(errors, "folio-indexer: error: " + in + "/z-vanish.txt: "), errors);
     BOOST_TEST(contains(errors, "No such file or directory"), errors);
     BOOST_TEST(check_ids(db).documents == 20000u);
     figure("inputs.vanishing_files", 1);
@@ -799,14 +801,14 @@ BOOST_AUTO_TEST_CASE(damaged_index_is_reported_and_rebuilt) {
     RunResult search = run_program(FOLIO_SEARCHER, {"--db", db, "harbour"});
     BOOST_TEST(search.status == 2, search.err);
     BOOST_TEST(search.out.empty());
-    BOOST_TEST(search.err.starts_with("searcher: error: cannot open database " + db + ": "),
+    BOOST_TEST(search.err.starts_with("folio-searcher: error: cannot open database " + db + ": "),
                search.err);
 
     RunResult update = index_run({"--db", db, in});
     BOOST_TEST(update.status == 2, update.err);
-    BOOST_TEST(contains(update.err, "indexer: error: "), update.err);
+    BOOST_TEST(contains(update.err, "folio-indexer: error: "), update.err);
     BOOST_TEST(contains(update.err, " is damaged ("), update.err);
-    BOOST_TEST(contains(update.err, "indexer --rebuild"), update.err);
+    BOOST_TEST(contains(update.err, "folio-indexer --rebuild"), update.err);
 
     RunResult rebuild = index_run({"--db", db, "--rebuild", in});
     BOOST_TEST(rebuild.status == 0, rebuild.err);
@@ -822,8 +824,8 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(queries)
 
 // Hostile queries, each run as its own search and all of them through --batch: a clear error
-// (exit 2, "searcher: error: ...") or an answer (0 or 1), never a crash, never a hang; the match
-// runs under a time limit.
+// (exit 2, "folio-searcher: error: ...") or an answer (0 or 1), never a crash, never a hang; the
+// match runs under a time limit.
 BOOST_AUTO_TEST_CASE(hostile_queries) {
     TempDir dir;
     const std::string db = dir / "db";
@@ -904,7 +906,7 @@ BOOST_AUTO_TEST_CASE(hostile_queries) {
         BOOST_TEST((r.status == 0 || r.status == 1 || r.status == 2), shown << ": " << r.status);
         if (r.status == 2) {
             ++errors;
-            BOOST_TEST(r.err.starts_with("searcher: error: "), shown << ": " << r.err);
+            BOOST_TEST(r.err.starts_with("folio-searcher: error: "), shown << ": " << r.err);
             BOOST_TEST(r.out.empty(), shown);
         } else {
             ++answered;
@@ -1011,7 +1013,7 @@ BOOST_AUTO_TEST_CASE(full_disk_keeps_last_commit) {
         RunResult full = run_with(dir.path().string(), FOLIO_INDEXER, args, limited);
         ++runs;
         BOOST_TEST(full.status == 2, (rebuild ? "rebuild: " : "update: ") << full.err);
-        BOOST_TEST(full.err.starts_with("indexer: error: "), full.err);
+        BOOST_TEST(full.err.starts_with("folio-indexer: error: "), full.err);
         BOOST_TEST(contains(full.err, reason), full.err);
         // The last commit is intact: the first articles (and, after an update, maybe some
         // committed before the disk filled), consistent, none twice.

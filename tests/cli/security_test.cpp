@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // End-to-end tests of the boundaries of docs/SECURITY.md: what a database directory, an
 // indexed article or a file name can make the programs do. Terminal output is checked byte by
 // byte, at a pseudo-terminal where the programs decide by it (colour).
@@ -175,7 +176,7 @@ BOOST_AUTO_TEST_CASE(stub_in_database_directory_runs_no_program) {
              {"--db", dir / "db", "x"}, {"--db", dir / "db", "--stats"}}) {
         RunResult r = searcher(args);
         BOOST_TEST(r.status == 2, r.err);
-        BOOST_TEST(contains(r.err, "searcher: error: "), r.err);
+        BOOST_TEST(contains(r.err, "folio-searcher: error: "), r.err);
         BOOST_TEST(contains(r.err, "never runs a program"), r.err);
         BOOST_TEST(!fs::exists(pwned));
     }
@@ -215,13 +216,14 @@ BOOST_AUTO_TEST_CASE(stub_loops_are_reported) {
         dir.write("a/XAPIANDB", line + "\n");
         RunResult r = searcher({"--db", dir / "a", "x"});
         BOOST_TEST(r.status == 2, line << ": " << r.err);
-        BOOST_TEST(contains(r.err, "searcher: error: stub loop: " + (dir / "a/XAPIANDB") + " -> "),
-                   line << ": " << r.err);
+        BOOST_TEST(
+            contains(r.err, "folio-searcher: error: stub loop: " + (dir / "a/XAPIANDB") + " -> "),
+            line << ": " << r.err);
         r = searcher({"--db", dir / "a", "--stats"});
         BOOST_TEST(r.status == 2, line << ": " << r.err);
         r = indexer({"--db", dir / "a", kGood});
         BOOST_TEST(r.status == 2, line << ": " << r.err);
-        BOOST_TEST(contains(r.err, "indexer: error: "), r.err);
+        BOOST_TEST(contains(r.err, "folio-indexer: error: "), r.err);
     }
     dir.write("a/XAPIANDB", "auto ../b\n");
     dir.write("b/XAPIANDB", "auto ../a\n");
@@ -370,7 +372,7 @@ BOOST_AUTO_TEST_CASE(files_output_for_scripts) {
     RunResult r = indexer({"--db", db, dir / "in"});
     BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
 
-    r = searcher({"--db", db, "--files", "-n", "10", "quokka"});
+    r = searcher({"--db", db, "--files", "-m", "10", "quokka"});
     BOOST_TEST(r.status == 0, r.err);
     std::vector<std::string> lines;
     std::istringstream in(r.out);
@@ -382,7 +384,7 @@ BOOST_AUTO_TEST_CASE(files_output_for_scripts) {
     BOOST_TEST(contains(r.out, jsonl + "#q-1\n"), r.out);
     BOOST_TEST(contains(r.out, jsonl + "#"), r.out);
 
-    r = searcher({"--db", db, "--files", "--null", "-n", "10", "quokka"});
+    r = searcher({"--db", db, "--files", "--null", "-m", "10", "quokka"});
     BOOST_TEST(r.status == 0, r.err);
     std::vector<std::string> names;
     for (std::size_t start = 0; start < r.out.size();) {
@@ -399,7 +401,7 @@ BOOST_AUTO_TEST_CASE(files_output_for_scripts) {
     BOOST_TEST(r.status == 2);
     BOOST_TEST(contains(r.err, "--files"), r.err);
 
-    r = searcher({"--db", db, "--json", "-n", "10", "quokka"});
+    r = searcher({"--db", db, "--json", "-m", "10", "quokka"});
     auto json = nlohmann::json::parse(r.out);
     int with_bytes = 0;
     for (const auto& hit : json["hits"]) {
@@ -428,7 +430,7 @@ BOOST_AUTO_TEST_CASE(named_pipes_are_not_opened) {
     BOOST_TEST(contains(r.err, "pipe.jsonl: not a regular file (a named pipe): not read"), r.err);
     r = indexer({"--db", db, "--json", dir / "in"});
     BOOST_TEST(r.status == 0, r.err);
-    BOOST_TEST(contains(r.err, "indexer: warning: " + (dir / "in/pipe.jsonl") +
+    BOOST_TEST(contains(r.err, "folio-indexer: warning: " + (dir / "in/pipe.jsonl") +
                                    ": not a regular file (a named pipe): skipped"),
                r.err);
     auto summary = nlohmann::json::parse(r.out);
@@ -522,7 +524,7 @@ BOOST_AUTO_TEST_CASE(positional_wildcards_are_refused) {
          {"war* NEAR peace*", "war NEAR/3 peace*", "harb* ADJ town", "\"harb* town\""}) {
         r = searcher({"--db", dir / "db", q});
         BOOST_TEST(r.status == 2, q << ": " << r.out << r.err);
-        BOOST_TEST(contains(r.err, "searcher: error: "), q << ": " << r.err);
+        BOOST_TEST(contains(r.err, "folio-searcher: error: "), q << ": " << r.err);
         BOOST_TEST(contains(r.err, "wildcard"), q << ": " << r.err);
     }
     r = searcher({"--db", dir / "db", "--count", "harb* AND town"});

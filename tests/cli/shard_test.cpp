@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // End-to-end tests of sharded indexes and remote shards: an index built with --shards gives
 // the results of one database built from the same articles, stays updatable and rebuildable,
 // and its shards served by xapian-tcpsrv on loopback give them too; a shard server that dies
@@ -469,14 +470,15 @@ BOOST_AUTO_TEST_CASE(failed_remote_shard) {
     // The programs: an error naming the shard, or partial results with a warning.
     RunResult r = search(remote, {"telegraph"});
     BOOST_TEST(r.status == 2);
-    BOOST_TEST(
-        contains(r.err, "searcher: error: cannot reach shard 2 of 3 (" + servers.address(1) + ")"),
-        r.err);
+    BOOST_TEST(contains(r.err, "folio-searcher: error: cannot reach shard 2 of 3 (" +
+                                   servers.address(1) + ")"),
+               r.err);
     r = search(remote,
                {"--allow-partial", "--json", "--limit", "1000", "--passages", "0", "telegraph"});
     BOOST_TEST(r.status == 0, r.err);
-    BOOST_TEST(contains(r.err, "searcher: warning: shard 2 of 3 (" + servers.address(1) + ")"),
-               r.err);
+    BOOST_TEST(
+        contains(r.err, "folio-searcher: warning: shard 2 of 3 (" + servers.address(1) + ")"),
+        r.err);
     BOOST_TEST(nlohmann::json::parse(r.out)["hits"].size() == some.hits.size());
     // The other shards' hits are exactly the single database's hits from those shards.
     std::set<std::string> expected;

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Keeps the manuals and the shell completions in step with the programs' --help.
 
   check_docs.py man PROGRAM PAGE
@@ -27,7 +28,8 @@ def help_options(program):
     options = set()
     for line in out.splitlines():
         stripped = line.strip()
-        if not stripped.startswith("-"):
+        # An option's line starts 2 columns in; its description's wrapped lines much further.
+        if not stripped.startswith("-") or len(line) - len(line.lstrip()) > 4:
             continue
         first_column = re.split(r"\s{2,}", stripped)[0]
         for name in first_column.split(","):
@@ -127,6 +129,9 @@ func=$(complete -p "$4" | sed -E 's/.*-F ([^ ]+) .*/\1/')
 printf '%s\n' "${COMPREPLY[@]}"
 '''
     name = os.path.basename(program)
+    # The command line as typed with the program's path, as COMP_WORDS[0] is: bash-completion
+    # finds each word in COMP_LINE in turn, and a '-' word would match inside "folio-...".
+    line = program + line[len(name):] if line.startswith(name) else line
     out = subprocess.run(["bash", "-c", script, "bash", bash_file, line, program, name],
                          capture_output=True, text=True, check=True).stdout
     return set(out.split())
@@ -141,8 +146,8 @@ def fish_complete(program, fish_file, line):
 
 # Values a completion must offer: PROGRAM -> (option, values).
 VALUES = {
-    "indexer": [("--language", {"english", "french", "none"})],
-    "searcher": [("--sort", {"relevance", "date", "-date"}), ("--default-op", {"and", "or"}),
+    "folio-indexer": [("--language", {"english", "french", "none"})],
+    "folio-searcher": [("--sort", {"relevance", "date", "-date"}), ("--default-op", {"and", "or"}),
                  ("--color", {"auto", "always", "never"}),
                  ("--collapse", {"title", "source", "author", "tag", "lang", "date"})],
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Validates the programs' real JSON output against docs/folio-search.schema.json.
 
   check_json_schema.py INDEXER SEARCHER SCHEMA DATA_DIR
@@ -77,9 +78,11 @@ def main(argv):
                 raise SystemExit(f"{program} {' '.join(args)}: exit {r.returncode}: {r.stderr}")
             return r.stdout
 
+        check("folio-indexer --dry-run --json", "index_plan",
+              json.loads(run(indexer, "--json", "--dry-run", "--db", db, data)))
         summary = json.loads(run(indexer, "--json", "--db", db, "--synonyms", synonyms, data))
-        check("indexer --json", "index_summary", summary)
-        check("indexer --json (update)", "index_summary",
+        check("folio-indexer --json", "index_summary", summary)
+        check("folio-indexer --json (update)", "index_summary",
               json.loads(run(indexer, "--json", "--db", db, data)))
 
         searches = [
@@ -97,26 +100,29 @@ def main(argv):
         ]
         for args in searches:
             out = run(searcher, "--db", db, "--json", *args, ok=(0, 1))
-            check("searcher --json " + " ".join(args), "search_result", json.loads(out))
+            check("folio-searcher --json " + " ".join(args), "search_result", json.loads(out))
         lines = run(searcher, "--db", db, "--jsonl", "--explain", "harbour OR cocoa").splitlines()
         if not lines:
-            failures.append("searcher --jsonl printed no hits")
+            failures.append("folio-searcher --jsonl printed no hits")
         for line in lines:
-            check("searcher --jsonl", "hit", json.loads(line))
+            check("folio-searcher --jsonl", "hit", json.loads(line))
         batch = run(searcher, "--db", db, "--batch", "--facet", "tag",
                     stdin="cocoa\n(harbour\nnothingmatchesthis\n", ok=(2,)).splitlines()
         if len(batch) != 3:
-            failures.append(f"searcher --batch printed {len(batch)} lines for 3 queries")
+            failures.append(f"folio-searcher --batch printed {len(batch)} lines for 3 queries")
         for line in batch:
-            check("searcher --batch", "batch_line", json.loads(line))
+            check("folio-searcher --batch", "batch_line", json.loads(line))
         if batch:
-            check("searcher --batch (malformed query)", "query_error", json.loads(batch[1]))
-        check("searcher --stats --json", "stats",
+            check("folio-searcher --batch (malformed query)", "query_error", json.loads(batch[1]))
+        shown = run(searcher, "--db", db, "--files", "cocoa").splitlines()[0]
+        check("folio-searcher --show --json", "articles",
+              json.loads(run(searcher, "--db", db, "--json", "--show", shown)))
+        check("folio-searcher --stats --json", "stats",
               json.loads(run(searcher, "--db", db, "--stats", "--json")))
         # The whole schema (its root) is the --json document.
         for error in jsonschema.Draft202012Validator(schema).iter_errors(
                 json.loads(run(searcher, "--db", db, "--json", "cocoa"))):
-            failures.append(f"searcher --json against the root: {error.message}")
+            failures.append(f"folio-searcher --json against the root: {error.message}")
         checked += 1
     finally:
         shutil.rmtree(work, ignore_errors=True)

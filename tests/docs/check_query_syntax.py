@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Runs the examples of docs/QUERY-SYNTAX.md and checks they print what the page says.
 
   check_query_syntax.py INDEXER SEARCHER QUERY-SYNTAX.md CORPUS
@@ -28,8 +29,8 @@ def examples(page):
             continue
         if line.startswith("$ "):
             words = shlex.split(line[2:])
-            if words[0] != "searcher":
-                raise SystemExit(f"{page}:{number}: only searcher examples can be checked")
+            if words[0] != "folio-searcher":
+                raise SystemExit(f"{page}:{number}: only folio-searcher examples can be checked")
             current = (number, words[1:], [])
             out.append(current)
         elif current is not None:
@@ -60,7 +61,7 @@ def main(argv):
             got = r.stdout.rstrip("\n").split("\n")
             if got != expected:
                 failures += 1
-                print(f"{page}:{number}: searcher {shlex.join(args)}\n  expected: {expected}\n"
+                print(f"{page}:{number}: folio-searcher {shlex.join(args)}\n  expected: {expected}\n"
                       f"  got:      {got} (exit status {r.returncode})")
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #define BOOST_TEST_MODULE cli_run
 #include <sys/wait.h>
 #include <unistd.h>
@@ -41,9 +42,7 @@ Outcome run_in_child(const std::function<int()>& body) {
         ::close(fds[0]);
         ::close(fds[1]);
         CLI::App app("probe");
-        char name[] = "probe";
-        char* argv[] = {name, nullptr};
-        std::_Exit(folio::cli::run("probe", app, 1, argv, body));
+        std::_Exit(folio::cli::run("probe", app, folio::cli::CommandLine{}, body));
     }
     ::close(fds[1]);
     Outcome out;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #define BOOST_TEST_MODULE readers
 #include <boost/test/data/monomorphic.hpp>
 #include <boost/test/data/test_case.hpp>

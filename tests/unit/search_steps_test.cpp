@@ -124,7 +124,8 @@ BOOST_AUTO_TEST_CASE(hits_with_passages) {
     Xapian::MSet mset = enquire.get_mset(0, 10);
     SearchRequest request;
     const std::vector<std::string> wildcards;
-    HitContext context{db, builder, query, wildcards, false, true};
+    const std::vector<std::string> languages;
+    HitContext context{db, builder, query, wildcards, false, true, languages};
     const std::set<std::string> asked(query.get_unique_terms_begin(), query.get_unique_terms_end());
     std::vector<Hit> hits = hits_step(context, enquire, mset, request, asked, nullptr);
     BOOST_REQUIRE(hits.size() == 1u);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #define BOOST_TEST_MODULE stemmer
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>

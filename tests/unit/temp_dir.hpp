@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // temp_dir.hpp: a scratch directory for a test, removed with everything in it afterwards.
 #pragma once
 

@@ -305,8 +305,9 @@ void Searcher::open_once(bool retry_damage) {
     // Expanded afresh each time: a rebuild of a sharded index names new shard directories.
     shards_ = expand_databases(paths_);
     Xapian::Database db;
-    std::vector<std::string> recorded;  // each shard's language, to be read in any order
-    std::size_t eliding = 0;            // shards with today's word rules (schema::kMetaWordRules)
+    std::vector<std::string> recorded;       // each shard's language, to be read in any order
+    std::vector<std::string> sub_languages;  // the language of each database db_ holds
+    std::size_t eliding = 0;  // shards with today's word rules (schema::kMetaWordRules)
     std::size_t opened = 0;
     for (std::size_t k = 0; k < shards_.size(); ++k) {
         if (excluded_.count(shards_[k].address) != 0)
@@ -326,8 +327,9 @@ void Searcher::open_once(bool retry_damage) {
         Xapian::Database one;
         try {
             one = open_shard(shard, options_.remote_timeout_ms);
-            if (std::string language = one.get_metadata(std::string(schema::kMetaLanguage));
-                !language.empty())
+            std::string language = one.get_metadata(std::string(schema::kMetaLanguage));
+            sub_languages.insert(sub_languages.end(), one.size(), language);
+            if (!language.empty())
                 recorded.push_back(std::move(language));
             if (schema::uses_word_rules(one))
                 ++eliding;
@@ -341,7 +343,7 @@ void Searcher::open_once(bool retry_damage) {
         } catch (const Xapian::DatabaseNotFoundError&) {
             if (shards_.size() == 1 || !options_.allow_partial) {
                 throw DatabaseError("no database at " + shard.address +
-                                    " (build one with indexer --db " + shard.address +
+                                    " (build one with folio-indexer --db " + shard.address +
                                     " FILES...)");
             }
             excluded_.insert(shard.address);
@@ -360,6 +362,7 @@ void Searcher::open_once(bool retry_damage) {
         throw DatabaseError(paths_.front() + " is not a Folio database (it records no language)");
     }
     db_ = db;
+    sub_languages_ = std::move(sub_languages);
     // Databases of different languages searched as one: the query's stop words are those of
     // the first language by name, not by the order of --db; its words are looked for in every
     // language any of them holds (database_languages).

@@ -23,6 +23,7 @@
 #include <thread>
 
 #include "folio/error.hpp"
+#include "index/crawl.hpp"
 #include "schema/schema.hpp"
 #include "search/recency.hpp"
 #include "search/similar.hpp"
@@ -135,12 +136,31 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
     if (mset.empty())
         return result;
 
-    HitContext context{db_, builder, query, wildcards, remote(), stems_only_};
+    HitContext context{db_, builder, query, wildcards, remote(), stems_only_, sub_languages_};
     std::unique_ptr<Explainer> explainer;
     if (request.explain)
         explainer = std::make_unique<Explainer>(db_, query, *weight, asked);
     result.hits = hits_step(context, enquire, mset, request, asked, explainer.get());
     return result;
+}
+
+std::vector<Article> Searcher::articles(const std::string& id) {
+    std::vector<std::string> terms = {schema::id_term(id),
+                                      schema::boolean_term(schema::kPrefixFile, file_id(id))};
+    if (const std::size_t hash = id.rfind('#'); hash != std::string::npos && hash + 1 < id.size())
+        terms.push_back(schema::id_term(id.substr(hash + 1)));
+    std::vector<Article> out;
+    for (const std::string& term : terms) {
+        for (auto it = db_.postlist_begin(term); it != db_.postlist_end(term); ++it) {
+            Article article = schema::stored_article(db_.get_document(*it));
+            if (article.language.empty() && !sub_languages_.empty())
+                article.language = sub_languages_[(*it - 1) % sub_languages_.size()];
+            out.push_back(std::move(article));
+        }
+        if (!out.empty())
+            break;
+    }
+    return out;
 }
 
 }  // namespace folio

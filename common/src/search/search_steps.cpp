@@ -305,6 +305,9 @@ std::vector<Hit> hits_step(const HitContext& context, const Xapian::Enquire& enq
         hit.score = it.get_weight();
         hit.docid = *it;
         hit.article = schema::stored_article(it.get_document());
+        // An article that names no language is indexed in its database's.
+        if (hit.article.language.empty() && !context.sub_languages.empty())
+            hit.article.language = context.sub_languages[(*it - 1) % context.sub_languages.size()];
         if (!request.collapse.empty()) {
             hit.collapse_key = it.get_collapse_key();
             hit.collapse_count = it.get_collapse_count() + 1;

@@ -79,6 +79,8 @@ struct HitContext {
     const std::vector<std::string>& wildcards;  ///< the query's wildcard patterns
     bool remote = false;
     bool stems_only = false;
+    /// The language of each database searched, by docid (the articles naming none are in it).
+    const std::vector<std::string>& sub_languages;
 };
 
 /// The hits of `mset`: decoded articles (without their bodies), the title highlighted, the

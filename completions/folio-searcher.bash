@@ -1,4 +1,5 @@
-# bash completion for Folio's searcher                                   -*- shell-script -*-
+# SPDX-License-Identifier: GPL-2.0-or-later
+# bash completion for folio-searcher, Folio's searcher                -*- shell-script -*-
 
 _folio_searcher() {
     local cur prev words cword
@@ -33,7 +34,7 @@ _folio_searcher() {
             _filedir
             return
             ;;
-        -f | --filter | -n | --limit | --offset | --passages | --passage-length | --highlight | \
+        -f | --filter | -m | --limit | --offset | --passages | --passage-length | --highlight | \
             --k1 | --b | --expand | --feedback-threshold | --proximity | --proximity-weight | \
             --like | --like-terms | \
             --boost-recent | --reference-date | --time-limit | --remote-timeout)
@@ -42,12 +43,12 @@ _folio_searcher() {
     esac
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '--db --default-op -f --filter --sort -n --limit --offset
+        COMPREPLY=($(compgen -W '--db --default-op -f --filter --sort -m --limit --offset
             --passages --passage-length --color --colour --highlight --json --jsonl
             -l --files -0 --null -c --count -q --quiet --batch --k1 --b --expand --feedback-threshold
             --proximity --proximity-weight --facet --correct --expand-synonyms --like --like-file
-            --like-terms --explain --collapse --boost-recent --reference-date --stats
-            --time-limit --allow-partial --remote-timeout --version -h --help' -- "$cur"))
+            --like-terms --explain --collapse --boost-recent --reference-date --stats --show
+            --time-limit --allow-partial --remote-timeout --no-config --version -h --help' -- "$cur"))
     fi
 } &&
-    complete -F _folio_searcher searcher
+    complete -F _folio_searcher folio-searcher

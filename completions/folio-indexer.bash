@@ -1,4 +1,5 @@
-# bash completion for Folio's indexer                                    -*- shell-script -*-
+# SPDX-License-Identifier: GPL-2.0-or-later
+# bash completion for folio-indexer, Folio's indexer                  -*- shell-script -*-
 
 _folio_indexer() {
     local cur prev words cword
@@ -9,7 +10,7 @@ _folio_indexer() {
             _filedir -d
             return
             ;;
-        -l | --language)
+        --language)
             COMPREPLY=($(compgen -W "$("${words[0]}" --list-languages 2>/dev/null)" -- "$cur"))
             return
             ;;
@@ -23,11 +24,11 @@ _folio_indexer() {
     esac
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '--db -l --language --rebuild -n --dry-run --compact
-            -j --jobs --shards --memory --synonyms --wait-lock --max-file-size --no-spelling
-            -q --quiet -v --verbose --json --list-languages --version -h --help' -- "$cur"))
+        COMPREPLY=($(compgen -W '--db --language --rebuild -n --dry-run --compact
+            -j --jobs --shards --memory --synonyms --delete --exclude --no-ignore --wait-lock --max-file-size --no-spelling
+            -q --quiet -v --verbose --json --list-languages --no-config --version -h --help' -- "$cur"))
         return
     fi
     _filedir
 } &&
-    complete -F _folio_indexer indexer
+    complete -F _folio_indexer folio-indexer
