@@ -14,6 +14,17 @@
 
 namespace folio {
 
+std::string shown_key(std::string_view key) {
+    std::string out;
+    for (char c : key) {
+        if (c == schema::kListSeparator)
+            out += ", ";
+        else
+            out += c;
+    }
+    return out;
+}
+
 namespace {
 
 using Json = nlohmann::ordered_json;
@@ -27,18 +38,6 @@ constexpr const char* kMeta = "\033[32m";
 /// Scores rounded so that the output does not depend on the last bits of a double.
 double rounded(double score) {
     return std::round(score * 1e6) / 1e6;
-}
-
-/// A collapse key as shown: list separators become ", ".
-std::string shown_key(std::string key) {
-    std::string out;
-    for (char c : key) {
-        if (c == schema::kListSeparator)
-            out += ", ";
-        else
-            out += c;
-    }
-    return out;
 }
 
 Json contribution_json(const Contribution& c) {
@@ -269,6 +268,22 @@ void put_matches(std::string& out, std::string_view text,
     out += ']';
 }
 
+// An article's url, date, authors, tags, source and language, as hits and --show give them.
+void put_article_fields(std::string& out, const Article& a) {
+    out += ",\"url\":";
+    put_optional(out, a.url);
+    out += ",\"date\":";
+    put_optional(out, a.date);
+    out += ",\"authors\":";
+    put_strings(out, a.authors);
+    out += ",\"tags\":";
+    put_strings(out, a.tags);
+    out += ",\"source\":";
+    put_optional(out, a.source);
+    out += ",\"language\":";
+    put_optional(out, a.language);
+}
+
 void put_hit(std::string& out, const Hit& hit) {
     const Article& a = hit.article;
     out += "{\"rank\":";
@@ -292,18 +307,7 @@ void put_hit(std::string& out, const Hit& hit) {
         out += base64(a.path);
         out += '"';
     }
-    out += ",\"url\":";
-    put_optional(out, a.url);
-    out += ",\"date\":";
-    put_optional(out, a.date);
-    out += ",\"authors\":";
-    put_strings(out, a.authors);
-    out += ",\"tags\":";
-    put_strings(out, a.tags);
-    out += ",\"source\":";
-    put_optional(out, a.source);
-    out += ",\"language\":";
-    put_optional(out, a.language);
+    put_article_fields(out, a);
     out += ",\"passages\":[";
     for (std::size_t i = 0; i < hit.passages.size(); ++i) {
         const Snippet& p = hit.passages[i];
@@ -766,18 +770,7 @@ std::string articles_json(const std::vector<Article>& articles, bool pretty) {
         put_string(out, a.title);
         out += ",\"path\":";
         put_optional(out, a.path);
-        out += ",\"url\":";
-        put_optional(out, a.url);
-        out += ",\"date\":";
-        put_optional(out, a.date);
-        out += ",\"authors\":";
-        put_strings(out, a.authors);
-        out += ",\"tags\":";
-        put_strings(out, a.tags);
-        out += ",\"source\":";
-        put_optional(out, a.source);
-        out += ",\"language\":";
-        put_optional(out, a.language);
+        put_article_fields(out, a);
         out += ",\"description\":";
         put_optional(out, a.description);
         out += ",\"body\":";

@@ -12,7 +12,6 @@
 #include "folio/paths.hpp"
 #include "folio/recency.hpp"
 #include "folio/render.hpp"
-#include "folio/schema.hpp"
 #include "folio/search.hpp"
 #include "folio/similar.hpp"
 #include "folio/stats.hpp"
@@ -117,18 +116,6 @@ py::list matched_texts(const Snippet& s) {
     for (std::size_t i = 0; i < s.highlights.size(); ++i) {
         const Highlight& h = s.highlights[i];
         out[i] = text(std::string_view(s.text).substr(h.begin, h.end - h.begin));
-    }
-    return out;
-}
-
-/// A collapse key as the programs show it: list separators as ", ".
-std::string shown_key(const std::string& key) {
-    std::string out;
-    for (char c : key) {
-        if (c == schema::kListSeparator)
-            out += ", ";
-        else
-            out += c;
     }
     return out;
 }
@@ -507,7 +494,7 @@ void add_result_classes(py::module_& m) {
             "to_json",
             [](const Results& r, bool pretty) { return text(result_json(r.result, pretty)); },
             py::arg("pretty") = false,
-            "The results as searcher --json writes them (schema version 1).")
+            "The results as folio-searcher --json writes them (schema version 2).")
         .def("__len__", [](const Results& r) { return r.result.hits.size(); })
         .def("__getitem__",
              [](py::object self, long long i) {
