@@ -304,7 +304,7 @@ int main(int argc, char** argv) {
         if (index.paths.empty()) {
             throw folio::UsageError("no files or directories to index (see --help)");
         }
-        index.new_language = folio::cli::language_from_environment();
+        index.new_language = folio::language_from_environment();
         index.max_file_size = folio::cli::parse_size(flags.max_file_size);
         index.memory = folio::cli::parse_size(flags.memory);
         if (index.memory < (16u << 20))

@@ -58,17 +58,6 @@ CLI::Option* add_language_option(CLI::App& app, std::string& language, const std
         });
 }
 
-std::string language_from_environment() {
-    const char* value = std::getenv("FOLIO_LANGUAGE");
-    if (value == nullptr || *value == '\0')
-        return {};
-    try {
-        return canonical_language(value);
-    } catch (const UsageError& e) {
-        throw UsageError(std::string("FOLIO_LANGUAGE: ") + e.what());
-    }
-}
-
 void add_version_flag(CLI::App& app, const std::string& program) {
     app.add_flag_callback(
            "--version",

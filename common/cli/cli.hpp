@@ -25,9 +25,6 @@ CLI::Option* add_db_option(CLI::App& app, std::string& db);
 CLI::Option* add_db_option(CLI::App& app, std::vector<std::string>& dbs);
 /// --language LANG, checked against libstemmer's languages.
 CLI::Option* add_language_option(CLI::App& app, std::string& language, const std::string& what);
-/// $FOLIO_LANGUAGE as a canonical language name ("" when unset or empty); throws UsageError
-/// naming the variable when it is not a language.
-std::string language_from_environment();
 /// --version, printing Folio's, Xapian's and libstemmer's versions.
 void add_version_flag(CLI::App& app, const std::string& program);
 
