@@ -88,7 +88,7 @@ install(FILES completions/folio-indexer.fish completions/folio-searcher.fish
   DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d COMPONENT runtime)
 
 # The documents the manuals point to, and Debian's copyright and changelog files, in each
-# package's documentation folder (share/doc/folio, share/doc/folio-dev).
+# package's documentation folder (share/doc/folio, share/doc/folio-dev, share/doc/python3-folio).
 set(FOLIO_DOC_DIR ${CMAKE_INSTALL_DATAROOTDIR}/doc/folio)
 install(FILES README.md docs/QUERY-SYNTAX.md docs/folio-search.schema.json
   DESTINATION ${FOLIO_DOC_DIR} COMPONENT runtime)
@@ -105,10 +105,16 @@ add_custom_command(OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/packaging/changelog.gz
   DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/packaging/changelog
   COMMENT "Compressing packaging/changelog")
 add_custom_target(folio_changelog ALL DEPENDS ${CMAKE_CURRENT_BINARY_DIR}/packaging/changelog.gz)
-foreach(component runtime development)
+set(_components runtime development)
+if(TARGET folio_python)
+  list(APPEND _components python)
+endif()
+foreach(component ${_components})
   set(_doc ${FOLIO_DOC_DIR})
   if(component STREQUAL "development")
     set(_doc ${CMAKE_INSTALL_DATAROOTDIR}/doc/folio-dev)
+  elseif(component STREQUAL "python")
+    set(_doc ${CMAKE_INSTALL_DATAROOTDIR}/doc/python3-folio)
   endif()
   install(FILES packaging/copyright ${CMAKE_CURRENT_BINARY_DIR}/packaging/changelog.gz
     DESTINATION ${_doc} COMPONENT ${component})
@@ -140,4 +146,15 @@ set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS
 set(CPACK_DEBIAN_DEVELOPMENT_DESCRIPTION "The C++ library: the static library folio_common on which folio-indexer and
 folio-searcher are built, with its headers, a CMake package
 (find_package(Folio), target Folio::folio) and a pkg-config file.")
+# python3-folio: the Python module (python/), where it is built.
+if(TARGET folio_python)
+  list(APPEND CPACK_COMPONENTS_ALL python)
+  set(CPACK_DEBIAN_PYTHON_PACKAGE_NAME python3-folio)
+  set(CPACK_DEBIAN_PYTHON_PACKAGE_SECTION python)
+  set(CPACK_DEBIAN_PYTHON_PACKAGE_SHLIBDEPS ON)
+  set(CPACK_DEBIAN_PYTHON_PACKAGE_DEPENDS "${FOLIO_PYTHON_DEPENDS}")
+  set(CPACK_DEBIAN_PYTHON_DESCRIPTION "The Python module folio: Folio's indexing and search (query language,
+ranking, passages with highlights, facets, incremental indexing) from Python,
+through the same C++ library as the programs, without a process per query.")
+endif()
 include(CPack)

@@ -25,7 +25,7 @@ _folio_indexer() {
 
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '--db --language --rebuild -n --dry-run --compact
-            -j --jobs --shards --memory --synonyms --wait-lock --max-file-size --no-spelling
+            -j --jobs --shards --memory --synonyms --delete --exclude --no-ignore --wait-lock --max-file-size --no-spelling
             -q --quiet -v --verbose --json --list-languages --no-config --version -h --help' -- "$cur"))
         return
     fi

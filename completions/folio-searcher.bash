@@ -47,7 +47,7 @@ _folio_searcher() {
             --passages --passage-length --color --colour --highlight --json --jsonl
             -l --files -0 --null -c --count -q --quiet --batch --k1 --b --expand --feedback-threshold
             --proximity --proximity-weight --facet --correct --expand-synonyms --like --like-file
-            --like-terms --explain --collapse --boost-recent --reference-date --stats
+            --like-terms --explain --collapse --boost-recent --reference-date --stats --show
             --time-limit --allow-partial --remote-timeout --no-config --version -h --help' -- "$cur"))
     fi
 } &&

@@ -4,7 +4,7 @@
 #
 #   examples/search.sh [--db DB] QUERY...
 #
-# Prints the number of matches, the top five hits (title, date, path) and how the matches
+# Prints the number of matches, the top five hits (title, date, path, the words matched) and how the matches
 # spread over sources and years, then exits as the searcher does: 0 hits, 1 none, 2 error.
 # SEARCHER names the searcher program (default: folio-searcher on the PATH).
 set -euo pipefail
@@ -29,7 +29,11 @@ fi
 
 jq -r '
   "\(.total.estimated) matches for \(.query)" + (if .total.exact then "" else " (estimated)" end),
-  (.hits[] | "\(.rank). \(.title) [\(if .date == "" then "undated" else .date end)]\n   \(.path)"),
+  (.hits[] | "\(.rank). \(.title) [\(.date // "undated")]\n   \(.path // .url // .id)",
+    # The matched words of the first passage, sliced by their code point offsets (jq counts
+    # code points; the byte offsets of "highlights" would be off after an accented letter).
+    (.passages[0] // empty | .text as $text |
+      "   matched: " + ([.matches[] | $text[.chars[0]:.chars[1]]] | unique | join(", ")))),
   (.facets // {} | to_entries[] |
     "\(.key): " + ([.value.values[] | "\(.value) (\(.count))"] | join(", ")))
 ' <<<"$json"

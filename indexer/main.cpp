@@ -2,6 +2,7 @@
 // folio-indexer: reads article files into a Folio database. A thin layer over folio::run_index.
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -46,12 +47,13 @@ struct Flags {
     bool verbose = false;
     bool json = false;
     bool list_languages = false;
+    std::vector<std::string> delete_ids;  // --delete ID...
 };
 
 nlohmann::ordered_json diagnostic_json(const folio::Diagnostic& d) {
     nlohmann::ordered_json j{
         {"severity", d.severity == folio::Diagnostic::Severity::warning ? "warning" : "error"},
-        {"path", d.path}};
+        {"path", d.path.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(d.path)}};
     if (d.line != 0)
         j["line"] = d.line;
     j["message"] = d.message;
@@ -63,25 +65,27 @@ void print_summary(const folio::IndexSummary& s, bool json,
     double mb = static_cast<double>(s.bytes) / (1024.0 * 1024.0);
     double rate = s.seconds > 0 ? static_cast<double>(s.articles()) / s.seconds : 0.0;
     if (json) {
-        nlohmann::ordered_json j{{"files", s.files},
-                                 {"unchanged_files", s.unchanged_files},
-                                 {"added", s.added},
-                                 {"replaced", s.replaced},
-                                 {"unchanged", s.unchanged},
-                                 {"deleted", s.deleted},
-                                 {"skipped", s.skipped},
-                                 {"failed", s.failed},
-                                 {"warnings", s.warnings},
-                                 {"bytes", s.bytes},
-                                 {"seconds", s.seconds},
-                                 {"articles_per_second", rate},
-                                 {"megabytes_per_second", s.seconds > 0 ? mb / s.seconds : 0.0},
-                                 {"jobs", s.jobs},
-                                 {"shards", s.shards},
-                                 {"language", s.language},
-                                 {"generation", s.generation},
-                                 {"compacted", s.compacted},
-                                 {"interrupted", s.interrupted}};
+        nlohmann::ordered_json j{
+            {"files", s.files},
+            {"unchanged_files", s.unchanged_files},
+            {"added", s.added},
+            {"replaced", s.replaced},
+            {"unchanged", s.unchanged},
+            {"deleted", s.deleted},
+            {"skipped", s.skipped},
+            {"failed", s.failed},
+            {"warnings", s.warnings},
+            {"bytes", s.bytes},
+            {"seconds", s.seconds},
+            {"articles_per_second", rate},
+            {"megabytes_per_second", s.seconds > 0 ? mb / s.seconds : 0.0},
+            {"jobs", s.jobs},
+            {"shards", s.shards},
+            {"language", s.language},
+            {"generation", s.generation.empty() ? nlohmann::ordered_json()
+                                                : nlohmann::ordered_json(s.generation)},
+            {"compacted", s.compacted},
+            {"interrupted", s.interrupted}};
         auto& all = j["diagnostics"] = nlohmann::ordered_json::array();
         for (const auto& d : diagnostics)
             all.push_back(diagnostic_json(d));
@@ -99,7 +103,19 @@ void print_summary(const folio::IndexSummary& s, bool json,
             : "; interrupted: what was done is committed");
 }
 
-void print_plan(const folio::IndexPlan& plan) {
+void print_plan(const folio::IndexPlan& plan, bool json,
+                const std::vector<folio::Diagnostic>& diagnostics) {
+    if (json) {
+        nlohmann::ordered_json j{{"add", plan.add},
+                                 {"update", plan.update},
+                                 {"delete", plan.remove},
+                                 {"unchanged", plan.unchanged}};
+        auto& all = j["diagnostics"] = nlohmann::ordered_json::array();
+        for (const auto& d : diagnostics)
+            all.push_back(diagnostic_json(d));
+        std::cout << j.dump() << "\n";
+        return;
+    }
     for (const auto& p : plan.add)
         std::cout << "add " << folio::terminal_text(p) << "\n";
     for (const auto& p : plan.update)
@@ -158,6 +174,15 @@ int main(int argc, char** argv) {
     app.add_flag("--no-spelling", flags.no_spelling,
                  "Do not build the spelling dictionary (faster; no \"did you mean\")")
         ->group(input);
+    app.add_option("--exclude", index.excludes,
+                   "Leave out paths matching this gitignore-style GLOB (repeatable; e.g. "
+                   "'*.log', 'drafts/')")
+        ->allow_extra_args(false)
+        ->type_name("GLOB")
+        ->group(input);
+    app.add_flag("--no-ignore{false}", index.ignore_files,
+                 "Read what .gitignore, .ignore and .folioignore files leave out")
+        ->group(input);
 
     folio::cli::add_db_option(app, index.db)->group(database);
     app.add_flag("--rebuild", index.rebuild,
@@ -188,12 +213,19 @@ int main(int argc, char** argv) {
     app.add_flag("--wait-lock", index.wait_lock,
                  "Wait for another indexer working on the database instead of failing")
         ->group(database);
+    app.add_option("--delete", flags.delete_ids,
+                   "Delete the articles with these ids (alone, without PATHS; with --dry-run: "
+                   "list them)")
+        ->type_name("ID...")
+        ->group(database);
 
     app.add_flag("-q,--quiet", flags.quiet, "Print errors only, no warnings, progress or summary")
         ->group(output);
     app.add_flag("-v,--verbose", flags.verbose, "Name each file as it is indexed (on stderr)")
         ->group(output);
-    app.add_flag("--json", flags.json, "Print the summary as one JSON object")->group(output);
+    app.add_flag("--json", flags.json,
+                 "Print the summary (with --dry-run: the plan) as one JSON object")
+        ->group(output);
 
     app.add_flag("--list-languages", flags.list_languages, "List the stemming languages and exit")
         ->group("Other");
@@ -217,6 +249,45 @@ int main(int argc, char** argv) {
             for (const auto& l : folio::stemmer_languages())
                 std::cout << l << "\n";
             std::cout << "none\n";
+            return folio::cli::kOk;
+        }
+        if (!flags.delete_ids.empty()) {
+            if (!index.paths.empty() || index.rebuild)
+                throw folio::UsageError("--delete takes article ids, not PATHs: run it on its own");
+            // Each id once, in the order given.
+            std::vector<std::string> held = folio::held_ids(index.db, flags.delete_ids);
+            std::size_t asked = 0;
+            {
+                std::vector<std::string> ids = flags.delete_ids;
+                std::sort(ids.begin(), ids.end());
+                asked = static_cast<std::size_t>(std::unique(ids.begin(), ids.end()) - ids.begin());
+            }
+            const std::size_t missing = asked - held.size();
+            if (index.dry_run) {
+                if (flags.json) {
+                    nlohmann::ordered_json j{{"delete", held}, {"missing", missing}};
+                    std::cout << j.dump() << "\n";
+                } else {
+                    for (const auto& id : held)
+                        std::cout << "delete " << folio::terminal_text(id) << "\n";
+                    std::cout << held.size() << " to delete, " << missing
+                              << " not in the database\n";
+                }
+                return folio::cli::kOk;
+            }
+            const std::size_t deleted = folio::delete_articles(index.db, held, index.wait_lock);
+            if (flags.json) {
+                nlohmann::ordered_json j{{"deleted", deleted}, {"missing", missing}};
+                std::cout << j.dump() << "\n";
+            } else if (!flags.quiet) {
+                std::cout << "deleted " << deleted << (deleted == 1 ? " article" : " articles")
+                          << "\n";
+            }
+            if (missing > 0) {
+                std::cerr << kProgram << ": error: " << missing
+                          << (missing == 1 ? " id is" : " ids are") << " not in the database\n";
+                return folio::cli::kPartial;
+            }
             return folio::cli::kOk;
         }
         if (index.paths.empty() && !index.rebuild && (index.compact || !index.synonyms.empty())) {
@@ -269,7 +340,7 @@ int main(int argc, char** argv) {
             }
         };
         if (index.dry_run) {
-            print_plan(folio::plan_index(index, observer));
+            print_plan(folio::plan_index(index, observer), flags.json, diagnostics);
             print_repeats();
             return folio::cli::kOk;
         }

@@ -6,6 +6,7 @@
 # pkg-config), runs the installed programs and the example scripts on corpus/, then builds the
 # .deb packages with CPack, checks their contents and dependencies and runs lintian on them
 # (errors and warnings fail), unpacks them into a scratch root and runs the programs from there.
+# The Python module (where it is built) is imported from the prefix and from its package.
 # Nothing is installed on the machine.
 #
 set -euo pipefail
@@ -85,6 +86,7 @@ echo "== examples/search.sh (jq)"
 SEARCHER=$prefix/bin/folio-searcher examples/search.sh --db "$db" '"nato allies"' >"$scratch/sh.out"
 expect "search.sh" '^[0-9]+ matches for "nato allies"' "$scratch/sh.out"
 expect "search.sh" '^1\. NATO Leaders Look to Defense' "$scratch/sh.out"
+expect "search.sh" '^   matched: NATO allies' "$scratch/sh.out"
 expect "search.sh" '^source: ' "$scratch/sh.out"
 status=0
 SEARCHER=$prefix/bin/folio-searcher examples/search.sh --db "$db" 'zzzqqqxxx' >/dev/null || status=$?
@@ -106,6 +108,37 @@ status=0
   >"$scratch/py2.out" || status=$?
 [ "$status" -eq 2 ] || fail "search.py with a malformed batch query exited $status, not 2"
 expect "search.py" "^  '\(nato': error: " "$scratch/py2.out"
+
+# ---- the Python module (python/): installed under the prefix, imported from there ----
+pymodule=false
+[ -e "$build/python/folio/__init__.py" ] && pymodule=true
+if $pymodule; then
+  echo "== the Python module from the prefix (import folio), examples/search_module.py"
+  init=$(cd "$prefix" && find . -path '*/folio/__init__.py' | head -1)
+  [ -n "$init" ] || fail "not installed: the Python package folio"
+  init=${init#./}
+  pypath=$prefix/$(dirname "$(dirname "$init")")
+  for f in __init__.pyi py.typed; do
+    [ -e "$pypath/folio/$f" ] || fail "not installed: folio/$f"
+  done
+  PYTHONPATH=$pypath "$python" -c 'import folio, sys
+assert folio.__file__.startswith(sys.argv[1]), folio.__file__
+print(folio.Searcher(sys.argv[2]).search("\"nato allies\"")[0].title)' "$pypath" "$db" >"$scratch/module.out"
+  expect "import folio" '^NATO Leaders Look to Defense' "$scratch/module.out"
+  PYTHONPATH=$pypath "$python" examples/search_module.py --db "$db" --facet year \
+    '"nato allies"' 'slavery AND year:1850..1865' >"$scratch/module-example.out"
+  expect "search_module.py" '^1\. NATO Leaders Look to Defense' "$scratch/module-example.out"
+  expect "search_module.py" '\[NATO allies\]|\[NATO\] \[allies\]' "$scratch/module-example.out"
+  expect "search_module.py" '^year: [0-9]{4} \([0-9]+\)' "$scratch/module-example.out"
+  expect "search_module.py" "^  'slavery AND year:1850\.\.1865': (about )?[1-9][0-9]* matches, top: State of the Union" \
+    "$scratch/module-example.out"
+  status=0
+  PYTHONPATH=$pypath "$python" examples/search_module.py --db "$db" nato '(nato' \
+    >"$scratch/module-example2.out" || status=$?
+  [ "$status" -eq 2 ] || fail "search_module.py with a malformed query exited $status, not 2"
+  expect "search_module.py" "^  '\(nato': error: " "$scratch/module-example2.out"
+fi
+# ----
 
 echo "== examples/embed against the installed library (find_package(Folio))"
 cmake -S examples/embed -B "$scratch/embed" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
@@ -202,11 +235,43 @@ else
   cat "$scratch/apt" >&2
   fail "apt cannot install $deb"
 fi
+# ---- python3-folio.deb: its contents and dependencies, unpacked beside folio and imported ----
+if $pymodule; then
+  pydeb=$(ls "$scratch"/pkg/python3-folio_*.deb)
+  dpkg-deb -f "$pydeb" Depends >"$scratch/py-depends"
+  expect "python3-folio.deb Depends" 'python3 \(>= 3\.' "$scratch/py-depends"
+  expect "python3-folio.deb Depends" 'libxapian30' "$scratch/py-depends"
+  dpkg -c "$pydeb" >"$scratch/py-contents"
+  for f in __init__.py __init__.pyi py.typed '_folio\.cpython-.*\.so'; do
+    expect "python3-folio.deb contents" "\./usr/lib/python3/dist-packages/folio/$f\$" "$scratch/py-contents"
+  done
+  apt-get install --simulate "$pydeb" >"$scratch/py-apt" 2>&1 || {
+    cat "$scratch/py-apt" >&2
+    fail "apt cannot install $pydeb"
+  }
+  if grep -E '^Inst ' "$scratch/py-apt" | grep -v '^Inst python3-folio ' >&2; then
+    fail "installing python3-folio.deb would pull in packages not installed"
+  fi
+  expect "python3-folio.deb contents" 'usr/share/doc/python3-folio/copyright$' "$scratch/py-contents"
+  # lintian: errors fail; its warnings on the extension module are shown.
+  lintian --fail-on error --tag-display-limit 0 "$pydeb" >"$scratch/py-lintian" 2>&1 || {
+    cat "$scratch/py-lintian" >&2
+    fail "lintian finds errors in python3-folio.deb"
+  }
+  cat "$scratch/py-lintian"
+  dpkg -x "$pydeb" "$scratch/root"
+fi
+# ----
 root=$scratch/root
 dpkg -x "$deb" "$root"
 "$root/usr/bin/folio-indexer" --quiet --db "$scratch/deb-db" corpus/dod-news
 "$root/usr/bin/folio-searcher" --db "$scratch/deb-db" --files 'nato' >"$scratch/deb.out"
 expect "packaged searcher" 'nato-leaders-look-to-defense' "$scratch/deb.out"
+if $pymodule; then
+  PYTHONPATH=$root/usr/lib/python3/dist-packages "$python" -c 'import folio, sys
+print(folio.Searcher(sys.argv[1]).search("nato")[0].title)' "$scratch/deb-db" >"$scratch/deb-py.out"
+  expect "packaged module" '^NATO Leaders Look to Defense' "$scratch/deb-py.out"
+fi
 MANWIDTH=80 man --warnings -l "$root/usr/share/man/man1/folio-searcher.1.gz" >/dev/null 2>"$scratch/man.err"
 [ ! -s "$scratch/man.err" ] || fail "man -l folio-searcher.1.gz: $(cat "$scratch/man.err")"
-echo "check_install: all good ($(basename "$deb"), $(basename "$dev"))"
+echo "check_install: all good ($(basename "$deb"), $(basename "$dev")${pydeb:+, $(basename "$pydeb")})"

@@ -11,6 +11,7 @@ packages=(
   liblucene++-dev                 # Lucene++ 3.0.8 (+ contrib: PorterStemFilter, Highlighter) for bench/lucene
   g++ cmake ninja-build pkg-config libboost-dev nlohmann-json3-dev   # to build bench/lucene
   sqlite3 libsqlite3-dev python3  # SQLite FTS5 peer (Python's sqlite3 module)
+  python3-xapian                  # Xapian's Python bindings (bench/python_bench.py's peer)
   time                            # GNU /usr/bin/time -v for peak memory
   hyperfine                       # a process per query as a shell script pays for it (hyperfine -N)
 )

@@ -11,6 +11,7 @@ packages=(
   libstemmer-dev                  # Snowball stemmers
   libcli11-dev                    # command lines
   libboost-test-dev               # unit tests
+  python3-dev pybind11-dev        # the Python module (python/)
   nlohmann-json3-dev              # JSON (JSONL input, --json output)
   libgumbo-dev                    # HTML5 parser
   libyaml-cpp-dev                 # Markdown front matter

@@ -26,6 +26,7 @@ python3 bench/index_bench.py --quick --no-build --build build/ci
 python3 bench/query_bench.py --quick --no-build --build build/ci
 python3 bench/feedback_bench.py --quick --no-build --build build/ci
 python3 bench/process_cost.py --rounds 3 --no-docs --build build/ci --work build/ci/bench-quick
+python3 bench/python_bench.py --quick --no-build --build build/ci
 python3 scripts/hot_functions.py --build build/ci --out build/ci/hot-functions.txt
 
 echo "== formatting (clang-format)"

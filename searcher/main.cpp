@@ -42,6 +42,7 @@ struct Flags {
     std::vector<std::string> like_files;
     std::string boost_recent;
     bool stats = false;
+    std::string show;  // --show ID
     folio::OpenOptions open;
 };
 
@@ -171,6 +172,19 @@ int run(Flags& flags) {
     }
     if (flags.batch)
         return run_batch(searcher, request, printed);
+    if (!flags.show.empty()) {
+        std::vector<folio::Article> articles = searcher.articles(flags.show);
+        if (articles.empty()) {
+            std::cerr << kProgram << ": error: no article with id "
+                      << folio::terminal_text(flags.show) << ", and no indexed file at that path\n";
+            return folio::cli::kPartial;
+        }
+        if (flags.json)
+            std::cout << folio::articles_json(articles, true) << "\n";
+        else
+            folio::write_articles(std::cout, articles);
+        return folio::cli::kOk;
+    }
 
     request.query = join(flags.words);
     bool like = !request.like_ids.empty() || !request.like_articles.empty();
@@ -472,6 +486,11 @@ int main(int argc, char** argv) {
                                       "Print database statistics (with --json: as JSON) and exit");
         for (auto* other : {jsonl, files, count, quiet, batch})
             stats->excludes(other);
+        auto* show = power->add_option(
+            "--show", flags.show,
+            "Print the stored article with this id (or the articles of this file) and exit");
+        for (auto* other : {jsonl, files, count, quiet, batch, stats})
+            show->excludes(other);
         auto* shards = app.add_option_group("Shards", "Sharded indexes and remote shard servers");
         shards->add_flag("--allow-partial", flags.open.allow_partial,
                          "When shards cannot be reached or fail, search the others and warn on "

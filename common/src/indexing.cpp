@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <unordered_map>
 #include <utility>
@@ -252,17 +253,40 @@ struct Survey {
 Survey survey(const IndexOptions& options, const std::map<std::string, FileRecord>& manifest,
               Run& run, IndexSummary& summary) {
     Survey s;
-    std::vector<std::string> broken;  // paths the crawl could not read: keep what is under them
-    s.found = find_files(options.paths, [&](Diagnostic&& d) {
-        if (d.severity == Diagnostic::Severity::error) {
-            ++summary.failed;
-            std::error_code ec;
-            broken.push_back(fs::weakly_canonical(fs::absolute(d.path, ec), ec).string());
-        } else {
-            ++summary.skipped;  // a special file met in a walk
+    // A path named that no longer exists, where the database holds what was under it (a deleted
+    // folder or file): not an error, and what was indexed under it is deleted. Another missing
+    // path is reported by the crawl.
+    std::vector<std::string> crawl_paths, vanished;
+    for (const std::string& path : options.paths) {
+        struct stat st {};
+        if (path != "-" && ::lstat(path.c_str(), &st) != 0 && errno == ENOENT) {
+            const std::string id = file_id(path);
+            const auto inside = manifest.lower_bound(id + "/");
+            if (manifest.count(id) != 0 ||
+                (inside != manifest.end() && inside->first.starts_with(id + "/"))) {
+                vanished.push_back(id);
+                continue;
+            }
         }
-        run.report(std::move(d), summary);
-    });
+        crawl_paths.push_back(path);
+    }
+    std::vector<std::string> broken;  // paths the crawl could not read: keep what is under them
+    CrawlOptions crawl;
+    crawl.ignore_files = options.ignore_files;
+    crawl.excludes = options.excludes;
+    s.found = find_files(
+        crawl_paths,
+        [&](Diagnostic&& d) {
+            if (d.severity == Diagnostic::Severity::error) {
+                ++summary.failed;
+                std::error_code ec;
+                broken.push_back(fs::weakly_canonical(fs::absolute(d.path, ec), ec).string());
+            } else {
+                ++summary.skipped;  // a special file met in a walk
+            }
+            run.report(std::move(d), summary);
+        },
+        crawl);
     std::unordered_map<std::string, bool> present;
     for (const FoundFile& f : s.found) {
         present[f.info.id] = true;
@@ -279,7 +303,11 @@ Survey survey(const IndexOptions& options, const std::map<std::string, FileRecor
             s.update.push_back(&f);
         }
     }
-    std::vector<std::string> roots = root_prefixes(options.paths);
+    std::vector<std::string> roots = root_prefixes(crawl_paths);
+    for (const std::string& id : vanished) {
+        roots.push_back(id);
+        roots.push_back(id + "/");
+    }
     for (const auto& [path, record] : manifest) {
         if (present.count(path) != 0 || !under(path, roots))
             continue;
@@ -871,6 +899,38 @@ std::size_t set_synonyms(const std::string& db, const std::string& file, bool wa
         writable.commit();
     }
     return n;
+}
+
+std::size_t delete_articles(const std::string& db, const std::vector<std::string>& ids,
+                            bool wait_lock) {
+    IndexLock lock(db, wait_lock);
+    DatabaseLayout layout(db);
+    if (layout.current().empty())
+        throw DatabaseError("no database at " + db);
+    ShardedWriter writer(layout.shards(), WriterOptions{});
+    std::size_t deleted = 0;
+    for (const auto& id : ids) {
+        if (writer.remove(id))
+            ++deleted;
+    }
+    writer.commit();
+    return deleted;
+}
+
+std::vector<std::string> held_ids(const std::string& db, const std::vector<std::string>& ids) {
+    DatabaseLayout layout(db);
+    if (layout.current().empty())
+        throw DatabaseError("no database at " + db);
+    Xapian::Database database;
+    for (const std::string& shard : layout.shards())
+        database.add_database(Xapian::Database(shard));
+    std::vector<std::string> held;
+    std::set<std::string> seen;
+    for (const std::string& id : ids) {
+        if (seen.insert(id).second && database.term_exists(schema::id_term(id)))
+            held.push_back(id);
+    }
+    return held;
 }
 
 void compact_database(const std::string& db, bool wait_lock) {

@@ -226,7 +226,8 @@ struct Operand {
     std::string field;     ///< lower case; "" for the free text
     bool phrase = false;
     bool wildcard = false;
-    bool empty = false;  ///< no word at all ("-", ",", ""): Xapian's parser skips it
+    bool empty = false;    ///< no word at all ("-", ",", ""): Xapian's parser skips it
+    bool chained = false;  ///< joined to its neighbour by NEAR or ADJ
     bool filter() const { return !group && !is_text_field(field); }
     /// What NEAR and ADJ can join: a word of the text, title or authors.
     bool single_word() const {
@@ -242,6 +243,7 @@ struct Operand {
 ///   (Xapian's parser would read a lone "-word" as "word", and fails after OR);
 /// - NEAR and ADJ join single words and bind tighter than the words around them: a chain is
 ///   put in parentheses (Xapian's parser would read NEAR as a word next to other words);
+/// - a word or phrase of title: or author: next to other parts of a run is required (+);
 /// - field names are matched in any case (Title: is title:).
 /// What the parser would silently reinterpret is refused: unknown fields, '*' anywhere but at
 /// the end of a word or in phrases and filters, '?' inside a word, NEAR/0, NOT NOT, NOT -word,
@@ -301,6 +303,18 @@ class Checker {
             chain = false;
         };
         auto end_run = [&] {
+            // A word or phrase of title: or author: says what the hits must be (as a filter
+            // does): next to other parts joined by the default operator it is required, as
+            // +title:x, and the other parts rank ('author:lincoln "union"': Lincoln's articles
+            // that say "union", not every article that says it).
+            if (run.size() > 1) {
+                for (const Operand& o : run) {
+                    if (o.sign == 0 && !o.group && !o.synonym && !o.chained && !o.field.empty() &&
+                        !o.filter()) {
+                        insert(o.column, "+");
+                    }
+                }
+            }
             // Excluded parts with nothing to exclude them from but filters: from everything.
             const bool negative =
                 std::any_of(run.begin(), run.end(), [](const Operand& o) { return o.sign == '-'; });
@@ -337,6 +351,7 @@ class Checker {
                     check_distance(t);
                     if (!previous.single_word())
                         fail(previous.column, proximity_reason(t.text, previous));
+                    run.back().chained = true;
                     if (!chain)
                         chain_start = previous.column;
                     chain = true;
@@ -357,6 +372,7 @@ class Checker {
             if (last == Last::proximity) {
                 if (!o.single_word())
                     fail(o.column, proximity_reason(tokens_[k - 1].text, o));
+                o.chained = true;
             } else {
                 end_chain();
                 if (last == Last::boolean && last_operator.ends_with("NOT") && o.sign == '-')

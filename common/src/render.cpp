@@ -223,6 +223,52 @@ void put_ranges(std::string& out, const std::vector<Highlight>& highlights) {
     out += ']';
 }
 
+// A value that may be missing: null when empty (one rule for every member, so that jq's
+// `.date // "undated"` works).
+void put_optional(std::string& out, std::string_view text) {
+    if (text.empty())
+        out += "null";
+    else
+        put_string(out, text);
+}
+
+// The highlighted words of `text` as ripgrep's JSON gives its submatches: the matched text,
+// its byte offsets and its code point offsets (what jq's string slices count).
+void put_matches(std::string& out, std::string_view text,
+                 const std::vector<Highlight>& highlights) {
+    out += '[';
+    std::size_t byte = 0, chars = 0;  // code points before `byte`
+    auto advance = [&](std::size_t to) {
+        for (; byte < to && byte < text.size(); ++byte) {
+            if ((static_cast<unsigned char>(text[byte]) & 0xC0) != 0x80)
+                ++chars;
+        }
+    };
+    for (std::size_t i = 0; i < highlights.size(); ++i) {
+        const Highlight& h = highlights[i];
+        if (h.begin < byte) {  // out of order: count again from the start
+            byte = 0;
+            chars = 0;
+        }
+        advance(h.begin);
+        const std::size_t first = chars;
+        advance(h.end);
+        out += i > 0 ? ",{\"text\":" : "{\"text\":";
+        put_string(out, text.substr(std::min(h.begin, text.size()),
+                                    std::min(h.end, text.size()) - std::min(h.begin, text.size())));
+        out += ",\"bytes\":[";
+        put_number(out, h.begin);
+        out += ',';
+        put_number(out, h.end);
+        out += "],\"chars\":[";
+        put_number(out, first);
+        out += ',';
+        put_number(out, chars);
+        out += "]}";
+    }
+    out += ']';
+}
+
 void put_hit(std::string& out, const Hit& hit) {
     const Article& a = hit.article;
     out += "{\"rank\":";
@@ -235,8 +281,10 @@ void put_hit(std::string& out, const Hit& hit) {
     put_string(out, a.title);
     out += ",\"title_highlights\":";
     put_ranges(out, hit.title.highlights);
+    out += ",\"title_matches\":";
+    put_matches(out, hit.title.text, hit.title.highlights);
     out += ",\"path\":";
-    put_string(out, a.path);
+    put_optional(out, a.path);
     if (!valid_utf8(a.path)) {
         // "path" holds U+FFFD where the name's bytes are not UTF-8, which no program can open:
         // the exact bytes too, as ripgrep gives them.
@@ -245,17 +293,17 @@ void put_hit(std::string& out, const Hit& hit) {
         out += '"';
     }
     out += ",\"url\":";
-    put_string(out, a.url);
+    put_optional(out, a.url);
     out += ",\"date\":";
-    put_string(out, a.date);
+    put_optional(out, a.date);
     out += ",\"authors\":";
     put_strings(out, a.authors);
     out += ",\"tags\":";
     put_strings(out, a.tags);
     out += ",\"source\":";
-    put_string(out, a.source);
+    put_optional(out, a.source);
     out += ",\"language\":";
-    put_string(out, a.language);
+    put_optional(out, a.language);
     out += ",\"passages\":[";
     for (std::size_t i = 0; i < hit.passages.size(); ++i) {
         const Snippet& p = hit.passages[i];
@@ -263,6 +311,8 @@ void put_hit(std::string& out, const Hit& hit) {
         put_string(out, p.text);
         out += ",\"highlights\":";
         put_ranges(out, p.highlights);
+        out += ",\"matches\":";
+        put_matches(out, p.text, p.highlights);
         out += ",\"at_start\":";
         put_bool(out, p.at_start);
         out += ",\"at_end\":";
@@ -669,6 +719,73 @@ std::string stats_json(const DatabaseStats& s, bool pretty) {
              {"size_bytes", s.size_bytes},
              {"updated", s.updated ? Json(iso_time(*s.updated)) : Json(nullptr)}};
     return doc.dump(pretty ? 2 : -1, ' ', false, Json::error_handler_t::replace);
+}
+
+void write_articles(std::ostream& out, const std::vector<Article>& articles) {
+    for (std::size_t i = 0; i < articles.size(); ++i) {
+        const Article& a = articles[i];
+        if (i > 0)
+            out << "\f\n";
+        auto field = [&out](const char* name, const std::string& value) {
+            if (!value.empty())
+                out << name << ": " << terminal_text(value) << "\n";
+        };
+        field("id", a.id);
+        field("title", a.title);
+        field("date", a.date);
+        field("authors", join(a.authors, "; "));
+        field("tags", join(a.tags, ", "));
+        field("source", a.source);
+        field("language", a.language);
+        field("url", a.url);
+        field("path", a.path);
+        field("description", a.description);
+        out << "\n";
+        // Line by line: the text's own line ends stay line ends, and nothing else can reach
+        // the terminal.
+        std::string_view body = a.body;
+        while (!body.empty()) {
+            const std::size_t end = body.find('\n');
+            out << terminal_text(body.substr(0, end)) << "\n";
+            if (end == std::string_view::npos)
+                break;
+            body.remove_prefix(end + 1);
+        }
+    }
+}
+
+std::string articles_json(const std::vector<Article>& articles, bool pretty) {
+    std::string out = "{\"version\":";
+    put_number(out, kJsonSchemaVersion);
+    out += ",\"articles\":[";
+    for (std::size_t i = 0; i < articles.size(); ++i) {
+        const Article& a = articles[i];
+        out += i > 0 ? ",{\"id\":" : "{\"id\":";
+        put_string(out, a.id);
+        out += ",\"title\":";
+        put_string(out, a.title);
+        out += ",\"path\":";
+        put_optional(out, a.path);
+        out += ",\"url\":";
+        put_optional(out, a.url);
+        out += ",\"date\":";
+        put_optional(out, a.date);
+        out += ",\"authors\":";
+        put_strings(out, a.authors);
+        out += ",\"tags\":";
+        put_strings(out, a.tags);
+        out += ",\"source\":";
+        put_optional(out, a.source);
+        out += ",\"language\":";
+        put_optional(out, a.language);
+        out += ",\"description\":";
+        put_optional(out, a.description);
+        out += ",\"body\":";
+        put_string(out, a.body);
+        out += '}';
+    }
+    out += "]}";
+    return pretty ? indented(out) : out;
 }
 
 std::string hit_json(const Hit& hit) {

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <thread>
 
+#include "folio/crawl.hpp"
 #include "folio/error.hpp"
 #include "folio/layout.hpp"
 #include "folio/recency.hpp"
@@ -440,8 +441,9 @@ void Searcher::open_once(bool retry_damage) {
     // Expanded afresh each time: a rebuild of a sharded index names new shard directories.
     shards_ = expand_databases(paths_);
     Xapian::Database db;
-    std::vector<std::string> recorded;  // each shard's language, to be read in any order
-    std::size_t eliding = 0;            // shards with today's word rules (schema::kMetaWordRules)
+    std::vector<std::string> recorded;       // each shard's language, to be read in any order
+    std::vector<std::string> sub_languages;  // the language of each database db_ holds
+    std::size_t eliding = 0;  // shards with today's word rules (schema::kMetaWordRules)
     std::size_t opened = 0;
     for (std::size_t k = 0; k < shards_.size(); ++k) {
         if (excluded_.count(shards_[k].address) != 0)
@@ -461,8 +463,9 @@ void Searcher::open_once(bool retry_damage) {
         Xapian::Database one;
         try {
             one = open_shard(shard, options_.remote_timeout_ms);
-            if (std::string language = one.get_metadata(std::string(schema::kMetaLanguage));
-                !language.empty())
+            std::string language = one.get_metadata(std::string(schema::kMetaLanguage));
+            sub_languages.insert(sub_languages.end(), one.size(), language);
+            if (!language.empty())
                 recorded.push_back(std::move(language));
             if (schema::uses_word_rules(one))
                 ++eliding;
@@ -495,6 +498,7 @@ void Searcher::open_once(bool retry_damage) {
         throw DatabaseError(paths_.front() + " is not a Folio database (it records no language)");
     }
     db_ = db;
+    sub_languages_ = std::move(sub_languages);
     // Databases of different languages searched as one: the query's stop words are those of
     // the first language by name, not by the order of --db; its words are looked for in every
     // language any of them holds (database_languages).
@@ -553,6 +557,25 @@ QueryBuilder& Searcher::builder(const SearchRequest& request) {
 }
 
 Searcher::~Searcher() = default;
+
+std::vector<Article> Searcher::articles(const std::string& id) {
+    std::vector<std::string> terms = {schema::id_term(id),
+                                      schema::boolean_term(schema::kPrefixFile, file_id(id))};
+    if (const std::size_t hash = id.rfind('#'); hash != std::string::npos && hash + 1 < id.size())
+        terms.push_back(schema::id_term(id.substr(hash + 1)));
+    std::vector<Article> out;
+    for (const std::string& term : terms) {
+        for (auto it = db_.postlist_begin(term); it != db_.postlist_end(term); ++it) {
+            Article article = schema::stored_article(db_.get_document(*it));
+            if (article.language.empty() && !sub_languages_.empty())
+                article.language = sub_languages_[(*it - 1) % sub_languages_.size()];
+            out.push_back(std::move(article));
+        }
+        if (!out.empty())
+            break;
+    }
+    return out;
+}
 
 SearchResult Searcher::search(const SearchRequest& request) {
     if (request.boost_half_life > 0 && remote()) {
@@ -777,6 +800,9 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
         hit.score = it.get_weight();
         hit.docid = *it;
         hit.article = schema::stored_article(it.get_document());
+        // An article that names no language is indexed in its database's.
+        if (hit.article.language.empty() && !sub_languages_.empty())
+            hit.article.language = sub_languages_[(*it - 1) % sub_languages_.size()];
         if (!request.collapse.empty()) {
             hit.collapse_key = it.get_collapse_key();
             hit.collapse_count = it.get_collapse_count() + 1;

@@ -319,7 +319,7 @@ BOOST_AUTO_TEST_CASE(json_output) {
     RunResult r = good_index().search({"--json", "pilots"});
     BOOST_TEST(r.status == 0, r.err);
     auto j = nlohmann::json::parse(r.out);
-    BOOST_TEST(j["version"] == 1);
+    BOOST_TEST(j["version"] == 2);
     BOOST_TEST(j["query"] == "pilots");
     BOOST_TEST(j["total"]["estimated"] == 2);
     BOOST_TEST_REQUIRE(j["hits"].size() == 2u);
@@ -336,6 +336,33 @@ BOOST_AUTO_TEST_CASE(json_output) {
         std::string word = text.substr(b, e - b);
         BOOST_TEST((word == "pilots" || word == "Pilots"), word);
     }
+}
+
+// --show prints a stored article whole, as notmuch show prints a message: by its id, by the
+// path of its file, by PATH#ID for a JSON Lines record (as --files prints it); as JSON too;
+// an id that names nothing is exit 1 with a message.
+BOOST_AUTO_TEST_CASE(show_an_article) {
+    RunResult files = good_index().search({"--files", "pilots"});
+    BOOST_TEST_REQUIRE(files.status == 0, files.err);
+    for (const std::string& location : lines(files.out)) {
+        RunResult r = good_index().search({"--show", location});
+        BOOST_TEST(r.status == 0, location << ": " << r.err);
+        BOOST_TEST(r.out.find("title: ") != std::string::npos, r.out);
+        BOOST_TEST(r.out.find("\n\n") != std::string::npos, r.out);  // header, then the text
+        BOOST_TEST(r.out.find("pilots") != std::string::npos, r.out);
+        RunResult j = good_index().search({"--show", location, "--json"});
+        BOOST_TEST(j.status == 0, j.err);
+        const auto doc = nlohmann::json::parse(j.out);
+        BOOST_TEST(doc["version"] == 2);
+        BOOST_TEST_REQUIRE(doc["articles"].size() == 1u);
+        BOOST_TEST(doc["articles"][0]["body"].get<std::string>().find("pilots") !=
+                   std::string::npos);
+    }
+    RunResult missing = good_index().search({"--show", "no-such-id"});
+    BOOST_TEST(missing.status == 1);
+    BOOST_TEST(missing.out.empty());
+    BOOST_TEST(missing.err.find("folio-searcher: error: no article with id no-such-id") == 0u,
+               missing.err);
 }
 
 // The same query gives byte-identical JSON every time.

@@ -194,6 +194,98 @@ BOOST_AUTO_TEST_CASE(deletes_only_within_roots) {
     BOOST_TEST(hits(db, "xylophone") == 1u);
 }
 
+// A folder or file named again after it was deleted: what was indexed under it is deleted (a
+// dry run says so), not kept with a "No such file or directory" error; a path that was never
+// indexed is still an error.
+BOOST_AUTO_TEST_CASE(a_deleted_path_deletes_its_articles) {
+    TempDir dir;
+    std::string db = dir / "db";
+    write_file(dir / "src/old/x.txt", "X\n\nxylophone\n");
+    write_file(dir / "src/old/deeper/y.txt", "Y\n\nyodel\n");
+    write_file(dir / "src/old-notes.txt", "Z\n\nzither\n");
+    write_file(dir / "src/keep.txt", "K\n\nkettle\n");
+    index_json({"--db", db, dir / "src"});
+    fs::remove_all(dir / "src/old");
+    fs::remove(dir / "src/old-notes.txt");
+    RunResult plan = index_run({"--db", db, "--dry-run", dir / "src/old"});
+    BOOST_TEST(plan.status == 0, plan.err);
+    BOOST_TEST(contains(plan.out, "delete " + dir / "src/old/x.txt\n"), plan.out);
+    BOOST_TEST(contains(plan.out, "delete " + dir / "src/old/deeper/y.txt\n"), plan.out);
+    BOOST_TEST(!contains(plan.out, "old-notes"), plan.out);  // beside "old", not in it
+    RunResult plan_json = index_run({"--db", db, "--dry-run", "--json", dir / "src/old"});
+    BOOST_TEST(plan_json.status == 0, plan_json.err);
+    const auto j = nlohmann::json::parse(plan_json.out);
+    BOOST_TEST(j["delete"].size() == 2u);
+    BOOST_TEST(j["add"].empty());
+    BOOST_TEST(j["diagnostics"].empty());
+    BOOST_TEST(hits(db, "xylophone") == 1u);
+    auto r = index_json({"--db", db, dir / "src/old", dir / "src/old-notes.txt"});
+    BOOST_TEST(r["deleted"] == 3);
+    BOOST_TEST(r["failed"] == 0);
+    BOOST_TEST(hits(db, "xylophone OR yodel OR zither") == 0u);
+    BOOST_TEST(hits(db, "kettle") == 1u);
+    RunResult missing = index_run({"--db", db, dir / "src/never"});
+    BOOST_TEST(missing.status == 1);
+    BOOST_TEST(contains(missing.err, "src/never: No such file or directory"), missing.err);
+}
+
+// --delete removes articles by id: the only way, besides --rebuild, to remove records that came
+// from standard input. --dry-run lists them; an id the database does not hold is exit 1 with a
+// message, the others deleted all the same; PATHs beside --delete are a usage error.
+BOOST_AUTO_TEST_CASE(delete_by_id) {
+    TempDir dir;
+    const std::string db = dir / "db";
+    RunResult in = run_program(FOLIO_INDEXER, {"--db", db, "-"},
+                               "{\"id\":\"r1\",\"title\":\"One\",\"body\":\"walrus\"}\n"
+                               "{\"id\":\"r2\",\"title\":\"Two\",\"body\":\"walrus\"}\n"
+                               "{\"id\":\"r3\",\"title\":\"Three\",\"body\":\"walrus\"}\n");
+    BOOST_TEST_REQUIRE(in.status == 0, in.err);
+    RunResult plan = index_run({"--db", db, "--dry-run", "--delete", "r1", "r9"});
+    BOOST_TEST(plan.status == 0, plan.err);
+    BOOST_TEST(plan.out == "delete r1\n1 to delete, 1 not in the database\n");
+    BOOST_TEST(hits(db, "walrus") == 3u);
+    RunResult r = index_run({"--db", db, "--delete", "r1", "r2", "r9"});
+    BOOST_TEST(r.status == 1);
+    BOOST_TEST(r.out == "deleted 2 articles\n");
+    BOOST_TEST(r.err == "folio-indexer: error: 1 id is not in the database\n");
+    BOOST_TEST(hits(db, "walrus") == 1u);
+    auto j = index_json({"--db", db, "--delete", "r3"});
+    BOOST_TEST(j["deleted"] == 1);
+    BOOST_TEST(hits(db, "walrus") == 0u);
+    RunResult both = index_run({"--db", db, "--delete", "r3", "--rebuild"});
+    BOOST_TEST(both.status == 2);
+}
+
+// Ignore files and --exclude: in a git repository, .gitignore leaves node_modules/ and build/
+// out; .folioignore anywhere; --no-ignore takes everything; an update after a new rule deletes
+// what the rule now leaves out.
+BOOST_AUTO_TEST_CASE(ignore_files_and_exclude) {
+    TempDir dir;
+    const std::string src = dir / "src", db = dir / "db";
+    fs::create_directories(src + "/.git");
+    write_file(src + "/.gitignore", "node_modules/\nbuild/\n");
+    write_file(src + "/node_modules/pkg/README.md", "# Package\n\nnpmword\n");
+    write_file(src + "/build/out.txt", "Out\n\nbuildword\n");
+    write_file(src + "/notes/a.md", "# A\n\nnoteword\n");
+    write_file(src + "/notes/draft.md", "# Draft\n\ndraftword\n");
+    auto first = index_json({"--db", db, src});
+    BOOST_TEST(first["added"] == 2);
+    BOOST_TEST(hits(db, "npmword OR buildword") == 0u);
+
+    write_file(src + "/notes/.folioignore", "draft.md\n");
+    auto second = index_json({"--db", db, src});
+    BOOST_TEST(second["deleted"] == 1);
+    BOOST_TEST(hits(db, "draftword") == 0u);
+
+    auto all = index_json({"--db", db, "--no-ignore", src});
+    BOOST_TEST(all["added"] == 3);
+    BOOST_TEST(hits(db, "npmword OR buildword OR draftword OR noteword") == 4u);
+
+    auto excluded = index_json({"--db", db, "--no-ignore", "--exclude", "*.md", src});
+    BOOST_TEST(excluded["deleted"] == 3);
+    BOOST_TEST(hits(db, "buildword") == 1u);
+}
+
 // The same corpus gives the same documents, terms, positions, values and spelling dictionary
 // with -j 1 and -j 4
 // (the parallel build merges shards, one of them a slice of a large JSONL file).

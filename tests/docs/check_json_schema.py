@@ -78,6 +78,8 @@ def main(argv):
                 raise SystemExit(f"{program} {' '.join(args)}: exit {r.returncode}: {r.stderr}")
             return r.stdout
 
+        check("folio-indexer --dry-run --json", "index_plan",
+              json.loads(run(indexer, "--json", "--dry-run", "--db", db, data)))
         summary = json.loads(run(indexer, "--json", "--db", db, "--synonyms", synonyms, data))
         check("folio-indexer --json", "index_summary", summary)
         check("folio-indexer --json (update)", "index_summary",
@@ -112,6 +114,9 @@ def main(argv):
             check("folio-searcher --batch", "batch_line", json.loads(line))
         if batch:
             check("folio-searcher --batch (malformed query)", "query_error", json.loads(batch[1]))
+        shown = run(searcher, "--db", db, "--files", "cocoa").splitlines()[0]
+        check("folio-searcher --show --json", "articles",
+              json.loads(run(searcher, "--db", db, "--json", "--show", shown)))
         check("folio-searcher --stats --json", "stats",
               json.loads(run(searcher, "--db", db, "--stats", "--json")))
         # The whole schema (its root) is the --json document.

@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Unit tests of the indexing run's reporting policy: repeated messages shown a few times, then
-// counted (the runs themselves are tested end to end in tests/cli).
+// counted (the runs themselves are tested end to end in tests/cli); deleting articles by id.
 #define BOOST_TEST_MODULE indexing
 #include <boost/test/unit_test.hpp>
 
+#include <xapian.h>
+
+#include "folio/error.hpp"
 #include "folio/indexing.hpp"
+#include "folio/schema.hpp"
+#include "temp_dir.hpp"
 
 using folio::Diagnostic;
 
@@ -61,6 +66,38 @@ BOOST_AUTO_TEST_CASE(thousands_separators) {
     BOOST_TEST(folio::with_separators(999) == "999");
     BOOST_TEST(folio::with_separators(4990) == "4,990");
     BOOST_TEST(folio::with_separators(1234567) == "1,234,567");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(deletion)
+
+// delete_articles removes the named articles (one or several shards), counts only those it
+// held, leaves the others, and refuses a directory without a database.
+BOOST_AUTO_TEST_CASE(deletes_articles_by_id) {
+    for (unsigned shards : {1u, 3u}) {
+        folio::test::TempDir dir;
+        std::string records;
+        for (int i = 1; i <= 6; ++i) {
+            records += R"({"id": "a)" + std::to_string(i) + R"(", "title": "Title )" +
+                       std::to_string(i) + R"(", "body": "grain shipments and cocoa"})" + "\n";
+        }
+        folio::IndexOptions options;
+        options.db = dir / "db";
+        options.paths = {dir.write("articles.jsonl", records)};
+        options.shards = shards;
+        BOOST_TEST(folio::run_index(options, {}).added == 6u);
+
+        BOOST_TEST(folio::delete_articles(options.db, {"a2", "a5", "missing", "a2"}, false) == 2u);
+        Xapian::Database db(options.db);
+        BOOST_TEST(db.get_doccount() == 4u);
+        BOOST_TEST(!db.term_exists(folio::schema::id_term("a2")));
+        BOOST_TEST(!db.term_exists(folio::schema::id_term("a5")));
+        BOOST_TEST(db.term_exists(folio::schema::id_term("a1")));
+        BOOST_TEST(folio::delete_articles(options.db, {}, false) == 0u);
+    }
+    folio::test::TempDir empty;
+    BOOST_CHECK_THROW(folio::delete_articles(empty / "none", {"a1"}, false), folio::DatabaseError);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -85,8 +85,32 @@ BOOST_AUTO_TEST_CASE(json_schema) {
     BOOST_TEST(hit["score"].get<double>() == 1.234568);
     BOOST_TEST(hit["passages"][0]["highlights"][1][0] == 16);
     BOOST_TEST(hit["title_highlights"][0][1] == 9);
-    BOOST_TEST(text.find("{\"version\":1,\"query\":\"whale\",\"parsed\"") == 0u);
+    BOOST_TEST(text.find("{\"version\":2,\"query\":\"whale\",\"parsed\"") == 0u);
     BOOST_TEST(result_json(sample_result(), false) == text);
+}
+
+// Highlights come with their text and code point offsets, which jq's string slices count
+// ("nobody else": byte offsets would cut "body else" after a two-byte character); a value an
+// article does not have is null, not "".
+BOOST_AUTO_TEST_CASE(json_matches_and_nulls) {
+    SearchResult r = sample_result();
+    Hit& hit = r.hits[0];
+    hit.passages = {snippet("\u00c9t\u00e9 nobody else", {{13, 17}}, true, true)};
+    hit.article.date.clear();
+    hit.article.url.clear();
+    hit.article.source.clear();
+    hit.article.path.clear();
+    auto j = nlohmann::json::parse(result_json(r, false));
+    const auto& h = j["hits"][0];
+    const auto& m = h["passages"][0]["matches"][0];
+    BOOST_TEST(m["text"] == "else");
+    BOOST_TEST(m["bytes"] == nlohmann::json::parse("[13,17]"));
+    BOOST_TEST(m["chars"] == nlohmann::json::parse("[11,15]"));
+    const std::string text = h["passages"][0]["text"];
+    BOOST_TEST(text.substr(m["bytes"][0], 4) == "else");
+    BOOST_TEST(h["title_matches"][0]["text"] == "Whale");
+    for (const char* key : {"date", "url", "source", "path"})
+        BOOST_TEST(h[key].is_null(), key);
 }
 
 // A failed batch query is a JSON line with the error and its column.
@@ -198,7 +222,7 @@ BOOST_AUTO_TEST_CASE(power_members) {
     r.hits[0].explain = {c};
     r.explained = true;
     auto j = nlohmann::json::parse(result_json(r, true));
-    BOOST_TEST(j["version"] == 1);
+    BOOST_TEST(j["version"] == 2);
     BOOST_TEST(j["suggestion"] == "whale");
     BOOST_TEST(j["facets"]["author"]["distinct"] == 5);
     BOOST_TEST(j["facets"]["author"]["values"][0]["value"] == "Herman Melville");

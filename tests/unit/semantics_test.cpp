@@ -209,7 +209,8 @@ class Reference {
     }
     // run := element+, each [+|-] primary: required, excluded, plain (joined by the default
     // operator) or a filter (tag:, source:, year:), which restricts: filters on one field
-    // join with OR, on different fields with AND.
+    // join with OR, on different fields with AND. An unsigned title: or author: element that
+    // no NEAR/ADJ joins to another is required.
     Ids run() {
         std::vector<Ids> plain, required, excluded;
         std::map<std::string, Ids> filters;
@@ -226,7 +227,11 @@ class Reference {
             }
             std::string field = tokens_[k_].substr(0, tokens_[k_].find(':'));
             const bool filter = field == "tag" || field == "source" || field == "year";
+            const std::size_t first = k_;
             Ids part = primary();
+            const bool chained = k_ - first > 1;
+            if (sign == 0 && !chained && (field == "title" || field == "author"))
+                sign = '+';
             if (sign == '-') {
                 excluded.push_back(part);
             } else if (filter) {

@@ -26,6 +26,10 @@ struct IndexOptions {
     /// The language of a new database when `language` is "" ($FOLIO_LANGUAGE; "": english).
     /// An existing database, rebuilt or not, keeps its own.
     std::string new_language;
+    /// Honour .gitignore (in a git repository), .ignore and .folioignore (CrawlOptions).
+    bool ignore_files = true;
+    /// gitignore-style patterns of paths to leave out (--exclude); they override ignore files.
+    std::vector<std::string> excludes;
     std::uint64_t max_file_size = 100ull << 20;
     bool spelling = true;
     bool rebuild = false;    ///< build a new generation from `paths` and switch to it
@@ -134,5 +138,16 @@ void compact_database(const std::string& db, bool wait_lock);
 
 /// Stores a synonyms file in an existing database; returns the number of entries.
 std::size_t set_synonyms(const std::string& db, const std::string& file, bool wait_lock);
+
+/// Deletes the articles with these ids (schema::id_term) from an existing database, under its
+/// write lock, in one commit; ids it does not hold are left alone. Returns how many were
+/// deleted. The file manifest is unchanged: a later run re-reads an article's file only when
+/// the file changed. Throws DatabaseError when there is no database or it is locked.
+std::size_t delete_articles(const std::string& db, const std::vector<std::string>& ids,
+                            bool wait_lock);
+
+/// Of `ids`, those the database holds, in the order given, once each (what delete_articles
+/// would delete; indexer --delete --dry-run). Throws DatabaseError when there is no database.
+std::vector<std::string> held_ids(const std::string& db, const std::vector<std::string>& ids);
 
 }  // namespace folio

@@ -13,7 +13,7 @@
 namespace folio {
 
 /// Version of the JSON output schema (documented in the README); bumped on incompatible change.
-inline constexpr int kJsonSchemaVersion = 1;
+inline constexpr int kJsonSchemaVersion = 2;
 
 struct TextStyle {
     bool color = false;       ///< ANSI escapes (bold red matches, bold titles, ...)
@@ -43,6 +43,14 @@ std::string result_json(const SearchResult& result, bool pretty);
 std::string hit_json(const Hit& hit);
 /// A batch-mode line for a query that failed: {"version", "query", "error", "column"}.
 std::string error_json(const std::string& query, const std::string& message, long column);
+
+/// Stored articles for a person (searcher --show), as notmuch show prints a message: a header of
+/// "field: value" lines (id, title, date, authors, tags, source, language, url, path, the ones
+/// the article has), a blank line, the text; articles separated by a line of its own, "\f".
+void write_articles(std::ostream& out, const std::vector<Article>& articles);
+/// Stored articles as one JSON document: {"version", "articles": [...]}, each article's fields
+/// as in a hit (missing values null) and its "body".
+std::string articles_json(const std::vector<Article>& articles, bool pretty);
 
 /// The database statistics for a person: one "name  value" line each.
 void write_stats(std::ostream& out, const DatabaseStats& stats);
