@@ -150,8 +150,7 @@ int main(int argc, char** argv) {
         kProgram};
     Flags flags;
     auto& index = flags.index;
-    app.formatter(folio::cli::help_formatter());
-    app.set_help_flag();  // added last, in the group Other
+    folio::cli::use_help_layout(app);
     app.add_option("paths", index.paths,
                    "Files and directories to index (directories recursively; - reads JSON "
                    "Lines from standard input)");
@@ -232,7 +231,7 @@ int main(int argc, char** argv) {
         ->group("Other");
     folio::cli::add_no_config_flag(app);
     folio::cli::add_version_flag(app, kProgram);
-    app.set_help_flag("-h,--help", "Print this help and exit")->group("Other");
+    folio::cli::add_help_flags(app);
     app.footer(
         "Exit status: 0 all articles indexed, 1 some files or articles failed (the rest are "
         "indexed), 2 nothing could be done (bad arguments, database cannot be opened or is "
@@ -304,7 +303,7 @@ int main(int argc, char** argv) {
         if (index.paths.empty()) {
             throw folio::UsageError("no files or directories to index (see --help)");
         }
-        index.new_language = folio::cli::language_from_environment();
+        index.new_language = folio::language_from_environment();
         index.max_file_size = folio::cli::parse_size(flags.max_file_size);
         index.memory = folio::cli::parse_size(flags.memory);
         if (index.memory < (16u << 20))

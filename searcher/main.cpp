@@ -270,6 +270,8 @@ bool needs_option_groups(const CLI::App& app, const std::vector<std::string>& ar
     for (std::string arg : args) {
         if (arg.empty() || arg[0] != '-')
             continue;
+        if (arg == "-h")
+            return true;  // the short help lists them too
         if (arg.starts_with("--"))
             arg = arg.substr(0, arg.find('='));
         const CLI::Option* option = app.get_option_no_throw(arg);
@@ -331,8 +333,7 @@ int main(int argc, char** argv) {
         kProgram};
     Flags flags;
     auto& request = flags.request;
-    app.formatter(folio::cli::help_formatter());
-    app.set_help_flag();  // added last, in the group Other
+    folio::cli::use_help_layout(app);
     app.add_option("query", flags.words, "The query (several arguments are joined by spaces)");
 
     const std::string query = "Query", output = "Output", modes = "Output modes";
@@ -410,7 +411,7 @@ int main(int argc, char** argv) {
     }
     folio::cli::add_no_config_flag(app);
     folio::cli::add_version_flag(app, kProgram);
-    app.set_help_flag("-h,--help", "Print this help and exit")->group("Other");
+    folio::cli::add_help_flags(app);
 
     folio::cli::CommandLine line;
     try {

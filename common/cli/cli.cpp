@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <xapian.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
@@ -56,17 +57,6 @@ CLI::Option* add_language_option(CLI::App& app, std::string& language, const std
                 return e.what();
             }
         });
-}
-
-std::string language_from_environment() {
-    const char* value = std::getenv("FOLIO_LANGUAGE");
-    if (value == nullptr || *value == '\0')
-        return {};
-    try {
-        return canonical_language(value);
-    } catch (const UsageError& e) {
-        throw UsageError(std::string("FOLIO_LANGUAGE: ") + e.what());
-    }
 }
 
 void add_version_flag(CLI::App& app, const std::string& program) {
@@ -221,6 +211,9 @@ constexpr std::size_t kHelpColumn = 28;  ///< where descriptions start
 
 class HelpFormatter : public CLI::Formatter {
   public:
+    /// -h: one line an option, descriptions cut to fit, no footer.
+    void set_brief(bool brief) { brief_ = brief; }
+
     std::string make_group(std::string group, bool is_positional,
                            std::vector<const CLI::Option*> opts) const override {
         std::string out = "\n" + group + ":\n";
@@ -248,7 +241,9 @@ class HelpFormatter : public CLI::Formatter {
         if (mode == CLI::AppFormatMode::Sub)
             return make_expanded(app);
         return make_description(app) + make_usage(app, name) + make_positionals(app) +
-               groups(app, mode) + make_subcommands(app, mode) + "\n" + make_footer(app);
+               groups(app, mode) + make_subcommands(app, mode) + "\n" +
+               (brief_ ? std::string("Use --help for the options' full descriptions.\n")
+                       : make_footer(app));
     }
 
     std::string make_positionals(const CLI::App* app) const override {
@@ -275,6 +270,12 @@ class HelpFormatter : public CLI::Formatter {
         const std::string description = make_option_desc(opt);
         if (description.empty())
             return name + "\n";
+        if (brief_) {  // one line: what fits of the description, "…" where more was cut
+            name.resize(std::max(name.size() + 2, kHelpColumn), ' ');
+            const std::string lines = wrap(description, name.size(), 0, kHelpWidth - 2);
+            const std::size_t end = lines.find('\n');
+            return name + lines.substr(0, end) + (end == std::string::npos ? "" : " …") + "\n";
+        }
         if (name.size() + 2 > kHelpColumn)
             name += "\n" + std::string(kHelpColumn, ' ');
         else
@@ -310,7 +311,7 @@ class HelpFormatter : public CLI::Formatter {
     /// An option group (Ranking, ...): a group like the others, its description under its name.
     std::string make_expanded(const CLI::App* sub) const override {
         std::string out = "\n" + sub->get_group() + ":\n";
-        if (!sub->get_description().empty())
+        if (!brief_ && !sub->get_description().empty())
             out += "  " + wrap(sub->get_description(), 2, 2, kHelpWidth) + "\n";
         for (const CLI::Option* opt : sub->get_options()) {
             if (opt != sub->get_help_ptr() && opt != sub->get_help_all_ptr())
@@ -318,12 +319,30 @@ class HelpFormatter : public CLI::Formatter {
         }
         return out;
     }
+
+  private:
+    bool brief_ = false;
 };
 
 }  // namespace
 
-std::shared_ptr<CLI::Formatter> help_formatter() {
-    return std::make_shared<HelpFormatter>();
+void use_help_layout(CLI::App& app) {
+    app.formatter(std::make_shared<HelpFormatter>());
+    app.set_help_flag();
+}
+
+void add_help_flags(CLI::App& app) {
+    auto formatter = std::dynamic_pointer_cast<HelpFormatter>(app.get_formatter());
+    app.add_flag_callback(
+           "-h",
+           [formatter] {
+               if (formatter != nullptr)
+                   formatter->set_brief(true);
+               throw CLI::CallForHelp();
+           },
+           "Print a short help, one line an option, and exit")
+        ->group("Other");
+    app.set_help_flag("--help", "Print this help and exit")->group("Other");
 }
 
 CommandLine command_line(const std::string& program, int argc, char** argv) {

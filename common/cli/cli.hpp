@@ -25,9 +25,6 @@ CLI::Option* add_db_option(CLI::App& app, std::string& db);
 CLI::Option* add_db_option(CLI::App& app, std::vector<std::string>& dbs);
 /// --language LANG, checked against libstemmer's languages.
 CLI::Option* add_language_option(CLI::App& app, std::string& language, const std::string& what);
-/// $FOLIO_LANGUAGE as a canonical language name ("" when unset or empty); throws UsageError
-/// naming the variable when it is not a language.
-std::string language_from_environment();
 /// --version, printing Folio's, Xapian's and libstemmer's versions.
 void add_version_flag(CLI::App& app, const std::string& program);
 
@@ -44,8 +41,12 @@ CLI::Validator real_number(double min, double max);
 CLI::Validator size_value();
 
 /// The help layout both programs share: 80 columns, options in named groups (as ripgrep's),
-/// each description wrapped beside its option.
-std::shared_ptr<CLI::Formatter> help_formatter();
+/// each description wrapped beside its option. Call first: it also takes the help flag away
+/// until add_help_flags() adds it last.
+void use_help_layout(CLI::App& app);
+/// -h (a short help: one line an option, as ripgrep's -h) and --help (all of it), in the
+/// group Other; call after the other options.
+void add_help_flags(CLI::App& app);
 
 /// The arguments a program parses: the default flags of the configuration file that
 /// $FOLIO_CONFIG_PATH names (unless --no-config is among the arguments), then its own.

@@ -38,18 +38,6 @@ struct IndexHandle {
     IndexOptions options;  // db and the settings; paths, rebuild and stop are set per run
 };
 
-/// $FOLIO_LANGUAGE as a canonical language ("" when unset), as the indexer reads it.
-std::string language_from_environment() {
-    const char* value = std::getenv("FOLIO_LANGUAGE");
-    if (value == nullptr || *value == '\0')
-        return {};
-    try {
-        return canonical_language(value);
-    } catch (const UsageError& e) {
-        throw UsageError(std::string("FOLIO_LANGUAGE: ") + e.what());
-    }
-}
-
 /// Runs an indexing job with the GIL released. `progress` (None or a callable taking a
 /// Progress) is called on this thread with the GIL held; an exception it raises, or a signal
 /// (KeyboardInterrupt), stops the run as SIGINT stops the indexer (what was done is

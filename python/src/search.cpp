@@ -121,18 +121,6 @@ py::list matched_texts(const Snippet& s) {
     return out;
 }
 
-/// A collapse key as the programs show it: list separators as ", ".
-std::string shown_key(const std::string& key) {
-    std::string out;
-    for (char c : key) {
-        if (c == schema::kListSeparator)
-            out += ", ";
-        else
-            out += c;
-    }
-    return out;
-}
-
 std::size_t bounded(long long value, const char* name, long long low, long long high) {
     if (value < low || value > high) {
         throw UsageError(std::string(name) + ": value " + std::to_string(value) + " not in range " +
@@ -507,7 +495,7 @@ void add_result_classes(py::module_& m) {
             "to_json",
             [](const Results& r, bool pretty) { return text(result_json(r.result, pretty)); },
             py::arg("pretty") = false,
-            "The results as searcher --json writes them (schema version 1).")
+            "The results as folio-searcher --json writes them (schema version 2).")
         .def("__len__", [](const Results& r) { return r.result.hits.size(); })
         .def("__getitem__",
              [](py::object self, long long i) {

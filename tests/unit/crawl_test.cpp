@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Unit tests for the crawl (common/src/index/crawl.cpp): which files a walk finds, and the
 // gitignore-style rules of ignore files and --exclude (common/src/index/ignore.cpp), checked
 // against the examples of git's own manual, gitignore(5).

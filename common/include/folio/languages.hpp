@@ -28,4 +28,9 @@ std::string language_of_tag(std::string_view tag);
 /// and the accepted names.
 std::string canonical_language(std::string_view name);
 
+/// $FOLIO_LANGUAGE as a canonical language name ("" when unset or empty), the language of a new
+/// database by default (IndexOptions::new_language); throws UsageError naming the variable when
+/// it is not a language.
+std::string language_from_environment();
+
 }  // namespace folio

@@ -5,6 +5,7 @@
 
 #include <ostream>
 #include <string>
+#include <string_view>
 
 #include "folio/search.hpp"
 #include "folio/snippet.hpp"
@@ -20,6 +21,9 @@ struct TextStyle {
     std::string open = "**";  ///< marks a highlighted range when not in colour
     std::string close = "**";
 };
+
+/// A collapse key as the programs show it: the separators of a list (authors, tags) as ", ".
+std::string shown_key(std::string_view key);
 
 /// A snippet's text with its highlights marked ("…" where it is cut from a longer text).
 std::string render_snippet(const Snippet& snippet, const TextStyle& style, bool ellipses);

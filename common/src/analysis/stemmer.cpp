@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstdlib>
 #include <iterator>
 #include <mutex>
 #include <set>
@@ -369,6 +370,17 @@ const Xapian::Stopper* make_stopper(const std::string& language) {
     if (language != "english")
         return nullptr;
     return (new EnglishStopper)->release();
+}
+
+std::string language_from_environment() {
+    const char* value = std::getenv("FOLIO_LANGUAGE");
+    if (value == nullptr || *value == '\0')
+        return {};
+    try {
+        return canonical_language(value);
+    } catch (const UsageError& e) {
+        throw UsageError(std::string("FOLIO_LANGUAGE: ") + e.what());
+    }
 }
 
 }  // namespace folio

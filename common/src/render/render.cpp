@@ -17,6 +17,17 @@
 
 namespace folio {
 
+std::string shown_key(std::string_view key) {
+    std::string out;
+    for (char c : key) {
+        if (c == schema::kListSeparator)
+            out += ", ";
+        else
+            out += c;
+    }
+    return out;
+}
+
 namespace {
 
 using detail::base64;
@@ -40,18 +51,6 @@ constexpr const char* kMeta = "\033[32m";
 /// Scores rounded so that the output does not depend on the last bits of a double.
 double rounded(double score) {
     return std::round(score * 1e6) / 1e6;
-}
-
-/// A collapse key as shown: list separators become ", ".
-std::string shown_key(std::string key) {
-    std::string out;
-    for (char c : key) {
-        if (c == schema::kListSeparator)
-            out += ", ";
-        else
-            out += c;
-    }
-    return out;
 }
 
 Json contribution_json(const Contribution& c) {
