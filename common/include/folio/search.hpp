@@ -10,7 +10,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -23,7 +22,6 @@
 namespace folio {
 
 class QueryBuilder;
-class TermFreqCache;
 
 enum class SortOrder { relevance, date, date_descending };
 
@@ -181,19 +179,27 @@ class Searcher {
     std::vector<Article> articles(const std::string& id);
 
     /// The language recorded in the databases (the first by name where they differ).
-    const std::string& language() const noexcept { return language_; }
-    Xapian::Database& database() noexcept { return db_; }
+    const std::string& language() const noexcept;
+    /// The Xapian database the searcher reads (its shards as one), for what the library does
+    /// not cover itself (database_stats, reopening in tests): the one Xapian type meant to be
+    /// part of this API.
+    Xapian::Database& database() noexcept;
     /// The databases, as given.
-    const std::vector<std::string>& paths() const noexcept { return paths_; }
+    const std::vector<std::string>& paths() const noexcept;
     /// The shards searched: the databases as expand_databases gives them.
-    const std::vector<ShardSpec>& shards() const noexcept { return shards_; }
+    const std::vector<ShardSpec>& shards() const noexcept;
     /// True when some shard is remote (features the remote backend lacks are then refused).
     bool remote() const noexcept;
     /// The shards left out (with OpenOptions::allow_partial), one message each, in the order
     /// they failed; results are partial when this is not empty.
-    const std::vector<std::string>& warnings() const noexcept { return warnings_; }
+    const std::vector<std::string>& warnings() const noexcept;
 
   private:
+    /// What a Searcher holds (search/searcher_impl.hpp): its databases and what they record,
+    /// the query builders, the term statistics feedback reads. Hidden, so that what the library
+    /// keeps is not part of its API.
+    struct Impl;
+
     void open();
     /// One attempt of open(); `retry_damage`: a local database that looks damaged throws
     /// Xapian::DatabaseCorruptError for open() to try again, instead of DatabaseError.
@@ -207,23 +213,7 @@ class Searcher {
 
     QueryBuilder& builder(const SearchRequest& request);
 
-    std::vector<std::string> paths_;
-    OpenOptions options_;
-    std::vector<ShardSpec> shards_;
-    std::set<std::string> excluded_;  // addresses of the shards left out (allow_partial)
-    std::vector<std::string> warnings_;
-    Xapian::Database db_;
-    std::string language_;
-    std::vector<std::string> languages_;  // every language its articles are indexed in
-    /// The language of each database in db_, in Xapian's order (a document's is that of
-    /// database (docid - 1) % size): the language of its articles that name none.
-    std::vector<std::string> sub_languages_;
-    bool word_rules_ = true;         // its shards fold words (most of them; kMetaWordRules)
-    bool mixed_word_rules_ = false;  // some do, some do not
-    bool stems_only_ = false;        // the database indexes stems only (schema::stems_only)
-    std::map<int, std::unique_ptr<QueryBuilder>> builders_;  // by default_and, expand_synonyms
-    std::unique_ptr<TermFreqCache>
-        term_freqs_;  // feedback's lookups in db_'s revision: cleared when it changes
+    std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace folio

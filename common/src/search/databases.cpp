@@ -18,6 +18,7 @@
 #include "schema/schema.hpp"
 #include "search/query.hpp"
 #include "search/ranking.hpp"
+#include "search/searcher_impl.hpp"
 #include "store/layout.hpp"
 
 namespace folio {
@@ -238,22 +239,24 @@ std::vector<ShardSpec> expand_databases(const std::vector<std::string>& database
 }
 
 Searcher::Searcher(const std::vector<std::string>& databases, const OpenOptions& options)
-    : paths_(databases), options_(options), term_freqs_(std::make_unique<TermFreqCache>()) {
+    : impl_(std::make_unique<Impl>()) {
+    impl_->paths_ = databases;
+    impl_->options_ = options;
     if (databases.empty())
         throw UsageError("no database to search");
     open();
 }
 
 bool Searcher::remote() const noexcept {
-    return std::any_of(shards_.begin(), shards_.end(),
+    return std::any_of(impl_->shards_.begin(), impl_->shards_.end(),
                        [](const ShardSpec& s) { return s.remote(); });
 }
 
 std::string Searcher::shard_name(std::size_t k) const {
-    if (shards_.size() == 1)
-        return shards_[k].address;
-    return "shard " + std::to_string(k + 1) + " of " + std::to_string(shards_.size()) + " (" +
-           shards_[k].address + ")";
+    if (impl_->shards_.size() == 1)
+        return impl_->shards_[k].address;
+    return "shard " + std::to_string(k + 1) + " of " + std::to_string(impl_->shards_.size()) +
+           " (" + impl_->shards_[k].address + ")";
 }
 
 namespace {
@@ -278,13 +281,13 @@ std::string stub_signature(const std::vector<std::string>& databases) {
 void Searcher::open() {
     constexpr int kAttempts = 5;
     for (int attempt = 0;; ++attempt) {
-        std::string before = stub_signature(paths_);
+        std::string before = stub_signature(impl_->paths_);
         try {
             open_once(attempt + 1 < kAttempts);
             return;
         } catch (const DatabaseError&) {
             // A rebuild switched generations and removed the one being opened: open the new one.
-            if (attempt >= 3 || stub_signature(paths_) == before)
+            if (attempt >= 3 || stub_signature(impl_->paths_) == before)
                 throw;
         } catch (const Xapian::DatabaseModifiedError&) {
             // The indexer committed twice while we opened the revision it had: open the new one.
@@ -303,30 +306,30 @@ void Searcher::open() {
 
 void Searcher::open_once(bool retry_damage) {
     // Expanded afresh each time: a rebuild of a sharded index names new shard directories.
-    shards_ = expand_databases(paths_);
+    impl_->shards_ = expand_databases(impl_->paths_);
     Xapian::Database db;
     std::vector<std::string> recorded;       // each shard's language, to be read in any order
-    std::vector<std::string> sub_languages;  // the language of each database db_ holds
+    std::vector<std::string> sub_languages;  // the language of each database impl_->db_ holds
     std::size_t eliding = 0;  // shards with today's word rules (schema::kMetaWordRules)
     std::size_t opened = 0;
-    for (std::size_t k = 0; k < shards_.size(); ++k) {
-        if (excluded_.count(shards_[k].address) != 0)
+    for (std::size_t k = 0; k < impl_->shards_.size(); ++k) {
+        if (impl_->excluded_.count(impl_->shards_[k].address) != 0)
             continue;
-        const ShardSpec& shard = shards_[k];
+        const ShardSpec& shard = impl_->shards_[k];
         // A shard that cannot be opened fails the search, or is left out with allow_partial.
         auto left_out = [&](const std::string& why) {
-            if (shards_.size() == 1 || !options_.allow_partial) {
+            if (impl_->shards_.size() == 1 || !impl_->options_.allow_partial) {
                 std::string what = shard.remote() ? "cannot reach " : "cannot open database ";
                 throw DatabaseError(
                     what + shard_name(k) + ": " + why +
-                    (shards_.size() > 1 ? " (--allow-partial searches the others)" : ""));
+                    (impl_->shards_.size() > 1 ? " (--allow-partial searches the others)" : ""));
             }
-            excluded_.insert(shard.address);
-            warnings_.push_back(shard_name(k) + " left out: " + why);
+            impl_->excluded_.insert(shard.address);
+            impl_->warnings_.push_back(shard_name(k) + " left out: " + why);
         };
         Xapian::Database one;
         try {
-            one = open_shard(shard, options_.remote_timeout_ms);
+            one = open_shard(shard, impl_->options_.remote_timeout_ms);
             std::string language = one.get_metadata(std::string(schema::kMetaLanguage));
             sub_languages.insert(sub_languages.end(), one.size(), language);
             if (!language.empty())
@@ -341,13 +344,13 @@ void Searcher::open_once(bool retry_damage) {
             left_out(reason(e));
             continue;
         } catch (const Xapian::DatabaseNotFoundError&) {
-            if (shards_.size() == 1 || !options_.allow_partial) {
+            if (impl_->shards_.size() == 1 || !impl_->options_.allow_partial) {
                 throw DatabaseError("no database at " + shard.address +
                                     " (build one with folio-indexer --db " + shard.address +
                                     " FILES...)");
             }
-            excluded_.insert(shard.address);
-            warnings_.push_back(shard_name(k) + " left out: no database there");
+            impl_->excluded_.insert(shard.address);
+            impl_->warnings_.push_back(shard_name(k) + " left out: no database there");
             continue;
         } catch (const Xapian::Error& e) {
             left_out(reason(e));
@@ -357,33 +360,35 @@ void Searcher::open_once(bool retry_damage) {
         ++opened;
     }
     if (opened == 0)
-        throw DatabaseError("no shard of " + std::to_string(shards_.size()) + " could be searched");
+        throw DatabaseError("no shard of " + std::to_string(impl_->shards_.size()) +
+                            " could be searched");
     if (recorded.empty()) {
-        throw DatabaseError(paths_.front() + " is not a Folio database (it records no language)");
+        throw DatabaseError(impl_->paths_.front() +
+                            " is not a Folio database (it records no language)");
     }
-    db_ = db;
-    sub_languages_ = std::move(sub_languages);
+    impl_->db_ = db;
+    impl_->sub_languages_ = std::move(sub_languages);
     // Databases of different languages searched as one: the query's stop words are those of
     // the first language by name, not by the order of --db; its words are looked for in every
     // language any of them holds (database_languages).
     std::sort(recorded.begin(), recorded.end());
-    language_ = recorded.front();
-    languages_ = database_languages(db_, recorded);
-    word_rules_ = eliding * 2 >= opened;  // the more common way first
-    mixed_word_rules_ = eliding != 0 && eliding != opened;
-    stems_only_ = schema::stems_only(schema::version_of(db_));
-    builders_.clear();
-    term_freqs_->clear();
+    impl_->language_ = recorded.front();
+    impl_->languages_ = database_languages(impl_->db_, recorded);
+    impl_->word_rules_ = eliding * 2 >= opened;  // the more common way first
+    impl_->mixed_word_rules_ = eliding != 0 && eliding != opened;
+    impl_->stems_only_ = schema::stems_only(schema::version_of(impl_->db_));
+    impl_->builders_.clear();
+    impl_->term_freqs_.clear();
 }
 
 bool Searcher::handle_failure() {
     std::vector<std::size_t> failed;
     std::vector<std::string> reasons;
-    for (std::size_t k = 0; k < shards_.size(); ++k) {
-        if (excluded_.count(shards_[k].address) != 0)
+    for (std::size_t k = 0; k < impl_->shards_.size(); ++k) {
+        if (impl_->excluded_.count(impl_->shards_[k].address) != 0)
             continue;
         try {
-            open_shard(shards_[k], options_.remote_timeout_ms).get_doccount();
+            open_shard(impl_->shards_[k], impl_->options_.remote_timeout_ms).get_doccount();
         } catch (const Xapian::Error& e) {
             failed.push_back(k);
             reasons.push_back(reason(e));
@@ -391,14 +396,15 @@ bool Searcher::handle_failure() {
     }
     if (failed.empty())
         return false;
-    if (!options_.allow_partial || shards_.size() == 1) {
-        throw DatabaseError("search failed: " + shard_name(failed.front()) +
-                            " does not answer: " + reasons.front() +
-                            (shards_.size() > 1 ? " (--allow-partial searches the others)" : ""));
+    if (!impl_->options_.allow_partial || impl_->shards_.size() == 1) {
+        throw DatabaseError(
+            "search failed: " + shard_name(failed.front()) +
+            " does not answer: " + reasons.front() +
+            (impl_->shards_.size() > 1 ? " (--allow-partial searches the others)" : ""));
     }
     for (std::size_t i = 0; i < failed.size(); ++i) {
-        excluded_.insert(shards_[failed[i]].address);
-        warnings_.push_back(shard_name(failed[i]) + " left out: " + reasons[i]);
+        impl_->excluded_.insert(impl_->shards_[failed[i]].address);
+        impl_->warnings_.push_back(shard_name(failed[i]) + " left out: " + reasons[i]);
     }
     open();
     return true;
@@ -406,20 +412,40 @@ bool Searcher::handle_failure() {
 
 QueryBuilder& Searcher::builder(const SearchRequest& request) {
     int key = (request.default_and ? 1 : 0) + (request.expand_synonyms ? 2 : 0);
-    auto& slot = builders_[key];
+    auto& slot = impl_->builders_[key];
     if (!slot) {
         QueryOptions options;
-        options.language = language_;
-        options.languages = languages_;
-        options.word_rules = word_rules_;
-        options.mixed_word_rules = mixed_word_rules_;
+        options.language = impl_->language_;
+        options.languages = impl_->languages_;
+        options.word_rules = impl_->word_rules_;
+        options.mixed_word_rules = impl_->mixed_word_rules_;
         options.default_and = request.default_and;
         options.expand_synonyms = request.expand_synonyms;
-        slot = std::make_unique<QueryBuilder>(db_, options);
+        slot = std::make_unique<QueryBuilder>(impl_->db_, options);
     }
     return *slot;
 }
 
 Searcher::~Searcher() = default;
+
+const std::string& Searcher::language() const noexcept {
+    return impl_->language_;
+}
+
+Xapian::Database& Searcher::database() noexcept {
+    return impl_->db_;
+}
+
+const std::vector<std::string>& Searcher::paths() const noexcept {
+    return impl_->paths_;
+}
+
+const std::vector<ShardSpec>& Searcher::shards() const noexcept {
+    return impl_->shards_;
+}
+
+const std::vector<std::string>& Searcher::warnings() const noexcept {
+    return impl_->warnings_;
+}
 
 }  // namespace folio

@@ -5,6 +5,7 @@
 #include "search/query.hpp"
 #include "search/ranking.hpp"
 #include "search/search_steps.hpp"
+#include "search/searcher_impl.hpp"
 #include "snippet/snippet.hpp"
 
 #include <sys/stat.h>
@@ -84,8 +85,8 @@ SearchResult Searcher::search(const SearchRequest& request) {
             if (attempt == 4)
                 throw;
             try {
-                term_freqs_->clear();
-                db_.reopen();
+                impl_->term_freqs_.clear();
+                impl_->db_.reopen();
             } catch (const Xapian::Error&) {
                 open();  // a rebuild replaced the generation: follow the stub afresh
             }
@@ -109,20 +110,20 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
     const std::string text = suggest_step(builder, request, result);
     Xapian::Query query = builder.parse(text);
     const std::vector<std::string> wildcards = builder.wildcards();  // before the filters' parses
-    query = like_step(db_, language_, request, query, result);
+    query = like_step(impl_->db_, impl_->language_, request, query, result);
     query = builder.filtered(query, request.filters);
 
-    Xapian::Enquire enquire(db_);
+    Xapian::Enquire enquire(impl_->db_);
     const std::vector<std::string> positional = builder.positional_terms(query);
-    const bool timed = time_limit_step(enquire, query, db_.get_doccount(), request, positional,
-                                       builder.wildcard_limit(), remote());
+    const bool timed = time_limit_step(enquire, query, impl_->db_.get_doccount(), request,
+                                       positional, builder.wildcard_limit(), remote());
     std::unique_ptr<Xapian::Weight> weight = make_weight(request.ranking);
     enquire.set_weighting_scheme(*weight);
     // Terms the ranking adds (feedback) re-rank; they are not what the user asked to see.
     const std::set<std::string> asked(query.get_unique_terms_begin(), query.get_unique_terms_end());
     if (request.sort == SortOrder::relevance) {
-        query = rank_step(query, db_, enquire, request, positional, remote(), term_freqs_.get(),
-                          result.feedback);
+        query = rank_step(query, impl_->db_, enquire, request, positional, remote(),
+                          &impl_->term_freqs_, result.feedback);
     }
     enquire.set_query(query);
     result.parsed = query.get_description();
@@ -131,15 +132,16 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
 
     FacetCounter facets(request.facets, remote(), enquire);
     Xapian::MSet mset =
-        match_step(enquire, request, db_.get_doccount(), !facets.empty(), timed, result);
+        match_step(enquire, request, impl_->db_.get_doccount(), !facets.empty(), timed, result);
     result.facets = facets.results(request.facets);
     if (mset.empty())
         return result;
 
-    HitContext context{db_, builder, query, wildcards, remote(), stems_only_, sub_languages_};
+    HitContext context{
+        impl_->db_, builder, query, wildcards, remote(), impl_->stems_only_, impl_->sub_languages_};
     std::unique_ptr<Explainer> explainer;
     if (request.explain)
-        explainer = std::make_unique<Explainer>(db_, query, *weight, asked);
+        explainer = std::make_unique<Explainer>(impl_->db_, query, *weight, asked);
     result.hits = hits_step(context, enquire, mset, request, asked, explainer.get());
     return result;
 }
@@ -151,10 +153,10 @@ std::vector<Article> Searcher::articles(const std::string& id) {
         terms.push_back(schema::id_term(id.substr(hash + 1)));
     std::vector<Article> out;
     for (const std::string& term : terms) {
-        for (auto it = db_.postlist_begin(term); it != db_.postlist_end(term); ++it) {
-            Article article = schema::stored_article(db_.get_document(*it));
-            if (article.language.empty() && !sub_languages_.empty())
-                article.language = sub_languages_[(*it - 1) % sub_languages_.size()];
+        for (auto it = impl_->db_.postlist_begin(term); it != impl_->db_.postlist_end(term); ++it) {
+            Article article = schema::stored_article(impl_->db_.get_document(*it));
+            if (article.language.empty() && !impl_->sub_languages_.empty())
+                article.language = impl_->sub_languages_[(*it - 1) % impl_->sub_languages_.size()];
             out.push_back(std::move(article));
         }
         if (!out.empty())

@@ -18,6 +18,7 @@ namespace folio {
 
 class Explainer;
 class FacetSpy;
+class TermFreqCache;
 
 /// The query text to run: the request's, or its spelling correction with request.correct.
 /// Fills result.suggestion (and result.corrected) when the database suggests one.

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// search/searcher_impl.hpp: what a folio::Searcher holds, kept out of the public header: the
+// databases as given and as opened, what they record (languages, word rules, schema), the query
+// builders and feedback's term statistics. Only the Searcher's own sources include it.
+#pragma once
+
+#include <xapian.h>
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "folio/search.hpp"
+#include "search/query.hpp"
+#include "search/ranking.hpp"
+
+namespace folio {
+
+struct Searcher::Impl {
+    std::vector<std::string> paths_;
+    OpenOptions options_;
+    std::vector<ShardSpec> shards_;
+    std::set<std::string> excluded_;  // addresses of the shards left out (allow_partial)
+    std::vector<std::string> warnings_;
+    Xapian::Database db_;
+    std::string language_;
+    std::vector<std::string> languages_;  // every language its articles are indexed in
+    /// The language of each database in db_, in Xapian's order (a document's is that of
+    /// database (docid - 1) % size): the language of its articles that name none.
+    std::vector<std::string> sub_languages_;
+    bool word_rules_ = true;         // its shards fold words (most of them; kMetaWordRules)
+    bool mixed_word_rules_ = false;  // some do, some do not
+    bool stems_only_ = false;        // the database indexes stems only (schema::stems_only)
+    std::map<int, std::unique_ptr<QueryBuilder>> builders_;  // by default_and, expand_synonyms
+    TermFreqCache term_freqs_;  // feedback's lookups in db_'s revision: cleared when it changes
+};
+
+}  // namespace folio
