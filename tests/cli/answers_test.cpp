@@ -17,15 +17,12 @@
 #include "process.hpp"
 
 namespace fs = std::filesystem;
+using folio::test::contains;
 using folio::test::run_program;
 using folio::test::RunResult;
 using folio::test::TempDir;
 
 namespace {
-
-bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
-}
 
 std::vector<std::string> lines_of(const std::string& text) {
     std::vector<std::string> out;

@@ -14,6 +14,8 @@
 #include "process.hpp"
 
 namespace fs = std::filesystem;
+using folio::test::contains;
+using folio::test::lines;
 using folio::test::run_program;
 using folio::test::RunResult;
 using folio::test::TempDir;
@@ -34,10 +36,6 @@ RunResult run_searcher(const std::vector<std::string>& args, const std::string& 
 
 void write_file(const std::string& path, const std::string& content) {
     std::ofstream(path, std::ios::binary) << content;
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
 }
 
 Xapian::doccount doc_count(const std::string& db) {
@@ -63,14 +61,6 @@ struct GoodIndex {
 const GoodIndex& good_index() {
     static GoodIndex index;
     return index;
-}
-
-std::vector<std::string> lines(const std::string& text) {
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);)
-        out.push_back(line);
-    return out;
 }
 
 }  // namespace
@@ -336,6 +326,21 @@ BOOST_AUTO_TEST_CASE(json_output) {
         std::string word = text.substr(b, e - b);
         BOOST_TEST((word == "pilots" || word == "Pilots"), word);
     }
+}
+
+// A hit's language is the one it is indexed in: an article that names none (a .txt file) is
+// in its database's language, as --stats says, not "".
+BOOST_AUTO_TEST_CASE(hit_language_is_its_database_s) {
+    RunResult r = good_index().search({"--json", "--limit", "50", "nato OR pilots OR whale"});
+    BOOST_TEST_REQUIRE(r.status == 0, r.err);
+    const auto j = nlohmann::json::parse(r.out);
+    std::size_t plain = 0;
+    for (const auto& hit : j["hits"]) {
+        BOOST_TEST(hit["language"] == "english", hit["path"]);
+        if (hit["path"].is_string() && hit["path"].get<std::string>().ends_with("nato.txt"))
+            ++plain;
+    }
+    BOOST_TEST(plain == 1u);
 }
 
 // --show prints a stored article whole, as notmuch show prints a message: by its id, by the

@@ -20,6 +20,7 @@
 #include "process.hpp"
 
 namespace fs = std::filesystem;
+using folio::test::contains;
 using folio::test::run_program;
 using folio::test::RunResult;
 using folio::test::TempDir;
@@ -91,10 +92,6 @@ std::string describe(const std::map<std::string, std::uintmax_t>& files) {
     for (const auto& [path, size] : files)
         out += "\n  " + path;
     return out.empty() ? " (nothing)" : out;
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
 }
 
 Json indexer_json(const std::vector<std::string>& args, const Env& env) {

@@ -14,6 +14,7 @@
 #include "process.hpp"
 
 namespace fs = std::filesystem;
+using folio::test::contains;
 using folio::test::run_program;
 using folio::test::RunResult;
 using folio::test::TempDir;
@@ -26,10 +27,6 @@ RunResult run_indexer(const std::vector<std::string>& args, const std::string& i
 
 RunResult run_searcher(const std::vector<std::string>& args) {
     return run_program(FOLIO_SEARCHER, args);
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
 }
 
 std::size_t count_of(const std::string& haystack, const std::string& needle) {

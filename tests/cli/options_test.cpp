@@ -14,6 +14,8 @@
 
 namespace fs = std::filesystem;
 namespace data = boost::unit_test::data;
+using folio::test::contains;
+using folio::test::lines;
 using folio::test::run_program;
 using folio::test::RunResult;
 using folio::test::TempDir;
@@ -21,18 +23,6 @@ using folio::test::TempDir;
 namespace {
 
 const std::string kGood = std::string(FOLIO_TEST_DATA) + "/e2e/good";
-
-bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
-}
-
-std::vector<std::string> lines(const std::string& text) {
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);)
-        out.push_back(line);
-    return out;
-}
 
 /// No configuration file, whatever the environment of the test run.
 const std::map<std::string, std::string> kNoConfig{{"FOLIO_CONFIG_PATH", ""}};

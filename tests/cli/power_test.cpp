@@ -19,6 +19,7 @@
 #include "schema/schema.hpp"
 
 namespace fs = std::filesystem;
+using folio::test::contains;
 using folio::test::run_program;
 using folio::test::RunResult;
 using folio::test::TempDir;
@@ -67,10 +68,6 @@ struct CorpusIndex {
 const CorpusIndex& corpus() {
     static CorpusIndex index;
     return index;
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -31,5 +32,19 @@ int start_program(const std::string& program, const std::vector<std::string>& ar
 
 /// Waits for a program started by start_program; returns its exit status (128 + signal).
 int wait_program(int pid);
+
+/// True when `needle` occurs in `haystack`.
+inline bool contains(const std::string& haystack, const std::string& needle) {
+    return haystack.find(needle) != std::string::npos;
+}
+
+/// The lines of `text`, without their line ends.
+inline std::vector<std::string> lines(const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);)
+        out.push_back(line);
+    return out;
+}
 
 }  // namespace folio::test

@@ -36,6 +36,7 @@
 #include "store/layout.hpp"
 
 namespace fs = std::filesystem;
+using folio::test::contains;
 using folio::test::run_program;
 using folio::test::RunResult;
 using folio::test::TempDir;
@@ -59,10 +60,6 @@ void write_file(const std::string& path, const std::string& content) {
 std::string read_text(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
 }
 
 /// What to do in the child between fork and exec.

@@ -21,6 +21,7 @@
 #include "process.hpp"
 
 namespace fs = std::filesystem;
+using folio::test::contains;
 using folio::test::run_program;
 using folio::test::RunResult;
 using folio::test::TempDir;
@@ -28,10 +29,6 @@ using folio::test::TempDir;
 namespace {
 
 const std::string kGood = std::string(FOLIO_TEST_DATA) + "/e2e/good";
-
-bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
-}
 
 /// A program run under timeout(1): a hang is a failure (status 124), not a stuck test.
 RunResult run_bounded(const std::string& program, std::vector<std::string> args,

@@ -25,6 +25,7 @@
 #include "process.hpp"
 
 namespace fs = std::filesystem;
+using folio::test::contains;
 using folio::test::run_program;
 using folio::test::RunResult;
 using folio::test::TempDir;
@@ -32,10 +33,6 @@ using folio::test::TempDir;
 namespace {
 
 const std::string kCorpus = std::string(FOLIO_SOURCE_DIR) + "/corpus/sotu";
-
-bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
-}
 
 void build(const std::string& db, std::vector<std::string> args) {
     args.insert(args.begin(), {"--db", db, "--quiet"});

@@ -19,6 +19,7 @@
 #include "store/layout.hpp"
 
 namespace fs = std::filesystem;
+using folio::test::contains;
 using folio::test::run_program;
 using folio::test::RunResult;
 using folio::test::TempDir;
@@ -44,10 +45,6 @@ void write_file(const std::string& path, const std::string& content) {
 std::size_t hits(const std::string& db, const std::string& query) {
     RunResult r = run_program(FOLIO_SEARCHER, {"--db", db, "--count", query});
     return r.status == 2 ? static_cast<std::size_t>(-1) : std::stoul(r.out);
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
 }
 
 /// A JSON Lines file of `n` synthetic articles, about 500 bytes each.

@@ -309,7 +309,7 @@ void Searcher::open_once(bool retry_damage) {
     impl_->shards_ = expand_databases(impl_->paths_);
     Xapian::Database db;
     std::vector<std::string> recorded;       // each shard's language, to be read in any order
-    std::vector<std::string> sub_languages;  // the language of each database impl_->db_ holds
+    std::vector<std::string> sub_languages;  // the language of each database db_ holds
     std::size_t eliding = 0;  // shards with today's word rules (schema::kMetaWordRules)
     std::size_t opened = 0;
     for (std::size_t k = 0; k < impl_->shards_.size(); ++k) {

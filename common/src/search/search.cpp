@@ -154,10 +154,7 @@ std::vector<Article> Searcher::articles(const std::string& id) {
     std::vector<Article> out;
     for (const std::string& term : terms) {
         for (auto it = impl_->db_.postlist_begin(term); it != impl_->db_.postlist_end(term); ++it) {
-            Article article = schema::stored_article(impl_->db_.get_document(*it));
-            if (article.language.empty() && !impl_->sub_languages_.empty())
-                article.language = impl_->sub_languages_[(*it - 1) % impl_->sub_languages_.size()];
-            out.push_back(std::move(article));
+            out.push_back(stored_article(impl_->db_.get_document(*it), *it, impl_->sub_languages_));
         }
         if (!out.empty())
             break;

@@ -107,6 +107,15 @@ MatchTerms match_terms_for(const std::vector<std::string>& matching, const Query
 
 }  // namespace
 
+Article stored_article(const Xapian::Document& document, Xapian::docid docid,
+                       const std::vector<std::string>& sub_languages) {
+    Article article = schema::stored_article(document);
+    // An article that names no language is indexed in its database's.
+    if (article.language.empty() && !sub_languages.empty())
+        article.language = sub_languages[(docid - 1) % sub_languages.size()];
+    return article;
+}
+
 std::string suggest_step(QueryBuilder& builder, const SearchRequest& request,
                          SearchResult& result) {
     std::string text = request.query;
@@ -304,10 +313,7 @@ std::vector<Hit> hits_step(const HitContext& context, const Xapian::Enquire& enq
         hit.rank = ++rank;
         hit.score = it.get_weight();
         hit.docid = *it;
-        hit.article = schema::stored_article(it.get_document());
-        // An article that names no language is indexed in its database's.
-        if (hit.article.language.empty() && !context.sub_languages.empty())
-            hit.article.language = context.sub_languages[(*it - 1) % context.sub_languages.size()];
+        hit.article = stored_article(it.get_document(), *it, context.sub_languages);
         if (!request.collapse.empty()) {
             hit.collapse_key = it.get_collapse_key();
             hit.collapse_count = it.get_collapse_count() + 1;

@@ -20,6 +20,12 @@ class Explainer;
 class FacetSpy;
 class TermFreqCache;
 
+/// The stored article of document `docid`, its language filled in where it names none: the
+/// language of its database, sub_languages[(docid - 1) % size] (Xapian interleaves the
+/// documents of the databases it searches as one).
+Article stored_article(const Xapian::Document& document, Xapian::docid docid,
+                       const std::vector<std::string>& sub_languages);
+
 /// The query text to run: the request's, or its spelling correction with request.correct.
 /// Fills result.suggestion (and result.corrected) when the database suggests one.
 std::string suggest_step(QueryBuilder& builder, const SearchRequest& request, SearchResult& result);
