@@ -34,6 +34,10 @@ foreach(dep GUMBO XXHASH YAML LZ4)
     string(APPEND FOLIO_CONFIG_DEPENDENCIES "find_dependency(yaml-cpp)\n")
   endif()
 endforeach()
+# The document formats' libraries are always shared.
+string(APPEND FOLIO_CONFIG_DEPENDENCIES "pkg_check_modules(POPPLER_CPP REQUIRED IMPORTED_TARGET poppler-cpp)
+pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)
+pkg_check_modules(LIBXML2 REQUIRED IMPORTED_TARGET libxml-2.0)\n")
 get_filename_component(FOLIO_STEMMER_NAMES "${STEMMER_LIBRARY}" NAME)
 string(APPEND FOLIO_STEMMER_NAMES " stemmer")
 configure_package_config_file(cmake/FolioConfig.cmake.in
@@ -136,13 +140,13 @@ set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME folio)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_RUNTIME_DESCRIPTION "The programs: folio-indexer reads article files (plain text, Markdown, HTML,
-JSON Lines) into a Xapian database; folio-searcher finds them with phrases,
+JSON Lines, PDF, EPUB, DOCX, ODT) into a Xapian database; folio-searcher finds them with phrases,
 boolean operators, fields and date ranges, ranked with BM25, as text with
 highlighted passages or as JSON.")
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_NAME folio-dev)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS
-  "libxapian-dev (>= 1.4), libstemmer-dev, libgumbo-dev, libyaml-cpp-dev, libxxhash-dev, liblz4-dev, pkg-config")
+  "libxapian-dev (>= 1.4), libstemmer-dev, libgumbo-dev, libyaml-cpp-dev, libxxhash-dev, liblz4-dev, libpoppler-cpp-dev, libzip-dev, libxml2-dev, pkg-config")
 set(CPACK_DEBIAN_DEVELOPMENT_DESCRIPTION "The C++ library: the static library folio_common on which folio-indexer and
 folio-searcher are built, with its headers, a CMake package
 (find_package(Folio), target Folio::folio) and a pkg-config file.")

@@ -18,6 +18,7 @@ packages=(
   libxxhash-dev                   # content hashes
   liblz4-dev                      # stored articles (LZ4)
   libjemalloc-dev                 # the indexer's allocator
+  libpoppler-cpp-dev libzip-dev libxml2-dev   # PDF; EPUB, DOCX and ODT (zip + XML)
   clang clang-format libclang-rt-14-dev   # sanitizer build, fuzzers (libFuzzer), formatting check
   jq                              # example scripts
   python3-jsonschema groff-base man-db zsh fish bash-completion   # checks: JSON Schema, manuals, completions
