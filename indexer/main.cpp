@@ -145,7 +145,8 @@ void show_progress(std::size_t files, std::size_t total, std::uint64_t bytes,
 
 int main(int argc, char** argv) {
     CLI::App app{
-        "Index article files (.txt, .md, .html, .jsonl) into a Folio database. Runs "
+        "Index article files (.txt, .md, .html, .jsonl, .pdf, .epub, .docx, .odt) into a Folio "
+        "database. Runs "
         "again over the same paths read only what changed and delete what is gone.",
         kProgram};
     Flags flags;

@@ -2,13 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Validates the programs' real JSON output against docs/folio-search.schema.json.
 
-  check_json_schema.py INDEXER SEARCHER SCHEMA DATA_DIR
+  check_json_schema.py INDEXER SEARCHER SCHEMA DATA_DIR [DOCUMENTS_DIR]
 
 Indexes DATA_DIR into a scratch database, then runs the searcher in every JSON mode (--json
 with and without the power features, --jsonl, --batch, --stats --json) and the indexer's
 --json summary, and validates each document against the schema's definition for it. A second,
 strict pass fails on members the schema does not describe, so the schema stays complete (the
 published schema allows new members, as the compatibility promise says).
+DOCUMENTS_DIR (PDF and other documents), when given, is indexed into a second database whose
+hits must have passages that say their page.
 
 Exit status 0 when everything validates, 1 otherwise (each failure printed).
 """
@@ -47,10 +49,11 @@ def validator(schema, definition):
 
 
 def main(argv):
-    if len(argv) != 5:
+    if len(argv) not in (5, 6):
         print(__doc__, file=sys.stderr)
         return 2
-    indexer, searcher, schema_path, data = argv[1:]
+    indexer, searcher, schema_path, data = argv[1:5]
+    documents = argv[5] if len(argv) == 6 else None
     schema = json.load(open(schema_path, encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     strict_schema = strict(schema)
@@ -124,6 +127,13 @@ def main(argv):
                 json.loads(run(searcher, "--db", db, "--json", "cocoa"))):
             failures.append(f"folio-searcher --json against the root: {error.message}")
         checked += 1
+        if documents:
+            paged = f"{work}/documents"
+            run(indexer, "--json", "--db", paged, documents)
+            result = json.loads(run(searcher, "--db", paged, "--json", "congress"))
+            check("folio-searcher --json (documents)", "search_result", result)
+            if not any("page" in p for hit in result["hits"] for p in hit["passages"]):
+                failures.append("folio-searcher --json (documents): no passage says its page")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -259,11 +259,13 @@ BOOST_AUTO_TEST_CASE(diagnostic_to_string_names_path_and_line) {
 // The extension (any case) picks the format; "-" is a JSONL stream.
 BOOST_DATA_TEST_CASE(format_for_path_uses_the_extension,
                      bdata::make({"a.txt", "dir/B.TXT", "c.md", "d.Markdown", "e.html", "f.HTM",
-                                  "g.jsonl", "h.ndjson", "-", "i.pdf", "noext", "j.txt.gz"}) ^
+                                  "g.jsonl", "h.ndjson", "-", "i.pdf", "noext", "j.txt.gz",
+                                  "k.EPUB", "l.docx", "m.odt", "n.doc"}) ^
                          bdata::make({Format::text, Format::text, Format::markdown,
                                       Format::markdown, Format::html, Format::html, Format::jsonl,
-                                      Format::jsonl, Format::jsonl, Format::unknown,
-                                      Format::unknown, Format::unknown}),
+                                      Format::jsonl, Format::jsonl, Format::pdf, Format::unknown,
+                                      Format::unknown, Format::epub, Format::docx, Format::odt,
+                                      Format::unknown}),
                      path, expected) {
     BOOST_TEST((folio::format_for_path(path) == expected));
 }
@@ -814,7 +816,7 @@ BOOST_AUTO_TEST_CASE(reports_file_problems) {
         folio::ReadOptions options;
     };
     const std::vector<Case> cases = {
-        {tmp.write("a.pdf", "%PDF"), "E {}: unsupported file type", 1, {}},
+        {tmp.write("a.doc", "%PDF"), "E {}: unsupported file type", 1, {}},
         {tmp.write("big.txt", "Title\n\n" + std::string(100, 'x')),
          "E {}: file is larger than the --max-file-size limit (50 bytes)",
          1,

@@ -26,6 +26,10 @@ struct Snippet {
     std::vector<Highlight> highlights;
     bool at_start = false;  ///< no word of the text precedes the passage
     bool at_end = false;    ///< no word of the text follows the passage
+    /// The page of the passage's first highlighted word (else of its start), counted from 1,
+    /// when the text has pages (form feeds between them, as the PDF reader writes); 0 when it
+    /// has none.
+    std::size_t page = 0;
 };
 
 }  // namespace folio

@@ -32,7 +32,20 @@ Format format_for_path(const std::filesystem::path& path) {
         return Format::html;
     if (ext == ".jsonl" || ext == ".ndjson")
         return Format::jsonl;
+    if (ext == ".pdf")
+        return Format::pdf;
+    if (ext == ".epub")
+        return Format::epub;
+    if (ext == ".docx")
+        return Format::docx;
+    if (ext == ".odt")
+        return Format::odt;
     return Format::unknown;
+}
+
+bool is_document(Format format) {
+    return format == Format::pdf || format == Format::epub || format == Format::docx ||
+           format == Format::odt;
 }
 
 namespace detail {

@@ -23,6 +23,10 @@ std::vector<std::string_view> split_lines(std::string_view text);
 /// (a paragraph break), no blank lines at either end.
 std::string join_body(const std::vector<std::string>& lines);
 
+/// The title parse_text takes from a text: its first non-blank line, spaces collapsed, cut to
+/// at most ~200 bytes; "" for a blank text.
+std::string title_from_first_line(std::string_view text);
+
 /// Whitespace runs (including no-break spaces) become one space; the ends are trimmed.
 std::string collapse_spaces(std::string_view s);
 

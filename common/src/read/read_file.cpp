@@ -43,6 +43,23 @@ Article parse(Format format, std::string_view text, const FileInfo& info) {
     }
 }
 
+// The document formats, from the file's bytes.
+Article read_document(Format format, std::string_view bytes, const FileInfo& info,
+                      const ReadOptions& options, std::size_t* dropped_tags) {
+    switch (format) {
+        case Format::pdf:
+            return parse_pdf(bytes, info);
+        case Format::epub:
+            return parse_epub(bytes, info, options.max_file_size, dropped_tags);
+        case Format::docx:
+            return parse_docx(bytes, info, options.max_file_size);
+        case Format::odt:
+            return parse_odt(bytes, info, options.max_file_size);
+        default:
+            throw InputError(info.path, 0, "unsupported file type");
+    }
+}
+
 }  // namespace
 
 ReadStats read_file(const FileInfo& info, const ReadOptions& options, const ArticleSink& sink,
@@ -54,6 +71,24 @@ ReadStats read_file(const FileInfo& info, const ReadOptions& options, const Arti
     auto fail = [&](std::size_t line, std::string message) {
         report(Diagnostic::Severity::error, line, std::move(message));
         stats.failed = 1;
+        return stats;
+    };
+    // What every article read from a single-article file goes through before the sink.
+    auto finish = [&](Article& article, std::size_t dropped_tags, std::vector<Diagnostic> notes) {
+        for (Diagnostic& note : notes)
+            diagnostics(std::move(note));
+        check_language(article, [&](std::string message) {
+            report(Diagnostic::Severity::warning, 0, std::move(message));
+        });
+        if (dropped_tags > 0) {
+            report(Diagnostic::Severity::warning, 0,
+                   "HTML nested deeper than " + std::to_string(kMaxHtmlDepth) + " elements: " +
+                       std::to_string(dropped_tags) + " tags below that depth ignored (text kept)");
+        }
+        if (std::string dropped = dropped_values_warning(); !dropped.empty())
+            report(Diagnostic::Severity::warning, 0, std::move(dropped));
+        sink(std::move(article));
+        stats.articles = 1;
         return stats;
     };
     const std::string too_large = "file is larger than the --max-file-size limit (" +
@@ -117,6 +152,26 @@ ReadStats read_file(const FileInfo& info, const ReadOptions& options, const Arti
     }
     if (!bytes)
         return fail(0, too_large);
+    if (is_document(format)) {
+        Article article;
+        std::size_t dropped_tags = 0;
+        t_values_dropped = 0;
+        try {
+            article = read_document(format, *bytes, info, options, &dropped_tags);
+        } catch (const InputError& e) {
+            return fail(e.line(), e.reason());
+        } catch (const std::exception& e) {
+            return fail(0, e.what());
+        }
+        bytes.reset();
+        if (is_blank(article.body)) {
+            report(Diagnostic::Severity::warning, 0,
+                   format == Format::pdf ? "no text layer (an image-only PDF?), skipped"
+                                         : "no text, skipped");
+            return stats;
+        }
+        return finish(article, dropped_tags, {});
+    }
     // UTF-16 with its byte-order mark (Windows' "Unicode" text): decoded, not taken as binary.
     bool utf16_damaged = false;
     if (std::optional<std::string> decoded = decode_utf16(*bytes, &utf16_damaged)) {
@@ -151,21 +206,7 @@ ReadStats read_file(const FileInfo& info, const ReadOptions& options, const Arti
     } catch (const std::exception& e) {
         return fail(0, e.what());
     }
-    for (Diagnostic& note : notes)
-        diagnostics(std::move(note));
-    check_language(article, [&](std::string message) {
-        report(Diagnostic::Severity::warning, 0, std::move(message));
-    });
-    if (dropped_tags > 0) {
-        report(Diagnostic::Severity::warning, 0,
-               "HTML nested deeper than " + std::to_string(kMaxHtmlDepth) + " elements: " +
-                   std::to_string(dropped_tags) + " tags below that depth ignored (text kept)");
-    }
-    if (std::string dropped = dropped_values_warning(); !dropped.empty())
-        report(Diagnostic::Severity::warning, 0, std::move(dropped));
-    sink(std::move(article));
-    stats.articles = 1;
-    return stats;
+    return finish(article, dropped_tags, std::move(notes));
 }
 
 }  // namespace folio

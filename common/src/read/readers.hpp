@@ -24,7 +24,11 @@ namespace folio {
 using ArticleSink = std::function<void(Article&&)>;
 using DiagnosticSink = std::function<void(Diagnostic&&)>;
 
-enum class Format { text, markdown, html, jsonl, unknown };
+enum class Format { text, markdown, html, jsonl, pdf, epub, docx, odt, unknown };
+
+/// Whether files of the format are binary documents (PDF, EPUB, DOCX, ODT), read from their
+/// bytes by their own reader rather than as text.
+bool is_document(Format format);
 
 /// What a file of mode `st_mode` (stat(2)) is when it is not a regular file or directory, for
 /// messages: "a named pipe", "a character device", "a block device", "a socket", "a special file".
@@ -111,6 +115,40 @@ std::size_t flatten_html_nesting(std::string_view html, std::size_t max_depth, s
 /// text). NUL bytes in the first record mean a binary file: one warning, nothing read.
 ReadStats parse_jsonl(std::istream& in, const FileInfo& info, const ArticleSink& sink,
                       const DiagnosticSink& diagnostics);
+
+// The document readers take the file's bytes, check that they are what the extension says
+// (PDF: "%PDF-" within the first 1 KB; EPUB, DOCX, ODT: a zip archive, "PK\3\4", whose mimetype
+// entry or main part is the format's) and throw InputError naming the file with a reason on
+// anything they cannot read: another type of file, a broken or truncated file, an encrypted
+// PDF, limits passed (container.hpp: kMaxPdfPages, kMaxZipEntries, kMaxXmlDepth; the zip
+// entries they read expand to at most `max_expanded` bytes, counted while inflating; 0 is
+// kMaxExpandedBytes). XML is parsed without network access, DTD loading or entity expansion.
+// A document with no text comes back with an empty body (read_file warns and skips it). Without
+// a title in its metadata, the first line of the text is the title, cut as parse_text cuts it.
+
+/// Whether `bytes` has the "%PDF-" signature in its first 1 KB.
+bool has_pdf_signature(std::string_view bytes);
+
+/// .pdf (poppler): each page's text in reading order, pages separated by "\n\f\n" (a form
+/// feed: passages tell their page by them); title, author (split at ';'), subject (the
+/// description), keywords (tags, split at ',' or ';') and creation date from the document
+/// information.
+Article parse_pdf(std::string_view bytes, const FileInfo& info);
+
+/// .docx: the paragraphs of word/document.xml (deleted text and field codes left out); title,
+/// creator, created date, description (else subject), keywords, language from docProps/core.xml.
+Article parse_docx(std::string_view bytes, const FileInfo& info, std::uint64_t max_expanded);
+
+/// .odt: the paragraphs and headings of content.xml (annotations left out); title, initial
+/// creator (else creator), creation date (else date), description (else subject), keywords,
+/// language from meta.xml.
+Article parse_odt(std::string_view bytes, const FileInfo& info, std::uint64_t max_expanded);
+
+/// .epub: ONE article per file: the spine's chapters in order, each read by parse_html
+/// (dropped tags added to *dropped_tags), separated by blank lines; title (else the first
+/// chapter's), creators, date, language, description and subjects (tags) from the OPF metadata.
+Article parse_epub(std::string_view bytes, const FileInfo& info, std::uint64_t max_expanded,
+                   std::size_t* dropped_tags = nullptr);
 
 /// Reads one file (or standard input for path "-") in the format its name says, with the
 /// encoding, binary and size checks; every article goes to `sink`, every problem to

@@ -220,6 +220,14 @@ TitleCut cut_title(std::string line) {
 
 }  // namespace
 
+std::string detail::title_from_first_line(std::string_view text) {
+    for (std::string_view line : split_lines(text)) {
+        if (!is_blank(line))
+            return cut_title(collapse_spaces(line)).title;
+    }
+    return {};
+}
+
 Article parse_text(std::string_view text, const FileInfo& info) {
     std::vector<Diagnostic> notes;
     return parse_text_noting(text, info, notes);

@@ -105,6 +105,10 @@ void put_hit(std::string& out, const Hit& hit) {
         put_bool(out, p.at_start);
         out += ",\"at_end\":";
         put_bool(out, p.at_end);
+        if (p.page != 0) {
+            out += ",\"page\":";
+            put_number(out, p.page);
+        }
         out += '}';
     }
     out += ']';
@@ -265,8 +269,12 @@ void write_text(std::ostream& out, const SearchResult& result, const TextStyle& 
             out << "   (" << hit.collapse_count << " matches with this " << result.collapse << ": "
                 << safe(shown_key(hit.collapse_key)) << ")\n";
         }
-        for (const auto& p : hit.passages)
-            out << "   " << render_snippet(p, style, true) << "\n";
+        for (const auto& p : hit.passages) {
+            out << "   ";
+            if (p.page != 0)
+                out << paint(kMeta, "p. " + std::to_string(p.page)) << " ";
+            out << render_snippet(p, style, true) << "\n";
+        }
         if (result.explained) {
             out << "   score " << score_text(hit.score) << ":\n";
             for (const auto& c : hit.explain) {

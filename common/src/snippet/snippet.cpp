@@ -628,6 +628,12 @@ std::vector<Snippet> make_passages(std::string_view text, const MatchTerms& term
         terms.empty() ? std::min(text.size(), kUnmatchedScanLengths * length + 64) : text.size();
     const Analysis a = analyse(text, terms, stem, limit, true);
     const auto& tokens = a.tokens;
+    const bool paged = text.find('\f') != std::string_view::npos;
+    auto page_at = [&](std::size_t offset) -> std::size_t {
+        return paged ? 1 + static_cast<std::size_t>(
+                               std::count(text.begin(), text.begin() + offset, '\f'))
+                     : 0;
+    };
 
     if (tokens.empty()) {
         // No word at all: the start of the text, cut at a character boundary.
@@ -639,6 +645,7 @@ std::vector<Snippet> make_passages(std::string_view text, const MatchTerms& term
         Snippet snippet = cut_snippet(text, 0, end, a.ranges);
         if (!snippet.text.empty()) {
             snippet.at_start = true;
+            snippet.page = page_at(0);
             snippet.at_end = !a.truncated;
             passages.push_back(std::move(snippet));
         }
@@ -649,6 +656,13 @@ std::vector<Snippet> make_passages(std::string_view text, const MatchTerms& term
         Snippet snippet = cut_snippet(text, p.begin, p.end, a.ranges);
         snippet.at_start = p.first_token == 0;
         snippet.at_end = p.last_token + 1 == tokens.size() && !a.truncated;
+        // The page of its first highlighted word (a passage may start a page before it).
+        const auto first =
+            std::lower_bound(a.ranges.begin(), a.ranges.end(), p.begin,
+                             [](const ByteRange& x, std::size_t b) { return x.end <= b; });
+        snippet.page = page_at(first != a.ranges.end() && first->begin < p.end
+                                   ? std::max<std::size_t>(first->begin, p.begin)
+                                   : p.begin);
         passages.push_back(std::move(snippet));
     };
     if (a.hits.empty()) {

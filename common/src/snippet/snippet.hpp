@@ -68,6 +68,9 @@ struct PassageOptions {
 /// is extended backwards (to an earlier sentence start when one fits). Sentences end at . ! ? or
 /// U+2026 followed by whitespace, at 。！？, and at blank lines. Passages never cut a character.
 ///
+/// A text with form feeds has pages: each passage says the page of its first highlighted word,
+/// else of its start (Snippet::page).
+///
 /// No match (terms empty, or the text matched only through a filter): ONE passage from the
 /// start of the text (whatever options.count), no highlights. Fewer than options.count passages
 /// when the matches run out. Empty or all-whitespace text, or count 0: no passages.
