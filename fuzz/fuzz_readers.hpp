@@ -49,4 +49,26 @@ void parse_as_file(const std::uint8_t* data, std::size_t size, const char* name,
     }
 }
 
+/// Runs `parse` on `data` as read_file hands a document format (PDF, EPUB, DOCX, ODT) over:
+/// the file's bytes as they are, here with a small expanded-size budget (1 MB) so that a zip
+/// that inflates further is refused quickly. InputError is the documented refusal; anything
+/// else escapes and is a finding, as are fields that are not valid UTF-8.
+template <typename Parse>
+void parse_document(const std::uint8_t* data, std::size_t size, const char* name, Parse parse) {
+    const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+    FileInfo info;
+    info.path = name;
+    info.id = name;
+    info.source = "fuzz";
+    try {
+        Article article = parse(bytes, info, std::uint64_t{1} << 20);
+        bool title_invalid = false, body_invalid = false;
+        to_utf8(article.title, &title_invalid);
+        to_utf8(article.body, &body_invalid);
+        if (title_invalid || body_invalid)
+            __builtin_trap();
+    } catch (const InputError&) {
+    }
+}
+
 }  // namespace folio::fuzz

@@ -15,7 +15,7 @@ seconds=${1:-25}
 seed=${FOLIO_FUZZ_SEED:-1}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(text markdown html jsonl query stub terminal)
+[ ${#targets[@]} -gt 0 ] || targets=(text markdown html jsonl pdf epub docx odt query stub terminal)
 build=build/fuzz
 # Leaks inside Gumbo that Folio cannot free are suppressed (tests/lsan.supp says which).
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"

@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Fuzz target: the ODT reader (libzip, libxml2: mimetype, content.xml paragraphs, meta.xml).
+#include "fuzz_readers.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    folio::fuzz::parse_document(
+        data, size, "fuzz.odt",
+        [](std::string_view bytes, const folio::FileInfo& info, std::uint64_t budget) {
+            return folio::parse_odt(bytes, info, budget);
+        });
+    return 0;
+}
