@@ -16,6 +16,7 @@ printf 'A plain text file that calls itself a PDF.\n' >not-a-pdf.pdf
 cp "$samples/madison-1810.epub" epub-named.docx
 printf 'Plain text named as an OpenDocument file.\n' >text-named.odt
 python3 - <<'PY'
+import struct
 import zipfile
 from reportlab.pdfgen import canvas
 
@@ -39,6 +40,18 @@ def docx(name, document):
 # A zip bomb: 16 MB of spaces inside one paragraph, a few KB compressed.
 docx("bomb.docx", f'<?xml version="1.0"?><w:document {W}><w:body><w:p><w:r><w:t>bomb'
      + " " * (16 << 20) + "</w:t></w:r></w:p></w:body></w:document>")
+# The same bomb declaring 1,000 bytes for its entry (local header and central directory): only
+# counting while inflating finds it.
+data = bytearray(open("bomb.docx", "rb").read())
+for signature, size_at, name_length_at, name_at in ((b"PK\x03\x04", 22, 26, 30),
+                                                    (b"PK\x01\x02", 24, 28, 46)):
+    i = data.find(signature)
+    while i >= 0:
+        n = struct.unpack_from("<H", data, i + name_length_at)[0]
+        if data[i + name_at:i + name_at + n] == b"word/document.xml":
+            struct.pack_into("<I", data, i + size_at, 1000)
+        i = data.find(signature, i + 4)
+open("lying-bomb.docx", "wb").write(data)
 # Entities that would expand to gigabytes (billion laughs) if they were substituted.
 lol = "".join(f'<!ENTITY lol{i} "{"&lol%d;" % (i - 1) * 10}">' for i in range(1, 10))
 docx("entities.docx", f'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY lol0 "lol">{lol}]>'
