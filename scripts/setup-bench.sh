@@ -14,6 +14,8 @@ packages=(
   python3-xapian                  # Xapian's Python bindings (bench/python_bench.py's peer)
   time                            # GNU /usr/bin/time -v for peak memory
   hyperfine                       # a process per query as a shell script pays for it (hyperfine -N)
+  pandoc python3-reportlab        # bench/formats_bench.py makes its DOCX, ODT, EPUB and PDF files
+  recoll poppler-utils            # Recoll and omindex read PDFs with pdftotext (formats_bench.py)
 )
 
 source "$(dirname "$0")/packages.sh"

@@ -23,6 +23,7 @@ echo "== relevance metrics self-test, and smoke runs of the evaluation and bench
 python3 eval/test_metrics.py
 python3 eval/run_eval.py --smoke --searcher build/ci/searcher/folio-searcher --indexer build/ci/indexer/folio-indexer
 python3 bench/index_bench.py --quick --no-build --build build/ci
+python3 bench/formats_bench.py --quick --no-build --build build/ci
 python3 bench/query_bench.py --quick --no-build --build build/ci
 python3 bench/feedback_bench.py --quick --no-build --build build/ci
 python3 bench/process_cost.py --rounds 3 --no-docs --build build/ci --work build/ci/bench-quick
