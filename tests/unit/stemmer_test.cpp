@@ -3,6 +3,7 @@
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -117,6 +118,18 @@ BOOST_AUTO_TEST_CASE(english_stop_words) {
         BOOST_TEST((*stop)(word), word);
     for (const char* word : {"", "troops", "nato", "The", "ii", "ver", "verys", "zz", "aa"})
         BOOST_TEST(!(*stop)(word), word);
+}
+
+// The stop list as indexed terms: each word and its stem ("does" is "doe", "very" is "veri"),
+// sorted for binary search; nothing for a language without a stop list.
+BOOST_AUTO_TEST_CASE(stop_word_stems) {
+    const std::vector<std::string>& stops = stopword_stems("english");
+    BOOST_TEST(std::is_sorted(stops.begin(), stops.end()));
+    for (const char* term : {"Zthe", "Zit", "Zto", "Zdoes", "Zdoe", "Zveri", "Zourselv", "Zonli"})
+        BOOST_TEST(std::binary_search(stops.begin(), stops.end(), std::string(term)), term);
+    for (const char* term : {"Ztroop", "the", "Zbank", "Z"})
+        BOOST_TEST(!std::binary_search(stops.begin(), stops.end(), std::string(term)), term);
+    BOOST_TEST(stopword_stems("french").empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "folio/error.hpp"
+#include "schema/schema.hpp"
 #include "text/text_util.hpp"
 
 namespace folio {
@@ -370,6 +371,22 @@ const Xapian::Stopper* make_stopper(const std::string& language) {
     if (language != "english")
         return nullptr;
     return (new EnglishStopper)->release();
+}
+
+const std::vector<std::string>& stopword_stems(const std::string& language) {
+    static const std::vector<std::string> none;
+    static const std::vector<std::string> english = [] {
+        const Xapian::Stem stem("english");
+        std::vector<std::string> terms;
+        for (const char* word : kEnglishStopwords) {
+            terms.push_back(std::string(schema::kPrefixStem) + word);
+            terms.push_back(std::string(schema::kPrefixStem) + stem(word));
+        }
+        std::sort(terms.begin(), terms.end());
+        terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
+        return terms;
+    }();
+    return language == "english" ? english : none;
 }
 
 std::string language_from_environment() {

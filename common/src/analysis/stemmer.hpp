@@ -51,4 +51,10 @@ Xapian::Stem make_identity_stemmer();
 /// The returned object is reference counted (Xapian::Stopper is an opt_intrusive_ptr base).
 const Xapian::Stopper* make_stopper(const std::string& language);
 
+/// The terms the stop list of `language` gives once indexed: each stop word and its stem
+/// ("Z" + word, "Z" + stem; "was" and "doe" for "does"), sorted; empty where Folio has no stop
+/// list. Pseudo-relevance feedback leaves them out of its expand set, as the query parser leaves
+/// the stop words out of the query.
+const std::vector<std::string>& stopword_stems(const std::string& language);
+
 }  // namespace folio

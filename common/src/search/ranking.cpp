@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "search/ranking.hpp"
 
+#include "analysis/stemmer.hpp"
 #include "schema/schema.hpp"
 
 #include <algorithm>
@@ -17,12 +18,24 @@ namespace folio {
 
 namespace {
 
+/// Whether `term` is one of `stops` (sorted; stopword_stems).
+bool is_stop(const std::vector<std::string>& stops, const std::string& term) {
+    return std::binary_search(stops.begin(), stops.end(), term);
+}
+
 /// Feedback terms must be stems of the free-text field ("Z" + a lower-case word): not ids,
 /// boolean filter terms, field-prefixed terms (title, author), nor the unstemmed duplicates
-/// of stems already offered.
+/// of stems already offered; and not stop words (`stops`), which the query parser leaves out
+/// of queries.
 class FreeTextStems : public Xapian::ExpandDecider {
   public:
-    bool operator()(const std::string& term) const override { return schema::is_text_stem(term); }
+    explicit FreeTextStems(const std::vector<std::string>& stops) : stops_(stops) {}
+    bool operator()(const std::string& term) const override {
+        return schema::is_text_stem(term) && !is_stop(stops_, term);
+    }
+
+  private:
+    const std::vector<std::string>& stops_;
 };
 
 /// The number of words of a natural-language query (words joined by the default OR, each
@@ -149,7 +162,8 @@ FeedbackRead feedback_read(const Xapian::Database& db, const Xapian::MSet& top,
 }
 
 /// The expand set from `offers` (feedback_read's, for `R` feedback documents): the `count`
-/// free-text stems of best offer weight, not in `query`, ties to the lexically smaller term:
+/// free-text stems of best offer weight, not in `query` nor in `stops`, ties to the lexically
+/// smaller term:
 /// what Xapian's Enquire::get_eset with TradEWeight gives. Xapian looks up every candidate's
 /// term frequency (about 500 for 10 Reuters articles) and its collection frequency; here the
 /// candidates are taken in order of the weight they would have at the least possible term
@@ -159,7 +173,7 @@ FeedbackRead feedback_read(const Xapian::Database& db, const Xapian::MSet& top,
 std::vector<std::string> expand_set(const Xapian::Database& db,
                                     const std::unordered_map<std::string, Offer>& offers, double R,
                                     const Xapian::Query& query, unsigned count,
-                                    TermFreqCache* freqs) {
+                                    const std::vector<std::string>& stops, TermFreqCache* freqs) {
     const double N = db.get_doccount();
     const std::set<std::string> asked(query.get_unique_terms_begin(), query.get_unique_terms_end());
     struct Candidate {
@@ -170,7 +184,7 @@ std::vector<std::string> expand_set(const Xapian::Database& db,
     std::vector<Candidate> candidates;
     candidates.reserve(offers.size());
     for (const auto& [term, o] : offers) {
-        if (asked.count(term) == 0)
+        if (asked.count(term) == 0 && !is_stop(stops, term))
             candidates.push_back({offer_weight(o, o.r, N, R), &term, &o});
     }
     std::sort(candidates.begin(), candidates.end(),
@@ -224,7 +238,8 @@ std::string number_text(double x) {
 /// says so; costs one extra match, bounded to expand_docs, and a read of those documents'
 /// term lists.
 Feedback feedback(const Xapian::Query& query, const Xapian::Database& db, Xapian::Enquire& enquire,
-                  const RankingOptions& options, unsigned words, bool remote, TermFreqCache* freqs,
+                  const RankingOptions& options, unsigned words, bool remote,
+                  const std::vector<std::string>& stops, TermFreqCache* freqs,
                   FeedbackDecision& decision) {
     Feedback found;
     enquire.set_query(query);
@@ -261,11 +276,11 @@ Feedback feedback(const Xapian::Query& query, const Xapian::Database& db, Xapian
         Xapian::RSet rset;
         for (auto it = top.begin(); it != top.end(); ++it)
             rset.add_document(*it);
-        FreeTextStems decider;
+        FreeTextStems decider(stops);
         Xapian::ESet eset = enquire.get_eset(count, rset, 0, &decider);
         expansion.assign(eset.begin(), eset.end());
     } else if (count > 0) {
-        expansion = expand_set(db, read.offers, R, query, count, freqs);
+        expansion = expand_set(db, read.offers, R, query, count, stops, freqs);
     }
     if (!expansion.empty()) {
         found.expansion =
@@ -324,7 +339,7 @@ Xapian::Query apply_reweights(const Xapian::Query& query,
 Xapian::Query ranked_query(const Xapian::Query& query, const Xapian::Database& db,
                            Xapian::Enquire& enquire, const RankingOptions& options,
                            const std::vector<std::string>& words, bool remote, TermFreqCache* freqs,
-                           FeedbackDecision* decision) {
+                           FeedbackDecision* decision, const std::string& language) {
     const unsigned natural = query.empty() ? 0 : natural_words(query);
     std::vector<Xapian::Query> boosts;
     if (options.proximity_window > 0 && options.proximity_weight > 0 && natural >= 2 &&
@@ -345,7 +360,8 @@ Xapian::Query ranked_query(const Xapian::Query& query, const Xapian::Database& d
                          (natural == 1 ? " word" : " words") + ", feedback needs " +
                          std::to_string(options.expand_min_terms);
     } else {
-        Feedback found = feedback(query, db, enquire, options, natural, remote, freqs, decided);
+        Feedback found = feedback(query, db, enquire, options, natural, remote,
+                                  stopword_stems(language), freqs, decided);
         if (!found.expansion.empty())
             boosts.push_back(found.expansion);
         ranked = apply_reweights(query, found.reweights, boosts);
