@@ -163,6 +163,22 @@ constexpr auto kSortedStopwords = [] {
     return sorted;
 }();
 
+/// The stems (English Snowball) of the stop words that are not stop words themselves: what the
+/// rest of the list becomes once indexed. The stemmer test checks them against the stemmer.
+constexpr std::string_view kStopStems[] = {
+    "abov", "ani",  "becaus", "befor",   "doe",      "dure",   "i'v",
+    "let",  "onc",  "onli",   "ourselv", "themselv", "they'r", "they'v",
+    "veri", "we'r", "we'v",   "whi",     "you'r",    "you'v",  "yourselv",
+};
+
+/// kStopStems in byte order, for binary search; sorted when compiled.
+constexpr auto kSortedStopStems = [] {
+    std::array<std::string_view, std::size(kStopStems)> sorted{};
+    std::copy(std::begin(kStopStems), std::end(kStopStems), sorted.begin());
+    std::sort(sorted.begin(), sorted.end());
+    return sorted;
+}();
+
 /// The English stop words, looked up in kSortedStopwords. Xapian::SimpleStopper would copy the
 /// 174 words into a std::set for every query parser: 174 allocations and ~120,000 instructions,
 /// a twentieth of a one-query searcher process's own work.
@@ -373,20 +389,20 @@ const Xapian::Stopper* make_stopper(const std::string& language) {
     return (new EnglishStopper)->release();
 }
 
-const std::vector<std::string>& stopword_stems(const std::string& language) {
-    static const std::vector<std::string> none;
-    static const std::vector<std::string> english = [] {
-        const Xapian::Stem stem("english");
-        std::vector<std::string> terms;
-        for (const char* word : kEnglishStopwords) {
-            terms.push_back(std::string(schema::kPrefixStem) + word);
-            terms.push_back(std::string(schema::kPrefixStem) + stem(word));
-        }
-        std::sort(terms.begin(), terms.end());
-        terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
-        return terms;
-    }();
-    return language == "english" ? english : none;
+bool StopStems::operator()(std::string_view term) const {
+    if (!english_ || term.size() < 2 || term.substr(0, 1) != schema::kPrefixStem)
+        return false;
+    term.remove_prefix(1);
+    return std::binary_search(kSortedStopwords.begin(), kSortedStopwords.end(), term) ||
+           std::binary_search(kSortedStopStems.begin(), kSortedStopStems.end(), term);
+}
+
+std::span<const std::string_view> english_stop_words() {
+    return kSortedStopwords;
+}
+
+std::span<const std::string_view> english_stop_word_stems() {
+    return kSortedStopStems;
 }
 
 std::string language_from_environment() {

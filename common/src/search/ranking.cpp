@@ -18,24 +18,19 @@ namespace folio {
 
 namespace {
 
-/// Whether `term` is one of `stops` (sorted; stopword_stems).
-bool is_stop(const std::vector<std::string>& stops, const std::string& term) {
-    return std::binary_search(stops.begin(), stops.end(), term);
-}
-
 /// Feedback terms must be stems of the free-text field ("Z" + a lower-case word): not ids,
 /// boolean filter terms, field-prefixed terms (title, author), nor the unstemmed duplicates
 /// of stems already offered; and not stop words (`stops`), which the query parser leaves out
 /// of queries.
 class FreeTextStems : public Xapian::ExpandDecider {
   public:
-    explicit FreeTextStems(const std::vector<std::string>& stops) : stops_(stops) {}
+    explicit FreeTextStems(const StopStems& stops) : stops_(stops) {}
     bool operator()(const std::string& term) const override {
-        return schema::is_text_stem(term) && !is_stop(stops_, term);
+        return schema::is_text_stem(term) && !stops_(term);
     }
 
   private:
-    const std::vector<std::string>& stops_;
+    const StopStems& stops_;
 };
 
 /// The number of words of a natural-language query (words joined by the default OR, each
@@ -173,7 +168,7 @@ FeedbackRead feedback_read(const Xapian::Database& db, const Xapian::MSet& top,
 std::vector<std::string> expand_set(const Xapian::Database& db,
                                     const std::unordered_map<std::string, Offer>& offers, double R,
                                     const Xapian::Query& query, unsigned count,
-                                    const std::vector<std::string>& stops, TermFreqCache* freqs) {
+                                    const StopStems& stops, TermFreqCache* freqs) {
     const double N = db.get_doccount();
     const std::set<std::string> asked(query.get_unique_terms_begin(), query.get_unique_terms_end());
     struct Candidate {
@@ -184,7 +179,7 @@ std::vector<std::string> expand_set(const Xapian::Database& db,
     std::vector<Candidate> candidates;
     candidates.reserve(offers.size());
     for (const auto& [term, o] : offers) {
-        if (asked.count(term) == 0 && !is_stop(stops, term))
+        if (asked.count(term) == 0)
             candidates.push_back({offer_weight(o, o.r, N, R), &term, &o});
     }
     std::sort(candidates.begin(), candidates.end(),
@@ -199,6 +194,8 @@ std::vector<std::string> expand_set(const Xapian::Database& db,
     for (const Candidate& c : candidates) {
         if (best.size() == count && c.bound < best.back().first)
             break;  // neither this candidate nor any after it can enter
+        if (stops(*c.term))
+            continue;
         const Xapian::doccount n = freqs ? freqs->get(db, *c.term) : db.get_termfreq(*c.term);
         const double weight = offer_weight(*c.offer, n, N, R);
         if (!(weight > 0))
@@ -239,8 +236,7 @@ std::string number_text(double x) {
 /// term lists.
 Feedback feedback(const Xapian::Query& query, const Xapian::Database& db, Xapian::Enquire& enquire,
                   const RankingOptions& options, unsigned words, bool remote,
-                  const std::vector<std::string>& stops, TermFreqCache* freqs,
-                  FeedbackDecision& decision) {
+                  const StopStems& stops, TermFreqCache* freqs, FeedbackDecision& decision) {
     Feedback found;
     enquire.set_query(query);
     Xapian::MSet top = enquire.get_mset(0, options.expand_docs);
@@ -360,8 +356,8 @@ Xapian::Query ranked_query(const Xapian::Query& query, const Xapian::Database& d
                          (natural == 1 ? " word" : " words") + ", feedback needs " +
                          std::to_string(options.expand_min_terms);
     } else {
-        Feedback found = feedback(query, db, enquire, options, natural, remote,
-                                  stopword_stems(language), freqs, decided);
+        Feedback found = feedback(query, db, enquire, options, natural, remote, StopStems(language),
+                                  freqs, decided);
         if (!found.expansion.empty())
             boosts.push_back(found.expansion);
         ranked = apply_reweights(query, found.reweights, boosts);

@@ -43,7 +43,7 @@ class TermFreqCache {
 /// (it reads them locally otherwise: the same terms, fewer lookups). `freqs`, if given, keeps
 /// the local lookups for the next call on the same revision of `db`. `decision`, if given,
 /// receives whether feedback was applied and why. `language`: the search's, whose stop words
-/// (stopword_stems) are never feedback terms.
+/// (StopStems) are never feedback terms.
 Xapian::Query ranked_query(const Xapian::Query& query, const Xapian::Database& db,
                            Xapian::Enquire& enquire, const RankingOptions& options,
                            const std::vector<std::string>& words = {}, bool remote = false,

@@ -28,21 +28,21 @@ namespace folio {
 namespace {
 
 /// Stems of the text field that carry meaning: "Z" + lower-case stem, not a stop word nor its
-/// stem (`stops`: stopword_stems), no digit.
+/// stem (`stops`), no digit.
 class LikeTerms : public Xapian::ExpandDecider {
   public:
-    explicit LikeTerms(const std::vector<std::string>& stops) : stops_(stops) {}
+    explicit LikeTerms(const StopStems& stops) : stops_(stops) {}
     bool operator()(const std::string& term) const override {
         if (term.size() < 3 || !schema::is_text_stem(term))
             return false;
         for (unsigned char c : term)
             if (std::isdigit(c))
                 return false;
-        return !std::binary_search(stops_.begin(), stops_.end(), term);
+        return !stops_(term);
     }
 
   private:
-    const std::vector<std::string>& stops_;
+    const StopStems stops_;
 };
 
 /// Xapian's Bo1 expand weight (Amati's Bose-Einstein model: w = tf log2((1 + P) / P) +
@@ -107,7 +107,7 @@ LikeQuery like_query(const Xapian::Database& db, const std::vector<std::string>&
         }
         exclude.emplace_back(term);
     }
-    LikeTerms decider(stopword_stems(language));
+    LikeTerms decider{StopStems(language)};
     std::vector<std::string> chosen;
     if (articles.empty()) {
         // Xapian's relevance-set expansion over the articles' own term lists.
