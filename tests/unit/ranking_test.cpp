@@ -189,6 +189,35 @@ BOOST_AUTO_TEST_CASE(feedback_expands_as_xapian_does) {
     }
 }
 
+// Stop words are never expansion terms, though they fill every feedback document (their offer
+// weight is the highest there): the query parser leaves them out of queries, and feedback
+// follows it, on local databases and through Xapian's expand set alike. Nor their stems
+// ("does" is indexed as "doe"). A language without a stop list keeps them.
+BOOST_AUTO_TEST_CASE(feedback_never_adds_stop_words) {
+    test::TempDir dir;
+    Xapian::WritableDatabase db(dir / "db", Xapian::DB_CREATE);
+    for (int i = 0; i < 4; ++i)
+        db.add_document(doc({{"alpha", 2}, {"beta", 1}, {"the", 6}, {"doe", 4}, {"gamma", 1}}));
+    for (int i = 0; i < 30; ++i)
+        db.add_document(doc({{"other", 1}, {i % 2 ? "the" : "delta", 1}}));
+    RankingOptions options = feedback(0.43);
+    auto weight = make_weight(options);
+    for (bool remote : {false, true}) {
+        Xapian::Enquire enquire(db);
+        enquire.set_weighting_scheme(*weight);
+        const std::string ranked =
+            ranked_query(words({"alpha", "beta"}), db, enquire, options, {}, remote)
+                .get_description();
+        BOOST_TEST(ranked.find("Zgamma") != std::string::npos, ranked);
+        BOOST_TEST(ranked.find("Zthe") == std::string::npos, ranked);
+        BOOST_TEST(ranked.find("Zdoe") == std::string::npos, ranked);
+        const std::string kept = ranked_query(words({"alpha", "beta"}), db, enquire, options, {},
+                                              remote, nullptr, nullptr, "french")
+                                     .get_description();
+        BOOST_TEST(kept.find("Zthe") != std::string::npos, kept);
+    }
+}
+
 // The query's own words take their feedback weight in place (word x (1 + share)), which must
 // score exactly as the word plus a boost of the word at its share.
 BOOST_AUTO_TEST_CASE(reweights_in_place_score_as_boosts) {

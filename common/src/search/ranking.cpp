@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "search/ranking.hpp"
 
+#include "analysis/stemmer.hpp"
 #include "schema/schema.hpp"
 
 #include <algorithm>
@@ -19,10 +20,17 @@ namespace {
 
 /// Feedback terms must be stems of the free-text field ("Z" + a lower-case word): not ids,
 /// boolean filter terms, field-prefixed terms (title, author), nor the unstemmed duplicates
-/// of stems already offered.
+/// of stems already offered; and not stop words (`stops`), which the query parser leaves out
+/// of queries.
 class FreeTextStems : public Xapian::ExpandDecider {
   public:
-    bool operator()(const std::string& term) const override { return schema::is_text_stem(term); }
+    explicit FreeTextStems(const StopStems& stops) : stops_(stops) {}
+    bool operator()(const std::string& term) const override {
+        return schema::is_text_stem(term) && !stops_(term);
+    }
+
+  private:
+    const StopStems& stops_;
 };
 
 /// The number of words of a natural-language query (words joined by the default OR, each
@@ -149,7 +157,8 @@ FeedbackRead feedback_read(const Xapian::Database& db, const Xapian::MSet& top,
 }
 
 /// The expand set from `offers` (feedback_read's, for `R` feedback documents): the `count`
-/// free-text stems of best offer weight, not in `query`, ties to the lexically smaller term:
+/// free-text stems of best offer weight, not in `query` nor in `stops`, ties to the lexically
+/// smaller term:
 /// what Xapian's Enquire::get_eset with TradEWeight gives. Xapian looks up every candidate's
 /// term frequency (about 500 for 10 Reuters articles) and its collection frequency; here the
 /// candidates are taken in order of the weight they would have at the least possible term
@@ -159,7 +168,7 @@ FeedbackRead feedback_read(const Xapian::Database& db, const Xapian::MSet& top,
 std::vector<std::string> expand_set(const Xapian::Database& db,
                                     const std::unordered_map<std::string, Offer>& offers, double R,
                                     const Xapian::Query& query, unsigned count,
-                                    TermFreqCache* freqs) {
+                                    const StopStems& stops, TermFreqCache* freqs) {
     const double N = db.get_doccount();
     const std::set<std::string> asked(query.get_unique_terms_begin(), query.get_unique_terms_end());
     struct Candidate {
@@ -185,6 +194,8 @@ std::vector<std::string> expand_set(const Xapian::Database& db,
     for (const Candidate& c : candidates) {
         if (best.size() == count && c.bound < best.back().first)
             break;  // neither this candidate nor any after it can enter
+        if (stops(*c.term))
+            continue;
         const Xapian::doccount n = freqs ? freqs->get(db, *c.term) : db.get_termfreq(*c.term);
         const double weight = offer_weight(*c.offer, n, N, R);
         if (!(weight > 0))
@@ -224,8 +235,8 @@ std::string number_text(double x) {
 /// says so; costs one extra match, bounded to expand_docs, and a read of those documents'
 /// term lists.
 Feedback feedback(const Xapian::Query& query, const Xapian::Database& db, Xapian::Enquire& enquire,
-                  const RankingOptions& options, unsigned words, bool remote, TermFreqCache* freqs,
-                  FeedbackDecision& decision) {
+                  const RankingOptions& options, unsigned words, bool remote,
+                  const StopStems& stops, TermFreqCache* freqs, FeedbackDecision& decision) {
     Feedback found;
     enquire.set_query(query);
     Xapian::MSet top = enquire.get_mset(0, options.expand_docs);
@@ -261,11 +272,11 @@ Feedback feedback(const Xapian::Query& query, const Xapian::Database& db, Xapian
         Xapian::RSet rset;
         for (auto it = top.begin(); it != top.end(); ++it)
             rset.add_document(*it);
-        FreeTextStems decider;
+        FreeTextStems decider(stops);
         Xapian::ESet eset = enquire.get_eset(count, rset, 0, &decider);
         expansion.assign(eset.begin(), eset.end());
     } else if (count > 0) {
-        expansion = expand_set(db, read.offers, R, query, count, freqs);
+        expansion = expand_set(db, read.offers, R, query, count, stops, freqs);
     }
     if (!expansion.empty()) {
         found.expansion =
@@ -324,7 +335,7 @@ Xapian::Query apply_reweights(const Xapian::Query& query,
 Xapian::Query ranked_query(const Xapian::Query& query, const Xapian::Database& db,
                            Xapian::Enquire& enquire, const RankingOptions& options,
                            const std::vector<std::string>& words, bool remote, TermFreqCache* freqs,
-                           FeedbackDecision* decision) {
+                           FeedbackDecision* decision, const std::string& language) {
     const unsigned natural = query.empty() ? 0 : natural_words(query);
     std::vector<Xapian::Query> boosts;
     if (options.proximity_window > 0 && options.proximity_weight > 0 && natural >= 2 &&
@@ -345,7 +356,8 @@ Xapian::Query ranked_query(const Xapian::Query& query, const Xapian::Database& d
                          (natural == 1 ? " word" : " words") + ", feedback needs " +
                          std::to_string(options.expand_min_terms);
     } else {
-        Feedback found = feedback(query, db, enquire, options, natural, remote, freqs, decided);
+        Feedback found = feedback(query, db, enquire, options, natural, remote, StopStems(language),
+                                  freqs, decided);
         if (!found.expansion.empty())
             boosts.push_back(found.expansion);
         ranked = apply_reweights(query, found.reweights, boosts);

@@ -42,10 +42,12 @@ class TermFreqCache {
 /// `db` includes remote shards, whose term statistics feedback takes from Xapian's expand set
 /// (it reads them locally otherwise: the same terms, fewer lookups). `freqs`, if given, keeps
 /// the local lookups for the next call on the same revision of `db`. `decision`, if given,
-/// receives whether feedback was applied and why.
+/// receives whether feedback was applied and why. `language`: the search's, whose stop words
+/// (StopStems) are never feedback terms.
 Xapian::Query ranked_query(const Xapian::Query& query, const Xapian::Database& db,
                            Xapian::Enquire& enquire, const RankingOptions& options,
                            const std::vector<std::string>& words = {}, bool remote = false,
-                           TermFreqCache* freqs = nullptr, FeedbackDecision* decision = nullptr);
+                           TermFreqCache* freqs = nullptr, FeedbackDecision* decision = nullptr,
+                           const std::string& language = "english");
 
 }  // namespace folio

@@ -123,7 +123,7 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
     const std::set<std::string> asked(query.get_unique_terms_begin(), query.get_unique_terms_end());
     if (request.sort == SortOrder::relevance) {
         query = rank_step(query, impl_->db_, enquire, request, positional, remote(),
-                          &impl_->term_freqs_, result.feedback);
+                          &impl_->term_freqs_, result.feedback, impl_->language_);
     }
     enquire.set_query(query);
     result.parsed = query.get_description();

@@ -169,9 +169,10 @@ bool time_limit_step(Xapian::Enquire& enquire, const Xapian::Query& query, Xapia
 Xapian::Query rank_step(const Xapian::Query& query, const Xapian::Database& db,
                         Xapian::Enquire& enquire, const SearchRequest& request,
                         const std::vector<std::string>& positional, bool remote,
-                        TermFreqCache* freqs, FeedbackDecision& feedback) {
-    Xapian::Query ranked =
-        ranked_query(query, db, enquire, request.ranking, positional, remote, freqs, &feedback);
+                        TermFreqCache* freqs, FeedbackDecision& feedback,
+                        const std::string& language) {
+    Xapian::Query ranked = ranked_query(query, db, enquire, request.ranking, positional, remote,
+                                        freqs, &feedback, language);
     if (request.boost_half_life <= 0)
         return ranked;
     // Scaled to the query's best score, so that recency weighs the same whatever the query; a

@@ -45,11 +45,12 @@ bool time_limit_step(Xapian::Enquire& enquire, const Xapian::Query& query, Xapia
 
 /// `query` rewritten for relevance order (ranked_query: feedback, proximity) and with the
 /// recency boost (request.boost_half_life), scaled to the query's best score. `feedback`
-/// receives whether feedback was applied.
+/// receives whether feedback was applied. `language`: the search's (for its stop words).
 Xapian::Query rank_step(const Xapian::Query& query, const Xapian::Database& db,
                         Xapian::Enquire& enquire, const SearchRequest& request,
                         const std::vector<std::string>& positional, bool remote,
-                        TermFreqCache* freqs, FeedbackDecision& feedback);
+                        TermFreqCache* freqs, FeedbackDecision& feedback,
+                        const std::string& language);
 
 /// Sets the date order (undated articles last) and the collapse key on `enquire`. Throws
 /// UsageError for an unknown collapse field.
