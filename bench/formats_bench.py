@@ -204,7 +204,8 @@ Run: `{cmd}` (after `scripts/setup-bench.sh`), {B.machine_line(info, os.getloada
 {len(list((root / "pdf").iterdir()))} State of the Union addresses of `../shared/corpora/sotu` made into each format
 (PDF: python3-reportlab; DOCX, ODT, EPUB: pandoc), a folder per format, each indexed anew by each
 engine; {args.repeat} rounds, each engine's fastest run. MB = 10^6 bytes of the files. "docs" is the
-number of documents in the index (Xapian's count): Recoll adds an EPUB's chapters as sub-documents.
+number of documents in the index (Xapian's count): Recoll counts the folder too and adds an EPUB's
+chapters as sub-documents.
 omindex 1.4 reads no EPUB. Each engine's time includes its start, the creation of its index and its
 last commit (Folio: also its spelling dictionary, as by default).
 Commands (DB paths shortened): `folio-indexer --db DB --json DIR`; `recollindex -c CONF -z`

@@ -48,6 +48,7 @@ Result read(const fs::path& path, std::uint64_t max_file_size = folio::kDefaultM
     Result r;
     folio::ReadOptions options;
     options.max_file_size = max_file_size;
+    options.documents = folio::read_document;
     r.stats = folio::read_file(
         info_for(path), options, [&](Article&& a) { r.articles.push_back(std::move(a)); },
         [&](Diagnostic&& d) {
@@ -138,6 +139,19 @@ BOOST_AUTO_TEST_CASE(epub_chapters_in_spine_order) {
     BOOST_TEST(first != std::string::npos);
     BOOST_TEST(second != std::string::npos);
     BOOST_TEST(first < second);
+}
+
+// Without a document reader in the options (the searcher's --like-file), documents are refused.
+BOOST_AUTO_TEST_CASE(documents_need_their_reader) {
+    std::vector<std::string> messages;
+    const folio::ReadStats stats = folio::read_file(
+        info_for(kSamples / "washington-1790.pdf"), folio::ReadOptions{}, [](Article&&) {},
+        [&](Diagnostic&& d) { messages.push_back(d.message); });
+    BOOST_TEST(stats.failed == 1u);
+    BOOST_TEST(
+        messages ==
+            std::vector<std::string>{"PDF, EPUB, DOCX and ODT files are read by the indexer only"},
+        boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

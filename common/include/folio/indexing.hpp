@@ -127,7 +127,18 @@ class RepeatLimiter {
 std::string diagnostic_kind(const Diagnostic& d);
 
 /// "4,990": a count with thousands separators, for messages.
-std::string with_separators(std::size_t n);
+/// Inline, so that a program using it alone (the searcher, for its messages) does not link the
+/// indexing code and the document readers' libraries with it.
+inline std::string with_separators(std::size_t n) {
+    std::string digits = std::to_string(n);
+    std::string out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i != 0 && (digits.size() - i) % 3 == 0)
+            out += ',';
+        out += digits[i];
+    }
+    return out;
+}
 
 /// Runs an indexing job. Throws DatabaseError/UsageError when nothing can be done (the database
 /// cannot be opened or is locked, bad options); bad input files are reported and skipped.

@@ -225,6 +225,7 @@ void index_unit(const Unit& unit, ShardedWriter& writer, bool fresh, Run& run,
     };
     ReadOptions read_options;
     read_options.max_file_size = run.options().max_file_size;
+    read_options.documents = read_document;
     ReadStats stats = read_file(unit.info, read_options, sink, diagnostics);
     summary.failed += stats.failed;
     summary.bytes += unit.bytes;

@@ -464,17 +464,6 @@ std::vector<RepeatLimiter::Repeated> RepeatLimiter::repeated() const {
     return out;
 }
 
-std::string with_separators(std::size_t n) {
-    std::string digits = std::to_string(n);
-    std::string out;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i != 0 && (digits.size() - i) % 3 == 0)
-            out += ',';
-        out += digits[i];
-    }
-    return out;
-}
-
 IndexPlan plan_index(const IndexOptions& options, const IndexObserver& observer) {
     IndexSummary ignored;
     Run run(options, observer);

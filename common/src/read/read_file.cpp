@@ -43,23 +43,6 @@ Article parse(Format format, std::string_view text, const FileInfo& info) {
     }
 }
 
-// The document formats, from the file's bytes.
-Article read_document(Format format, std::string_view bytes, const FileInfo& info,
-                      const ReadOptions& options, std::size_t* dropped_tags) {
-    switch (format) {
-        case Format::pdf:
-            return parse_pdf(bytes, info);
-        case Format::epub:
-            return parse_epub(bytes, info, options.max_file_size, dropped_tags);
-        case Format::docx:
-            return parse_docx(bytes, info, options.max_file_size);
-        case Format::odt:
-            return parse_odt(bytes, info, options.max_file_size);
-        default:
-            throw InputError(info.path, 0, "unsupported file type");
-    }
-}
-
 }  // namespace
 
 ReadStats read_file(const FileInfo& info, const ReadOptions& options, const ArticleSink& sink,
@@ -153,11 +136,13 @@ ReadStats read_file(const FileInfo& info, const ReadOptions& options, const Arti
     if (!bytes)
         return fail(0, too_large);
     if (is_document(format)) {
+        if (options.documents == nullptr)
+            return fail(0, "PDF, EPUB, DOCX and ODT files are read by the indexer only");
         Article article;
         std::size_t dropped_tags = 0;
         t_values_dropped = 0;
         try {
-            article = read_document(format, *bytes, info, options, &dropped_tags);
+            article = options.documents(format, *bytes, info, options.max_file_size, &dropped_tags);
         } catch (const InputError& e) {
             return fail(e.line(), e.reason());
         } catch (const std::exception& e) {

@@ -51,8 +51,17 @@ struct FileInfo {
     std::size_t first_line = 1;
 };
 
+/// Reads a document format (PDF, EPUB, DOCX, ODT) from a file's bytes: read_document.
+using DocumentReader = Article (*)(Format format, std::string_view bytes, const FileInfo& info,
+                                   std::uint64_t max_expanded, std::size_t* dropped_tags);
+
 struct ReadOptions {
     std::uint64_t max_file_size = kDefaultMaxFileSize;  ///< larger files are skipped (0: no limit)
+    /// The document formats' reader (&read_document); nullptr: those files are refused with an
+    /// error. A pointer rather than a call, so that a program that reads no documents (the
+    /// searcher's --like-file) neither links poppler, libzip and libxml2 nor loads them at
+    /// every start.
+    DocumentReader documents = nullptr;
 };
 
 /// What reading one file produced.
@@ -149,6 +158,11 @@ Article parse_odt(std::string_view bytes, const FileInfo& info, std::uint64_t ma
 /// chapter's), creators, date, language, description and subjects (tags) from the OPF metadata.
 Article parse_epub(std::string_view bytes, const FileInfo& info, std::uint64_t max_expanded,
                    std::size_t* dropped_tags = nullptr);
+
+/// The reader of `format` (parse_pdf, parse_epub, parse_docx, parse_odt) on the file's bytes;
+/// throws InputError, for another format too.
+Article read_document(Format format, std::string_view bytes, const FileInfo& info,
+                      std::uint64_t max_expanded, std::size_t* dropped_tags);
 
 /// Reads one file (or standard input for path "-") in the format its name says, with the
 /// encoding, binary and size checks; every article goes to `sink`, every problem to
