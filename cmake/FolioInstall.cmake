@@ -140,9 +140,9 @@ set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME folio)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_RUNTIME_DESCRIPTION "The programs: folio-indexer reads article files (plain text, Markdown, HTML,
-JSON Lines, PDF, EPUB, DOCX, ODT) into a Xapian database; folio-searcher finds them with phrases,
-boolean operators, fields and date ranges, ranked with BM25, as text with
-highlighted passages or as JSON.")
+JSON Lines, PDF, EPUB, DOCX, ODT) into a Xapian database; folio-searcher
+finds them with phrases, boolean operators, fields and date ranges, ranked
+with BM25, as text with highlighted passages or as JSON.")
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_NAME folio-dev)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS
