@@ -104,6 +104,7 @@ def doc_count(db):
 
 
 def run_engine(engine, folder, work, indexer):
+    folder, work = folder.resolve(), work.resolve()  # recoll.conf's topdirs must be absolute
     db = work / f"db-{engine}-{folder.name}"
     shutil.rmtree(db, ignore_errors=True)
     if engine == "Folio":
@@ -186,7 +187,7 @@ def main():
                 row += ["not installed", ""]
             elif r is None:
                 row += ["not supported" if engine == "omindex" and fmt == "epub"
-                        else "not run" if args.quick else "failed", ""]
+                        else "not run" if args.quick and fmt != "pdf" else "failed", ""]
             else:
                 row += [f"{size / 1e6 / r['seconds']:.2f} MB/s ({r['docs']} docs)",
                         "" if engine == "Folio" or not folio else f"{r['seconds'] / folio['seconds']:.1f}"]
