@@ -148,18 +148,22 @@ bool accepts(unsigned port) {
     return ok;
 }
 
-/// xapian-tcpsrv's path from $PATH, "" when it is not installed.
-std::string tcpsrv() {
+/// A program's path from $PATH, "" when it is not installed.
+std::string on_path(const std::string& program) {
     std::string path = std::getenv("PATH") != nullptr ? std::getenv("PATH") : "/usr/bin";
     std::size_t start = 0;
     while (start <= path.size()) {
         std::size_t end = std::min(path.find(':', start), path.size());
-        fs::path candidate = fs::path(path.substr(start, end - start)) / "xapian-tcpsrv";
+        fs::path candidate = fs::path(path.substr(start, end - start)) / program;
         if (::access(candidate.c_str(), X_OK) == 0)
             return candidate.string();
         start = end + 1;
     }
     return {};
+}
+
+std::string tcpsrv() {
+    return on_path("xapian-tcpsrv");
 }
 
 bool have_tcpsrv() {
@@ -229,7 +233,8 @@ class ShardServers {
 };
 
 /// The queries both sides must answer alike: words, a phrase, fields, booleans, date ranges,
-/// a misspelling ("did you mean"), a long query (feedback), sorting, paging, facets.
+/// a misspelling ("did you mean"), long queries (feedback, on a later page too), sorting,
+/// paging, facets.
 const std::vector<std::vector<std::string>> kQueries = {
     {"tax"},
     {"\"federal government\""},
@@ -239,6 +244,8 @@ const std::vector<std::vector<std::string>> kQueries = {
     {"year:1900..1950", "railroad"},
     {"govermnent"},
     {"health insurance for working families", "--limit", "15"},
+    {"health insurance for working families", "--offset", "10", "--limit", "10"},
+    {"railroad bank currency", "--passages", "3"},
     {"slavery", "--offset", "5", "--limit", "10"},
     {"army", "--facet", "author,year:5", "--limit", "5"},
     {"slavery", "(-war)", "--limit", "15"},

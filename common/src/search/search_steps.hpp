@@ -13,12 +13,12 @@
 #include <vector>
 
 #include "folio/search.hpp"
+#include "search/ranking.hpp"
 
 namespace folio {
 
 class Explainer;
 class FacetSpy;
-class TermFreqCache;
 
 /// The stored article of document `docid`, its language filled in where it names none: the
 /// language of its database, sub_languages[(docid - 1) % size] (Xapian interleaves the
@@ -26,9 +26,29 @@ class TermFreqCache;
 Article stored_article(const Xapian::Document& document, Xapian::docid docid,
                        const std::vector<std::string>& sub_languages);
 
+/// The stored article of the match `it`: from its collapse key where `article_keys` (see
+/// article_keys_step) and the key is not empty, else from its document (over remote shards, a
+/// round trip). Its language filled in as stored_article does.
+Article hit_article(const Xapian::MSetIterator& it, bool article_keys,
+                    const std::vector<std::string>& sub_languages);
+
+/// Over remote shards (`remote`) in relevance order, without collapsing or facets, on databases
+/// that store articles in a value (schema::article_in_value(`schema_version`)): sets kSlotArticle
+/// as the collapse key, so that every match's stored article comes with the match
+/// (MSetIterator::get_collapse_key()), where reading a document is a round trip per hit in Xapian
+/// 1.4's remote protocol (there MSet::fetch() requests each document and waits for it). Articles
+/// are unique (they hold their id), so nothing is collapsed and the order is the usual one:
+/// relevance, then document id. Not with facets: the remote match spies' counts are not checked
+/// with it. True when it was set.
+bool article_keys_step(Xapian::Enquire& enquire, const SearchRequest& request, bool remote,
+                       int schema_version);
+
 /// The query text to run: the request's, or its spelling correction with request.correct.
-/// Fills result.suggestion (and result.corrected) when the database suggests one.
-std::string suggest_step(QueryBuilder& builder, const SearchRequest& request, SearchResult& result);
+/// Fills result.suggestion (and result.corrected) when the database suggests one. `dictionary`:
+/// some database searched serves a spelling dictionary (not one of only remote shards: Xapian's
+/// remote backend serves none, and looking the query's words up there costs round trips).
+std::string suggest_step(QueryBuilder& builder, const SearchRequest& request, SearchResult& result,
+                         bool dictionary = true);
 
 /// `query` with "more like" request.like_ids and request.like_articles: their query alone,
 /// or filtered by `query` where there is one (result.like_terms: the stems it searched for).
@@ -45,11 +65,12 @@ bool time_limit_step(Xapian::Enquire& enquire, const Xapian::Query& query, Xapia
 
 /// `query` rewritten for relevance order (ranked_query: feedback, proximity) and with the
 /// recency boost (request.boost_half_life), scaled to the query's best score. `feedback`
-/// receives whether feedback was applied.
+/// receives whether feedback was applied. `rebuild`: see ranked_query.
 Xapian::Query rank_step(const Xapian::Query& query, const Xapian::Database& db,
                         Xapian::Enquire& enquire, const SearchRequest& request,
                         const std::vector<std::string>& positional, bool remote,
-                        TermFreqCache* freqs, FeedbackDecision& feedback);
+                        TermFreqCache* freqs, FeedbackDecision& feedback,
+                        const FeedbackTerms& rebuild = {});
 
 /// Sets the date order (undated articles last) and the collapse key on `enquire`. Throws
 /// UsageError for an unknown collapse field.
@@ -75,8 +96,11 @@ class FacetCounter {
 /// Runs the match for the request's page: every match is seen for an exact count, `facets`
 /// or collapsing; else counts up to kExactCountUpTo are exact. Fills the result's counts, and
 /// result.time_limited where `timed` (time_limit_step) and the match took the whole limit.
+/// Over `remote` shards the MSet starts at the first match, whatever the request's offset (the
+/// page's documents can then be fetched at once); hits_step shows the page.
 Xapian::MSet match_step(Xapian::Enquire& enquire, const SearchRequest& request,
-                        Xapian::doccount docs, bool facets, bool timed, SearchResult& result);
+                        Xapian::doccount docs, bool facets, bool timed, bool remote,
+                        SearchResult& result);
 
 /// What turning matches into hits reads.
 struct HitContext {
@@ -86,6 +110,8 @@ struct HitContext {
     const std::vector<std::string>& wildcards;  ///< the query's wildcard patterns
     bool remote = false;
     bool stems_only = false;
+    /// The MSet's collapse keys are the stored articles (article_keys_step).
+    bool article_keys = false;
     /// The language of each database searched, by docid (the articles naming none are in it).
     const std::vector<std::string>& sub_languages;
 };
@@ -93,8 +119,8 @@ struct HitContext {
 /// The hits of `mset`: decoded articles (without their bodies), the title highlighted, the
 /// passages, collapse counts and, with `explainer`, explanations. `asked`: the query's terms
 /// before ranking added feedback's.
-std::vector<Hit> hits_step(const HitContext& context, const Xapian::Enquire& enquire,
-                           Xapian::MSet& mset, const SearchRequest& request,
-                           const std::set<std::string>& asked, const Explainer* explainer);
+std::vector<Hit> hits_step(const HitContext& context, Xapian::MSet& mset,
+                           const SearchRequest& request, const std::set<std::string>& asked,
+                           const Explainer* explainer);
 
 }  // namespace folio
