@@ -12,7 +12,7 @@ proxy knows when it hands the server's bytes to the client).
 Used by bench/shard_bench.py and by the shard tests' slow-shard case:
     with Proxy(target_port, delay_ms=0.25) as proxy:   # proxy.port to connect to
         before = proxy.counts(); ...; after = proxy.counts()
-Or standalone: remote_proxy.py TARGET_PORT DELAY_MS (prints the port it listens on).
+Or standalone: remote_proxy.py TARGET_PORT DELAY_MS [LISTEN_PORT] (prints the port it listens on).
 """
 
 import multiprocessing as mp
@@ -174,9 +174,10 @@ class Proxy:
     """The proxy in a process of its own (so that its threads do not slow the client's): listens
     on a free loopback port (`port`), forwards to `target_port`, delays each way by `delay_ms`."""
 
-    def __init__(self, target_port, delay_ms=0.0):
+    def __init__(self, target_port, delay_ms=0.0, listen_port=0):
         self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", listen_port))
         self.listener.listen(64)
         self.port = self.listener.getsockname()[1]
         self._counts = mp.RawArray("q", 3)
@@ -203,9 +204,9 @@ class Proxy:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        sys.exit("usage: remote_proxy.py TARGET_PORT DELAY_MS")
-    proxy = Proxy(int(sys.argv[1]), float(sys.argv[2]))
+    if len(sys.argv) not in (3, 4):
+        sys.exit("usage: remote_proxy.py TARGET_PORT DELAY_MS [LISTEN_PORT]")
+    proxy = Proxy(int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) == 4 else 0)
     print(proxy.port, flush=True)
     try:
         proxy.process.join()

@@ -123,7 +123,10 @@ SearchResult Searcher::search(const SearchRequest& request) {
     }
 }
 
-SearchResult Searcher::search_once(const SearchRequest& request) {
+SearchResult Searcher::search_once(const SearchRequest& given) {
+    const Deadline deadline = remote() ? Deadline(given.time_limit) : Deadline();
+    const bool partial = impl_->options_.allow_partial;
+    SearchRequest request = given;
     QueryBuilder& builder = this->builder(request);
     SearchResult result;
     result.query = request.query;
@@ -144,6 +147,8 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
     // Terms the ranking adds (feedback) re-rank; they are not what the user asked to see.
     const std::set<std::string> asked(query.get_unique_terms_begin(), query.get_unique_terms_end());
     const bool article_keys = article_keys_step(enquire, request, remote(), impl_->schema_version_);
+    if (past_deadline(deadline, "its feedback", partial, impl_->warnings_))
+        request.ranking.expand = 0;
     if (request.sort == SortOrder::relevance) {
         // Over remote shards feedback reads its documents' terms from their stored articles,
         // indexed again here as the indexer did (ranked_query): a term list is a round trip each.
@@ -163,6 +168,7 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
     result.explained = request.explain;
     order_step(enquire, request, remote(), result);
 
+    past_deadline(deadline, "the match", partial, impl_->warnings_);  // which runs anyway
     FacetCounter facets(request.facets, remote(), enquire);
     Xapian::MSet mset = match_step(enquire, request, impl_->db_.get_doccount(), !facets.empty(),
                                    timed, remote(), result);
@@ -170,9 +176,11 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
     if (mset.empty())
         return result;
 
+    const bool late = past_deadline(deadline, "its passages", partial, impl_->warnings_);
     HitContext context{
         impl_->db_,           builder, query, wildcards, remote(), impl_->stems_only_, article_keys,
         impl_->sub_languages_};
+    context.highlight = !late;
     std::unique_ptr<Explainer> explainer;
     if (request.explain)
         explainer = std::make_unique<Explainer>(impl_->db_, query, *weight, asked);

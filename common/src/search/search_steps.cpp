@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <map>
 
 #include "folio/error.hpp"
@@ -211,6 +212,33 @@ bool article_keys_step(Xapian::Enquire& enquire, const SearchRequest& request, b
     return true;
 }
 
+Deadline::Deadline(double seconds)
+    : seconds_(seconds),
+      end_(std::chrono::steady_clock::now() +
+           std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+               std::chrono::duration<double>(seconds))) {}
+
+bool Deadline::passed() const {
+    return seconds_ > 0 && std::chrono::steady_clock::now() >= end_;
+}
+
+bool past_deadline(const Deadline& deadline, const std::string& step, bool allow_partial,
+                   std::vector<std::string>& warnings) {
+    if (!deadline.passed())
+        return false;
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%g", deadline.seconds());
+    const std::string what = std::string("the search over remote shards passed its deadline ") +
+                             "(--time-limit " + seconds + " s) before " + step;
+    if (!allow_partial) {
+        throw DatabaseError(what +
+                            ": a shard answers slowly (--allow-partial returns what was found by "
+                            "then)");
+    }
+    warnings.push_back(what + "; the results are partial");
+    return true;
+}
+
 std::string suggest_step(QueryBuilder& builder, const SearchRequest& request, SearchResult& result,
                          bool dictionary) {
     std::string text = request.query;
@@ -366,7 +394,7 @@ Xapian::MSet match_step(Xapian::Enquire& enquire, const SearchRequest& request,
     Xapian::MSet mset = enquire.get_mset(asked_first, asked, check);
     if (timed) {
         const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
-        result.time_limited = took.count() >= request.time_limit;
+        result.time_limited = result.time_limited || took.count() >= request.time_limit;
     }
     result.estimated = mset.get_matches_estimated();
     result.lower_bound = mset.get_matches_lower_bound();
@@ -404,8 +432,10 @@ std::vector<Hit> hits_step(const HitContext& context, Xapian::MSet& mset,
     const std::vector<std::string> positive = positive_terms(query);
     const std::set<std::string> matchable(positive.begin(), positive.end());
     const std::vector<std::string> term_order = query_term_order(query, matchable);
-    std::vector<std::vector<std::size_t>> held;
-    if (context.remote) {
+    std::vector<std::vector<std::size_t>> held(docids.size());
+    if (!context.highlight) {
+        // past the deadline: no passages, so no need to know what each hit holds
+    } else if (context.remote) {
         std::vector<std::string> ids;
         for (const Article& article : articles)
             ids.push_back(schema::id_term(article.id));
@@ -442,7 +472,7 @@ std::vector<Hit> hits_step(const HitContext& context, Xapian::MSet& mset,
         // Passages are stemmed as the article was indexed: in its own language.
         const Xapian::Stem& stem = context.builder.stemmer_for(hit.article.language);
         hit.title = highlight_all(hit.article.title, match, stem);
-        if (request.passages > 0)
+        if (request.passages > 0 && context.highlight)
             hit.passages = make_passages(hit.article.body, match, stem, passage_options);
         hit.article.body.clear();
         hits.push_back(std::move(hit));

@@ -7,6 +7,7 @@
 
 #include <xapian.h>
 
+#include <chrono>
 #include <memory>
 #include <set>
 #include <string>
@@ -42,6 +43,28 @@ Article hit_article(const Xapian::MSetIterator& it, bool article_keys,
 /// with it. True when it was set.
 bool article_keys_step(Xapian::Enquire& enquire, const SearchRequest& request, bool remote,
                        int schema_version);
+
+/// The deadline of a whole search over remote shards: request.time_limit seconds from its
+/// start (none where that is 0, and for local databases, whose match the time limit bounds).
+/// Xapian bounds each exchange with a server (--remote-timeout), not a search's sum of them.
+class Deadline {
+  public:
+    Deadline() = default;  ///< none
+    explicit Deadline(double seconds);
+    bool passed() const;
+    double seconds() const noexcept { return seconds_; }
+
+  private:
+    double seconds_ = 0;
+    std::chrono::steady_clock::time_point end_;
+};
+
+/// Checked before a `step` of a search ("its feedback", "the match", "its passages"): false while
+/// `deadline` has not passed. Past it, throws DatabaseError without `allow_partial`; with it,
+/// adds a warning to `warnings` and returns true: the step is to be skipped where it can be
+/// (feedback, passages; the match always runs).
+bool past_deadline(const Deadline& deadline, const std::string& step, bool allow_partial,
+                   std::vector<std::string>& warnings);
 
 /// The query text to run: the request's, or its spelling correction with request.correct.
 /// Fills result.suggestion (and result.corrected) when the database suggests one. `dictionary`:
@@ -114,6 +137,7 @@ struct HitContext {
     bool article_keys = false;
     /// The language of each database searched, by docid (the articles naming none are in it).
     const std::vector<std::string>& sub_languages;
+    bool highlight = true;  ///< false: no passages nor highlights (past the deadline)
 };
 
 /// The hits of `mset`: decoded articles (without their bodies), the title highlighted, the
