@@ -185,8 +185,8 @@ BOOST_AUTO_TEST_CASE(feedback_expands_as_xapian_does) {
         const FeedbackTerms document_of = [&db](const Xapian::MSetIterator& it) {
             return db.get_document(*it);
         };
-        Xapian::Query from_fetched =
-            ranked_query(query, db, fetched, options, {}, true, &looked_up, nullptr, document_of);
+        Xapian::Query from_fetched = ranked_query(query, db, fetched, options, {}, true, &looked_up,
+                                                  nullptr, "english", document_of);
         BOOST_TEST(from_fetched.get_description() == ours.get_description());
         BOOST_TEST(looked_up.size() > 0u);
         BOOST_TEST(ours.get_description().find("AND_MAYBE") != std::string::npos);
@@ -213,6 +213,47 @@ BOOST_AUTO_TEST_CASE(remote_term_freqs_match_get_termfreq) {
     for (std::size_t i = 1; i < terms.size(); ++i)
         BOOST_TEST(freqs.get(c.db, terms[i]) == c.db.get_termfreq(terms[i]), terms[i]);
     BOOST_TEST(freqs.size() == terms.size());
+}
+
+// Stop words are never expansion terms, though they fill every feedback document (their offer
+// weight is the highest there): the query parser leaves them out of queries, and feedback
+// follows it, on local databases and through Xapian's expand set alike. Nor their stems
+// ("does" is indexed as "doe"). A language without a stop list keeps them.
+BOOST_AUTO_TEST_CASE(feedback_never_adds_stop_words) {
+    test::TempDir dir;
+    Xapian::WritableDatabase db(dir / "db", Xapian::DB_CREATE);
+    for (int i = 0; i < 4; ++i)
+        db.add_document(doc({{"alpha", 2}, {"beta", 1}, {"the", 6}, {"doe", 4}, {"gamma", 1}}));
+    for (int i = 0; i < 30; ++i)
+        db.add_document(doc({{"other", 1}, {i % 2 ? "the" : "delta", 1}}));
+    RankingOptions options = feedback(0.43);
+    auto weight = make_weight(options);
+    for (bool remote : {false, true}) {
+        Xapian::Enquire enquire(db);
+        enquire.set_weighting_scheme(*weight);
+        const std::string ranked =
+            ranked_query(words({"alpha", "beta"}), db, enquire, options, {}, remote)
+                .get_description();
+        BOOST_TEST(ranked.find("Zgamma") != std::string::npos, ranked);
+        BOOST_TEST(ranked.find("Zthe") == std::string::npos, ranked);
+        BOOST_TEST(ranked.find("Zdoe") == std::string::npos, ranked);
+        const std::string kept = ranked_query(words({"alpha", "beta"}), db, enquire, options, {},
+                                              remote, nullptr, nullptr, "french")
+                                     .get_description();
+        BOOST_TEST(kept.find("Zthe") != std::string::npos, kept);
+    }
+    // Nor from the documents that came with the match (remote shards).
+    Xapian::Enquire enquire(db);
+    enquire.set_weighting_scheme(*weight);
+    const FeedbackTerms document_of = [&db](const Xapian::MSetIterator& it) {
+        return db.get_document(*it);
+    };
+    const std::string fetched = ranked_query(words({"alpha", "beta"}), db, enquire, options, {},
+                                             true, nullptr, nullptr, "english", document_of)
+                                    .get_description();
+    BOOST_TEST(fetched.find("Zgamma") != std::string::npos, fetched);
+    BOOST_TEST(fetched.find("Zthe") == std::string::npos, fetched);
+    BOOST_TEST(fetched.find("Zdoe") == std::string::npos, fetched);
 }
 
 // The query's own words take their feedback weight in place (word x (1 + share)), which must

@@ -3,6 +3,7 @@
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -117,6 +118,32 @@ BOOST_AUTO_TEST_CASE(english_stop_words) {
         BOOST_TEST((*stop)(word), word);
     for (const char* word : {"", "troops", "nato", "The", "ii", "ver", "verys", "zz", "aa"})
         BOOST_TEST(!(*stop)(word), word);
+}
+
+// The stop list as indexed terms: each word and its stem ("does" is also "doe", "very" is
+// "veri"); the table of stems is what the Snowball stemmer makes of the list, no more, no less;
+// nothing for a language without a stop list.
+BOOST_AUTO_TEST_CASE(stop_word_stems) {
+    const StopStems stops("english");
+    for (const char* term : {"Zthe", "Zit", "Zto", "Zdoes", "Zdoe", "Zveri", "Zourselv", "Zonli"})
+        BOOST_TEST(stops(term), term);
+    for (const char* term : {"Ztroop", "the", "Zbank", "Z", "", "ZZthe", "Zdo e"})
+        BOOST_TEST(!stops(term), term);
+    BOOST_TEST(StopStems("french").empty());
+    BOOST_TEST(!StopStems("french")("Zthe"));
+
+    const Xapian::Stem stem("english");
+    const auto words = folio::english_stop_words();
+    std::set<std::string> made;  // stems of stop words that are no stop word
+    for (std::string_view word : words) {
+        const std::string s = stem(std::string(word));
+        if (!std::binary_search(words.begin(), words.end(), std::string_view(s)))
+            made.insert(s);
+        BOOST_TEST(stops("Z" + s), s);
+    }
+    const auto table = folio::english_stop_word_stems();
+    BOOST_TEST(std::is_sorted(table.begin(), table.end()));
+    BOOST_TEST(std::set<std::string>(table.begin(), table.end()) == made);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

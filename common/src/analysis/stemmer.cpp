@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "folio/error.hpp"
+#include "schema/schema.hpp"
 #include "text/text_util.hpp"
 
 namespace folio {
@@ -158,6 +159,22 @@ constexpr const char* kEnglishStopwords[] = {
 constexpr auto kSortedStopwords = [] {
     std::array<std::string_view, std::size(kEnglishStopwords)> sorted{};
     std::copy(std::begin(kEnglishStopwords), std::end(kEnglishStopwords), sorted.begin());
+    std::sort(sorted.begin(), sorted.end());
+    return sorted;
+}();
+
+/// The stems (English Snowball) of the stop words that are not stop words themselves: what the
+/// rest of the list becomes once indexed. The stemmer test checks them against the stemmer.
+constexpr std::string_view kStopStems[] = {
+    "abov", "ani",  "becaus", "befor",   "doe",      "dure",   "i'v",
+    "let",  "onc",  "onli",   "ourselv", "themselv", "they'r", "they'v",
+    "veri", "we'r", "we'v",   "whi",     "you'r",    "you'v",  "yourselv",
+};
+
+/// kStopStems in byte order, for binary search; sorted when compiled.
+constexpr auto kSortedStopStems = [] {
+    std::array<std::string_view, std::size(kStopStems)> sorted{};
+    std::copy(std::begin(kStopStems), std::end(kStopStems), sorted.begin());
     std::sort(sorted.begin(), sorted.end());
     return sorted;
 }();
@@ -370,6 +387,22 @@ const Xapian::Stopper* make_stopper(const std::string& language) {
     if (language != "english")
         return nullptr;
     return (new EnglishStopper)->release();
+}
+
+bool StopStems::operator()(std::string_view term) const {
+    if (!english_ || term.size() < 2 || term.substr(0, 1) != schema::kPrefixStem)
+        return false;
+    term.remove_prefix(1);
+    return std::binary_search(kSortedStopwords.begin(), kSortedStopwords.end(), term) ||
+           std::binary_search(kSortedStopStems.begin(), kSortedStopStems.end(), term);
+}
+
+std::span<const std::string_view> english_stop_words() {
+    return kSortedStopwords;
+}
+
+std::span<const std::string_view> english_stop_word_stems() {
+    return kSortedStopStems;
 }
 
 std::string language_from_environment() {

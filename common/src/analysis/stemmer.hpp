@@ -5,6 +5,7 @@
 
 #include <xapian.h>
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,5 +51,25 @@ Xapian::Stem make_identity_stemmer();
 /// A stopper with the Snowball stop-word list for `language`, or nullptr where Folio has none.
 /// The returned object is reference counted (Xapian::Stopper is an opt_intrusive_ptr base).
 const Xapian::Stopper* make_stopper(const std::string& language);
+
+/// The stop words of a language as they are indexed: "Z" + the word or + its stem ("does" is
+/// also "doe", "very" is "veri"). Pseudo-relevance feedback and similar-article terms leave them
+/// out, as the query parser leaves the stop words out of queries. Empty where Folio has no stop
+/// list.
+class StopStems {
+  public:
+    explicit StopStems(std::string_view language) : english_(language == "english") {}
+    /// Whether `term` ("Z" + a stem) is a stop word or the stem of one.
+    bool operator()(std::string_view term) const;
+    bool empty() const noexcept { return !english_; }
+
+  private:
+    bool english_;
+};
+
+/// Folio's English stop words (Snowball's list), in byte order.
+std::span<const std::string_view> english_stop_words();
+/// The Snowball stems of English stop words that are not stop words themselves, in byte order.
+std::span<const std::string_view> english_stop_word_stems();
 
 }  // namespace folio

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "search/ranking.hpp"
 
+#include "analysis/stemmer.hpp"
 #include "schema/schema.hpp"
 
 #include <algorithm>
@@ -20,10 +21,17 @@ namespace {
 
 /// Feedback terms must be stems of the free-text field ("Z" + a lower-case word): not ids,
 /// boolean filter terms, field-prefixed terms (title, author), nor the unstemmed duplicates
-/// of stems already offered.
+/// of stems already offered; and not stop words (`stops`), which the query parser leaves out
+/// of queries.
 class FreeTextStems : public Xapian::ExpandDecider {
   public:
-    bool operator()(const std::string& term) const override { return schema::is_text_stem(term); }
+    explicit FreeTextStems(const StopStems& stops) : stops_(stops) {}
+    bool operator()(const std::string& term) const override {
+        return schema::is_text_stem(term) && !stops_(term);
+    }
+
+  private:
+    const StopStems& stops_;
 };
 
 /// The number of words of a natural-language query (words joined by the default OR, each
@@ -215,7 +223,8 @@ FeedbackRead feedback_read_fetched(const Xapian::Database& db, const Xapian::MSe
 }
 
 /// The expand set from `offers` (feedback_read's, for `R` feedback documents): the `count`
-/// free-text stems of best offer weight, not in `query`, ties to the lexically smaller term:
+/// free-text stems of best offer weight, not in `query` nor in `stops`, ties to the lexically
+/// smaller term:
 /// what Xapian's Enquire::get_eset with TradEWeight gives. Xapian looks up every candidate's
 /// term frequency (about 500 for 10 Reuters articles) and its collection frequency; here the
 /// candidates are taken in order of the weight they would have at the least possible term
@@ -225,7 +234,7 @@ FeedbackRead feedback_read_fetched(const Xapian::Database& db, const Xapian::MSe
 std::vector<std::string> expand_set(const Xapian::Database& db,
                                     const std::unordered_map<std::string, Offer>& offers, double R,
                                     const Xapian::Query& query, unsigned count,
-                                    TermFreqCache* freqs) {
+                                    const StopStems& stops, TermFreqCache* freqs) {
     const double N = db.get_doccount();
     const std::set<std::string> asked(query.get_unique_terms_begin(), query.get_unique_terms_end());
     struct Candidate {
@@ -251,6 +260,8 @@ std::vector<std::string> expand_set(const Xapian::Database& db,
     for (const Candidate& c : candidates) {
         if (best.size() == count && c.bound < best.back().first)
             break;  // neither this candidate nor any after it can enter
+        if (stops(*c.term))
+            continue;
         const Xapian::doccount n = freqs ? freqs->get(db, *c.term) : db.get_termfreq(*c.term);
         const double weight = offer_weight(*c.offer, n, N, R);
         if (!(weight > 0))
@@ -276,7 +287,8 @@ std::vector<std::string> expand_set(const Xapian::Database& db,
 /// expand_set looks each candidate up, a round trip each, this takes one or two per shard.
 void remote_expand_freqs(const Xapian::Database& db,
                          const std::unordered_map<std::string, Offer>& offers, double R,
-                         const Xapian::Query& query, unsigned count, TermFreqCache& freqs) {
+                         const Xapian::Query& query, unsigned count, const StopStems& stops,
+                         TermFreqCache& freqs) {
     const double N = db.get_doccount();
     const std::set<std::string> asked(query.get_unique_terms_begin(), query.get_unique_terms_end());
     std::vector<std::pair<double, const std::string*>> candidates;  // bound, term
@@ -294,10 +306,13 @@ void remote_expand_freqs(const Xapian::Database& db,
             if (best.size() == count && candidates[i].first < best.front())
                 break;  // where expand_set stops
             const std::string& term = *candidates[i].second;
+            if (stops(term))
+                continue;  // as expand_set: never offered, never looked up
             if (!freqs.has(term)) {
                 for (std::size_t j = i; j < candidates.size() && missing.size() < batch; ++j) {
-                    if (!freqs.has(*candidates[j].second))
-                        missing.push_back(*candidates[j].second);
+                    const std::string& next = *candidates[j].second;
+                    if (!stops(next) && !freqs.has(next))
+                        missing.push_back(next);
                 }
                 break;
             }
@@ -341,8 +356,9 @@ std::string number_text(double x) {
 /// says so; costs one extra match, bounded to expand_docs, and a read of those documents'
 /// term lists.
 Feedback feedback(const Xapian::Query& query, const Xapian::Database& db, Xapian::Enquire& enquire,
-                  const RankingOptions& options, unsigned words, bool remote, TermFreqCache* freqs,
-                  FeedbackDecision& decision, const FeedbackTerms& rebuild) {
+                  const RankingOptions& options, unsigned words, bool remote,
+                  const StopStems& stops, TermFreqCache* freqs, FeedbackDecision& decision,
+                  const FeedbackTerms& rebuild) {
     Feedback found;
     enquire.set_query(query);
     Xapian::MSet top = enquire.get_mset(0, options.expand_docs);
@@ -380,7 +396,7 @@ Feedback feedback(const Xapian::Query& query, const Xapian::Database& db, Xapian
         Xapian::RSet rset;
         for (auto it = top.begin(); it != top.end(); ++it)
             rset.add_document(*it);
-        FreeTextStems decider;
+        FreeTextStems decider(stops);
         Xapian::ESet eset = enquire.get_eset(count, rset, 0, &decider);
         expansion.assign(eset.begin(), eset.end());
     } else if (count > 0) {
@@ -388,9 +404,9 @@ Feedback feedback(const Xapian::Query& query, const Xapian::Database& db, Xapian
         if (fetched) {
             if (freqs == nullptr)
                 freqs = &own;
-            remote_expand_freqs(db, read.offers, R, query, count, *freqs);
+            remote_expand_freqs(db, read.offers, R, query, count, stops, *freqs);
         }
-        expansion = expand_set(db, read.offers, R, query, count, freqs);
+        expansion = expand_set(db, read.offers, R, query, count, stops, freqs);
     }
     if (!expansion.empty()) {
         found.expansion =
@@ -449,7 +465,8 @@ Xapian::Query apply_reweights(const Xapian::Query& query,
 Xapian::Query ranked_query(const Xapian::Query& query, const Xapian::Database& db,
                            Xapian::Enquire& enquire, const RankingOptions& options,
                            const std::vector<std::string>& words, bool remote, TermFreqCache* freqs,
-                           FeedbackDecision* decision, const FeedbackTerms& rebuild) {
+                           FeedbackDecision* decision, const std::string& language,
+                           const FeedbackTerms& rebuild) {
     const unsigned natural = query.empty() ? 0 : natural_words(query);
     std::vector<Xapian::Query> boosts;
     if (options.proximity_window > 0 && options.proximity_weight > 0 && natural >= 2 &&
@@ -470,8 +487,8 @@ Xapian::Query ranked_query(const Xapian::Query& query, const Xapian::Database& d
                          (natural == 1 ? " word" : " words") + ", feedback needs " +
                          std::to_string(options.expand_min_terms);
     } else {
-        Feedback found =
-            feedback(query, db, enquire, options, natural, remote, freqs, decided, rebuild);
+        Feedback found = feedback(query, db, enquire, options, natural, remote, StopStems(language),
+                                  freqs, decided, rebuild);
         if (!found.expansion.empty())
             boosts.push_back(found.expansion);
         ranked = apply_reweights(query, found.reweights, boosts);

@@ -51,7 +51,8 @@ using FeedbackTerms = std::function<Xapian::Document(const Xapian::MSetIterator&
 /// `db` includes remote shards, whose term statistics feedback takes from Xapian's expand set
 /// (it reads them locally otherwise: the same terms, fewer lookups). `freqs`, if given, keeps
 /// the local lookups for the next call on the same revision of `db`. `decision`, if given,
-/// receives whether feedback was applied and why. `rebuild`, given with `remote`: feedback reads
+/// receives whether feedback was applied and why. `language`: the search's, whose stop words
+/// (StopStems) are never feedback terms. `rebuild`, given with `remote`: feedback reads
 /// its documents' terms from it and looks the candidate terms' frequencies up in one match
 /// (remote_term_freqs), instead of Xapian's expand set, which reads a term list per document:
 /// the same terms, in a number of round trips that does not grow with the documents or terms.
@@ -59,6 +60,7 @@ Xapian::Query ranked_query(const Xapian::Query& query, const Xapian::Database& d
                            Xapian::Enquire& enquire, const RankingOptions& options,
                            const std::vector<std::string>& words = {}, bool remote = false,
                            TermFreqCache* freqs = nullptr, FeedbackDecision* decision = nullptr,
+                           const std::string& language = "english",
                            const FeedbackTerms& rebuild = {});
 
 /// Records in `freqs` the frequencies of those of `terms` it does not hold, from one match of

@@ -161,7 +161,7 @@ SearchResult Searcher::search_once(const SearchRequest& given) {
             };
         }
         query = rank_step(query, impl_->db_, enquire, request, positional, remote(),
-                          &impl_->term_freqs_, result.feedback, rebuild);
+                          &impl_->term_freqs_, result.feedback, impl_->language_, rebuild);
     }
     enquire.set_query(query);
     result.parsed = query.get_description();

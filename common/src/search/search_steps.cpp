@@ -293,9 +293,9 @@ Xapian::Query rank_step(const Xapian::Query& query, const Xapian::Database& db,
                         Xapian::Enquire& enquire, const SearchRequest& request,
                         const std::vector<std::string>& positional, bool remote,
                         TermFreqCache* freqs, FeedbackDecision& feedback,
-                        const FeedbackTerms& rebuild) {
+                        const std::string& language, const FeedbackTerms& rebuild) {
     Xapian::Query ranked = ranked_query(query, db, enquire, request.ranking, positional, remote,
-                                        freqs, &feedback, rebuild);
+                                        freqs, &feedback, language, rebuild);
     if (request.boost_half_life <= 0)
         return ranked;
     // Scaled to the query's best score, so that recency weighs the same whatever the query; a

@@ -88,12 +88,13 @@ bool time_limit_step(Xapian::Enquire& enquire, const Xapian::Query& query, Xapia
 
 /// `query` rewritten for relevance order (ranked_query: feedback, proximity) and with the
 /// recency boost (request.boost_half_life), scaled to the query's best score. `feedback`
-/// receives whether feedback was applied. `rebuild`: see ranked_query.
+/// receives whether feedback was applied. `language`: the search's (for its stop words).
+/// `rebuild`: see ranked_query.
 Xapian::Query rank_step(const Xapian::Query& query, const Xapian::Database& db,
                         Xapian::Enquire& enquire, const SearchRequest& request,
                         const std::vector<std::string>& positional, bool remote,
                         TermFreqCache* freqs, FeedbackDecision& feedback,
-                        const FeedbackTerms& rebuild = {});
+                        const std::string& language, const FeedbackTerms& rebuild = {});
 
 /// Sets the date order (undated articles last) and the collapse key on `enquire`. Throws
 /// UsageError for an unknown collapse field.

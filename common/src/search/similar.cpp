@@ -27,21 +27,22 @@ namespace folio {
 
 namespace {
 
-/// Stems of the text field that carry meaning: "Z" + lower-case stem, no stopword, no digit.
+/// Stems of the text field that carry meaning: "Z" + lower-case stem, not a stop word nor its
+/// stem (`stops`), no digit.
 class LikeTerms : public Xapian::ExpandDecider {
   public:
-    explicit LikeTerms(const Xapian::Stopper* stopper) : stopper_(stopper) {}
+    explicit LikeTerms(const StopStems& stops) : stops_(stops) {}
     bool operator()(const std::string& term) const override {
         if (term.size() < 3 || !schema::is_text_stem(term))
             return false;
         for (unsigned char c : term)
             if (std::isdigit(c))
                 return false;
-        return stopper_ == nullptr || !(*stopper_)(term.substr(1));
+        return !stops_(term);
     }
 
   private:
-    const Xapian::Stopper* stopper_;
+    const StopStems stops_;
 };
 
 /// Xapian's Bo1 expand weight (Amati's Bose-Einstein model: w = tf log2((1 + P) / P) +
@@ -106,9 +107,7 @@ LikeQuery like_query(const Xapian::Database& db, const std::vector<std::string>&
         }
         exclude.emplace_back(term);
     }
-    // Released to reference counting, but no Xapian object takes it here: it is ours to free.
-    std::unique_ptr<const Xapian::Stopper> stopper(make_stopper(language));
-    LikeTerms decider(stopper.get());
+    LikeTerms decider{StopStems(language)};
     std::vector<std::string> chosen;
     if (articles.empty()) {
         // Xapian's relevance-set expansion over the articles' own term lists.
