@@ -204,8 +204,10 @@ Article hit_article(const Xapian::MSetIterator& it, bool article_keys,
 
 bool article_keys_step(Xapian::Enquire& enquire, const SearchRequest& request, bool remote,
                        int schema_version) {
+    // Nor for a count alone or an exact count: every match counted would have its article read.
     if (!remote || request.sort != SortOrder::relevance || !request.collapse.empty() ||
-        !request.facets.empty() || !schema::article_in_value(schema_version)) {
+        !request.facets.empty() || request.limit == 0 || request.exact_count ||
+        !schema::article_in_value(schema_version)) {
         return false;
     }
     enquire.set_collapse_key(schema::kSlotArticle);

@@ -39,8 +39,9 @@ Article hit_article(const Xapian::MSetIterator& it, bool article_keys,
 /// (MSetIterator::get_collapse_key()), where reading a document is a round trip per hit in Xapian
 /// 1.4's remote protocol (there MSet::fetch() requests each document and waits for it). Articles
 /// are unique (they hold their id), so nothing is collapsed and the order is the usual one:
-/// relevance, then document id. Not with facets: the remote match spies' counts are not checked
-/// with it. True when it was set.
+/// relevance, then document id. Not with facets (the remote match spies' counts are not checked
+/// with it), nor for a count alone or an exact count (every match counted would have its
+/// article read). True when it was set.
 bool article_keys_step(Xapian::Enquire& enquire, const SearchRequest& request, bool remote,
                        int schema_version);
 
