@@ -103,7 +103,7 @@ BOOST_AUTO_TEST_CASE(facets_and_counts) {
     FacetCounter facets(request.facets, false, enquire);
     SearchResult result;
     Xapian::MSet mset =
-        match_step(enquire, request, db.get_doccount(), !facets.empty(), false, false, result);
+        match_step(enquire, request, db.get_doccount(), !facets.empty(), false, result);
     BOOST_TEST(mset.size() == 1u);
     BOOST_TEST(result.lower_bound == 3u);
     BOOST_TEST(result.exact());
@@ -125,7 +125,7 @@ BOOST_AUTO_TEST_CASE(hits_with_passages) {
     SearchRequest request;
     const std::vector<std::string> wildcards;
     const std::vector<std::string> languages;
-    HitContext context{db, builder, query, wildcards, false, true, false, languages};
+    HitContext context{db, builder, query, wildcards, false, true, nullptr, languages};
     const std::set<std::string> asked(query.get_unique_terms_begin(), query.get_unique_terms_end());
     std::vector<Hit> hits = hits_step(context, mset, request, asked, nullptr);
     BOOST_REQUIRE(hits.size() == 1u);

@@ -163,6 +163,8 @@ SearchResult Searcher::search_once(const SearchRequest& given) {
         query = rank_step(query, impl_->db_, enquire, request, positional, remote(),
                           &impl_->term_freqs_, result.feedback, impl_->language_, rebuild);
     }
+    if (article_keys)
+        enquire.set_collapse_key(Xapian::BAD_VALUENO);  // the match counts without it
     enquire.set_query(query);
     result.parsed = query.get_description();
     result.explained = request.explain;
@@ -170,16 +172,24 @@ SearchResult Searcher::search_once(const SearchRequest& given) {
 
     past_deadline(deadline, "the match", partial, impl_->warnings_);  // which runs anyway
     FacetCounter facets(request.facets, remote(), enquire);
-    Xapian::MSet mset = match_step(enquire, request, impl_->db_.get_doccount(), !facets.empty(),
-                                   timed, remote(), result);
+    Xapian::MSet mset =
+        match_step(enquire, request, impl_->db_.get_doccount(), !facets.empty(), timed, result);
     result.facets = facets.results(request.facets);
     if (mset.empty())
         return result;
 
     const bool late = past_deadline(deadline, "its passages", partial, impl_->warnings_);
-    HitContext context{
-        impl_->db_,           builder, query, wildcards, remote(), impl_->stems_only_, article_keys,
-        impl_->sub_languages_};
+    std::map<Xapian::docid, std::string> page_articles;
+    if (article_keys)
+        page_articles = page_articles_step(enquire, request);
+    HitContext context{impl_->db_,
+                       builder,
+                       query,
+                       wildcards,
+                       remote(),
+                       impl_->stems_only_,
+                       article_keys ? &page_articles : nullptr,
+                       impl_->sub_languages_};
     context.highlight = !late;
     std::unique_ptr<Explainer> explainer;
     if (request.explain)

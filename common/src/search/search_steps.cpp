@@ -373,16 +373,11 @@ std::vector<FacetResult> FacetCounter::results(const std::vector<FacetRequest>& 
 }
 
 Xapian::MSet match_step(Xapian::Enquire& enquire, const SearchRequest& request,
-                        Xapian::doccount docs, bool facets, bool timed, bool remote,
-                        SearchResult& result) {
+                        Xapian::doccount docs, bool facets, bool timed, SearchResult& result) {
     // Facets and collapse counts must see every match, not just enough to fill the page.
     const bool see_all = request.exact_count || facets || !request.collapse.empty();
     const auto first = static_cast<Xapian::doccount>(request.offset);
     const auto wanted = static_cast<Xapian::doccount>(request.limit);
-    // Over remote shards the page is asked with the matches before it, so that its documents
-    // can be prefetched (see prefetch): each shard sends those matches anyway, to be merged.
-    const Xapian::doccount asked_first = remote ? 0 : first;
-    const Xapian::doccount asked = remote ? first + wanted : wanted;
     Xapian::doccount check = see_all ? docs : first + wanted;
     if (!see_all) {
         // Counts up to kExactCountUpTo are exact: where the match can have no more matches
@@ -393,7 +388,7 @@ Xapian::MSet match_step(Xapian::Enquire& enquire, const SearchRequest& request,
             check = std::max(check, bounds.get_matches_upper_bound());
     }
     const auto started = std::chrono::steady_clock::now();
-    Xapian::MSet mset = enquire.get_mset(asked_first, asked, check);
+    Xapian::MSet mset = enquire.get_mset(first, wanted, check);
     if (timed) {
         const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
         result.time_limited = result.time_limited || took.count() >= request.time_limit;
@@ -404,16 +399,23 @@ Xapian::MSet match_step(Xapian::Enquire& enquire, const SearchRequest& request,
     return mset;
 }
 
+std::map<Xapian::docid, std::string> page_articles_step(Xapian::Enquire& enquire,
+                                                        const SearchRequest& request) {
+    enquire.set_collapse_key(schema::kSlotArticle);
+    const auto last = static_cast<Xapian::doccount>(request.offset + request.limit);
+    const Xapian::MSet keyed = enquire.get_mset(0, last, last);
+    enquire.set_collapse_key(Xapian::BAD_VALUENO);
+    std::map<Xapian::docid, std::string> out;
+    for (auto it = keyed.begin(); it != keyed.end(); ++it)
+        out.emplace(*it, it.get_collapse_key());
+    return out;
+}
+
 std::vector<Hit> hits_step(const HitContext& context, Xapian::MSet& mset,
                            const SearchRequest& request, const std::set<std::string>& asked,
                            const Explainer* explainer) {
     const Xapian::Query& query = context.query;
-    // The page's first item: the MSet holds the matches before it too over remote shards.
-    const Xapian::doccount from =
-        static_cast<Xapian::doccount>(request.offset) - mset.get_firstitem();
-    if (from >= mset.size())
-        return {};
-    prefetch(mset, from);
+    prefetch(mset, 0);
     QueryTerms terms = query_terms(query);
     std::set<std::string> feedback;
     for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
@@ -424,10 +426,18 @@ std::vector<Hit> hits_step(const HitContext& context, Xapian::MSet& mset,
     std::vector<Xapian::MSetIterator> page;
     std::vector<Xapian::docid> docids;
     std::vector<Article> articles;
-    for (auto it = mset[from]; it != mset.end(); ++it) {
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
         page.push_back(it);
         docids.push_back(*it);
-        articles.push_back(hit_article(it, context.article_keys, context.sub_languages));
+        const auto keyed = context.articles
+                               ? context.articles->find(*it)
+                               : std::map<Xapian::docid, std::string>::const_iterator();
+        if (context.articles && keyed != context.articles->end() && !keyed->second.empty()) {
+            articles.push_back(
+                with_language(schema::unpack_article(keyed->second), *it, context.sub_languages));
+        } else {
+            articles.push_back(stored_article(it.get_document(), *it, context.sub_languages));
+        }
     }
     // The query terms each hit holds: from the terms' posting lists, all hits at once, or over
     // remote shards (where a posting list comes whole) in one match (remote_terms_held).

@@ -8,6 +8,7 @@
 #include <xapian.h>
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -35,13 +36,14 @@ Article hit_article(const Xapian::MSetIterator& it, bool article_keys,
 
 /// Over remote shards (`remote`) in relevance order, without collapsing or facets, on databases
 /// that store articles in a value (schema::article_in_value(`schema_version`)): sets kSlotArticle
-/// as the collapse key, so that every match's stored article comes with the match
+/// as the collapse key, so that the stored articles of a match's items come with it
 /// (MSetIterator::get_collapse_key()), where reading a document is a round trip per hit in Xapian
-/// 1.4's remote protocol (there MSet::fetch() requests each document and waits for it). Articles
-/// are unique (they hold their id), so nothing is collapsed and the order is the usual one:
-/// relevance, then document id. Not with facets (the remote match spies' counts are not checked
-/// with it), nor for a count alone or an exact count (every match counted would have its
-/// article read). True when it was set.
+/// 1.4's remote protocol (there MSet::fetch() requests each document and waits for it): for
+/// feedback's documents, and the page's (page_articles_step). Articles are unique (they hold
+/// their id), so nothing is collapsed and the order is the usual one, relevance then document
+/// id; but Xapian counts as if they might collapse, so the match that counts runs without it.
+/// Not with facets (the remote match spies' counts are not checked with it), nor for a count
+/// alone or an exact count (every match counted would have its article read). True when set.
 bool article_keys_step(Xapian::Enquire& enquire, const SearchRequest& request, bool remote,
                        int schema_version);
 
@@ -121,11 +123,15 @@ class FacetCounter {
 /// Runs the match for the request's page: every match is seen for an exact count, `facets`
 /// or collapsing; else counts up to kExactCountUpTo are exact. Fills the result's counts, and
 /// result.time_limited where `timed` (time_limit_step) and the match took the whole limit.
-/// Over `remote` shards the MSet starts at the first match, whatever the request's offset (the
-/// page's documents can then be fetched at once); hits_step shows the page.
 Xapian::MSet match_step(Xapian::Enquire& enquire, const SearchRequest& request,
-                        Xapian::doccount docs, bool facets, bool timed, bool remote,
-                        SearchResult& result);
+                        Xapian::doccount docs, bool facets, bool timed, SearchResult& result);
+
+/// The stored articles of the request's page and the matches before it, by docid, from one
+/// match with the articles as collapse key (article_keys_step): the same matches in the same
+/// order as match_step's, whose counts a collapse key would change (Xapian counts as if
+/// articles might collapse). Leaves `enquire` without a collapse key.
+std::map<Xapian::docid, std::string> page_articles_step(Xapian::Enquire& enquire,
+                                                        const SearchRequest& request);
 
 /// What turning matches into hits reads.
 struct HitContext {
@@ -135,8 +141,8 @@ struct HitContext {
     const std::vector<std::string>& wildcards;  ///< the query's wildcard patterns
     bool remote = false;
     bool stems_only = false;
-    /// The MSet's collapse keys are the stored articles (article_keys_step).
-    bool article_keys = false;
+    /// The page's packed articles by docid (page_articles_step); null: read each hit's document.
+    const std::map<Xapian::docid, std::string>* articles = nullptr;
     /// The language of each database searched, by docid (the articles naming none are in it).
     const std::vector<std::string>& sub_languages;
     bool highlight = true;  ///< false: no passages nor highlights (past the deadline)
