@@ -7,6 +7,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -153,7 +154,7 @@ int main(int argc, char** argv) {
     folio::cli::use_help_layout(app);
     app.add_option("paths", index.paths,
                    "Files and directories to index (directories recursively; - reads JSON "
-                   "Lines from standard input)");
+                   "Lines from standard input; none: those the database was indexed from)");
 
     const std::string input = "Input", database = "Database", output = "Output";
     folio::cli::add_language_option(app, index.language,
@@ -300,8 +301,27 @@ int main(int argc, char** argv) {
                 folio::compact_database(index.db, index.wait_lock);
             return folio::cli::kOk;
         }
+        // Without paths: the files and folders the database was indexed from, again.
+        std::vector<std::string> gone_roots;
         if (index.paths.empty()) {
-            throw folio::UsageError("no files or directories to index (see --help)");
+            for (std::string& root : folio::recorded_roots(index.db)) {
+                std::error_code ec;
+                // A rebuild refuses a root that is gone (check_rebuild_roots) rather than
+                // leave its articles out of the new index.
+                if (std::filesystem::exists(root, ec) || ec || index.rebuild)
+                    index.paths.push_back(std::move(root));
+                else
+                    gone_roots.push_back(std::move(root));
+            }
+            if (index.paths.empty() && gone_roots.empty())
+                throw folio::UsageError("no files or directories to index (see --help)");
+            if (index.paths.empty()) {
+                throw folio::UsageError("none of the files and folders " + index.db +
+                                        " was indexed from is there any more (" +
+                                        gone_roots.front() +
+                                        "...): name a path to index, or one that is gone "
+                                        "to delete its articles");
+            }
         }
         index.new_language = folio::language_from_environment();
         index.max_file_size = folio::cli::parse_size(flags.max_file_size);
@@ -339,6 +359,11 @@ int main(int argc, char** argv) {
                           << r.first.to_string() << "); -v or --json lists every one\n";
             }
         };
+        for (const std::string& root : gone_roots) {
+            observer.diagnostic(folio::Diagnostic{
+                folio::Diagnostic::Severity::warning, root, 0,
+                "indexed from, and not found: its articles are kept (name it to delete them)"});
+        }
         if (index.dry_run) {
             print_plan(folio::plan_index(index, observer), flags.json, diagnostics);
             print_repeats();

@@ -333,6 +333,29 @@ Nothing is opened until a method runs. Raises UsageError for an unknown language
                 if (!paths.is_none())
                     return run(self, paths_arg(paths, "files or directories to index", false),
                                false, progress);
+                // The files and folders the database was indexed from, as the indexer
+                // without paths: new files are found too; a root that is gone keeps its
+                // articles, with a warning.
+                std::vector<std::string> roots, gone;
+                for (std::string& root : recorded_roots(self.options.db)) {
+                    std::error_code ec;
+                    (std::filesystem::exists(root, ec) || ec ? roots : gone)
+                        .push_back(std::move(root));
+                }
+                if (!roots.empty() || !gone.empty()) {
+                    Summary out;
+                    if (!roots.empty())
+                        out = run(self, std::move(roots), false, progress);
+                    for (const std::string& root : gone) {
+                        out.diagnostics.push_back(Diagnostic{
+                            Diagnostic::Severity::warning, root, 0,
+                            "indexed from, and not found: its articles are kept (name it to "
+                            "delete them)"});
+                        ++out.summary.warnings;
+                    }
+                    return out;
+                }
+                // A database made before its roots were recorded: the files it records.
                 KnownFiles known;
                 {
                     py::gil_scoped_release release;  // the lock may be waited for
@@ -346,11 +369,12 @@ Nothing is opened until a method runs. Raises UsageError for an unknown language
             },
             py::arg("paths") = py::none(), py::kw_only(), py::arg("progress") = py::none(),
             (std::string("Brings the index up to date. With paths, the same run as add(paths). "
-                         "Without, the files the database records (its manifest): each one still "
-                         "there is read again if it changed, and the articles of those gone are "
-                         "deleted; the database does not record the folders it was given, so new "
-                         "files are found only by naming their folder: update([folder]). Returns a "
-                         "Summary.\n") +
+                         "Without, the files and folders the database was indexed from, as "
+                         "folio-indexer without paths: new files are added, changed ones read "
+                         "again, deleted ones' articles deleted; a file or folder given once and "
+                         "gone now keeps its articles, with a warning in the summary (update([it]) "
+                         "deletes them). A database made before roots were recorded goes over the "
+                         "files it records instead. Returns a Summary.\n") +
              kProgressArg)
                 .c_str())
         .def(

@@ -191,6 +191,55 @@ BOOST_AUTO_TEST_CASE(deletes_only_within_roots) {
     BOOST_TEST(hits(db, "xylophone") == 1u);
 }
 
+// Without paths, the indexer goes over the files and folders the database was indexed from:
+// new files are found, deleted ones' articles deleted (what recollindex and omindex do with
+// their configured folders). A root that is gone keeps its articles, with a warning, until it is
+// named; a rebuild refuses it; a new database without paths is a usage error.
+BOOST_AUTO_TEST_CASE(update_without_paths_goes_over_the_roots) {
+    TempDir dir;
+    std::string db = dir / "db";
+    write_file(dir / "folder/x.txt", "X\n\nxylophone\n");
+    write_file(dir / "folder/y.txt", "Y\n\nyodel\n");
+    write_file(dir / "single.txt", "S\n\nsaxophone\n");
+    index_json({"--db", db, (dir / "folder") + "/"});
+    index_json({"--db", db, dir / "single.txt"});
+    write_file(dir / "folder/deeper/z.txt", "Z\n\nzither\n");
+    fs::remove(dir / "folder/y.txt");
+    RunResult plan = index_run({"--db", db, "--dry-run"});
+    BOOST_TEST(plan.status == 0, plan.err);
+    BOOST_TEST(contains(plan.out, "add " + dir / "folder/deeper/z.txt\n"), plan.out);
+    BOOST_TEST(contains(plan.out, "delete " + dir / "folder/y.txt\n"), plan.out);
+    auto r = index_json({"--db", db});
+    BOOST_TEST(r["added"] == 1);
+    BOOST_TEST(r["deleted"] == 1);
+    BOOST_TEST(r["unchanged_files"] == 2);  // x.txt and single.txt
+    BOOST_TEST(hits(db, "zither") == 1u);
+    BOOST_TEST(hits(db, "yodel") == 0u);
+
+    fs::remove(dir / "single.txt");
+    RunResult kept = index_run({"--db", db});
+    BOOST_TEST(kept.status == 0, kept.err);
+    BOOST_TEST(contains(kept.err, "warning: " + dir / "single.txt" +
+                                      ": indexed from, and not found: its articles are kept"),
+               kept.err);
+    BOOST_TEST(hits(db, "saxophone") == 1u);
+    RunResult rebuild = index_run({"--db", db, "--rebuild"});
+    BOOST_TEST(rebuild.status == 2);
+    BOOST_TEST(contains(rebuild.err, "not rebuilding: " + dir / "single.txt"), rebuild.err);
+    r = index_json({"--db", db, dir / "single.txt"});  // named: deleted, and no root any more
+    BOOST_TEST(r["deleted"] == 1);
+    RunResult quiet = index_run({"--db", db});
+    BOOST_TEST(quiet.status == 0, quiet.err);
+    BOOST_TEST(quiet.err.empty(), quiet.err);
+    r = index_json({"--db", db, "--rebuild"});
+    BOOST_TEST(r["added"] == 2);
+    BOOST_TEST(hits(db, "xylophone OR zither") == 2u);
+
+    RunResult fresh = index_run({"--db", dir / "new"});
+    BOOST_TEST(fresh.status == 2);
+    BOOST_TEST(contains(fresh.err, "no files or directories to index"), fresh.err);
+}
+
 // A folder or file named again after it was deleted: what was indexed under it is deleted (a
 // dry run says so), not kept with a "No such file or directory" error; a path that was never
 // indexed is still an error.

@@ -65,6 +65,51 @@ class IndexTest(unittest.TestCase):
         self.assertEqual(searcher.stats()["articles"], GOOD_ARTICLES - 3)
         self.assertEqual(index.update().deleted, 0)  # forgotten: not deleted twice
 
+    def test_update_without_paths_finds_new_files_in_the_folders_indexed(self):
+        """update() goes over the folders the database was indexed from: a new file is added."""
+        directory = scratch(self)
+        good = copy_good(directory)
+        index = folio.Index(os.path.join(directory, "db"))
+        index.add(good)
+        with open(os.path.join(good, "news", "fresh.txt"), "w", encoding="utf-8") as f:
+            f.write("Fresh\n\nA note about marmalade.\n")
+        summary = index.update()
+        self.assertEqual((summary.added, summary.unchanged_files, summary.deleted), (1, 4, 0))
+        self.assertEqual(folio.Searcher(index.path).search("marmalade").total.estimated, 1)
+
+    def test_update_without_paths_keeps_a_root_that_is_gone(self):
+        """A file indexed on its own and gone since keeps its articles, with a warning."""
+        directory = scratch(self)
+        good = copy_good(directory)
+        index = folio.Index(os.path.join(directory, "db"))
+        single = os.path.join(directory, "single.txt")
+        with open(single, "w", encoding="utf-8") as f:
+            f.write("Single\n\nA note about saxophones.\n")
+        index.add([good, single])
+        os.remove(single)
+        summary = index.update()
+        self.assertEqual((summary.deleted, summary.warnings), (0, 1))
+        self.assertEqual([(d.severity, d.path) for d in summary.diagnostics],
+                         [("warning", single)])
+        self.assertEqual(folio.Searcher(index.path).search("saxophones").total.estimated, 1)
+        self.assertEqual(index.update([single]).deleted, 1)
+
+    def test_update_without_paths_of_a_database_without_roots(self):
+        """A database that records no roots (made by an earlier version): the files it records."""
+        directory = scratch(self)
+        good = copy_good(directory)
+        db = os.path.join(directory, "db")
+        index = folio.Index(db)
+        index.add(good)
+        generations = [g for g in os.listdir(db) if g.startswith("gen-")]
+        subprocess.run(["xapian-metadata", "set", os.path.join(db, generations[0]),
+                        "folio.roots", ""], check=True)
+        os.remove(os.path.join(good, "news", "wire.jsonl"))
+        with open(os.path.join(good, "news", "fresh.txt"), "w", encoding="utf-8") as f:
+            f.write("Fresh\n\nA note about marmalade.\n")
+        summary = index.update()
+        self.assertEqual((summary.deleted, summary.added), (3, 0))  # the new file is not seen
+
     def test_update_with_paths_deletes_what_is_gone(self):
         """update(paths) is the indexer's run: a file removed under a path loses its articles."""
         directory = scratch(self)

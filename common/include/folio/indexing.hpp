@@ -134,6 +134,12 @@ std::string with_separators(std::size_t n);
 /// Everything read is committed before it returns (unless it is a dry run).
 IndexSummary run_index(const IndexOptions& options, const IndexObserver& observer);
 
+/// The files and folders `db` was indexed from: every path given to run_index, absolute,
+/// those under another left out, a rebuild's replacing the earlier ones; empty for a database
+/// made before they were recorded. An update over them finds new files as well as changed and
+/// deleted ones (folio-indexer without paths).
+std::vector<std::string> recorded_roots(const std::string& db);
+
 /// What run_index would do, without doing it.
 IndexPlan plan_index(const IndexOptions& options, const IndexObserver& observer);
 

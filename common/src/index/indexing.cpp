@@ -367,6 +367,71 @@ void update_current(const std::string& current, const std::vector<std::string>& 
     }
 }
 
+/// `path` as a root: absolute and lexically normal, without a trailing separator.
+std::string root_of(const std::string& path) {
+    fs::path absolute = fs::absolute(path).lexically_normal();
+    if (!absolute.has_filename() && absolute != absolute.root_path())
+        absolute = absolute.parent_path();  // "corpus/" is "corpus"
+    return absolute.string();
+}
+
+/// Whether `path` is `root` or lies under it.
+bool within(const std::string& path, const std::string& root) {
+    return path == root || (path.size() > root.size() && path.starts_with(root) &&
+                            (root.back() == '/' || path[root.size()] == '/'));
+}
+
+std::vector<std::string> read_roots(const Xapian::Database& db) {
+    std::vector<std::string> roots;
+    const std::string text = db.get_metadata(std::string(schema::kMetaRoots));
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string::npos)
+            end = text.size();
+        if (end > start)
+            roots.push_back(text.substr(start, end - start));
+        start = end + 1;
+    }
+    return roots;
+}
+
+/// The roots after a run over `given`: those `recorded` (none for a rebuild) and those given
+/// ("-" aside); a given path that is gone is no root any more (naming it deleted its articles);
+/// a root under another is left out.
+std::vector<std::string> roots_after(const std::vector<std::string>& recorded,
+                                     const std::vector<std::string>& given) {
+    std::set<std::string> candidates(recorded.begin(), recorded.end());
+    for (const std::string& path : given) {
+        if (path == "-")
+            continue;
+        const std::string root = root_of(path);
+        std::error_code ec;
+        if (fs::exists(root, ec) || ec)
+            candidates.insert(root);
+        else
+            candidates.erase(root);
+    }
+    std::vector<std::string> roots;
+    for (const std::string& root : candidates) {  // sorted: a folder before what is under it
+        if (roots.empty() || !within(root, roots.back()))
+            roots.push_back(root);
+    }
+    return roots;
+}
+
+/// Records `roots` in the database's first shard.
+void record_roots(const std::string& shard, const std::vector<std::string>& roots) {
+    std::string text;
+    for (const std::string& root : roots)
+        text += root + '\n';
+    Xapian::WritableDatabase db(shard, Xapian::DB_OPEN);
+    if (db.get_metadata(std::string(schema::kMetaRoots)) == text)
+        return;
+    db.set_metadata(std::string(schema::kMetaRoots), text);
+    db.commit();
+}
+
 }  // namespace
 
 IndexSummary run_index(const IndexOptions& options, const IndexObserver& observer) {
@@ -418,6 +483,12 @@ IndexSummary run_index(const IndexOptions& options, const IndexObserver& observe
         summary.interrupted = true;
         if (fresh)
             summary.generation.clear();  // nothing of it was kept
+    }
+    if (!summary.generation.empty()) {
+        const std::vector<std::string> recorded =
+            fresh ? std::vector<std::string>()
+                  : read_roots(Xapian::Database(current_shards.front()));
+        record_roots(layout.shards().front(), roots_after(recorded, options.paths));
     }
     if (options.compact && !summary.interrupted && !summary.compacted) {
         compact_locked(layout);
@@ -473,6 +544,13 @@ std::string with_separators(std::size_t n) {
         out += digits[i];
     }
     return out;
+}
+
+std::vector<std::string> recorded_roots(const std::string& db) {
+    DatabaseLayout layout(db);
+    if (layout.current().empty())
+        return {};
+    return read_roots(Xapian::Database(layout.shards().front()));
 }
 
 IndexPlan plan_index(const IndexOptions& options, const IndexObserver& observer) {

@@ -85,6 +85,9 @@ bool uses_word_rules(const Xapian::Database& db);
 /// The file manifest lives in shard 0 only; articles go to shard_of(id, shards).
 inline constexpr std::string_view kMetaShards = "folio.shards";
 inline constexpr std::string_view kMetaShard = "folio.shard";
+/// In shard 0: the files and folders the indexer was given (absolute, one a line, none under
+/// another), which an update without paths goes over again.
+inline constexpr std::string_view kMetaRoots = "folio.roots";
 /// The manifest of indexed files: kMetaFilePrefix + path (hashed like id terms when long) ->
 /// "STAMP\tHASH\tPATH" (see IndexWriter::record_file).
 inline constexpr std::string_view kMetaFilePrefix = "folio.file:";
