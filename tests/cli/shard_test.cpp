@@ -148,18 +148,22 @@ bool accepts(unsigned port) {
     return ok;
 }
 
-/// xapian-tcpsrv's path from $PATH, "" when it is not installed.
-std::string tcpsrv() {
+/// A program's path from $PATH, "" when it is not installed.
+std::string on_path(const std::string& program) {
     std::string path = std::getenv("PATH") != nullptr ? std::getenv("PATH") : "/usr/bin";
     std::size_t start = 0;
     while (start <= path.size()) {
         std::size_t end = std::min(path.find(':', start), path.size());
-        fs::path candidate = fs::path(path.substr(start, end - start)) / "xapian-tcpsrv";
+        fs::path candidate = fs::path(path.substr(start, end - start)) / program;
         if (::access(candidate.c_str(), X_OK) == 0)
             return candidate.string();
         start = end + 1;
     }
     return {};
+}
+
+std::string tcpsrv() {
+    return on_path("xapian-tcpsrv");
 }
 
 bool have_tcpsrv() {
@@ -228,8 +232,47 @@ class ShardServers {
     std::vector<unsigned> ports_;
 };
 
+/// The benchmark's forwarding proxy (bench/remote_proxy.py) in front of a loopback port, delaying
+/// each way by `delay_ms`: a shard server that answers every request slowly. Killed at the end.
+class DelayingProxy {
+  public:
+    DelayingProxy(unsigned target, double delay_ms) {
+        const std::string script = std::string(FOLIO_SOURCE_DIR) + "/bench/remote_proxy.py";
+        for (int attempt = 0; attempt < 5; ++attempt) {
+            port_ = free_port();
+            // In a session of its own, so that its forked proxy process goes with it.
+            pid_ = folio::test::start_program("/usr/bin/setsid",
+                                              {on_path("python3"), script, std::to_string(target),
+                                               std::to_string(delay_ms), std::to_string(port_)});
+            for (int wait = 0; wait < 100; ++wait) {
+                if (accepts(port_))
+                    return;
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            }
+            stop();
+        }
+        BOOST_FAIL("the delaying proxy did not start");
+    }
+    ~DelayingProxy() { stop(); }
+    DelayingProxy(const DelayingProxy&) = delete;
+    DelayingProxy& operator=(const DelayingProxy&) = delete;
+    std::string address() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
+
+  private:
+    void stop() {
+        if (pid_ <= 0)
+            return;
+        ::kill(-pid_, SIGKILL);
+        folio::test::wait_program(pid_);
+        pid_ = -1;
+    }
+    unsigned port_ = 0;
+    int pid_ = -1;
+};
+
 /// The queries both sides must answer alike: words, a phrase, fields, booleans, date ranges,
-/// a misspelling ("did you mean"), a long query (feedback), sorting, paging, facets.
+/// a misspelling ("did you mean"), long queries (feedback, on a later page too), sorting,
+/// paging, facets.
 const std::vector<std::vector<std::string>> kQueries = {
     {"tax"},
     {"\"federal government\""},
@@ -239,6 +282,8 @@ const std::vector<std::vector<std::string>> kQueries = {
     {"year:1900..1950", "railroad"},
     {"govermnent"},
     {"health insurance for working families", "--limit", "15"},
+    {"health insurance for working families", "--offset", "10", "--limit", "10"},
+    {"railroad bank currency", "--passages", "3"},
     {"slavery", "--offset", "5", "--limit", "10"},
     {"army", "--facet", "author,year:5", "--limit", "5"},
     {"slavery", "(-war)", "--limit", "15"},
@@ -385,6 +430,48 @@ BOOST_AUTO_TEST_CASE(sharded_index_updates_and_rebuilds) {
     BOOST_TEST(generations == 1u);
 }
 
+// A shard that answers every request slowly (behind a proxy that delays each way by 150 ms):
+// over remote shards --time-limit is the deadline of the whole search, checked between its
+// exchanges. Without --allow-partial the search fails once it has passed it (exit 2, saying
+// so); with it, the match's hits come without passages, with a warning, and exit 0.
+BOOST_AUTO_TEST_CASE(slow_remote_shard_meets_the_deadline) {
+    if (on_path("python3").empty()) {
+        BOOST_TEST_MESSAGE("skipped: no python3 for the delaying proxy");
+        return;
+    }
+    const Indexes& idx = indexes();
+    ShardServers servers(shard_dirs(idx.sharded));
+    DelayingProxy slow(servers.port(1), 150);
+    const std::vector<std::string> dbs = {servers.address(0), slow.address(), servers.address(2)};
+
+    RunResult r = search(dbs, {"--time-limit", "0.3", "tax"});
+    BOOST_TEST(r.status == 2);
+    BOOST_TEST(contains(r.err,
+                        "folio-searcher: error: the search over remote shards passed its "
+                        "deadline (--time-limit 0.3 s) before its passages"),
+               r.err);
+
+    r = search(dbs, {"--time-limit", "0.3", "--allow-partial", "--json", "tax"});
+    BOOST_TEST(r.status == 0, r.err);
+    BOOST_TEST(contains(r.err,
+                        "folio-searcher: warning: the search over remote shards passed its "
+                        "deadline (--time-limit 0.3 s) before its passages; the results "
+                        "are partial"),
+               r.err);
+    const nlohmann::json late = nlohmann::json::parse(r.out);
+    BOOST_TEST_REQUIRE(!late["hits"].empty());
+    for (const auto& hit : late["hits"])
+        BOOST_TEST(hit["passages"].empty());
+    // The match itself ran whole: the single database's hits, by score.
+    const nlohmann::json single = search_json({idx.single}, {"tax"});
+    std::vector<double> a, b;
+    for (const auto& hit : single["hits"])
+        a.push_back(std::round(hit["score"].get<double>() * 1e6));
+    for (const auto& hit : late["hits"])
+        b.push_back(std::round(hit["score"].get<double>() * 1e6));
+    BOOST_TEST(a == b, boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 // Shards served by xapian-tcpsrv: without it (Debian xapian-tools) the suite is skipped, and
@@ -505,6 +592,48 @@ BOOST_AUTO_TEST_CASE(failed_remote_shard) {
     r = search({servers.address(1), servers.address(2)}, {"--allow-partial", "telegraph"});
     BOOST_TEST(r.status == 2);
     BOOST_TEST(contains(r.err, "no shard of 2 could be searched"), r.err);
+}
+
+// A shard that answers every request slowly (behind a proxy that delays each way by 150 ms):
+// over remote shards --time-limit is the deadline of the whole search, checked between its
+// exchanges. Without --allow-partial the search fails once it has passed it (exit 2, saying
+// so); with it, the match's hits come without passages, with a warning, and exit 0.
+BOOST_AUTO_TEST_CASE(slow_remote_shard_meets_the_deadline) {
+    if (on_path("python3").empty()) {
+        BOOST_TEST_MESSAGE("skipped: no python3 for the delaying proxy");
+        return;
+    }
+    const Indexes& idx = indexes();
+    ShardServers servers(shard_dirs(idx.sharded));
+    DelayingProxy slow(servers.port(1), 150);
+    const std::vector<std::string> dbs = {servers.address(0), slow.address(), servers.address(2)};
+
+    RunResult r = search(dbs, {"--time-limit", "0.3", "tax"});
+    BOOST_TEST(r.status == 2);
+    BOOST_TEST(contains(r.err,
+                        "folio-searcher: error: the search over remote shards passed its "
+                        "deadline (--time-limit 0.3 s) before its passages"),
+               r.err);
+
+    r = search(dbs, {"--time-limit", "0.3", "--allow-partial", "--json", "tax"});
+    BOOST_TEST(r.status == 0, r.err);
+    BOOST_TEST(contains(r.err,
+                        "folio-searcher: warning: the search over remote shards passed its "
+                        "deadline (--time-limit 0.3 s) before its passages; the results "
+                        "are partial"),
+               r.err);
+    const nlohmann::json late = nlohmann::json::parse(r.out);
+    BOOST_TEST_REQUIRE(!late["hits"].empty());
+    for (const auto& hit : late["hits"])
+        BOOST_TEST(hit["passages"].empty());
+    // The match itself ran whole: the single database's hits, by score.
+    const nlohmann::json single = search_json({idx.single}, {"tax"});
+    std::vector<double> a, b;
+    for (const auto& hit : single["hits"])
+        a.push_back(std::round(hit["score"].get<double>() * 1e6));
+    for (const auto& hit : late["hits"])
+        b.push_back(std::round(hit["score"].get<double>() * 1e6));
+    BOOST_TEST(a == b, boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -177,6 +177,18 @@ BOOST_AUTO_TEST_CASE(feedback_expands_as_xapian_does) {
         Xapian::Query with_cache = ranked_query(query, db, cached, options, {}, false, &freqs);
         BOOST_TEST(with_cache.get_description() == ours.get_description());
         BOOST_TEST(freqs.size() > before);  // every query brings words the others did not
+        // The remote path of fetched documents: their terms as given (here the documents
+        // themselves), the frequencies in a few matches: the same query again.
+        Xapian::Enquire fetched(db);
+        fetched.set_weighting_scheme(*weight);
+        TermFreqCache looked_up;
+        const FeedbackTerms document_of = [&db](const Xapian::MSetIterator& it) {
+            return db.get_document(*it);
+        };
+        Xapian::Query from_fetched = ranked_query(query, db, fetched, options, {}, true, &looked_up,
+                                                  nullptr, "english", document_of);
+        BOOST_TEST(from_fetched.get_description() == ours.get_description());
+        BOOST_TEST(looked_up.size() > 0u);
         BOOST_TEST(ours.get_description().find("AND_MAYBE") != std::string::npos);
         local.set_query(ours);
         remote.set_query(xapians);
@@ -187,6 +199,20 @@ BOOST_AUTO_TEST_CASE(feedback_expands_as_xapian_does) {
             BOOST_TEST(a[i].get_weight() == b[i].get_weight(), boost::test_tools::tolerance(1e-12));
         }
     }
+}
+
+// remote_term_freqs: the frequencies of many terms from one match, as get_termfreq gives them;
+// those already known are not looked up again.
+BOOST_AUTO_TEST_CASE(remote_term_freqs_match_get_termfreq) {
+    Collection c;
+    TermFreqCache freqs;
+    freqs.put("Zalpha", 1234);  // known: kept as it is
+    const std::vector<std::string> terms = {"Zalpha", "Zbeta", "Zfiller", "Znowhere"};
+    remote_term_freqs(c.db, terms, freqs);
+    BOOST_TEST(freqs.get(c.db, "Zalpha") == 1234u);
+    for (std::size_t i = 1; i < terms.size(); ++i)
+        BOOST_TEST(freqs.get(c.db, terms[i]) == c.db.get_termfreq(terms[i]), terms[i]);
+    BOOST_TEST(freqs.size() == terms.size());
 }
 
 // Stop words are never expansion terms, though they fill every feedback document (their offer
@@ -216,6 +242,18 @@ BOOST_AUTO_TEST_CASE(feedback_never_adds_stop_words) {
                                      .get_description();
         BOOST_TEST(kept.find("Zthe") != std::string::npos, kept);
     }
+    // Nor from the documents that came with the match (remote shards).
+    Xapian::Enquire enquire(db);
+    enquire.set_weighting_scheme(*weight);
+    const FeedbackTerms document_of = [&db](const Xapian::MSetIterator& it) {
+        return db.get_document(*it);
+    };
+    const std::string fetched = ranked_query(words({"alpha", "beta"}), db, enquire, options, {},
+                                             true, nullptr, nullptr, "english", document_of)
+                                    .get_description();
+    BOOST_TEST(fetched.find("Zgamma") != std::string::npos, fetched);
+    BOOST_TEST(fetched.find("Zthe") == std::string::npos, fetched);
+    BOOST_TEST(fetched.find("Zdoe") == std::string::npos, fetched);
 }
 
 // The query's own words take their feedback weight in place (word x (1 + share)), which must

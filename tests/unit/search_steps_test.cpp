@@ -125,9 +125,9 @@ BOOST_AUTO_TEST_CASE(hits_with_passages) {
     SearchRequest request;
     const std::vector<std::string> wildcards;
     const std::vector<std::string> languages;
-    HitContext context{db, builder, query, wildcards, false, true, languages};
+    HitContext context{db, builder, query, wildcards, false, true, nullptr, languages};
     const std::set<std::string> asked(query.get_unique_terms_begin(), query.get_unique_terms_end());
-    std::vector<Hit> hits = hits_step(context, enquire, mset, request, asked, nullptr);
+    std::vector<Hit> hits = hits_step(context, mset, request, asked, nullptr);
     BOOST_REQUIRE(hits.size() == 1u);
     BOOST_TEST(hits[0].rank == 1u);
     BOOST_TEST(hits[0].article.id == "troops");

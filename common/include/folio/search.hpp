@@ -209,6 +209,8 @@ class Searcher {
     /// false when every shard answers (the failure was transient).
     bool handle_failure();
     std::string shard_name(std::size_t k) const;
+    /// The language of the database that holds `docid` (that of its articles naming none).
+    std::string database_language(Xapian::docid docid) const;
     SearchResult search_once(const SearchRequest& request);
 
     QueryBuilder& builder(const SearchRequest& request);

@@ -312,6 +312,7 @@ void Searcher::open_once(bool retry_damage) {
     std::vector<std::string> sub_languages;  // the language of each database db_ holds
     std::size_t eliding = 0;  // shards with today's word rules (schema::kMetaWordRules)
     std::size_t opened = 0;
+    std::size_t local = 0;  // of them, local databases
     for (std::size_t k = 0; k < impl_->shards_.size(); ++k) {
         if (impl_->excluded_.count(impl_->shards_[k].address) != 0)
             continue;
@@ -358,6 +359,7 @@ void Searcher::open_once(bool retry_damage) {
         }
         db.add_database(one);
         ++opened;
+        local += shard.remote() ? 0 : 1;
     }
     if (opened == 0)
         throw DatabaseError("no shard of " + std::to_string(impl_->shards_.size()) +
@@ -376,8 +378,11 @@ void Searcher::open_once(bool retry_damage) {
     impl_->languages_ = database_languages(impl_->db_, recorded);
     impl_->word_rules_ = eliding * 2 >= opened;  // the more common way first
     impl_->mixed_word_rules_ = eliding != 0 && eliding != opened;
-    impl_->stems_only_ = schema::stems_only(schema::version_of(impl_->db_));
+    impl_->schema_version_ = schema::version_of(impl_->db_);
+    impl_->local_shards_ = local != 0;
+    impl_->stems_only_ = schema::stems_only(impl_->schema_version_);
     impl_->builders_.clear();
+    impl_->feedback_builders_.clear();
     impl_->term_freqs_.clear();
 }
 

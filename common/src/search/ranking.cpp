@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -67,6 +68,28 @@ Xapian::doccount TermFreqCache::get(const Xapian::Database& db, const std::strin
         freqs_.clear();
     freqs_.emplace(term, n);
     return n;
+}
+
+void TermFreqCache::put(const std::string& term, Xapian::doccount n) {
+    if (freqs_.size() >= max_terms_)
+        freqs_.clear();
+    freqs_[term] = n;
+}
+
+void remote_term_freqs(const Xapian::Database& db, const std::vector<std::string>& terms,
+                       TermFreqCache& freqs) {
+    std::vector<std::string> missing;
+    for (const std::string& term : terms) {
+        if (!freqs.has(term))
+            missing.push_back(term);
+    }
+    if (missing.empty())
+        return;
+    Xapian::Enquire enquire(db);
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_OR, missing.begin(), missing.end()));
+    const Xapian::MSet stats = enquire.get_mset(0, 0);
+    for (const std::string& term : missing)
+        freqs.put(term, stats.get_termfreq(term));
 }
 
 std::unique_ptr<Xapian::Weight> make_weight(const RankingOptions& options) {
@@ -156,6 +179,49 @@ FeedbackRead feedback_read(const Xapian::Database& db, const Xapian::MSet& top,
     return read;
 }
 
+/// feedback_read for remote shards: the terms of the documents `top` rebuilt by `rebuild` from
+/// what came with the match, where feedback_read reads a term list and a document length per
+/// document (a round trip each). The same figures: the length of a document is the sum of its
+/// terms' wdf, as Xapian counts it.
+FeedbackRead feedback_read_fetched(const Xapian::Database& db, const Xapian::MSet& top,
+                                   const std::vector<std::string>& words,
+                                   const FeedbackTerms& rebuild) {
+    FeedbackRead read;
+    read.freq.assign(words.size(), 0.0);
+    double total = 0;
+    const double avlen = db.get_avlength();
+    for (auto it = top.begin(); it != top.end(); ++it) {
+        const Xapian::Document doc = rebuild(it);
+        Xapian::termcount doclen = 0;
+        for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t)
+            doclen += t.get_wdf();
+        const double score = it.get_weight();
+        const double length = doclen;
+        const bool weighed = score > 0 && length > 0;
+        if (weighed)
+            total += score;
+        for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+            std::string term = *t;
+            if (weighed && !words.empty()) {
+                auto w = std::lower_bound(words.begin(), words.end(), term);
+                if (w != words.end() && *w == term)
+                    read.freq[w - words.begin()] += score * t.get_wdf() / length;
+            }
+            if (!schema::is_text_stem(term))
+                continue;
+            const Xapian::termcount wdf = std::max<Xapian::termcount>(t.get_wdf(), 1);
+            Offer& o = read.offers[std::move(term)];
+            ++o.r;
+            o.multiplier += (kExpandK + 1) * wdf / (kExpandK * doclen / avlen + wdf);
+        }
+    }
+    if (total > 0) {
+        for (double& f : read.freq)
+            f /= total;
+    }
+    return read;
+}
+
 /// The expand set from `offers` (feedback_read's, for `R` feedback documents): the `count`
 /// free-text stems of best offer weight, not in `query` nor in `stops`, ties to the lexically
 /// smaller term:
@@ -214,6 +280,62 @@ std::vector<std::string> expand_set(const Xapian::Database& db,
     return expansion;
 }
 
+/// Looks up over remote shards the term frequencies expand_set will ask for, a batch of
+/// candidates per match (remote_term_freqs): the candidates in expand_set's order (their
+/// weight's bound) up to where it stops, which the frequencies found so far tell; the first
+/// batch (16 x count, at least 128: on Reuters, a second one was needed for a quarter of the
+/// feedback queries with 4 x count) is almost always enough, each next is four times larger. Where
+/// expand_set looks each candidate up, a round trip each, this takes one or two per shard.
+void remote_expand_freqs(const Xapian::Database& db,
+                         const std::unordered_map<std::string, Offer>& offers, double R,
+                         const Xapian::Query& query, unsigned count, const StopStems& stops,
+                         TermFreqCache& freqs) {
+    const double N = db.get_doccount();
+    const std::set<std::string> asked(query.get_unique_terms_begin(), query.get_unique_terms_end());
+    std::vector<std::pair<double, const std::string*>> candidates;  // bound, term
+    for (const auto& [term, o] : offers) {
+        if (asked.count(term) == 0)
+            candidates.emplace_back(offer_weight(o, o.r, N, R), &term);
+    }
+    std::sort(candidates.begin(), candidates.end(),
+              [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::size_t batch = std::max<std::size_t>(16 * std::size_t(count), 128);
+    for (;;) {
+        std::vector<double> best;  // the count best weights so far, a min-heap
+        std::vector<std::string> missing;
+        for (std::size_t i = 0; i < candidates.size(); ++i) {
+            if (best.size() == count && candidates[i].first < best.front())
+                break;  // where expand_set stops
+            const std::string& term = *candidates[i].second;
+            if (stops(term))
+                continue;  // as expand_set: never offered, never looked up
+            if (!freqs.has(term)) {
+                for (std::size_t j = i; j < candidates.size() && missing.size() < batch; ++j) {
+                    const std::string& next = *candidates[j].second;
+                    if (!stops(next) && !freqs.has(next))
+                        missing.push_back(next);
+                }
+                break;
+            }
+            const double weight = offer_weight(offers.at(term), freqs.get(db, term), N, R);
+            if (!(weight > 0))
+                continue;
+            if (best.size() < count) {
+                best.push_back(weight);
+                std::push_heap(best.begin(), best.end(), std::greater<>());
+            } else if (weight > best.front()) {
+                std::pop_heap(best.begin(), best.end(), std::greater<>());
+                best.back() = weight;
+                std::push_heap(best.begin(), best.end(), std::greater<>());
+            }
+        }
+        if (missing.empty())
+            return;
+        remote_term_freqs(db, missing, freqs);
+        batch *= 4;
+    }
+}
+
 /// What pseudo-relevance feedback from the top `expand_docs` matches of a query found:
 /// - expansion: the best other terms of those documents (Xapian's expand set, Robertson's
 ///   offer weight), each at `expand_weight` x its own BM25 weight;
@@ -236,7 +358,8 @@ std::string number_text(double x) {
 /// term lists.
 Feedback feedback(const Xapian::Query& query, const Xapian::Database& db, Xapian::Enquire& enquire,
                   const RankingOptions& options, unsigned words, bool remote,
-                  const StopStems& stops, TermFreqCache* freqs, FeedbackDecision& decision) {
+                  const StopStems& stops, TermFreqCache* freqs, FeedbackDecision& decision,
+                  const FeedbackTerms& rebuild) {
     Feedback found;
     enquire.set_query(query);
     Xapian::MSet top = enquire.get_mset(0, options.expand_docs);
@@ -249,7 +372,9 @@ Feedback feedback(const Xapian::Query& query, const Xapian::Database& db, Xapian
     std::vector<std::string> terms;  // the query's words, for the reweighting
     if (options.reweight > 0)
         terms.assign(query.get_unique_terms_begin(), query.get_unique_terms_end());
-    FeedbackRead read = feedback_read(db, top, terms);
+    const bool fetched = remote && rebuild;  // see ranked_query
+    FeedbackRead read =
+        fetched ? feedback_read_fetched(db, top, terms, rebuild) : feedback_read(db, top, terms);
     const double R = top.size();
     decision.considered = true;
     decision.documents = top.size();
@@ -267,7 +392,7 @@ Feedback feedback(const Xapian::Query& query, const Xapian::Database& db, Xapian
     decision.reason = "applied: " + evidence + ", at least the threshold " +
                       number_text(options.feedback_threshold);
     std::vector<std::string> expansion;
-    if (count > 0 && remote) {
+    if (count > 0 && remote && !fetched) {
         // Xapian's expand set: remote term lists carry their terms' frequencies.
         Xapian::RSet rset;
         for (auto it = top.begin(); it != top.end(); ++it)
@@ -276,6 +401,12 @@ Feedback feedback(const Xapian::Query& query, const Xapian::Database& db, Xapian
         Xapian::ESet eset = enquire.get_eset(count, rset, 0, &decider);
         expansion.assign(eset.begin(), eset.end());
     } else if (count > 0) {
+        TermFreqCache own;
+        if (fetched) {
+            if (freqs == nullptr)
+                freqs = &own;
+            remote_expand_freqs(db, read.offers, R, query, count, stops, *freqs);
+        }
         expansion = expand_set(db, read.offers, R, query, count, stops, freqs);
     }
     if (!expansion.empty()) {
@@ -335,7 +466,8 @@ Xapian::Query apply_reweights(const Xapian::Query& query,
 Xapian::Query ranked_query(const Xapian::Query& query, const Xapian::Database& db,
                            Xapian::Enquire& enquire, const RankingOptions& options,
                            const std::vector<std::string>& words, bool remote, TermFreqCache* freqs,
-                           FeedbackDecision* decision, const std::string& language) {
+                           FeedbackDecision* decision, const std::string& language,
+                           const FeedbackTerms& rebuild) {
     const unsigned natural = query.empty() ? 0 : natural_words(query);
     std::vector<Xapian::Query> boosts;
     if (options.proximity_window > 0 && options.proximity_weight > 0 && natural >= 2 &&
@@ -357,7 +489,7 @@ Xapian::Query ranked_query(const Xapian::Query& query, const Xapian::Database& d
                          std::to_string(options.expand_min_terms);
     } else {
         Feedback found = feedback(query, db, enquire, options, natural, remote, StopStems(language),
-                                  freqs, decided);
+                                  freqs, decided, rebuild);
         if (!found.expansion.empty())
             boosts.push_back(found.expansion);
         ranked = apply_reweights(query, found.reweights, boosts);

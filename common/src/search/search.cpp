@@ -66,6 +66,28 @@ const std::map<std::string, Xapian::valueno>& collapse_fields() {
     return fields;
 }
 
+namespace {
+
+/// `article`'s document as the indexer makes it in a database of `language`, schema
+/// `version` and word rules `elide`, through the builder kept for that language in `builders`.
+Xapian::Document indexed_again(const Article& article, const std::string& language, int version,
+                               bool elide,
+                               std::map<std::string, std::unique_ptr<DocumentBuilder>>& builders) {
+    std::unique_ptr<DocumentBuilder>& builder = builders[language];
+    if (!builder)
+        builder = std::make_unique<DocumentBuilder>(language, version, elide);
+    return builder->build(article);
+}
+
+}  // namespace
+
+std::string Searcher::database_language(Xapian::docid docid) const {
+    const std::vector<std::string>& languages = impl_->sub_languages_;
+    if (languages.empty() || languages[(docid - 1) % languages.size()].empty())
+        return impl_->language_;
+    return languages[(docid - 1) % languages.size()];
+}
+
 SearchResult Searcher::search(const SearchRequest& request) {
     if (request.boost_half_life > 0 && remote()) {
         throw UsageError(
@@ -101,13 +123,16 @@ SearchResult Searcher::search(const SearchRequest& request) {
     }
 }
 
-SearchResult Searcher::search_once(const SearchRequest& request) {
+SearchResult Searcher::search_once(const SearchRequest& given) {
+    const Deadline deadline = remote() ? Deadline(given.time_limit) : Deadline();
+    const bool partial = impl_->options_.allow_partial;
+    SearchRequest request = given;
     QueryBuilder& builder = this->builder(request);
     SearchResult result;
     result.query = request.query;
     result.offset = request.offset;
 
-    const std::string text = suggest_step(builder, request, result);
+    const std::string text = suggest_step(builder, request, result, impl_->local_shards_);
     Xapian::Query query = builder.parse(text);
     const std::vector<std::string> wildcards = builder.wildcards();  // before the filters' parses
     query = like_step(impl_->db_, impl_->language_, request, query, result);
@@ -121,15 +146,31 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
     enquire.set_weighting_scheme(*weight);
     // Terms the ranking adds (feedback) re-rank; they are not what the user asked to see.
     const std::set<std::string> asked(query.get_unique_terms_begin(), query.get_unique_terms_end());
+    const bool article_keys = article_keys_step(enquire, request, remote(), impl_->schema_version_);
+    if (past_deadline(deadline, "its feedback", partial, impl_->warnings_))
+        request.ranking.expand = 0;
     if (request.sort == SortOrder::relevance) {
+        // Over remote shards feedback reads its documents' terms from their stored articles,
+        // indexed again here as the indexer did (ranked_query): a term list is a round trip each.
+        FeedbackTerms rebuild;
+        if (remote()) {
+            rebuild = [this, article_keys](const Xapian::MSetIterator& it) {
+                const Article article = hit_article(it, article_keys, impl_->sub_languages_);
+                return indexed_again(article, database_language(*it), impl_->schema_version_,
+                                     impl_->word_rules_, impl_->feedback_builders_);
+            };
+        }
         query = rank_step(query, impl_->db_, enquire, request, positional, remote(),
-                          &impl_->term_freqs_, result.feedback, impl_->language_);
+                          &impl_->term_freqs_, result.feedback, impl_->language_, rebuild);
     }
+    if (article_keys)
+        enquire.set_collapse_key(Xapian::BAD_VALUENO);  // the match counts without it
     enquire.set_query(query);
     result.parsed = query.get_description();
     result.explained = request.explain;
     order_step(enquire, request, remote(), result);
 
+    past_deadline(deadline, "the match", partial, impl_->warnings_);  // which runs anyway
     FacetCounter facets(request.facets, remote(), enquire);
     Xapian::MSet mset =
         match_step(enquire, request, impl_->db_.get_doccount(), !facets.empty(), timed, result);
@@ -137,12 +178,23 @@ SearchResult Searcher::search_once(const SearchRequest& request) {
     if (mset.empty())
         return result;
 
-    HitContext context{
-        impl_->db_, builder, query, wildcards, remote(), impl_->stems_only_, impl_->sub_languages_};
+    const bool late = past_deadline(deadline, "its passages", partial, impl_->warnings_);
+    std::map<Xapian::docid, std::string> page_articles;
+    if (article_keys)
+        page_articles = page_articles_step(enquire, request);
+    HitContext context{impl_->db_,
+                       builder,
+                       query,
+                       wildcards,
+                       remote(),
+                       impl_->stems_only_,
+                       article_keys ? &page_articles : nullptr,
+                       impl_->sub_languages_};
+    context.highlight = !late;
     std::unique_ptr<Explainer> explainer;
     if (request.explain)
         explainer = std::make_unique<Explainer>(impl_->db_, query, *weight, asked);
-    result.hits = hits_step(context, enquire, mset, request, asked, explainer.get());
+    result.hits = hits_step(context, mset, request, asked, explainer.get());
     return result;
 }
 

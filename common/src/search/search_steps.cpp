@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
+#include <cstdio>
 #include <map>
 
 #include "folio/error.hpp"
@@ -63,6 +65,72 @@ std::vector<std::vector<std::size_t>> terms_held(const Xapian::Database& db,
     return out;
 }
 
+/// terms_held for remote shards, in one match (a round trip per shard) where reading each hit's
+/// term list is a round trip per hit, and a posting list comes whole over the network: each
+/// term `terms[t]` is a FixedWeightPostingSource of weight 2^t filtered by the term, their OR is
+/// filtered by the hits' id terms (`ids`), and each hit's weight is then the sum of 2^t over the
+/// terms it holds (exact in a double for up to 52 terms; more go in further matches).
+std::vector<std::vector<std::size_t>> remote_terms_held(const Xapian::Database& db,
+                                                        const std::vector<std::string>& terms,
+                                                        const std::vector<Xapian::docid>& docids,
+                                                        const std::vector<std::string>& ids) {
+    constexpr std::size_t kBits = 52;
+    std::vector<std::vector<std::size_t>> out(docids.size());
+    const Xapian::Query hits(Xapian::Query::OP_OR, ids.begin(), ids.end());
+    for (std::size_t from = 0; from < terms.size(); from += kBits) {
+        std::vector<Xapian::Query> parts;
+        std::vector<std::size_t> which;  // parts[k] tests terms[which[k]]
+        for (std::size_t t = from; t < std::min(terms.size(), from + kBits); ++t) {
+            if (terms[t].empty())
+                continue;  // match-all: no document holds the empty term
+            auto* bit = new Xapian::FixedWeightPostingSource(std::ldexp(1.0, int(which.size())));
+            parts.emplace_back(Xapian::Query::OP_FILTER, Xapian::Query(bit->release()),
+                               Xapian::Query(terms[t]));
+            which.push_back(t);
+        }
+        if (parts.empty())
+            continue;
+        Xapian::Enquire enquire(db);
+        enquire.set_query(
+            Xapian::Query(Xapian::Query::OP_FILTER,
+                          Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end()), hits));
+        const auto size = static_cast<Xapian::doccount>(2 * docids.size() + 10);
+        const Xapian::MSet held = enquire.get_mset(0, size, size);
+        std::map<Xapian::docid, double> weights;
+        for (auto it = held.begin(); it != held.end(); ++it)
+            weights[*it] = it.get_weight();
+        for (std::size_t i = 0; i < docids.size(); ++i) {
+            auto w = weights.find(docids[i]);
+            if (w == weights.end())
+                continue;
+            auto mask = static_cast<std::uint64_t>(std::llround(w->second));
+            for (std::size_t k = 0; k < which.size(); ++k) {
+                if ((mask >> k) & 1u)
+                    out[i].push_back(which[k]);
+            }
+        }
+    }
+    return out;
+}
+
+/// Asks for the documents of `mset`'s items from index `from` on at once (MSet::fetch(), a hint
+/// that a backend may act on: Xapian 1.4.22's remote backend still reads each document with a
+/// request of its own, hence article_keys_step). Its MSet::fetch() requests items 0 to size - 1
+/// as ranks (items[rank - firstitem]): on an MSet that does not start at the first match
+/// (get_firstitem() > 0) it reads out of bounds and crashes; and its fetch(begin, end) passes
+/// the iterators' distances from the end where ranks are expected (a range that asks nothing).
+/// So this asks only an MSet that starts at the first match (rank = index), through iterators
+/// whose distances from the end are the indices wanted.
+void prefetch(const Xapian::MSet& mset, Xapian::doccount from) {
+    if (mset.get_firstitem() != 0 || from >= mset.size())
+        return;
+#if XAPIAN_AT_LEAST(1, 5, 0)
+    mset.fetch(mset[from], mset.end());
+#else
+    mset.fetch(mset.end() - from, mset.end() - (mset.size() - 1));
+#endif
+}
+
 /// Sorts a hit's matching terms (in query order) into what its passages should highlight.
 MatchTerms match_terms_for(const std::vector<std::string>& matching, const QueryTerms& query,
                            const std::set<std::string>& phrase_only,
@@ -107,19 +175,76 @@ MatchTerms match_terms_for(const std::vector<std::string>& matching, const Query
 
 }  // namespace
 
-Article stored_article(const Xapian::Document& document, Xapian::docid docid,
-                       const std::vector<std::string>& sub_languages) {
-    Article article = schema::stored_article(document);
-    // An article that names no language is indexed in its database's.
+namespace {
+
+/// An article that names no language is indexed in its database's.
+Article with_language(Article article, Xapian::docid docid,
+                      const std::vector<std::string>& sub_languages) {
     if (article.language.empty() && !sub_languages.empty())
         article.language = sub_languages[(docid - 1) % sub_languages.size()];
     return article;
 }
 
-std::string suggest_step(QueryBuilder& builder, const SearchRequest& request,
-                         SearchResult& result) {
+}  // namespace
+
+Article stored_article(const Xapian::Document& document, Xapian::docid docid,
+                       const std::vector<std::string>& sub_languages) {
+    return with_language(schema::stored_article(document), docid, sub_languages);
+}
+
+Article hit_article(const Xapian::MSetIterator& it, bool article_keys,
+                    const std::vector<std::string>& sub_languages) {
+    if (article_keys) {
+        const std::string key = it.get_collapse_key();
+        if (!key.empty())
+            return with_language(schema::unpack_article(key), *it, sub_languages);
+    }
+    return stored_article(it.get_document(), *it, sub_languages);
+}
+
+bool article_keys_step(Xapian::Enquire& enquire, const SearchRequest& request, bool remote,
+                       int schema_version) {
+    // Nor for a count alone or an exact count: every match counted would have its article read.
+    if (!remote || request.sort != SortOrder::relevance || !request.collapse.empty() ||
+        !request.facets.empty() || request.limit == 0 || request.exact_count ||
+        !schema::article_in_value(schema_version)) {
+        return false;
+    }
+    enquire.set_collapse_key(schema::kSlotArticle);
+    return true;
+}
+
+Deadline::Deadline(double seconds)
+    : seconds_(seconds),
+      end_(std::chrono::steady_clock::now() +
+           std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+               std::chrono::duration<double>(seconds))) {}
+
+bool Deadline::passed() const {
+    return seconds_ > 0 && std::chrono::steady_clock::now() >= end_;
+}
+
+bool past_deadline(const Deadline& deadline, const std::string& step, bool allow_partial,
+                   std::vector<std::string>& warnings) {
+    if (!deadline.passed())
+        return false;
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%g", deadline.seconds());
+    const std::string what = std::string("the search over remote shards passed its deadline ") +
+                             "(--time-limit " + seconds + " s) before " + step;
+    if (!allow_partial) {
+        throw DatabaseError(what +
+                            ": a shard answers slowly (--allow-partial returns what was found by "
+                            "then)");
+    }
+    warnings.push_back(what + "; the results are partial");
+    return true;
+}
+
+std::string suggest_step(QueryBuilder& builder, const SearchRequest& request, SearchResult& result,
+                         bool dictionary) {
     std::string text = request.query;
-    if (request.suggest || request.correct) {
+    if ((request.suggest || request.correct) && dictionary) {
         // Cheap unless a word is unknown: one term lookup per word.
         std::string suggestion = builder.suggest(request.query);
         if (!suggestion.empty()) {
@@ -170,9 +295,9 @@ Xapian::Query rank_step(const Xapian::Query& query, const Xapian::Database& db,
                         Xapian::Enquire& enquire, const SearchRequest& request,
                         const std::vector<std::string>& positional, bool remote,
                         TermFreqCache* freqs, FeedbackDecision& feedback,
-                        const std::string& language) {
+                        const std::string& language, const FeedbackTerms& rebuild) {
     Xapian::Query ranked = ranked_query(query, db, enquire, request.ranking, positional, remote,
-                                        freqs, &feedback, language);
+                                        freqs, &feedback, language, rebuild);
     if (request.boost_half_life <= 0)
         return ranked;
     // Scaled to the query's best score, so that recency weighs the same whatever the query; a
@@ -266,7 +391,7 @@ Xapian::MSet match_step(Xapian::Enquire& enquire, const SearchRequest& request,
     Xapian::MSet mset = enquire.get_mset(first, wanted, check);
     if (timed) {
         const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
-        result.time_limited = took.count() >= request.time_limit;
+        result.time_limited = result.time_limited || took.count() >= request.time_limit;
     }
     result.estimated = mset.get_matches_estimated();
     result.lower_bound = mset.get_matches_lower_bound();
@@ -274,14 +399,23 @@ Xapian::MSet match_step(Xapian::Enquire& enquire, const SearchRequest& request,
     return mset;
 }
 
-std::vector<Hit> hits_step(const HitContext& context, const Xapian::Enquire& enquire,
-                           Xapian::MSet& mset, const SearchRequest& request,
-                           const std::set<std::string>& asked, const Explainer* explainer) {
+std::map<Xapian::docid, std::string> page_articles_step(Xapian::Enquire& enquire,
+                                                        const SearchRequest& request) {
+    enquire.set_collapse_key(schema::kSlotArticle);
+    const auto last = static_cast<Xapian::doccount>(request.offset + request.limit);
+    const Xapian::MSet keyed = enquire.get_mset(0, last, last);
+    enquire.set_collapse_key(Xapian::BAD_VALUENO);
+    std::map<Xapian::docid, std::string> out;
+    for (auto it = keyed.begin(); it != keyed.end(); ++it)
+        out.emplace(*it, it.get_collapse_key());
+    return out;
+}
+
+std::vector<Hit> hits_step(const HitContext& context, Xapian::MSet& mset,
+                           const SearchRequest& request, const std::set<std::string>& asked,
+                           const Explainer* explainer) {
     const Xapian::Query& query = context.query;
-    // Prefetching helps remote databases; Xapian 1.4.22's MSet::fetch() crashes on an MSet
-    // that does not start at the first match, so page 2 onwards reads documents one by one.
-    if (request.offset == 0)
-        mset.fetch();
+    prefetch(mset, 0);
     QueryTerms terms = query_terms(query);
     std::set<std::string> feedback;
     for (auto t = query.get_unique_terms_begin(); t != query.get_unique_terms_end(); ++t) {
@@ -289,17 +423,36 @@ std::vector<Hit> hits_step(const HitContext& context, const Xapian::Enquire& enq
             feedback.insert(*t);
     }
     const std::set<std::string> phrase_only(terms.phrase_only.begin(), terms.phrase_only.end());
-    // The query terms each hit holds: over remote shards from each hit's term list (a posting
-    // list comes whole over the network), else from the terms' posting lists, all hits at once.
+    std::vector<Xapian::MSetIterator> page;
+    std::vector<Xapian::docid> docids;
+    std::vector<Article> articles;
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+        page.push_back(it);
+        docids.push_back(*it);
+        const auto keyed = context.articles
+                               ? context.articles->find(*it)
+                               : std::map<Xapian::docid, std::string>::const_iterator();
+        if (context.articles && keyed != context.articles->end() && !keyed->second.empty()) {
+            articles.push_back(
+                with_language(schema::unpack_article(keyed->second), *it, context.sub_languages));
+        } else {
+            articles.push_back(stored_article(it.get_document(), *it, context.sub_languages));
+        }
+    }
+    // The query terms each hit holds: from the terms' posting lists, all hits at once, or over
+    // remote shards (where a posting list comes whole) in one match (remote_terms_held).
     const std::vector<std::string> positive = positive_terms(query);
     const std::set<std::string> matchable(positive.begin(), positive.end());
-    std::vector<std::string> term_order;
-    std::vector<std::vector<std::size_t>> held;
-    if (!context.remote) {
-        term_order = query_term_order(query, matchable);
-        std::vector<Xapian::docid> docids;
-        for (auto it = mset.begin(); it != mset.end(); ++it)
-            docids.push_back(*it);
+    const std::vector<std::string> term_order = query_term_order(query, matchable);
+    std::vector<std::vector<std::size_t>> held(docids.size());
+    if (!context.highlight) {
+        // past the deadline: no passages, so no need to know what each hit holds
+    } else if (context.remote) {
+        std::vector<std::string> ids;
+        for (const Article& article : articles)
+            ids.push_back(schema::id_term(article.id));
+        held = remote_terms_held(context.db, term_order, docids, ids);
+    } else {
         held = terms_held(context.db, term_order, docids);
     }
     PassageOptions passage_options;
@@ -308,13 +461,13 @@ std::vector<Hit> hits_step(const HitContext& context, const Xapian::Enquire& enq
     std::vector<Hit> hits;
     std::size_t rank = request.offset;
     std::map<std::string, double> idfs;
-    std::size_t index = 0;
-    for (auto it = mset.begin(); it != mset.end(); ++it, ++index) {
+    for (std::size_t index = 0; index < page.size(); ++index) {
+        const Xapian::MSetIterator& it = page[index];
         Hit hit;
         hit.rank = ++rank;
         hit.score = it.get_weight();
         hit.docid = *it;
-        hit.article = stored_article(it.get_document(), *it, context.sub_languages);
+        hit.article = std::move(articles[index]);
         if (!request.collapse.empty()) {
             hit.collapse_key = it.get_collapse_key();
             hit.collapse_count = it.get_collapse_count() + 1;
@@ -322,16 +475,8 @@ std::vector<Hit> hits_step(const HitContext& context, const Xapian::Enquire& enq
         if (explainer != nullptr)
             hit.explain = explainer->explain(*it, schema::id_term(hit.article.id));
         std::vector<std::string> matching;
-        if (context.remote) {
-            for (auto t = enquire.get_matching_terms_begin(it);
-                 t != enquire.get_matching_terms_end(it); ++t) {
-                if (matchable.count(*t) != 0)  // not an excluded term
-                    matching.push_back(*t);
-            }
-        } else {
-            for (std::size_t t : held[index])
-                matching.push_back(term_order[t]);
-        }
+        for (std::size_t t : held[index])
+            matching.push_back(term_order[t]);
         MatchTerms match = match_terms_for(matching, terms, phrase_only, feedback, mset,
                                            context.db.get_doccount(), context.stems_only, idfs);
         match.prefixes = context.wildcards;
@@ -339,7 +484,7 @@ std::vector<Hit> hits_step(const HitContext& context, const Xapian::Enquire& enq
         // Passages are stemmed as the article was indexed: in its own language.
         const Xapian::Stem& stem = context.builder.stemmer_for(hit.article.language);
         hit.title = highlight_all(hit.article.title, match, stem);
-        if (request.passages > 0)
+        if (request.passages > 0 && context.highlight)
             hit.passages = make_passages(hit.article.body, match, stem, passage_options);
         hit.article.body.clear();
         hits.push_back(std::move(hit));

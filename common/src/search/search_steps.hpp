@@ -7,18 +7,20 @@
 
 #include <xapian.h>
 
+#include <chrono>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "folio/search.hpp"
+#include "search/ranking.hpp"
 
 namespace folio {
 
 class Explainer;
 class FacetSpy;
-class TermFreqCache;
 
 /// The stored article of document `docid`, its language filled in where it names none: the
 /// language of its database, sub_languages[(docid - 1) % size] (Xapian interleaves the
@@ -26,9 +28,53 @@ class TermFreqCache;
 Article stored_article(const Xapian::Document& document, Xapian::docid docid,
                        const std::vector<std::string>& sub_languages);
 
+/// The stored article of the match `it`: from its collapse key where `article_keys` (see
+/// article_keys_step) and the key is not empty, else from its document (over remote shards, a
+/// round trip). Its language filled in as stored_article does.
+Article hit_article(const Xapian::MSetIterator& it, bool article_keys,
+                    const std::vector<std::string>& sub_languages);
+
+/// Over remote shards (`remote`) in relevance order, without collapsing or facets, on databases
+/// that store articles in a value (schema::article_in_value(`schema_version`)): sets kSlotArticle
+/// as the collapse key, so that the stored articles of a match's items come with it
+/// (MSetIterator::get_collapse_key()), where reading a document is a round trip per hit in Xapian
+/// 1.4's remote protocol (there MSet::fetch() requests each document and waits for it): for
+/// feedback's documents, and the page's (page_articles_step). Articles are unique (they hold
+/// their id), so nothing is collapsed and the order is the usual one, relevance then document
+/// id; but Xapian counts as if they might collapse, so the match that counts runs without it.
+/// Not with facets (the remote match spies' counts are not checked with it), nor for a count
+/// alone or an exact count (every match counted would have its article read). True when set.
+bool article_keys_step(Xapian::Enquire& enquire, const SearchRequest& request, bool remote,
+                       int schema_version);
+
+/// The deadline of a whole search over remote shards: request.time_limit seconds from its
+/// start (none where that is 0, and for local databases, whose match the time limit bounds).
+/// Xapian bounds each exchange with a server (--remote-timeout), not a search's sum of them.
+class Deadline {
+  public:
+    Deadline() = default;  ///< none
+    explicit Deadline(double seconds);
+    bool passed() const;
+    double seconds() const noexcept { return seconds_; }
+
+  private:
+    double seconds_ = 0;
+    std::chrono::steady_clock::time_point end_;
+};
+
+/// Checked before a `step` of a search ("its feedback", "the match", "its passages"): false while
+/// `deadline` has not passed. Past it, throws DatabaseError without `allow_partial`; with it,
+/// adds a warning to `warnings` and returns true: the step is to be skipped where it can be
+/// (feedback, passages; the match always runs).
+bool past_deadline(const Deadline& deadline, const std::string& step, bool allow_partial,
+                   std::vector<std::string>& warnings);
+
 /// The query text to run: the request's, or its spelling correction with request.correct.
-/// Fills result.suggestion (and result.corrected) when the database suggests one.
-std::string suggest_step(QueryBuilder& builder, const SearchRequest& request, SearchResult& result);
+/// Fills result.suggestion (and result.corrected) when the database suggests one. `dictionary`:
+/// some database searched serves a spelling dictionary (not one of only remote shards: Xapian's
+/// remote backend serves none, and looking the query's words up there costs round trips).
+std::string suggest_step(QueryBuilder& builder, const SearchRequest& request, SearchResult& result,
+                         bool dictionary = true);
 
 /// `query` with "more like" request.like_ids and request.like_articles: their query alone,
 /// or filtered by `query` where there is one (result.like_terms: the stems it searched for).
@@ -46,11 +92,12 @@ bool time_limit_step(Xapian::Enquire& enquire, const Xapian::Query& query, Xapia
 /// `query` rewritten for relevance order (ranked_query: feedback, proximity) and with the
 /// recency boost (request.boost_half_life), scaled to the query's best score. `feedback`
 /// receives whether feedback was applied. `language`: the search's (for its stop words).
+/// `rebuild`: see ranked_query.
 Xapian::Query rank_step(const Xapian::Query& query, const Xapian::Database& db,
                         Xapian::Enquire& enquire, const SearchRequest& request,
                         const std::vector<std::string>& positional, bool remote,
                         TermFreqCache* freqs, FeedbackDecision& feedback,
-                        const std::string& language);
+                        const std::string& language, const FeedbackTerms& rebuild = {});
 
 /// Sets the date order (undated articles last) and the collapse key on `enquire`. Throws
 /// UsageError for an unknown collapse field.
@@ -79,6 +126,13 @@ class FacetCounter {
 Xapian::MSet match_step(Xapian::Enquire& enquire, const SearchRequest& request,
                         Xapian::doccount docs, bool facets, bool timed, SearchResult& result);
 
+/// The stored articles of the request's page and the matches before it, by docid, from one
+/// match with the articles as collapse key (article_keys_step): the same matches in the same
+/// order as match_step's, whose counts a collapse key would change (Xapian counts as if
+/// articles might collapse). Leaves `enquire` without a collapse key.
+std::map<Xapian::docid, std::string> page_articles_step(Xapian::Enquire& enquire,
+                                                        const SearchRequest& request);
+
 /// What turning matches into hits reads.
 struct HitContext {
     const Xapian::Database& db;
@@ -87,15 +141,18 @@ struct HitContext {
     const std::vector<std::string>& wildcards;  ///< the query's wildcard patterns
     bool remote = false;
     bool stems_only = false;
+    /// The page's packed articles by docid (page_articles_step); null: read each hit's document.
+    const std::map<Xapian::docid, std::string>* articles = nullptr;
     /// The language of each database searched, by docid (the articles naming none are in it).
     const std::vector<std::string>& sub_languages;
+    bool highlight = true;  ///< false: no passages nor highlights (past the deadline)
 };
 
 /// The hits of `mset`: decoded articles (without their bodies), the title highlighted, the
 /// passages, collapse counts and, with `explainer`, explanations. `asked`: the query's terms
 /// before ranking added feedback's.
-std::vector<Hit> hits_step(const HitContext& context, const Xapian::Enquire& enquire,
-                           Xapian::MSet& mset, const SearchRequest& request,
-                           const std::set<std::string>& asked, const Explainer* explainer);
+std::vector<Hit> hits_step(const HitContext& context, Xapian::MSet& mset,
+                           const SearchRequest& request, const std::set<std::string>& asked,
+                           const Explainer* explainer);
 
 }  // namespace folio

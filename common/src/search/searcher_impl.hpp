@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "folio/search.hpp"
+#include "index/writer.hpp"
 #include "search/query.hpp"
 #include "search/ranking.hpp"
 
@@ -35,6 +36,11 @@ struct Searcher::Impl {
     bool stems_only_ = false;        // the database indexes stems only (schema::stems_only)
     std::map<int, std::unique_ptr<QueryBuilder>> builders_;  // by default_and, expand_synonyms
     TermFreqCache term_freqs_;  // feedback's lookups in db_'s revision: cleared when it changes
+    int schema_version_ = 0;    // of db_ (schema::version_of)
+    bool local_shards_ = true;  // db_ holds a local database (one that serves spelling)
+    /// Remote feedback's document builders, by database language (feedback_terms): they give a
+    /// fetched document's terms as the indexer made them. Kept while the databases stay open.
+    std::map<std::string, std::unique_ptr<DocumentBuilder>> feedback_builders_;
 };
 
 }  // namespace folio
