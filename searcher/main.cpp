@@ -138,6 +138,14 @@ int run_batch(folio::Searcher& searcher, folio::SearchRequest request, std::size
         } catch (const folio::QueryError& e) {
             any_error = true;
             std::cout << folio::error_json(line, e.reason(), static_cast<long>(e.column())) << "\n";
+        } catch (const folio::DatabaseError& e) {
+            // A search that failed (a remote shard past the deadline, or lost): this line's
+            // answer says so, and the next line is tried.
+            any_error = true;
+            print_warnings(searcher, printed);
+            std::cerr << kProgram << ": error: " << folio::terminal_text(line) << ": "
+                      << folio::terminal_text(e.what()) << "\n";
+            std::cout << folio::error_json(line, e.what(), -1) << "\n";
         }
     }
     std::cout.flush();
@@ -504,7 +512,8 @@ int main(int argc, char** argv) {
     }
     app.footer(
         "Exit status: 0 hits found, 1 no hits, 2 error (bad query, arguments or database). "
-        "With --batch: 2 if any query was malformed, else 0 if any query had hits, else 1.");
+        "With --batch: 2 if any query was malformed or failed, else 0 if any query had hits, "
+        "else 1.");
 
     if (std::string word = dash_word(app, line.args); !word.empty()) {
         std::cerr << kProgram << ": error: '" << word

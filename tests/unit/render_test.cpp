@@ -89,6 +89,19 @@ BOOST_AUTO_TEST_CASE(json_schema) {
     BOOST_TEST(result_json(sample_result(), false) == text);
 }
 
+// A match cut short by the time limit never reports its count as exact, even where the
+// bounds it saw agree (a remote shard too slow to answer: 0 of 0): "about" in the listing,
+// "exact": false in JSON.
+BOOST_AUTO_TEST_CASE(time_limited_count_is_no_exact_count) {
+    SearchResult r = sample_result();
+    r.time_limited = true;
+    BOOST_TEST(!r.exact());
+    BOOST_TEST(nlohmann::json::parse(result_json(r, false))["total"]["exact"] == false);
+    std::ostringstream out;
+    write_text(out, r, TextStyle{});
+    BOOST_TEST(out.str().find("about 1 match") != std::string::npos, out.str());
+}
+
 // Highlights come with their text and code point offsets, which jq's string slices count
 // ("nobody else": byte offsets would cut "body else" after a two-byte character); a value an
 // article does not have is null, not "".

@@ -106,8 +106,9 @@ struct SearchResult {
     /// The time limit ran out during the match: the hits are the best found by then, and the
     /// count an estimate even where it could have been exact.
     bool time_limited = false;
-    /// The count is exact (lower and upper bound agree).
-    bool exact() const noexcept { return lower_bound == upper_bound; }
+    /// The count is exact: lower and upper bound agree, and the match ran to its end (a match
+    /// cut short by the time limit can report bounds that agree on what it saw).
+    bool exact() const noexcept { return !time_limited && lower_bound == upper_bound; }
     /// The query matched something (even where no hit is on this page).
     bool matched() const noexcept { return lower_bound > 0 || !hits.empty(); }
     std::size_t offset = 0;
