@@ -140,43 +140,63 @@ struct FeedbackRead {
     std::vector<double> freq;
 };
 
+/// Reads feedback documents into a FeedbackRead, one document at a time, wherever their terms
+/// come from (a term list of the database, or a document rebuilt from what came with the match).
+class FeedbackReader {
+  public:
+    FeedbackReader(const Xapian::Database& db, const std::vector<std::string>& words)
+        : words_(words), avlen_(db.get_avlength()) {
+        read_.freq.assign(words.size(), 0.0);
+    }
+
+    /// Adds the document of `score` and length `doclen` whose terms run from `t` to `end`.
+    void add(double score, Xapian::termcount doclen, Xapian::TermIterator t,
+             const Xapian::TermIterator& end) {
+        const double length = doclen;
+        const bool weighed = score > 0 && length > 0;
+        if (weighed)
+            total_ += score;
+        for (; t != end; ++t) {
+            std::string term = *t;
+            if (weighed && !words_.empty()) {
+                auto w = std::lower_bound(words_.begin(), words_.end(), term);
+                if (w != words_.end() && *w == term)
+                    read_.freq[w - words_.begin()] += score * t.get_wdf() / length;
+            }
+            if (!schema::is_text_stem(term))
+                continue;
+            const Xapian::termcount wdf = std::max<Xapian::termcount>(t.get_wdf(), 1);
+            Offer& o = read_.offers[std::move(term)];
+            ++o.r;
+            o.multiplier += (kExpandK + 1) * wdf / (kExpandK * doclen / avlen_ + wdf);
+        }
+    }
+
+    /// What was read, the frequencies divided by the scores of the documents they count.
+    FeedbackRead finish() && {
+        if (total_ > 0) {
+            for (double& f : read_.freq)
+                f /= total_;
+        }
+        return std::move(read_);
+    }
+
+  private:
+    const std::vector<std::string>& words_;
+    const double avlen_;
+    double total_ = 0;  // of the scores of the documents that count for the frequencies
+    FeedbackRead read_;
+};
+
 /// The feedback documents `top`, read in one pass over their term lists: the offers of their
 /// free-text stems, and the frequencies of `words` (sorted; FeedbackRead::freq).
 FeedbackRead feedback_read(const Xapian::Database& db, const Xapian::MSet& top,
                            const std::vector<std::string>& words) {
-    FeedbackRead read;
-    read.freq.assign(words.size(), 0.0);
-    double total = 0;  // of the scores of the documents that count for the frequencies
-    const double avlen = db.get_avlength();
-    for (auto it = top.begin(); it != top.end(); ++it) {
-        const Xapian::termcount doclen = db.get_doclength(*it);
-        const double score = it.get_weight();
-        const double length = doclen;
-        const bool weighed = score > 0 && length > 0;
-        if (weighed)
-            total += score;
-        for (auto t = db.termlist_begin(*it); t != db.termlist_end(*it); ++t) {
-            std::string term = *t;
-            if (weighed && !words.empty()) {
-                auto w = std::lower_bound(words.begin(), words.end(), term);
-                if (w != words.end() && *w == term)
-                    read.freq[w - words.begin()] += score * t.get_wdf() / length;
-            }
-            if (!schema::is_text_stem(term))
-                continue;
-            Xapian::termcount wdf = t.get_wdf();
-            if (wdf == 0)
-                wdf = 1;
-            Offer& o = read.offers[std::move(term)];
-            ++o.r;
-            o.multiplier += (kExpandK + 1) * wdf / (kExpandK * doclen / avlen + wdf);
-        }
-    }
-    if (total > 0) {
-        for (double& f : read.freq)
-            f /= total;
-    }
-    return read;
+    FeedbackReader reader(db, words);
+    for (auto it = top.begin(); it != top.end(); ++it)
+        reader.add(it.get_weight(), db.get_doclength(*it), db.termlist_begin(*it),
+                   db.termlist_end(*it));
+    return std::move(reader).finish();
 }
 
 /// feedback_read for remote shards: the terms of the documents `top` rebuilt by `rebuild` from
@@ -186,40 +206,41 @@ FeedbackRead feedback_read(const Xapian::Database& db, const Xapian::MSet& top,
 FeedbackRead feedback_read_fetched(const Xapian::Database& db, const Xapian::MSet& top,
                                    const std::vector<std::string>& words,
                                    const FeedbackTerms& rebuild) {
-    FeedbackRead read;
-    read.freq.assign(words.size(), 0.0);
-    double total = 0;
-    const double avlen = db.get_avlength();
+    FeedbackReader reader(db, words);
     for (auto it = top.begin(); it != top.end(); ++it) {
         const Xapian::Document doc = rebuild(it);
         Xapian::termcount doclen = 0;
         for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t)
             doclen += t.get_wdf();
-        const double score = it.get_weight();
-        const double length = doclen;
-        const bool weighed = score > 0 && length > 0;
-        if (weighed)
-            total += score;
-        for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
-            std::string term = *t;
-            if (weighed && !words.empty()) {
-                auto w = std::lower_bound(words.begin(), words.end(), term);
-                if (w != words.end() && *w == term)
-                    read.freq[w - words.begin()] += score * t.get_wdf() / length;
-            }
-            if (!schema::is_text_stem(term))
-                continue;
-            const Xapian::termcount wdf = std::max<Xapian::termcount>(t.get_wdf(), 1);
-            Offer& o = read.offers[std::move(term)];
-            ++o.r;
-            o.multiplier += (kExpandK + 1) * wdf / (kExpandK * doclen / avlen + wdf);
-        }
+        reader.add(it.get_weight(), doclen, doc.termlist_begin(), doc.termlist_end());
     }
-    if (total > 0) {
-        for (double& f : read.freq)
-            f /= total;
+    return std::move(reader).finish();
+}
+
+/// A candidate for the expand set: an offered term, and the weight it would have at the least
+/// possible term frequency (its r), which bounds its offer weight from above.
+struct Candidate {
+    double bound;
+    const std::string* term;
+    const Offer* offer;
+};
+
+/// The terms of `offers` (for `R` feedback documents) that `query` does not ask for, by bound,
+/// highest first: the order in which expand_set looks them up.
+std::vector<Candidate> candidates_by_bound(const Xapian::Database& db,
+                                           const std::unordered_map<std::string, Offer>& offers,
+                                           double R, const Xapian::Query& query) {
+    const double N = db.get_doccount();
+    const std::set<std::string> asked(query.get_unique_terms_begin(), query.get_unique_terms_end());
+    std::vector<Candidate> candidates;
+    candidates.reserve(offers.size());
+    for (const auto& [term, o] : offers) {
+        if (asked.count(term) == 0)
+            candidates.push_back({offer_weight(o, o.r, N, R), &term, &o});
     }
-    return read;
+    std::sort(candidates.begin(), candidates.end(),
+              [](const Candidate& a, const Candidate& b) { return a.bound > b.bound; });
+    return candidates;
 }
 
 /// The expand set from `offers` (feedback_read's, for `R` feedback documents): the `count`
@@ -236,21 +257,7 @@ std::vector<std::string> expand_set(const Xapian::Database& db,
                                     const Xapian::Query& query, unsigned count,
                                     const StopStems& stops, TermFreqCache* freqs) {
     const double N = db.get_doccount();
-    const std::set<std::string> asked(query.get_unique_terms_begin(), query.get_unique_terms_end());
-    struct Candidate {
-        double bound;
-        const std::string* term;
-        const Offer* offer;
-    };
-    std::vector<Candidate> candidates;
-    candidates.reserve(offers.size());
-    for (const auto& [term, o] : offers) {
-        if (asked.count(term) == 0)
-            candidates.push_back({offer_weight(o, o.r, N, R), &term, &o});
-    }
-    std::sort(candidates.begin(), candidates.end(),
-              [](const Candidate& a, const Candidate& b) { return a.bound > b.bound; });
-
+    const std::vector<Candidate> candidates = candidates_by_bound(db, offers, R, query);
     // The best so far, best first: higher weight, then the lexically smaller term.
     std::vector<std::pair<double, const std::string*>> best;
     auto before = [](const std::pair<double, const std::string*>& a,
@@ -291,33 +298,26 @@ void remote_expand_freqs(const Xapian::Database& db,
                          const Xapian::Query& query, unsigned count, const StopStems& stops,
                          TermFreqCache& freqs) {
     const double N = db.get_doccount();
-    const std::set<std::string> asked(query.get_unique_terms_begin(), query.get_unique_terms_end());
-    std::vector<std::pair<double, const std::string*>> candidates;  // bound, term
-    for (const auto& [term, o] : offers) {
-        if (asked.count(term) == 0)
-            candidates.emplace_back(offer_weight(o, o.r, N, R), &term);
-    }
-    std::sort(candidates.begin(), candidates.end(),
-              [](const auto& a, const auto& b) { return a.first > b.first; });
+    const std::vector<Candidate> candidates = candidates_by_bound(db, offers, R, query);
     std::size_t batch = std::max<std::size_t>(16 * std::size_t(count), 128);
     for (;;) {
         std::vector<double> best;  // the count best weights so far, a min-heap
         std::vector<std::string> missing;
         for (std::size_t i = 0; i < candidates.size(); ++i) {
-            if (best.size() == count && candidates[i].first < best.front())
+            if (best.size() == count && candidates[i].bound < best.front())
                 break;  // where expand_set stops
-            const std::string& term = *candidates[i].second;
+            const std::string& term = *candidates[i].term;
             if (stops(term))
                 continue;  // as expand_set: never offered, never looked up
             if (!freqs.has(term)) {
                 for (std::size_t j = i; j < candidates.size() && missing.size() < batch; ++j) {
-                    const std::string& next = *candidates[j].second;
+                    const std::string& next = *candidates[j].term;
                     if (!stops(next) && !freqs.has(next))
                         missing.push_back(next);
                 }
                 break;
             }
-            const double weight = offer_weight(offers.at(term), freqs.get(db, term), N, R);
+            const double weight = offer_weight(*candidates[i].offer, freqs.get(db, term), N, R);
             if (!(weight > 0))
                 continue;
             if (best.size() < count) {
