@@ -7,7 +7,6 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -303,23 +302,24 @@ int main(int argc, char** argv) {
             return folio::cli::kOk;
         }
         // Without paths: the files and folders the database was indexed from, again.
-        std::vector<std::string> gone_roots;
+        std::vector<folio::Diagnostic> gone_roots;
         if (index.paths.empty()) {
-            for (std::string& root : folio::recorded_roots(index.db)) {
-                std::error_code ec;
+            folio::RootsToUpdate roots = folio::roots_to_update(index.db);
+            index.paths = std::move(roots.present);
+            if (index.rebuild) {
                 // A rebuild refuses a root that is gone (check_rebuild_roots) rather than
                 // leave its articles out of the new index.
-                if (std::filesystem::exists(root, ec) || ec || index.rebuild)
-                    index.paths.push_back(std::move(root));
-                else
-                    gone_roots.push_back(std::move(root));
+                for (const folio::Diagnostic& gone : roots.gone)
+                    index.paths.push_back(gone.path);
+            } else {
+                gone_roots = std::move(roots.gone);
             }
             if (index.paths.empty() && gone_roots.empty())
                 throw folio::UsageError("no files or directories to index (see --help)");
             if (index.paths.empty()) {
                 throw folio::UsageError("none of the files and folders " + index.db +
                                         " was indexed from is there any more (" +
-                                        gone_roots.front() +
+                                        gone_roots.front().path +
                                         "...): name a path to index, or one that is gone "
                                         "to delete its articles");
             }
@@ -360,11 +360,8 @@ int main(int argc, char** argv) {
                           << r.first.to_string() << "); -v or --json lists every one\n";
             }
         };
-        for (const std::string& root : gone_roots) {
-            observer.diagnostic(folio::Diagnostic{
-                folio::Diagnostic::Severity::warning, root, 0,
-                "indexed from, and not found: its articles are kept (name it to delete them)"});
-        }
+        for (const folio::Diagnostic& gone : gone_roots)
+            observer.diagnostic(gone);
         if (index.dry_run) {
             print_plan(folio::plan_index(index, observer), flags.json, diagnostics);
             print_repeats();

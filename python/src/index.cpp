@@ -336,21 +336,13 @@ Nothing is opened until a method runs. Raises UsageError for an unknown language
                 // The files and folders the database was indexed from, as the indexer
                 // without paths: new files are found too; a root that is gone keeps its
                 // articles, with a warning.
-                std::vector<std::string> roots, gone;
-                for (std::string& root : recorded_roots(self.options.db)) {
-                    std::error_code ec;
-                    (std::filesystem::exists(root, ec) || ec ? roots : gone)
-                        .push_back(std::move(root));
-                }
-                if (!roots.empty() || !gone.empty()) {
+                RootsToUpdate roots = roots_to_update(self.options.db);
+                if (!roots.present.empty() || !roots.gone.empty()) {
                     Summary out;
-                    if (!roots.empty())
-                        out = run(self, std::move(roots), false, progress);
-                    for (const std::string& root : gone) {
-                        out.diagnostics.push_back(Diagnostic{
-                            Diagnostic::Severity::warning, root, 0,
-                            "indexed from, and not found: its articles are kept (name it to "
-                            "delete them)"});
+                    if (!roots.present.empty())
+                        out = run(self, std::move(roots.present), false, progress);
+                    for (Diagnostic& gone : roots.gone) {
+                        out.diagnostics.push_back(std::move(gone));
                         ++out.summary.warnings;
                     }
                     return out;

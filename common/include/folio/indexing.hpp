@@ -151,6 +151,14 @@ IndexSummary run_index(const IndexOptions& options, const IndexObserver& observe
 /// deleted ones (folio-indexer without paths).
 std::vector<std::string> recorded_roots(const std::string& db);
 
+/// recorded_roots(db) split for an update without paths: those still there, and for each one
+/// that is gone the warning that it keeps its articles (naming it deletes them).
+struct RootsToUpdate {
+    std::vector<std::string> present;
+    std::vector<Diagnostic> gone;
+};
+RootsToUpdate roots_to_update(const std::string& db);
+
 /// What run_index would do, without doing it.
 IndexPlan plan_index(const IndexOptions& options, const IndexObserver& observer);
 

@@ -542,6 +542,21 @@ std::vector<std::string> recorded_roots(const std::string& db) {
     return read_roots(Xapian::Database(layout.shards().front()));
 }
 
+RootsToUpdate roots_to_update(const std::string& db) {
+    RootsToUpdate out;
+    for (std::string& root : recorded_roots(db)) {
+        std::error_code ec;
+        if (fs::exists(root, ec) || ec) {
+            out.present.push_back(std::move(root));
+        } else {
+            out.gone.push_back(Diagnostic{Diagnostic::Severity::warning, std::move(root), 0,
+                                          "indexed from, and not found: its articles are kept "
+                                          "(name it to delete them)"});
+        }
+    }
+    return out;
+}
+
 IndexPlan plan_index(const IndexOptions& options, const IndexObserver& observer) {
     IndexSummary ignored;
     Run run(options, observer);
