@@ -168,6 +168,28 @@ BOOST_AUTO_TEST_CASE(positional_wildcards_refused) {
     BOOST_TEST(!b.parse("troops NEAR army").empty());
 }
 
+// A wildcard that matches more terms than the limit is refused at its column: Xapian's parser
+// would keep the most frequent and drop the others, and the rare words' articles with them.
+BOOST_AUTO_TEST_CASE(wildcard_past_the_limit_refused) {
+    QueryOptions o;
+    o.wildcard_limit = 2;  // milit* matches three stems: militia, militari, milit
+    QueryBuilder b(db, o);
+    for (const auto& [q, column] : std::vector<std::pair<std::string, std::size_t>>{
+             {"troops milit*", 7}, {"troops OR -Milit*", 11}, {"(troops +milit*)", 9}}) {
+        try {
+            b.parse(q);
+            BOOST_ERROR("accepted: " << q);
+        } catch (const QueryError& e) {
+            BOOST_TEST(e.column() == column, q);
+            BOOST_TEST(e.reason().find("more than 2 words") != std::string::npos, e.reason());
+        }
+    }
+    BOOST_TEST(!b.parse("militi* troop*").empty());  // militia; troop
+    o.wildcard_limit = 3;
+    QueryBuilder three(db, o);
+    BOOST_TEST(parsed("milit*") == three.parse("milit*").get_description());
+}
+
 // Filters restrict without adding weight.
 BOOST_AUTO_TEST_CASE(filters_do_not_weigh) {
     QueryBuilder b(db, QueryOptions{});

@@ -303,7 +303,7 @@ std::string QueryBuilder::stem_pattern(const std::string& pattern) const {
     return lower.substr(0, keep);
 }
 
-std::string QueryBuilder::rewrite_wildcards(const std::string& text) {
+std::string QueryBuilder::rewrite_wildcards(const std::string& text, const std::string& written) {
     wildcards_.clear();
     std::string out = text;
     long shift = 0;
@@ -328,6 +328,9 @@ std::string QueryBuilder::rewrite_wildcards(const std::string& text) {
             if (stems_only_ && word_rules_)
                 pattern = fold_accents(pattern);  // as the stems are
             wildcards_.push_back(pattern);
+            check_expansion(std::string(stems_only_ ? schema::kPrefixStem : "") +
+                                std::string(text_field.prefix) + pattern,
+                            written, w.substr(word));
             if (!stems_only_)
                 continue;
             std::string replacement =
@@ -338,6 +341,22 @@ std::string QueryBuilder::rewrite_wildcards(const std::string& text) {
         }
     }
     return out;
+}
+
+void QueryBuilder::check_expansion(const std::string& prefix, const std::string& written,
+                                   const std::string& wildcard) const {
+    // Xapian's parser would keep the most frequent terms and drop the others without a word:
+    // the matches of a shorter pattern would silently be fewer than it finds.
+    Xapian::termcount terms = 0;
+    for (auto it = db_.allterms_begin(prefix);
+         it != db_.allterms_end(prefix) && terms <= wildcard_limit_; ++it)
+        ++terms;
+    if (terms <= wildcard_limit_)
+        return;
+    const std::size_t at = written.find(wildcard);
+    throw QueryError(written, at == std::string::npos ? 0 : at,
+                     "'" + wildcard + "' matches more than " + std::to_string(wildcard_limit_) +
+                         " words: make it longer, or write the words");
 }
 
 Xapian::Query QueryBuilder::parse(const std::string& text) {
@@ -356,7 +375,7 @@ Xapian::Query QueryBuilder::parse(const std::string& text) {
     } catch (const QueryError& e) {
         throw QueryError(text, e.column(), e.reason());  // the query as the user wrote it
     }
-    normal = rewrite_wildcards(normal);
+    normal = rewrite_wildcards(normal, text);
     try {
         *field_error_ = {};
         Xapian::Query query = as_run(parser_.parse_query(normal, flags_));

@@ -24,7 +24,7 @@ struct QueryOptions {
     /// Its shards differ in that: words are looked for both ways.
     bool mixed_word_rules = false;
     bool default_and = false;       ///< words without an operator: AND (else OR)
-    unsigned wildcard_limit = 256;  ///< most terms a trailing wildcard expands to
+    unsigned wildcard_limit = 256;  ///< most terms a trailing wildcard may match (else refused)
     /// Expand every word by the database's synonyms (else only words written ~word).
     bool expand_synonyms = false;
 };
@@ -64,7 +64,8 @@ class QueryBuilder {
     /// The Xapian query for `text`. An empty (or all-stopword-free-empty) text gives
     /// Xapian::Query() (matches nothing). Throws QueryError, with the byte column of the fault,
     /// for unbalanced quotes or parentheses, an operator without an operand, a bad date or year
-    /// range, or anything Xapian's parser rejects.
+    /// range, a wildcard that matches more than wildcard_limit() terms, or anything Xapian's
+    /// parser rejects.
     Xapian::Query parse(const std::string& text);
 
     /// `query` restricted to documents matching each filter expression, without the filters
@@ -92,7 +93,7 @@ class QueryBuilder {
     /// lower case and as expanded ("milit" for milit*): text words starting with one matched.
     const std::vector<std::string>& wildcards() const noexcept { return wildcards_; }
 
-    /// The most terms a wildcard expands to (QueryOptions::wildcard_limit).
+    /// The most terms a wildcard may match (QueryOptions::wildcard_limit).
     unsigned wildcard_limit() const noexcept { return wildcard_limit_; }
 
     /// The stemmer of the database's language (wildcards, spelling).
@@ -116,8 +117,13 @@ class QueryBuilder {
   private:
     /// Notes the wildcards (milit*, +title:milit*) of `text` in wildcards_ and, for a
     /// stems-only database, sends each to the hidden field that expands it over the stems, its
-    /// pattern cut back by stem_pattern.
-    std::string rewrite_wildcards(const std::string& text);
+    /// pattern cut back by stem_pattern. Throws QueryError, at its column in `written` (the
+    /// query as the user wrote it), for a wildcard that check_expansion refuses.
+    std::string rewrite_wildcards(const std::string& text, const std::string& written);
+    /// Refuses (QueryError) a wildcard `wildcard` whose terms, those starting with `prefix`,
+    /// are more than wildcard_limit(): it cannot be searched as written.
+    void check_expansion(const std::string& prefix, const std::string& written,
+                         const std::string& wildcard) const;
     /// A wildcard pattern, lower case, cut back to the stems of the words it starts.
     std::string stem_pattern(const std::string& pattern) const;
     /// The articles with `lower` as written or by its stem.
