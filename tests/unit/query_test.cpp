@@ -50,21 +50,56 @@ BOOST_FIXTURE_TEST_SUITE(query, Fixture)
 
 // Malformed queries are reported at the byte where they go wrong.
 BOOST_DATA_TEST_CASE(syntax_errors_point_at_fault,
-                     bdata::make({"\"open phrase", "a \"b\" \"c", "(a OR b", "a OR b)", "a AND",
-                                  "AND a", "a OR AND b", "()", "date:2020-13-01..2021",
-                                  "year:19x0..2000", "year:2000..1990", "a NOT", "x\x01y",
-                                  "date:2020-01-01..junk"}) ^
-                         bdata::make({0, 6, 0, 6, 2, 0, 5, 0, 5, 5, 5, 2, 1, 17}),
+                     bdata::make({"\"open phrase",
+                                  "a \"b\" \"c",
+                                  "(a OR b",
+                                  "a OR b)",
+                                  "a AND",
+                                  "AND a",
+                                  "a OR AND b",
+                                  "()",
+                                  "date:2020-13-01..2021",
+                                  "year:19x0..2000",
+                                  "year:2000..1990",
+                                  "a NOT",
+                                  "x\x01y",
+                                  "date:2020-01-01..junk",
+                                  "date:2020-06..2020-05-31",
+                                  "a date:2021..2020-12",
+                                  "tag:(a OR b)",
+                                  "lang:xx",
+                                  "a -lang:\"zz\"",
+                                  "a \"\"",
+                                  "title:\"...\""}) ^
+                         bdata::make({0, 6, 0,  6, 2, 0, 5, 0, 5, 5, 5,
+                                      2, 1, 17, 5, 7, 0, 5, 8, 2, 6}),
                      text, column) {
     BOOST_TEST(error_column(text) == static_cast<std::size_t>(column));
 }
 
 // Well-formed queries pass the check.
 BOOST_DATA_TEST_CASE(good_queries_pass,
-                     bdata::make({"nato", "\"exact phrase\"", "(a OR b) AND c", "a NEAR/3 b",
-                                  "-word +other", "milit*", "date:2020-01-01..2021-06-30",
-                                  "year:1990..1999", "date:..2020", "year:1990..", "title:nato",
-                                  "tag:\"national union\"", "NOT x"}),
+                     bdata::make({"nato",
+                                  "\"exact phrase\"",
+                                  "(a OR b) AND c",
+                                  "a NEAR/3 b",
+                                  "-word +other",
+                                  "milit*",
+                                  "date:2020-01-01..2021-06-30",
+                                  "year:1990..1999",
+                                  "date:..2020",
+                                  "year:1990..",
+                                  "title:nato",
+                                  "tag:\"national union\"",
+                                  "NOT x",
+                                  "date:2020-05..2020",
+                                  "date:2020-05-31..2020-05",
+                                  "date:2020..2020-01-01",
+                                  "year:2020..2020",
+                                  "lang:fr-CA",
+                                  "lang:\"French\"",
+                                  "title:(a OR b)",
+                                  "-author:(a b)"}),
                      text) {
     BOOST_TEST(error_column(text) == std::string::npos);
 }

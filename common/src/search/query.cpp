@@ -307,14 +307,31 @@ std::string QueryBuilder::rewrite_wildcards(const std::string& text, const std::
     wildcards_.clear();
     std::string out = text;
     long shift = 0;
-    for (const Token& t : tokens_of(text)) {
+    // The field of each open group: title:(milit* war) expands milit* over the titles.
+    std::vector<std::string> groups;
+    const std::vector<Token> tokens = tokens_of(text);
+    for (std::size_t k = 0; k < tokens.size(); ++k) {
+        const Token& t = tokens[k];
         const std::string& w = t.text;
+        if (w == "(") {
+            const bool fielded = k > 0 && tokens[k - 1].text.ends_with(":") &&
+                                 tokens[k - 1].column + tokens[k - 1].text.size() == t.column;
+            std::string name = fielded ? tokens[k - 1].text : "";
+            if (!name.empty() && (name[0] == '+' || name[0] == '-'))
+                name.erase(0, 1);
+            groups.push_back(fielded          ? name.substr(0, name.size() - 1)
+                             : groups.empty() ? ""
+                                              : groups.back());
+            continue;
+        }
+        if (w == ")" && !groups.empty())
+            groups.pop_back();
         if (w.size() < 2 || w.back() != '*' || w.find('"') != std::string::npos)
             continue;
         std::size_t start = (w[0] == '+' || w[0] == '-') ? 1 : 0;
         std::size_t colon = w.find(':', start);
         std::string_view field = colon == std::string::npos
-                                     ? std::string_view()
+                                     ? std::string_view(groups.empty() ? "" : groups.back())
                                      : std::string_view(w).substr(start, colon - start);
         std::size_t word = colon == std::string::npos ? start : colon + 1;
         if (word + 1 >= w.size())

@@ -13,6 +13,7 @@
 
 #include "analysis/stemmer.hpp"
 #include "folio/error.hpp"
+#include "folio/languages.hpp"
 #include "schema/schema.hpp"
 #include "search/query.hpp"
 #include "search/query_parts.hpp"
@@ -154,7 +155,7 @@ class Checker {
             // that say "union", not every article that says it).
             if (run.size() > 1) {
                 for (const Operand& o : run) {
-                    if (o.sign == 0 && !o.group && !o.synonym && !o.chained && !o.field.empty() &&
+                    if (o.sign == 0 && !o.synonym && !o.chained && !o.field.empty() &&
                         !o.filter()) {
                         insert(o.column, "+");
                     }
@@ -238,16 +239,36 @@ class Checker {
     /// The operand at tokens_[k]: a group (k is left on its ')') or an item.
     Operand operand(std::size_t& k, unsigned depth) {
         const Token& t = tokens_[k];
-        const bool signed_group = (t.text == "-" || t.text == "+") && k + 1 < tokens_.size() &&
-                                  tokens_[k + 1].text == "(" &&
-                                  tokens_[k + 1].column == t.column + 1;
-        if (t.text != "(" && !signed_group)
+        const bool before_group = k + 1 < tokens_.size() && tokens_[k + 1].text == "(" &&
+                                  tokens_[k + 1].column == t.column + t.text.size();
+        const bool signed_group = (t.text == "-" || t.text == "+") && before_group;
+        // title:( group ): the field's words, one operand (required next to others as
+        // title:word is); a filter takes one value, and Xapian's parser would read "(a" as it.
+        std::optional<Operand> field;
+        const std::size_t named = !t.text.empty() && (t.text[0] == '+' || t.text[0] == '-') ? 1 : 0;
+        if (before_group && t.text.size() > named + 1 && t.text.back() == ':') {
+            const std::string name = t.text.substr(named, t.text.size() - 1 - named);
+            const std::string lower = detail::lower(name);
+            if (std::find(kFieldNames.begin(), kFieldNames.end(), lower) != kFieldNames.end()) {
+                field = Operand{};
+                field->sign = named != 0 ? t.text[0] : 0;
+                field->field = lower;
+                if (field->filter())
+                    fail(t.column, "'" + lower + ":' takes one value, not a group: write " + lower +
+                                       ":a OR " + lower + ":b");
+                if (lower != name)
+                    edits_.push_back({t.column + named, name.size(), lower});
+            }
+        }
+        if (t.text != "(" && !signed_group && !field)
             return item(t);
-        Operand o;
+        Operand o = field.value_or(Operand{});
         o.column = t.column;
         o.group = true;
-        if (signed_group) {
-            o.sign = t.text[0];
+        o.empty = false;
+        if (signed_group || field) {
+            if (signed_group)
+                o.sign = t.text[0];
             ++k;
         }
         const std::size_t open = tokens_[k].column;
@@ -327,10 +348,17 @@ class Checker {
             o.field = lower;
             i = name_end + 1;
         }
-        o.empty = std::none_of(s.begin() + static_cast<long>(i), s.end(),
-                               [](unsigned char c) { return is_word_char(c); });
+        // (A filter's value is whatever follows its ':', words or not: date:.. is a range.)
+        o.empty = (o.filter() && i < s.size())
+                      ? false
+                      : std::none_of(s.begin() + static_cast<long>(i), s.end(),
+                                     [](unsigned char c) { return is_word_char(c); });
+        if (o.field == "lang" && i < s.size())
+            check_language(s.substr(i), t.column + i);
         if (i < s.size() && s[i] == '"') {
             o.phrase = true;
+            if (o.empty)  // "" or "...": Xapian's parser drops it, and the query may be nothing
+                fail(t.column + i, "a phrase without words: write words between the quotes");
             const std::size_t star = s.find('*', i);
             if (star != std::string::npos)
                 fail(t.column + star, "wildcards do not work inside phrases");
@@ -367,20 +395,22 @@ class Checker {
                      std::size_t column) const {
         (void)t;
         const bool is_year = field == "year";
-        auto ok = [&](const std::string& v, bool upper) {
+        // `bound`: the first (or last, `upper`) day that `v` stands for, as YYYYMMDD.
+        auto ok = [&](const std::string& v, bool upper, std::string& bound) {
             if (v.empty())
                 return true;
             if (is_year) {
+                bound = v + (upper ? "1231" : "0101");
                 return v.size() == 4 && std::all_of(v.begin(), v.end(), [](unsigned char c) {
                            return std::isdigit(c) != 0;
                        });
             }
-            std::string ignored;
-            return detail::date_bound(v, upper, ignored);
+            return detail::date_bound(v, upper, bound);
         };
+        std::string first, last;
         const std::size_t dots = value.find("..");
         if (dots == std::string::npos) {
-            if (!ok(value, false) || value.empty()) {
+            if (!ok(value, false, first) || value.empty()) {
                 fail(column, std::string("expected ") +
                                  (is_year ? "a year (YYYY) or a range YYYY..YYYY"
                                           : "a date (YYYY-MM-DD) or a range FROM..TO"));
@@ -388,12 +418,27 @@ class Checker {
             return;
         }
         const std::string from = value.substr(0, dots), to = value.substr(dots + 2);
-        if (!ok(from, false))
+        if (!ok(from, false, first))
             fail(column, "'" + from + "' is not a " + (is_year ? "year" : "date"));
-        if (!ok(to, true))
+        if (!ok(to, true, last))
             fail(column + dots + 2, "'" + to + "' is not a " + (is_year ? "year" : "date"));
-        if (!from.empty() && !to.empty() && from > to)
+        // By the days the ends stand for, not as written: 2020-05..2020 is May to December.
+        if (!first.empty() && !last.empty() && first > last)
             fail(column, "range starts after it ends");
+    }
+
+    /// lang:VALUE: a language Folio knows, else no article can have it (the indexer files an
+    /// article of an unknown tag under the database's language).
+    void check_language(std::string value, std::size_t column) const {
+        if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+            value = value.substr(1, value.size() - 2);
+        try {
+            canonical_language(value);
+        } catch (const UsageError&) {
+            fail(column, "unknown language '" + value +
+                             "': lang: takes a language name, an ISO 639 code or a BCP 47 tag "
+                             "(lang:french, lang:fr, lang:fr-CA; folio-indexer --list-languages)");
+        }
     }
 
     std::string unknown_field(const std::string& name, const std::string& written) const {
