@@ -42,7 +42,8 @@ struct Doc {
     std::vector<std::vector<std::string>> authors;  // each author's words, lower case
     std::set<std::string> tags;
     std::string source;
-    int year = 0;  // 0: undated
+    int year = 0;      // 0: undated
+    std::string date;  // YYYY-MM-DD, "" when undated
 };
 
 std::vector<std::string> lower_words(const std::string& s) {
@@ -77,6 +78,16 @@ std::vector<Doc> make_corpus() {
         }
         d.source = kSources[rng() % kSources.size()];
         d.year = rng() % 5 == 0 ? 0 : 1990 + static_cast<int>(rng() % 10);
+        if (d.year != 0) {
+            // Months and days that put partial dates' ends to the test (the last day of
+            // February, of a 30-day month, of the year).
+            static const std::vector<std::string> days = {"01-01", "02-28", "02-29", "04-30",
+                                                          "05-01", "06-15", "12-31"};
+            std::string day = days[rng() % days.size()];
+            if (day == "02-29" && d.year % 4 != 0)
+                day = "02-28";
+            d.date = std::to_string(d.year) + "-" + day;
+        }
         docs.push_back(std::move(d));
     }
     return docs;
@@ -226,10 +237,10 @@ class Reference {
                 t = t.substr(1);
             }
             std::string field = tokens_[k_].substr(0, tokens_[k_].find(':'));
-            const bool filter = field == "tag" || field == "source" || field == "year";
-            const std::size_t first = k_;
+            const bool filter = field == "tag" || field == "source" || field == "year" ||
+                                field == "date" || field == "lang";
             Ids part = primary();
-            const bool chained = k_ - first > 1;
+            const bool chained = chained_;
             if (sign == 0 && !chained && (field == "title" || field == "author"))
                 sign = '+';
             if (sign == '-') {
@@ -266,8 +277,21 @@ class Reference {
             out = minus(out, e);
         return out;
     }
-    // primary := '(' expr ')' | atom ((NEAR/n | ADJ/n) atom)*
+    // primary := [field:] '(' expr ')' | atom ((NEAR/n | ADJ/n) atom)*; a field before a
+    // group (title:, author:) applies to the group's words.
     Ids primary() {
+        chained_ = false;
+        if (k_ + 1 < tokens_.size() && tokens_[k_].ends_with(":") && tokens_[k_ + 1] == "(") {
+            const std::string outer = field_;
+            field_ = tokens_[k_].substr(0, tokens_[k_].size() - 1);
+            k_ += 2;
+            Ids inside = expr();
+            BOOST_REQUIRE(at(")"));
+            ++k_;
+            field_ = outer;
+            chained_ = false;
+            return inside;
+        }
         if (at("(")) {
             ++k_;
             Ids inside = expr();
@@ -285,13 +309,18 @@ class Reference {
             }
             const bool ordered = op.starts_with("ADJ");
             const unsigned n = static_cast<unsigned>(std::stoul(op.substr(op.find('/') + 1)));
+            chained_ = true;
             return select([&](const Doc& d) {
-                return near(d.title, chain, n, ordered) || near(d.body, chain, n, ordered);
+                return near(d.title, chain, n, ordered) ||
+                       (field_.empty() && near(d.body, chain, n, ordered));
             });
         }
         return atom(first);
     }
-    Ids atom(const std::string& t) {
+    Ids atom(const std::string& written) {
+        const std::string t = field_.empty() || written.find(':') != std::string::npos
+                                  ? written
+                                  : field_ + ":" + written;
         std::size_t colon = t.find(':');
         if (colon != std::string::npos && t[0] != '"') {
             std::string field = t.substr(0, colon), value = t.substr(colon + 1);
@@ -304,6 +333,19 @@ class Reference {
                 return select([&](const Doc& d) { return d.tags.count(value) != 0; });
             if (field == "source")
                 return select([&](const Doc& d) { return d.source == value; });
+            if (field == "lang")  // every article is English
+                return value == "en" || value == "english" || value == "en-GB" ? all_ : Ids{};
+            if (field == "date") {
+                std::size_t dots = value.find("..");
+                const std::string from = dots == std::string::npos ? value : value.substr(0, dots);
+                const std::string to = dots == std::string::npos ? value : value.substr(dots + 2);
+                // A year or month as its first or last day: "9" sorts after every digit.
+                const std::string first = from, last = to.empty() ? "" : to + "-99";
+                return select([&](const Doc& d) {
+                    return !d.date.empty() && (from.empty() || d.date >= first) &&
+                           (to.empty() || d.date <= last);
+                });
+            }
             if (field == "year") {
                 std::size_t dots = value.find("..");
                 int from = dots == std::string::npos ? std::stoi(value)
@@ -374,6 +416,8 @@ class Reference {
     Ids all_;
     std::vector<std::string> tokens_;
     std::size_t k_ = 0;
+    std::string field_;     // the field of the group being read (title:( ... )), or ""
+    bool chained_ = false;  // the last primary was a NEAR/ADJ chain
 };
 
 // ---- the queries ----
@@ -386,7 +430,7 @@ class Generator {
 
     std::string atom() {
         const std::string& w = word();
-        switch (rng_() % 12) {
+        switch (rng_() % 16) {
             case 0:
                 return "\"" + w + " " + word() + "\"";
             case 1:
@@ -416,6 +460,23 @@ class Generator {
             case 7: {
                 static const std::vector<std::string> prefixes = {"sh", "go", "ba", "co", "gr"};
                 return prefixes[rng_() % prefixes.size()] + "*";
+            }
+            case 12:
+                return date();
+            case 13: {
+                static const std::vector<std::string> all = {"date:..", "year:..", "lang:en",
+                                                             "lang:english", "lang:en-GB"};
+                return all[rng_() % all.size()];
+            }
+            case 14: {
+                static const std::vector<std::string> prefixes = {"sh*", "go*", "ba*"};
+                const std::string first = rng_() % 3 == 0 ? prefixes[rng_() % prefixes.size()] : w;
+                return "title:(" + first + (rng_() % 2 ? " OR " : " ") + word() + ")";
+            }
+            case 15: {
+                static const std::vector<std::string> names = {"ann", "lee", "stone", "young"};
+                return "author:(" + names[rng_() % names.size()] + " OR " +
+                       names[rng_() % names.size()] + ")";
             }
             case 8: {
                 std::string op =
@@ -465,6 +526,50 @@ class Generator {
 
   private:
     const std::string& word() { return kWords[rng_() % kWords.size()]; }
+
+    /// A date: or a range of dates, days, months or years at either end, open or not, in order.
+    std::string date() {
+        auto bound = [&] {
+            static const std::vector<std::string> months = {"01", "02", "04", "05", "06", "12"};
+            static const std::vector<std::string> days = {"01", "15", "28", "29", "30", "31"};
+            const int year = 1990 + static_cast<int>(rng_() % 10);
+            std::string out = std::to_string(year);
+            if (rng_() % 3 != 0) {
+                const std::string month = months[rng_() % months.size()];
+                out += "-" + month;
+                if (rng_() % 2 == 0) {
+                    std::string day = days[rng_() % days.size()];
+                    const int last = month == "02"                    ? (year % 4 == 0 ? 29 : 28)
+                                     : month == "04" || month == "06" ? 30
+                                                                      : 31;
+                    if (std::stoi(day) > last)
+                        day = std::to_string(last);
+                    out += "-" + day;
+                }
+            }
+            return out;
+        };
+        auto first_day = [](const std::string& b) {
+            return b + std::string("-01-01").substr(b.size() - 4);
+        };
+        auto last_day = [](const std::string& b) { return b + "-99"; };
+        switch (rng_() % 4) {
+            case 0:
+                return "date:" + bound();
+            case 1:
+                return "date:" + bound() + "..";
+            case 2:
+                return "date:.." + bound();
+            default: {
+                std::string from = bound(), to = bound();
+                if (first_day(from) > last_day(to))
+                    std::swap(from, to);
+                if (first_day(from) > last_day(to))  // 1995-06-15..1995-06: the month's days
+                    to = from;
+                return "date:" + from + ".." + to;
+            }
+        }
+    }
     std::mt19937 rng_;
 };
 
@@ -490,8 +595,7 @@ struct Corpus {
             }
             a.tags.assign(d.tags.begin(), d.tags.end());
             a.source = d.source;
-            if (d.year != 0)
-                a.date = std::to_string(d.year) + "-06-15";
+            a.date = d.date;
             w.add(a);
         }
         w.commit();
@@ -641,6 +745,11 @@ BOOST_AUTO_TEST_CASE(reinterpretations_are_refused) {
         {"oil)", 3},
         {"oil NEAR tag:alpha", 9},
         {"date.2020$year:abc..", 10},
+        {"tag:(alpha OR beta)", 0},
+        {"oil source:(wire)", 4},
+        {"lang:xx", 5},
+        {"oil -lang:klingon", 10},
+        {"date:1995-06..1995-05-31", 5},
     };
     for (const auto& [q, column] : refused) {
         SearchRequest r;
