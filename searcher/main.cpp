@@ -196,7 +196,9 @@ int run(Flags& flags) {
 
     request.query = join(flags.words);
     bool like = !request.like_ids.empty() || !request.like_articles.empty();
-    if (request.query.empty() && request.filters.empty() && !like) {
+    // A query of spaces alone is none, as an empty line is in --batch (not "no matches").
+    const bool blank = request.query.find_first_not_of(" \t\n\r\f\v") == std::string::npos;
+    if (blank && request.filters.empty() && !like) {
         throw folio::UsageError("no query (see --help)");
     }
     Output output = flags.quiet   ? Output::quiet

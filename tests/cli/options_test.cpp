@@ -107,6 +107,27 @@ BOOST_DATA_TEST_CASE(numbers_out_of_range_are_refused, data::make(kBadNumbers), 
     BOOST_TEST(r.out.empty(), r.out);
 }
 
+// A query of spaces alone is no query, in every mode (it said "no matches", exit 1), as an
+// empty line is an error in --batch.
+BOOST_AUTO_TEST_CASE(a_blank_query_is_refused) {
+    for (const std::vector<std::string>& extra :
+         {std::vector<std::string>{}, {"--json"}, {"--count"}, {"--files"}}) {
+        for (const std::string blank : {"", "   ", " \t "}) {
+            std::vector<std::string> args = {"--db", good_db()};
+            args.insert(args.end(), extra.begin(), extra.end());
+            args.push_back(blank);
+            RunResult r = run_program(FOLIO_SEARCHER, args, {}, kNoConfig);
+            BOOST_TEST(r.status == 2, "[" << blank << "]");
+            BOOST_TEST(contains(r.err, "error: no query"), r.err);
+            BOOST_TEST(r.out.empty(), r.out);
+        }
+    }
+    // With a filter, the filter is the query.
+    RunResult r = run_program(FOLIO_SEARCHER, {"--db", good_db(), "--count", "-f", "nato", "  "},
+                              {}, kNoConfig);
+    BOOST_TEST(r.status == 0, r.err);
+}
+
 // The numbers at the ends of each range are taken.
 BOOST_AUTO_TEST_CASE(numbers_in_range_are_taken) {
     RunResult r = run_program(FOLIO_SEARCHER,
