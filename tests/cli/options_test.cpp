@@ -122,6 +122,13 @@ BOOST_AUTO_TEST_CASE(a_blank_query_is_refused) {
             BOOST_TEST(r.out.empty(), r.out);
         }
     }
+    // An empty filter is refused, not read as one that nothing matches.
+    for (const std::string blank : {"", "  "}) {
+        RunResult r =
+            run_program(FOLIO_SEARCHER, {"--db", good_db(), "-f", blank, "nato"}, {}, kNoConfig);
+        BOOST_TEST(r.status == 2, "[" << blank << "]");
+        BOOST_TEST(contains(r.err, "error: a filter without anything to search for"), r.err);
+    }
     // With a filter, the filter is the query.
     RunResult r = run_program(FOLIO_SEARCHER, {"--db", good_db(), "--count", "-f", "nato", "  "},
                               {}, kNoConfig);

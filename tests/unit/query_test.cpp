@@ -225,6 +225,16 @@ BOOST_AUTO_TEST_CASE(wildcard_past_the_limit_refused) {
     BOOST_TEST(parsed("milit*") == three.parse("milit*").get_description());
 }
 
+// A filter with nothing to search for is refused: it restricted every query to no hits.
+BOOST_AUTO_TEST_CASE(empty_filter_refused) {
+    QueryBuilder b(db, QueryOptions{});
+    for (const std::string f : {"", "   ", ",", "-"}) {
+        BOOST_CHECK_THROW(b.filtered(b.parse("troops"), {f}), QueryError);
+        BOOST_CHECK_THROW(b.filtered(Xapian::Query(), {"troops", f}), QueryError);
+    }
+    BOOST_TEST(!b.filtered(b.parse("troops"), {"militia"}).empty());
+}
+
 // Filters restrict without adding weight.
 BOOST_AUTO_TEST_CASE(filters_do_not_weigh) {
     QueryBuilder b(db, QueryOptions{});

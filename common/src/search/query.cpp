@@ -420,6 +420,8 @@ Xapian::Query QueryBuilder::filtered(const Xapian::Query& query,
     Xapian::Query result = query;
     for (const auto& f : filters) {
         Xapian::Query filter = parse(f);
+        if (filter.empty())  // it would restrict the hits to none, whatever the query
+            throw QueryError(f, 0, "a filter without anything to search for");
         if (result.empty()) {
             result = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, filter, 0.0);
         } else {

@@ -69,7 +69,9 @@ class QueryBuilder {
     Xapian::Query parse(const std::string& text);
 
     /// `query` restricted to documents matching each filter expression, without the filters
-    /// changing the ranking. Filters use the same language as queries.
+    /// changing the ranking. Filters use the same language as queries. Throws QueryError (with
+    /// the filter as its query) for a filter that parse() refuses or that has nothing to search
+    /// for ("", ",").
     Xapian::Query filtered(const Xapian::Query& query, const std::vector<std::string>& filters);
 
     /// `text` with each word that the database does not know (neither as written nor by its
