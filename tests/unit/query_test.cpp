@@ -184,11 +184,11 @@ BOOST_AUTO_TEST_CASE(reports_wildcard_patterns) {
 // drop the operator ("war* NEAR peace*" became war OR near OR peace) or the '*'.
 BOOST_AUTO_TEST_CASE(positional_wildcards_refused) {
     QueryBuilder b(db, QueryOptions{});
-    const std::vector<std::pair<std::string, std::size_t>> cases{{"war* NEAR peace*", 0},
-                                                                 {"war NEAR/3 peace*", 11},
-                                                                 {"troops ADJ/2 milit*", 13},
-                                                                 {"\"no* phrase\"", 3},
-                                                                 {"troops \"the milit* x\"", 17}};
+    const std::vector<std::pair<std::string, std::size_t>> cases{
+        {"war* NEAR peace*", 0},         {"war NEAR/3 peace*", 11},
+        {"troops ADJ/2 milit*", 13},     {"\"no* phrase\"", 3},
+        {"troops \"the milit* x\"", 17}, {"self-gov*", 8},
+        {"troops title:e.mil*", 18},     {"a/b*", 3}};
     for (const auto& [q, column] : cases) {
         try {
             b.parse(q);
@@ -198,8 +198,10 @@ BOOST_AUTO_TEST_CASE(positional_wildcards_refused) {
             BOOST_TEST(e.reason().find("wildcard") != std::string::npos, q << ": " << e.reason());
         }
     }
-    // Beside other operators, and a '*' that ends no word, as before.
+    // Beside other operators, and a '*' that ends no word, as before; a number's point and a
+    // word's apostrophe join no phrase.
     BOOST_TEST(!b.parse("milit* AND troops").empty());
+    BOOST_TEST(!b.parse("3.1* o'mil*").empty());
     BOOST_TEST(!b.parse("troops NEAR army").empty());
 }
 

@@ -379,6 +379,19 @@ class Checker {
                     fail(t.column + j,
                          "wildcards work in the text, title: and author:, not in " + o.field + ":");
                 }
+                // Words joined by '-', '/', '\\', '@' or '.' (but 3.14) are a phrase, where
+                // Xapian's parser drops the '*' ("self-gov*" searched "self gov").
+                for (std::size_t at = i + 1; at + 1 < j; ++at) {
+                    const char joint = s[at];
+                    const bool number = joint == '.' &&
+                                        std::isdigit(static_cast<unsigned char>(s[at - 1])) != 0 &&
+                                        std::isdigit(static_cast<unsigned char>(s[at + 1])) != 0;
+                    if (std::string_view("-/\\@.").find(joint) != std::string_view::npos && !number)
+                        fail(t.column + j, "words joined by '" + std::string(1, joint) +
+                                               "' are a phrase, where wildcards do not work: "
+                                               "write " +
+                                               s.substr(i, at - i) + " AND " + s.substr(at + 1));
+                }
                 o.wildcard = true;
             } else if (c == '?' && j > i && j + 1 < s.size() &&
                        is_word_char(static_cast<unsigned char>(s[j - 1])) &&
