@@ -70,9 +70,10 @@ BOOST_DATA_TEST_CASE(syntax_errors_point_at_fault,
                                   "lang:xx",
                                   "a -lang:\"zz\"",
                                   "a \"\"",
-                                  "title:\"...\""}) ^
+                                  "title:\"...\"",
+                                  "a Author:~b"}) ^
                          bdata::make({0, 6, 0,  6, 2, 0, 5, 0, 5, 5, 5,
-                                      2, 1, 17, 5, 7, 0, 5, 8, 2, 6}),
+                                      2, 1, 17, 5, 7, 0, 5, 8, 2, 6, 9}),
                      text, column) {
     BOOST_TEST(error_column(text) == static_cast<std::size_t>(column));
 }

@@ -746,6 +746,7 @@ BOOST_AUTO_TEST_CASE(reinterpretations_are_refused) {
         {"oil NEAR tag:alpha", 9},
         {"date.2020$year:abc..", 10},
         {"oil-wa*", 6},
+        {"oil title:~war", 10},
         {"tag:(alpha OR beta)", 0},
         {"oil source:(wire)", 4},
         {"lang:xx", 5},

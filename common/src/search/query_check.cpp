@@ -347,6 +347,9 @@ class Checker {
                 edits_.push_back({t.column + i, name.size(), lower});
             o.field = lower;
             i = name_end + 1;
+            // Xapian's parser reads title:~gold as the word "title" and ~gold.
+            if (s[i] == '~' && !o.filter() && !o.synonym)
+                fail(t.column + i, "'~' goes before the field: ~" + lower + ":" + s.substr(i + 1));
         }
         // (A filter's value is whatever follows its ':', words or not: date:.. is a range.)
         o.empty = (o.filter() && i < s.size())
