@@ -71,9 +71,15 @@ BOOST_DATA_TEST_CASE(syntax_errors_point_at_fault,
                                   "a -lang:\"zz\"",
                                   "a \"\"",
                                   "title:\"...\"",
-                                  "a Author:~b"}) ^
-                         bdata::make({0, 6, 0,  6, 2, 0, 5, 0, 5, 5, 5,
-                                      2, 1, 17, 5, 7, 0, 5, 8, 2, 6, 9}),
+                                  "a Author:~b",
+                                  "title:-gold",
+                                  "a author:+b",
+                                  "gold~2",
+                                  "\"a b\"~3",
+                                  "a gold^2",
+                                  "gold~"}) ^
+                         bdata::make({0, 6, 0, 6, 2, 0, 5, 0, 5, 5, 5, 2, 1, 17,
+                                      5, 7, 0, 5, 8, 2, 6, 9, 6, 9, 4, 5, 6, 4}),
                      text, column) {
     BOOST_TEST(error_column(text) == static_cast<std::size_t>(column));
 }
@@ -100,7 +106,11 @@ BOOST_DATA_TEST_CASE(good_queries_pass,
                                   "lang:fr-CA",
                                   "lang:\"French\"",
                                   "title:(a OR b)",
-                                  "-author:(a b)"}),
+                                  "-author:(a b)",
+                                  "\"a~b\"",
+                                  "~title:a",
+                                  "x~y",
+                                  "tag:a~2"}),
                      text) {
     BOOST_TEST(error_column(text) == std::string::npos);
 }

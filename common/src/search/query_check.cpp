@@ -347,10 +347,14 @@ class Checker {
                 edits_.push_back({t.column + i, name.size(), lower});
             o.field = lower;
             i = name_end + 1;
-            // Xapian's parser reads title:~gold as the word "title" and ~gold.
-            if (s[i] == '~' && !o.filter() && !o.synonym)
-                fail(t.column + i, "'~' goes before the field: ~" + lower + ":" + s.substr(i + 1));
+            // Xapian's parser reads title:~gold and title:+gold as the word "title" and the
+            // rest, and title:-gold as title:gold.
+            if ((s[i] == '~' || s[i] == '+' || s[i] == '-') && !o.filter())
+                fail(t.column + i, "'" + std::string(1, s[i]) + "' goes before the field: " + s[i] +
+                                       lower + ":" + s.substr(i + 1));
         }
+        if (!o.filter())
+            check_suffix(s, i, t.column);
         // (A filter's value is whatever follows its ':', words or not: date:.. is a range.)
         o.empty = (o.filter() && i < s.size())
                       ? false
@@ -441,6 +445,25 @@ class Checker {
         // By the days the ends stand for, not as written: 2020-05..2020 is May to December.
         if (!first.empty() && !last.empty() && first > last)
             fail(column, "range starts after it ends");
+    }
+
+    /// Another engine's suffixes after a word or phrase (Lucene's gold~2, "a b"~3, gold^2),
+    /// which Xapian's parser would read as one more word ("2").
+    void check_suffix(const std::string& s, std::size_t i, std::size_t column) const {
+        const std::size_t at = s.find_last_of("~^");
+        if (at == std::string::npos || at <= i || s.find('"', at) != std::string::npos)
+            return;
+        const auto before = static_cast<unsigned char>(s[at - 1]);
+        if ((!is_word_char(before) && before != '"') ||
+            !std::all_of(s.begin() + static_cast<long>(at) + 1, s.end(),
+                         [](unsigned char c) { return std::isdigit(c) != 0 || c == '.'; }))
+            return;
+        if (s[at] == '^')
+            fail(column + at,
+                 "'" + s.substr(at) + "' is not supported (a boost): the ranking weighs the words");
+        fail(column + at, "'" + s.substr(at) +
+                              "' after a word or phrase is not supported: for words near each "
+                              "other write a NEAR/n b; ~word (before it) adds its synonyms");
     }
 
     /// lang:VALUE: a language Folio knows, else no article can have it (the indexer files an
