@@ -245,6 +245,9 @@ class Checker {
         // title:( group ): the field's words, one operand (required next to others as
         // title:word is); a filter takes one value, and Xapian's parser would read "(a" as it.
         std::optional<Operand> field;
+        const std::size_t tilde = t.text[0] == '+' || t.text[0] == '-' ? 1 : 0;
+        if (before_group && t.text.size() > tilde && t.text[tilde] == '~')  // ~(a), ~title:(a)
+            fail(t.column + tilde, "'~' takes one word (~word), not a group");
         const std::size_t named = !t.text.empty() && (t.text[0] == '+' || t.text[0] == '-') ? 1 : 0;
         if (before_group && t.text.size() > named + 1 && t.text.back() == ':') {
             const std::string name = t.text.substr(named, t.text.size() - 1 - named);
@@ -399,6 +402,9 @@ class Checker {
                                                "write " +
                                                s.substr(i, at - i) + " AND " + s.substr(at + 1));
                 }
+                if (o.synonym)  // Xapian's parser would search "~gol" as a pattern
+                    fail(t.column + s.find('~'),
+                         "'~' takes a word, not a wildcard: write " + s.substr(i) + " alone");
                 o.wildcard = true;
             } else if (c == '?' && j > i && j + 1 < s.size() &&
                        is_word_char(static_cast<unsigned char>(s[j - 1])) &&
