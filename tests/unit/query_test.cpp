@@ -77,9 +77,11 @@ BOOST_DATA_TEST_CASE(syntax_errors_point_at_fault,
                                   "gold~2",
                                   "\"a b\"~3",
                                   "a gold^2",
-                                  "gold~"}) ^
-                         bdata::make({0, 6, 0, 6, 2, 0, 5, 0, 5, 5, 5, 2, 1, 17,
-                                      5, 7, 0, 5, 8, 2, 6, 9, 6, 9, 4, 5, 6, 4}),
+                                  "gold~",
+                                  "year: 2020",
+                                  "a Title: b"}) ^
+                         bdata::make({0, 6, 0, 6, 2, 0, 5, 0, 5, 5, 5, 2, 1, 17, 5,
+                                      7, 0, 5, 8, 2, 6, 9, 6, 9, 4, 5, 6, 4, 0,  2}),
                      text, column) {
     BOOST_TEST(error_column(text) == static_cast<std::size_t>(column));
 }

@@ -753,6 +753,7 @@ BOOST_AUTO_TEST_CASE(reinterpretations_are_refused) {
         {"oil ~go*", 4},
         {"oil -~title:(war)", 5},
         {"~(oil)", 0},
+        {"oil tag: alpha", 4},
         {"tag:(alpha OR beta)", 0},
         {"oil source:(wire)", 4},
         {"lang:xx", 5},

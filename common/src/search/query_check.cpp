@@ -339,6 +339,15 @@ class Checker {
         while (name_end < s.size() &&
                (std::isalnum(static_cast<unsigned char>(s[name_end])) != 0 || s[name_end] == '_'))
             ++name_end;
+        if (name_end > i && name_end + 1 == s.size() && s[name_end] == ':') {
+            // "year: 2020": Xapian's parser searches the words "year" and "2020".
+            const std::string lower = detail::lower(s.substr(i, name_end - i));
+            if (std::find(kFieldNames.begin(), kFieldNames.end(), lower) != kFieldNames.end())
+                fail(t.column + i, "'" + lower +
+                                       ":' takes its value right after the ':', without a "
+                                       "space (" +
+                                       lower + ":value)");
+        }
         if (name_end > i && name_end + 1 < s.size() && s[name_end] == ':' &&
             std::isalpha(static_cast<unsigned char>(s[i])) != 0 &&
             s.compare(name_end + 1, 2, "//") != 0) {
