@@ -187,7 +187,8 @@ inline constexpr unsigned kMaxDistance = 1000;
 /// Checks `text` against Folio's query grammar (docs/QUERY-SYNTAX.md): the faults Xapian's
 /// parser would silently repair, reinterpret or report without a position (unbalanced quotes
 /// and parentheses, operators without operands, NOT NOT, unknown fields, misplaced wildcards,
-/// NEAR/ADJ next to anything but a word, bad distances, dates and years), and queries of more
+/// NEAR/ADJ next to anything but a word, bad distances, dates, years and languages, and the
+/// other misreadings Checker lists in query_check.cpp), and queries of more
 /// than kMaxQueryWords words; throws QueryError pointing at the first one.
 void check_query_syntax(const std::string& text);
 

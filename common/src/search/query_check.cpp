@@ -93,7 +93,10 @@ struct Operand {
 /// - field names are matched in any case (Title: is title:).
 /// What the parser would silently reinterpret is refused: unknown fields, '*' anywhere but at
 /// the end of a word or in phrases and filters, '?' inside a word, NEAR/0, NOT NOT, NOT -word,
-/// conflicting signs, NEAR or ADJ next to anything but a word.
+/// conflicting signs, NEAR or ADJ next to anything but a word; a field without its value
+/// (year: 2020), a sign or '~' after the field (title:-x), a filter before a group (tag:(a b)),
+/// '~' before a wildcard or a group, a wildcard in words joined by '-' or '.', a phrase without
+/// words, other engines' suffixes (x~2, "a b"~3, x^2), unknown languages, reversed ranges.
 class Checker {
   public:
     explicit Checker(const std::string& text) : text_(text), tokens_(tokens_of(text)) {}
@@ -245,10 +248,9 @@ class Checker {
         // title:( group ): the field's words, one operand (required next to others as
         // title:word is); a filter takes one value, and Xapian's parser would read "(a" as it.
         std::optional<Operand> field;
-        const std::size_t tilde = t.text[0] == '+' || t.text[0] == '-' ? 1 : 0;
-        if (before_group && t.text.size() > tilde && t.text[tilde] == '~')  // ~(a), ~title:(a)
-            fail(t.column + tilde, "'~' takes one word (~word), not a group");
-        const std::size_t named = !t.text.empty() && (t.text[0] == '+' || t.text[0] == '-') ? 1 : 0;
+        const std::size_t named = t.text[0] == '+' || t.text[0] == '-' ? 1 : 0;  // after a sign
+        if (before_group && t.text.size() > named && t.text[named] == '~')       // ~(a), ~title:(a)
+            fail(t.column + named, "'~' takes one word (~word), not a group");
         if (before_group && t.text.size() > named + 1 && t.text.back() == ':') {
             const std::string name = t.text.substr(named, t.text.size() - 1 - named);
             const std::string lower = detail::lower(name);
