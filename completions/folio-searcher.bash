@@ -37,7 +37,7 @@ _folio_searcher() {
         -f | --filter | -m | --limit | --offset | --passages | --passage-length | --highlight | \
             --k1 | --b | --expand | --feedback-threshold | --proximity | --proximity-weight | \
             --like | --like-terms | \
-            --boost-recent | --reference-date | --time-limit | --remote-timeout)
+            --boost-recent | --reference-date | --time-limit | --wildcard-limit | --remote-timeout)
             return
             ;;
     esac
@@ -48,7 +48,7 @@ _folio_searcher() {
             -l --files -0 --null -c --count -q --quiet --batch --k1 --b --expand --feedback-threshold
             --proximity --proximity-weight --facet --correct --expand-synonyms --like --like-file
             --like-terms --explain --collapse --boost-recent --reference-date --stats --show
-            --time-limit --allow-partial --remote-timeout --no-config --version -h --help' -- "$cur"))
+            --time-limit --wildcard-limit --allow-partial --remote-timeout --no-config --version -h --help' -- "$cur"))
     fi
 } &&
     complete -F _folio_searcher folio-searcher

@@ -37,6 +37,7 @@ complete -c folio-searcher -l reference-date -x -d 'The day --boost-recent count
 complete -c folio-searcher -l stats -d 'Database statistics'
 complete -c folio-searcher -l show -r -F -d 'Print the stored article with this id'
 complete -c folio-searcher -l time-limit -x -d 'Seconds the match may take (0: no limit)'
+complete -c folio-searcher -l wildcard-limit -x -d 'Most words a wildcard may match'
 complete -c folio-searcher -l allow-partial -d 'Search the shards that answer, warn about the others'
 complete -c folio-searcher -l remote-timeout -x -d 'Milliseconds a remote shard may take'
 complete -c folio-searcher -l no-config -d 'Leave out the flags of $FOLIO_CONFIG_PATH'

@@ -374,6 +374,11 @@ int main(int argc, char** argv) {
         ->check(folio::cli::real_number(0, 86400))
         ->capture_default_str()
         ->group(query);
+    app.add_option("--wildcard-limit", request.wildcard_limit,
+                   "Most words a wildcard may match (milit*); one that matches more is refused")
+        ->check(folio::cli::whole_number(1, 65536))
+        ->capture_default_str()
+        ->group(query);
 
     app.add_option("--passages", request.passages, "Passages per hit (0 for none)")
         ->check(folio::cli::whole_number(0, 1000))

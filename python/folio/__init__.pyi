@@ -181,6 +181,7 @@ class Searcher:
                passage_length: int = 240, filters: Optional[_Strings] = None,
                default_op: str = "or", exact: bool = False, time_limit: float = 10.0,
                suggest: bool = True, correct: bool = False, expand_synonyms: bool = False,
+               wildcard_limit: int = 256,
                like: Optional[_Strings] = None, like_files: Optional[_Paths] = None,
                like_terms: int = 20, explain: bool = False, collapse: Optional[str] = None,
                boost_recent: Union[None, str, float] = None,

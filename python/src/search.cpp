@@ -182,6 +182,7 @@ struct SearchArgs {
     bool exact;
     double time_limit;
     bool suggest, correct, expand_synonyms;
+    long long wildcard_limit;
     py::object like, like_files;
     long long like_terms;
     bool explain;
@@ -212,6 +213,7 @@ SearchRequest request_of(const SearchArgs& a) {
     r.suggest = a.suggest;
     r.correct = a.correct;
     r.expand_synonyms = a.expand_synonyms;
+    r.wildcard_limit = static_cast<unsigned>(bounded(a.wildcard_limit, "wildcard_limit", 1, 65536));
     r.like_ids = strings_arg(a.like);
     if (!a.like_files.is_none()) {
         for (const std::string& path : paths_arg(a.like_files, "like_files", true)) {
@@ -255,6 +257,7 @@ time_limit: seconds the match may take (0: none); then the hits found by then, a
   total.time_limited is set.
 suggest, correct: look for a spelling suggestion; run the suggested query instead.
 expand_synonyms: expand every word by the database's synonyms (~word expands one).
+wildcard_limit: most words a wildcard may match; one that matches more raises QueryError.
 like, like_files: find articles like the articles with these ids, or read from these files.
 like_terms: words like and like_files search for.
 explain: give each hit's score as its parts (Hit.explain) and Results.feedback.
@@ -558,8 +561,8 @@ Raises DatabaseError naming a database that cannot be opened.)")
             [](SearcherHandle& self, std::string query, long long limit, long long offset,
                std::string sort, py::object facets, long long passages, long long passage_length,
                py::object filters, std::string default_op, bool exact, double time_limit,
-               bool suggest, bool correct, bool expand_synonyms, py::object like,
-               py::object like_files, long long like_terms, bool explain,
+               bool suggest, bool correct, bool expand_synonyms, long long wildcard_limit,
+               py::object like, py::object like_files, long long like_terms, bool explain,
                std::optional<std::string> collapse, py::object boost_recent,
                std::optional<std::string> reference_date, double k1, double b, long long expand,
                double feedback_threshold, long long proximity, double proximity_weight) {
@@ -577,6 +580,7 @@ Raises DatabaseError naming a database that cannot be opened.)")
                                                               suggest,
                                                               correct,
                                                               expand_synonyms,
+                                                              wildcard_limit,
                                                               std::move(like),
                                                               std::move(like_files),
                                                               like_terms,
@@ -603,12 +607,13 @@ Raises DatabaseError naming a database that cannot be opened.)")
             py::arg("passage_length") = 240, py::arg("filters") = py::none(),
             py::arg("default_op") = "or", py::arg("exact") = false, py::arg("time_limit") = 10.0,
             py::arg("suggest") = true, py::arg("correct") = false,
-            py::arg("expand_synonyms") = false, py::arg("like") = py::none(),
-            py::arg("like_files") = py::none(), py::arg("like_terms") = 20,
-            py::arg("explain") = false, py::arg("collapse") = py::none(),
-            py::arg("boost_recent") = py::none(), py::arg("reference_date") = py::none(),
-            py::arg("k1") = RankingOptions{}.k1, py::arg("b") = RankingOptions{}.b,
-            py::arg("expand") = RankingOptions{}.expand,
+            py::arg("expand_synonyms") = false,
+            py::arg("wildcard_limit") = SearchRequest{}.wildcard_limit,
+            py::arg("like") = py::none(), py::arg("like_files") = py::none(),
+            py::arg("like_terms") = 20, py::arg("explain") = false,
+            py::arg("collapse") = py::none(), py::arg("boost_recent") = py::none(),
+            py::arg("reference_date") = py::none(), py::arg("k1") = RankingOptions{}.k1,
+            py::arg("b") = RankingOptions{}.b, py::arg("expand") = RankingOptions{}.expand,
             py::arg("feedback_threshold") = RankingOptions{}.feedback_threshold,
             py::arg("proximity") = RankingOptions{}.proximity_window,
             py::arg("proximity_weight") = RankingOptions{}.proximity_weight, kSearchDoc)

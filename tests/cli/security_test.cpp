@@ -528,4 +528,21 @@ BOOST_AUTO_TEST_CASE(positional_wildcards_are_refused) {
     BOOST_TEST(r.status <= 1, r.err);
 }
 
+// A wildcard that matches more words than --wildcard-limit is refused (Xapian's parser would search
+// the most frequent of them alone); the limit can be raised, and 0 is no limit to have.
+BOOST_AUTO_TEST_CASE(wildcard_limit_refuses_and_can_be_raised) {
+    TempDir dir;
+    RunResult r = indexer({"--db", dir / "db", kGood});
+    BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
+    r = searcher({"--db", dir / "db", "--wildcard-limit", "1", "--count", "a*"});
+    BOOST_TEST(r.status == 2, r.out << r.err);
+    BOOST_TEST(contains(r.err, "folio-searcher: error: "), r.err);
+    BOOST_TEST(contains(r.err, "'a*' matches more than 1 words"), r.err);
+    r = searcher({"--db", dir / "db", "--wildcard-limit", "65536", "--count", "a*"});
+    BOOST_TEST(r.status == 0, r.err);
+    BOOST_TEST(r.out != "0\n", r.out);
+    r = searcher({"--db", dir / "db", "--wildcard-limit", "0", "a*"});
+    BOOST_TEST(r.status == 2, r.err);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

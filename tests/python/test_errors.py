@@ -46,6 +46,19 @@ class ErrorsTest(unittest.TestCase):
             searcher.search("(nato")
         self.assertEqual(caught.exception.column, 0)
 
+    def test_wildcard_limit_as_the_searcher_applies_it(self):
+        """A wildcard past wildcard_limit: QueryError with the searcher's message; raised, it
+        is searched."""
+        searcher = folio.Searcher(self.db)
+        expected, status = program_error(SEARCHER, "--db", self.db, "--wildcard-limit", "1", "a*")
+        self.assertEqual(status, 2)
+        with self.assertRaises(folio.QueryError) as caught:
+            searcher.search("a*", wildcard_limit=1)
+        self.assertEqual(str(caught.exception), expected)
+        self.assertGreater(searcher.search("a*", wildcard_limit=65536).total.estimated, 0)
+        with self.assertRaises(folio.UsageError):
+            searcher.search("a*", wildcard_limit=0)
+
     def test_database_error_as_the_searcher_reports_it(self):
         """A database that is not there: the searcher's message."""
         missing = os.path.join(scratch(self), "missing")

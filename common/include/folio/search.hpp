@@ -50,6 +50,9 @@ struct SearchRequest {
     bool correct = false;
     /// Expand every word by the database's synonyms (~word always does).
     bool expand_synonyms = false;
+    /// Most words a trailing wildcard may match; a wildcard that matches more is refused
+    /// (QueryError) rather than searched for some of them.
+    unsigned wildcard_limit = 256;
     /// Find articles like these (ids) and these (read from files, not stored); the query, if
     /// any, then only restricts. Uses like_terms terms of relevance-set expansion.
     std::vector<std::string> like_ids;

@@ -416,8 +416,8 @@ bool Searcher::handle_failure() {
 }
 
 QueryBuilder& Searcher::builder(const SearchRequest& request) {
-    int key = (request.default_and ? 1 : 0) + (request.expand_synonyms ? 2 : 0);
-    auto& slot = impl_->builders_[key];
+    auto& slot =
+        impl_->builders_[{request.default_and, request.expand_synonyms, request.wildcard_limit}];
     if (!slot) {
         QueryOptions options;
         options.language = impl_->language_;
@@ -426,6 +426,7 @@ QueryBuilder& Searcher::builder(const SearchRequest& request) {
         options.mixed_word_rules = impl_->mixed_word_rules_;
         options.default_and = request.default_and;
         options.expand_synonyms = request.expand_synonyms;
+        options.wildcard_limit = request.wildcard_limit;
         slot = std::make_unique<QueryBuilder>(impl_->db_, options);
     }
     return *slot;

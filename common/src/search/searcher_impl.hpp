@@ -10,6 +10,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "folio/search.hpp"
@@ -34,7 +35,8 @@ struct Searcher::Impl {
     bool word_rules_ = true;         // its shards fold words (most of them; kMetaWordRules)
     bool mixed_word_rules_ = false;  // some do, some do not
     bool stems_only_ = false;        // the database indexes stems only (schema::stems_only)
-    std::map<int, std::unique_ptr<QueryBuilder>> builders_;  // by default_and, expand_synonyms
+    /// By default_and, expand_synonyms and wildcard_limit.
+    std::map<std::tuple<bool, bool, unsigned>, std::unique_ptr<QueryBuilder>> builders_;
     TermFreqCache term_freqs_;  // feedback's lookups in db_'s revision: cleared when it changes
     int schema_version_ = 0;    // of db_ (schema::version_of)
     bool local_shards_ = true;  // db_ holds a local database (one that serves spelling)
