@@ -113,6 +113,36 @@ std::vector<std::vector<Unit>> split_units(const std::vector<const FoundFile*>& 
     return out;
 }
 
+/// The warning for an article whose id was met before in this run, first in `first_path`.
+Diagnostic duplicate_id(const std::string& id, const std::string& path,
+                        const std::string& first_path) {
+    return Diagnostic{
+        Diagnostic::Severity::warning, path, 0,
+        first_path == path
+            ? "duplicate id '" + id + "' in this file: the later record replaces the earlier"
+            : "duplicate id '" + id + "' (also in " + first_path +
+                  "): the later article replaces the earlier"};
+}
+
+/// Reports the ids that several jobs met, each of which saw only its own (`seen[j]`: job j's
+/// ids and where each was first), as one job reading the files in order would have.
+void report_ids_across_jobs(std::vector<std::unordered_map<std::string, std::string>>& seen,
+                            Run& run, IndexSummary& summary) {
+    std::unordered_map<std::string, std::string> earlier = std::move(seen.front());
+    for (std::size_t j = 1; j < seen.size(); ++j) {
+        std::vector<Diagnostic> repeated;
+        for (auto& [id, path] : seen[j]) {
+            auto [it, first] = earlier.emplace(id, path);
+            if (!first)
+                repeated.push_back(duplicate_id(id, path, it->second));
+        }
+        std::sort(repeated.begin(), repeated.end(),
+                  [](const Diagnostic& a, const Diagnostic& b) { return a.message < b.message; });
+        for (Diagnostic& d : repeated)
+            run.report(std::move(d), summary);
+    }
+}
+
 void merge(IndexSummary& into, const IndexSummary& part) {
     into.files += part.files;
     into.added += part.added;
@@ -138,7 +168,20 @@ std::size_t merge_duplicate_ids(Xapian::WritableDatabase& db) {
     }
     for (const auto& term : duplicated) {
         std::vector<Xapian::docid> ids(db.postlist_begin(term), db.postlist_end(term));
-        db.replace_document(ids.front(), db.get_document(ids.back()));
+        // A copy, not the document read: Xapian 1.4 takes the unmodified document it read last
+        // for that document written back, whatever the docid given, and replaces nothing (the
+        // earlier article stayed).
+        const Xapian::Document later = db.get_document(ids.back());
+        Xapian::Document copy;
+        copy.set_data(later.get_data());
+        for (auto t = later.termlist_begin(); t != later.termlist_end(); ++t) {
+            copy.add_term(*t, t.get_wdf());
+            for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p)
+                copy.add_posting(*t, *p, 0);
+        }
+        for (auto v = later.values_begin(); v != later.values_end(); ++v)
+            copy.add_value(v.get_valueno(), *v);
+        db.replace_document(ids.front(), copy);
         for (std::size_t i = 1; i < ids.size(); ++i)
             db.delete_document(ids[i]);
         moved += ids.size() - 1;
@@ -200,15 +243,8 @@ void index_unit(const Unit& unit, ShardedWriter& writer, bool fresh, Run& run,
         if (!from_stdin)
             article.path = file.info.id;
         auto [it, first] = seen.emplace(article.id, file.info.path);
-        if (ids.count(article.id) != 0) {
-            diagnostics(Diagnostic{Diagnostic::Severity::warning, file.info.path, 0,
-                                   "duplicate id '" + article.id +
-                                       "' in this file: the later record replaces the earlier"});
-        } else if (!first && it->second != file.info.path) {
-            diagnostics(Diagnostic{Diagnostic::Severity::warning, file.info.path, 0,
-                                   "duplicate id '" + article.id + "' (also in " + it->second +
-                                       "): the later article replaces the earlier"});
-        }
+        if (!first)
+            diagnostics(duplicate_id(article.id, file.info.path, it->second));
         ids[article.id] = true;
         switch (writer.add(article)) {
             case IndexWriter::Outcome::added:
@@ -353,15 +389,15 @@ void build_generation(const std::string& generation, const std::vector<const Fou
     writer_options.defer_spelling = share_spelling;
     std::vector<std::unique_ptr<ShardedWriter>> writers(units.size());
     std::vector<IndexSummary> counts(units.size());
+    std::vector<std::unordered_map<std::string, std::string>> seen(units.size());
     std::vector<std::function<void()>> work;
     for (std::size_t j = 0; j < units.size(); ++j) {
         work.emplace_back([&, j] {
             writers[j] = std::make_unique<ShardedWriter>(parts[j], writer_options);
-            std::unordered_map<std::string, std::string> seen;
             for (const Unit& unit : units[j]) {
                 if (run.stopped())
                     throw Stopped{};
-                index_unit(unit, *writers[j], true, run, counts[j], seen);
+                index_unit(unit, *writers[j], true, run, counts[j], seen[j]);
             }
             if (!share_spelling)
                 writers[j]->commit();
@@ -370,6 +406,7 @@ void build_generation(const std::string& generation, const std::vector<const Fou
     run_threads(std::move(work), run, files.size(), total);
     for (const auto& c : counts)
         merge(summary, c);
+    report_ids_across_jobs(seen, run, summary);
     if (share_spelling)
         share_out_spelling(writers);
     writers.clear();  // closes the parts
