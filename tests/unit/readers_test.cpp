@@ -108,7 +108,7 @@ std::string markdown_body(const std::string& line) {
 
 BOOST_AUTO_TEST_SUITE(text_encoding)
 
-// Valid UTF-8 is kept, anything else is decoded byte by byte as Windows-1252.
+// Valid UTF-8 is kept, every other byte is decoded as Windows-1252, also where the two mix.
 BOOST_AUTO_TEST_CASE(to_utf8_keeps_utf8_and_repairs_the_rest) {
     struct Case {
         std::string in;
@@ -132,6 +132,10 @@ BOOST_AUTO_TEST_CASE(to_utf8_keeps_utf8_and_repairs_the_rest) {
         {"\xF4\x90\x80\x80", "\xC3\xB4\xC2\x90\xE2\x82\xAC\xE2\x82\xAC", true},  // > U+10FFFF
         {"trailing \xC3", "trailing \xC3\x83", true},                            // truncated
         {"\xEF\xBB\xBF\x93x\r\ny", "\xE2\x80\x9Cx\ny", true},
+        // UTF-8 with a stray Windows-1252 byte: its UTF-8 letters stay as they are.
+        {"caf\xC3\xA9 and caf\xE9", "caf\xC3\xA9 and caf\xC3\xA9", true},
+        {"\x93\xE2\x80\x94\x94 \xC3\xBC\xFC",
+         "\xE2\x80\x9C\xE2\x80\x94\xE2\x80\x9D \xC3\xBC\xC3\xBC", true},
         {std::string(37, 'a') + "\xE9" + std::string(20, 'b'),
          std::string(37, 'a') + "\xC3\xA9" + std::string(20, 'b'), true},
     };

@@ -35,6 +35,8 @@ void append_unix_lines(std::string& out, std::string_view s) {
     }
 }
 
+// Valid UTF-8 sequences are kept and only the other bytes decoded, so that a UTF-8 file with a
+// stray Windows-1252 byte (a pasted smart quote) keeps its other accented letters.
 std::string decode_windows_1252(std::string_view s) {
     std::string out;
     out.reserve(s.size() + s.size() / 4);
@@ -56,6 +58,9 @@ std::string decode_windows_1252(std::string_view s) {
                 ++i;
         } else if (c < 0x80) {
             out += static_cast<char>(c);
+        } else if (const std::size_t len = detail::utf8_sequence(s, i); len > 1) {
+            out.append(s.substr(i, len));
+            i += len - 1;
         } else if (c < 0xA0) {
             detail::append_code_point(out, kCp1252High[c - 0x80]);
         } else {

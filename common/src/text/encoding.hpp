@@ -10,9 +10,9 @@
 
 namespace folio {
 
-/// Makes text valid UTF-8: strips a UTF-8 BOM, keeps valid UTF-8 as it is, and otherwise
-/// decodes the bytes as Windows-1252 (Latin-1 where 1252 has holes). Line ends become "\n".
-/// Sets *transcoded when the bytes were not valid UTF-8.
+/// Makes text valid UTF-8: strips a UTF-8 BOM, keeps valid UTF-8 sequences as they are, and
+/// decodes every other byte as Windows-1252 (Latin-1 where 1252 has holes). Line ends become
+/// "\n". Sets *transcoded when the bytes were not valid UTF-8.
 std::string to_utf8(std::string_view bytes, bool* transcoded = nullptr);
 
 /// Text that starts with a UTF-16 byte-order mark (FF FE little-endian, FE FF big-endian) as
