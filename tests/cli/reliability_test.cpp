@@ -507,6 +507,10 @@ BOOST_AUTO_TEST_CASE(hostile_files) {
         {"mixed-utf8.txt",
          "warning: " + in + "/mixed-utf8.txt: not valid UTF-8, decoded as Windows-1252",
          "grüße"},  // its UTF-8 kept
+        {"utf16-le-nobom.txt",
+         "warning: " + in +
+             "/utf16-le-nobom.txt: UTF-16 without a byte-order mark, decoded as little-endian",
+         "utf16nobombody"},
         {"utf16-le.txt", "", "utf16lebody"},
         {"utf16-be.md", "", "utf16bebody"},
         {"utf16-le.jsonl", "", "utf16jsonlone"},
@@ -617,12 +621,12 @@ BOOST_AUTO_TEST_CASE(hostile_files) {
     for (std::size_t at = 0; (at = r.err.find('\n', at)) != std::string::npos; ++at)
         ++lines;
     BOOST_TEST(lines == messages, r.err);
-    // Every good article: 3 good files, 12 good single-article files (5 of them UTF-16, mixed
+    // Every good article: 3 good files, 13 good single-article files (6 of them UTF-16, mixed
     // with Windows-1252 or with an unknown language tag), 13 good records (2 of them UTF-16; a
     // duplicate id counts once); the named pipe is a skip.
-    BOOST_TEST(summary["added"] == 28, r.out);
+    BOOST_TEST(summary["added"] == 29, r.out);
     BOOST_TEST(summary["skipped"] >= 1, r.out);
-    BOOST_TEST(check_ids(db).documents == 28u);
+    BOOST_TEST(check_ids(db).documents == 29u);
     BOOST_TEST(r.err.find('\x1b') == std::string::npos, r.err);
     BOOST_TEST(xapian_check(db).status == 0);
     figure("inputs.hostile_inputs", static_cast<long long>(expected.size()));

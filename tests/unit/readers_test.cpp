@@ -156,6 +156,36 @@ BOOST_AUTO_TEST_CASE(looks_binary_finds_nul_bytes) {
     BOOST_TEST(folio::looks_binary(std::string(1, '\0')));
 }
 
+// UTF-16 without a byte-order mark is told from binary data by its NUL bytes: those of Latin
+// letters, on one side; controls, unpaired surrogates and stray NUL bytes are binary.
+BOOST_AUTO_TEST_CASE(decode_unmarked_utf16_tells_text_from_binary) {
+    auto utf16 = [](std::u16string_view text, bool little) {
+        std::string out;
+        for (const char16_t u : text) {
+            const char high = static_cast<char>(u >> 8), low = static_cast<char>(u & 0xFF);
+            out += little ? low : high;
+            out += little ? high : low;
+        }
+        return out;
+    };
+    bool little = false;
+    auto le = folio::decode_unmarked_utf16(
+        utf16(u"Z\u00fcrich\r\n\u4e00 \U0001F600 caf\u00e9", true), &little);
+    BOOST_TEST((le == std::optional<std::string>(
+                          "Z\xC3\xBCrich\n\xE4\xB8\x80 \xF0\x9F\x98\x80 caf\xC3\xA9")));
+    BOOST_TEST(little);
+    auto be = folio::decode_unmarked_utf16(utf16(u"big-endian\ttext", false), &little);
+    BOOST_TEST((be == std::optional<std::string>("big-endian\ttext")));
+    BOOST_TEST(!little);
+    using namespace std::string_view_literals;
+    for (const std::string& binary :
+         {bytes("Title\n\nbody\0 with a stray NUL\n"), utf16(u"a\x0001z"sv, true),
+          utf16(u"ab\0c"sv, true), utf16(u"ab\xD800"sv, true), bytes("\0\0\0\0"), bytes("a\0b\0c"),
+          std::string()}) {
+        BOOST_TEST(!folio::decode_unmarked_utf16(binary, &little), binary);
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(dates)

@@ -164,6 +164,14 @@ ReadStats read_file(const FileInfo& info, const ReadOptions& options, const Arti
         if (utf16_damaged) {
             report(Diagnostic::Severity::warning, 0, kUtf16Damaged);
         }
+    } else if (bool little = false; looks_binary(*bytes)) {
+        // Without the mark, NUL bytes between Latin letters are UTF-16's, not a binary file's.
+        if (std::optional<std::string> unmarked = decode_unmarked_utf16(*bytes, &little)) {
+            bytes = std::move(unmarked);
+            report(Diagnostic::Severity::warning, 0,
+                   std::string("UTF-16 without a byte-order mark, decoded as ") +
+                       (little ? "little" : "big") + "-endian");
+        }
     }
     if (looks_binary(*bytes)) {
         report(Diagnostic::Severity::warning, 0, "binary file (contains NUL bytes), skipped");

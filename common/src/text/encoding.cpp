@@ -163,6 +163,38 @@ std::optional<std::string> decode_utf16(std::string_view bytes, bool* damaged) {
     return out;
 }
 
+std::optional<std::string> decode_unmarked_utf16(std::string_view bytes, bool* little_endian) {
+    if (bytes.size() < 2 || bytes.size() % 2 != 0)
+        return std::nullopt;
+    std::size_t nuls[2] = {};  // at even and odd offsets
+    for (std::size_t i = 0; i < bytes.size(); ++i)
+        nuls[i % 2] += bytes[i] == '\0' ? 1 : 0;
+    // Latin letters in UTF-16 have a NUL high half: after each letter in little-endian order.
+    const bool little = nuls[1] > nuls[0];
+    const std::size_t high = nuls[little ? 1 : 0], low = nuls[little ? 0 : 1];
+    if (high * 4 < bytes.size() / 2 || low * 4 > high)
+        return std::nullopt;
+    Utf16Decoder decoder(little);
+    std::string utf8;
+    utf8.reserve(bytes.size() * 3 / 2);
+    decoder.decode(bytes, utf8);
+    decoder.finish(utf8);
+    if (decoder.damaged())
+        return std::nullopt;
+    for (const char c : utf8) {
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r' &&
+            c != '\f') {
+            return std::nullopt;  // NUL and other controls: binary data, not text
+        }
+    }
+    if (little_endian != nullptr)
+        *little_endian = little;
+    std::string out;
+    out.reserve(utf8.size());
+    append_unix_lines(out, utf8);
+    return out;
+}
+
 bool looks_binary(std::string_view bytes) {
     return !bytes.empty() && std::memchr(bytes.data(), '\0', bytes.size()) != nullptr;
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// text/encoding.hpp: input bytes made UTF-8: valid UTF-8 kept, Windows-1252 decoded, UTF-16 with
-// its byte-order mark decoded whole or as it streams; and the binary-file test.
+// text/encoding.hpp: input bytes made UTF-8: valid UTF-8 kept, Windows-1252 decoded, UTF-16
+// decoded whole or as it streams; and the binary-file test.
 #pragma once
 
 #include <cstdint>
@@ -43,6 +43,13 @@ class Utf16Decoder {
     std::uint32_t high_ = 0;  // a high surrogate waiting for its low half
     bool damaged_ = false;
 };
+
+/// Text in UTF-16 without a byte-order mark as UTF-8, line ends made "\n", its byte order told
+/// by its NUL bytes (the high halves of Latin letters: at least a quarter of the code units,
+/// four in five or more on one side); sets *little_endian. std::nullopt for other bytes, and for
+/// UTF-16 with unpaired surrogates, NUL or other control characters than tab, line ends and form
+/// feed (binary data).
+std::optional<std::string> decode_unmarked_utf16(std::string_view bytes, bool* little_endian);
 
 /// True when the bytes contain a NUL byte (taken as a binary file).
 bool looks_binary(std::string_view bytes);
