@@ -916,6 +916,50 @@ BOOST_AUTO_TEST_CASE(reports_a_directory) {
                boost::test_tools::per_element());
 }
 
+// An HTML page that is not UTF-8 is read in the character set it declares (<meta charset>,
+// http-equiv, an XML declaration), without a warning; Windows-1252 where it declares none or
+// Latin-1; a byte not valid in the declared set becomes U+FFFD with a warning.
+BOOST_AUTO_TEST_CASE(reads_html_in_its_declared_charset) {
+    struct Case {
+        std::string html;
+        std::string text;     ///< in the body
+        std::string message;  ///< after "W PATH: ", or ""
+    };
+    const std::vector<Case> cases = {
+        {"<meta charset=\"windows-1251\"><title>T</title><p>\xcf\xf0\xe8\xe2\xe5\xf2",
+         "\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82", ""},  // Privet
+        {"<META HTTP-EQUIV=Content-Type CONTENT='text/html; Charset=KOI8-R'><p>\xd0\xd2\xc9",
+         "\xD0\xBF\xD1\x80\xD0\xB8", ""},  // pri
+        {"<?xml version=\"1.0\" encoding=\"Shift_JIS\"?><html><p>\x93\xfa\x96\x7b",
+         "\xE6\x97\xA5\xE6\x9C\xAC", ""},  // Nihon
+        {"<meta charset=gb2312><p>\xd6\xd0\xce\xc4\r\n", "\xE4\xB8\xAD\xE6\x96\x87", ""},
+        {"<meta charset=iso-8859-1><p>caf\xe9 \x93q\x94", "caf\xC3\xA9 \xE2\x80\x9Cq\xE2\x80\x9D",
+         "not valid UTF-8, decoded as Windows-1252"},
+        {"<meta charset=x-no-such-set><p>caf\xe9", "caf\xC3\xA9",
+         "not valid UTF-8, decoded as Windows-1252"},
+        {"<meta charset=\"../../x//TRANSLIT\"><p>caf\xe9", "caf\xC3\xA9",
+         "not valid UTF-8, decoded as Windows-1252"},
+        {"<meta charset=shift_jis><p>\x93\xfa\x96\x7b \xa0\xff ok", "\xE6\x97\xA5\xE6\x9C\xAC",
+         "not valid shift_jis (the charset it declares): bytes replaced by U+FFFD"},
+        // Valid UTF-8 stays UTF-8 whatever the page says.
+        {"<meta charset=windows-1251><p>caf\xC3\xA9", "caf\xC3\xA9", ""},
+    };
+    TempDir tmp;
+    for (const Case& c : cases) {
+        BOOST_TEST_CONTEXT(c.html) {
+            const std::string path = tmp.write("p.html", c.html);
+            const Result r = read(path);
+            BOOST_REQUIRE_EQUAL(r.articles.size(), 1u);
+            BOOST_TEST(r.articles[0].body.find(c.text) != std::string::npos, r.articles[0].body);
+            BOOST_TEST(
+                r.messages() == (c.message.empty()
+                                     ? std::vector<std::string>{}
+                                     : std::vector<std::string>{"W " + path + ": " + c.message}),
+                boost::test_tools::per_element());
+        }
+    }
+}
+
 // Windows-1252 files are decoded with a warning: 0x93 becomes U+201C and 0xFC becomes u-umlaut.
 BOOST_AUTO_TEST_CASE(decodes_windows_1252_files) {
     TempDir tmp;

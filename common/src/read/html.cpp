@@ -263,6 +263,41 @@ std::size_t tag_end(std::string_view html, std::size_t i) {
 
 }  // namespace
 
+std::string declared_charset(std::string_view html) {
+    // Browsers look at the first 1 KB before parsing and change their minds when a later
+    // <meta> says otherwise; a long <head> is read further here instead.
+    html = html.substr(0, 16384);
+    const std::string lowered = detail::lower(html);
+    auto value_after = [&](std::size_t at) {
+        while (at < lowered.size() && (is_space(lowered[at]) || lowered[at] == '=' ||
+                                       lowered[at] == '"' || lowered[at] == '\''))
+            ++at;
+        std::size_t end = at;
+        while (end < lowered.size() &&
+               (std::isalnum(static_cast<unsigned char>(lowered[end])) || lowered[end] == '-' ||
+                lowered[end] == '_' || lowered[end] == '.' || lowered[end] == ':'))
+            ++end;
+        return lowered.substr(at, end - at);
+    };
+    if (lowered.starts_with("<?xml")) {
+        const std::size_t end = lowered.find("?>");
+        const std::size_t at = lowered.find("encoding", 0);
+        if (at != std::string::npos && at < end)
+            return value_after(at + 8);
+    }
+    for (std::size_t meta = lowered.find("<meta"); meta != std::string::npos;
+         meta = lowered.find("<meta", meta + 5)) {
+        const std::size_t end = tag_end(lowered, meta);
+        const std::size_t at = lowered.find("charset", meta);
+        if (at < end) {
+            std::string value = value_after(at + 7);
+            if (!value.empty())
+                return value;
+        }
+    }
+    return {};
+}
+
 std::size_t flatten_html_nesting(std::string_view html, std::size_t max_depth, std::string& out) {
     out.clear();
     out.reserve(html.size());

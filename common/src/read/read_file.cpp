@@ -178,7 +178,18 @@ ReadStats read_file(const FileInfo& info, const ReadOptions& options, const Arti
         return stats;
     }
     bool transcoded = false;
-    const std::string text = to_utf8(*bytes, &transcoded);
+    std::string text = to_utf8(*bytes, &transcoded);
+    // A page that is not UTF-8 is read in the character set it declares (windows-1251,
+    // shift_jis...), where there is one other than Windows-1252's family.
+    std::string charset;
+    bool damaged = false;
+    if (format == Format::html && transcoded) {
+        charset = declared_charset(*bytes);
+        if (std::optional<std::string> decoded = decode_charset(*bytes, charset, &damaged)) {
+            text = std::move(*decoded);
+            transcoded = false;
+        }
+    }
     bytes.reset();
     if (is_blank(text)) {
         report(Diagnostic::Severity::warning, 0, "empty file, skipped");
@@ -186,6 +197,10 @@ ReadStats read_file(const FileInfo& info, const ReadOptions& options, const Arti
     }
     if (transcoded)
         report(Diagnostic::Severity::warning, 0, "not valid UTF-8, decoded as Windows-1252");
+    if (damaged) {
+        report(Diagnostic::Severity::warning, 0,
+               "not valid " + charset + " (the charset it declares): bytes replaced by U+FFFD");
+    }
     Article article;
     std::size_t dropped_tags = 0;
     std::vector<Diagnostic> notes;

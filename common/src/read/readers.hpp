@@ -110,6 +110,11 @@ inline constexpr std::size_t kMaxHtmlDepth = 256;
 Article parse_html(std::string_view text, const FileInfo& info,
                    std::size_t* dropped_tags = nullptr);
 
+/// The character set an HTML page declares, lower-cased, from its first 16 KB: <meta charset>,
+/// <meta http-equiv="Content-Type" content="...; charset=..."> or <?xml ... encoding="..."?>;
+/// "" when it declares none.
+std::string declared_charset(std::string_view html);
+
 /// Copies `html` to `out` without the start and end tags of elements nested deeper than
 /// `max_depth` (each becomes a space; text, comments and raw text are kept). Counts nesting by
 /// tags, as written: void elements and those with optional end tags (p, li, td...) do not

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // text/encoding.hpp: input bytes made UTF-8: valid UTF-8 kept, Windows-1252 decoded, UTF-16
-// decoded whole or as it streams; and the binary-file test.
+// decoded whole or as it streams, a declared character set through iconv; and the binary-file
+// test.
 #pragma once
 
 #include <cstdint>
@@ -50,6 +51,14 @@ class Utf16Decoder {
 /// UTF-16 with unpaired surrogates, NUL or other control characters than tab, line ends and form
 /// feed (binary data).
 std::optional<std::string> decode_unmarked_utf16(std::string_view bytes, bool* little_endian);
+
+/// `bytes` in the character set that `label` names (as an HTML page declares it:
+/// "windows-1251", "shift_jis", "koi8-r"; browsers' supersets for the labels that have one) as
+/// UTF-8, line ends made "\n", through iconv. std::nullopt for a label iconv does not know, and
+/// for UTF-8, UTF-16, ASCII, ISO-8859-1 and Windows-1252, which to_utf8 decodes. Bytes not valid
+/// in the character set become U+FFFD and set *damaged.
+std::optional<std::string> decode_charset(std::string_view bytes, std::string_view label,
+                                          bool* damaged = nullptr);
 
 /// True when the bytes contain a NUL byte (taken as a binary file).
 bool looks_binary(std::string_view bytes);
