@@ -588,6 +588,18 @@ BOOST_AUTO_TEST_CASE(falls_back_to_h1_and_og_url) {
     BOOST_TEST(a.body == "First Heading\n\nSecond\n\nText");
 }
 
+// What a browser never shows is not indexed: an element marked hidden and all it holds (but
+// hidden="until-found", which find-in-page reveals).
+BOOST_AUTO_TEST_CASE(leaves_hidden_elements_out) {
+    const Article a = folio::parse_html(
+        "<title>Shown</title><p>one</p><div hidden><p>secret <b>nested</b></p></div>"
+        "<p HIDDEN=''>two</p><p>three</p><section hidden=until-found>four</section>"
+        "<p aria-hidden=true>five</p>",
+        info_for("h.html"));
+    BOOST_TEST(a.title == "Shown");
+    BOOST_TEST(a.body == "one\n\nthree\n\nfour\n\nfive");
+}
+
 // Table cells are separated by spaces, rows by paragraph breaks.
 BOOST_AUTO_TEST_CASE(separates_table_cells) {
     const Article a = folio::parse_html(

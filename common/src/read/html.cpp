@@ -154,6 +154,15 @@ std::string_view attribute(const GumboElement& element, const char* name) {
     return attr == nullptr ? std::string_view() : std::string_view(attr->value);
 }
 
+/// An element whose text a browser never shows: script, style and the like, a template, and
+/// one marked `hidden` (but for hidden="until-found", which find-in-page reveals).
+bool hides_text(const GumboNode* node) {
+    if (node->type == GUMBO_NODE_TEMPLATE || is_hidden_tag(node->v.element.tag))
+        return true;
+    const GumboAttribute* hidden = gumbo_get_attribute(&node->v.element.attributes, "hidden");
+    return hidden != nullptr && !iequals(trim(hidden->value), "until-found");
+}
+
 // What the <head> (and <html>) say about the page.
 struct HtmlMeta {
     std::string title;
@@ -425,7 +434,7 @@ void walk_html(const GumboNode* root, TextBuilder& body, HtmlMeta& meta) {
             seen_h1 = true;
             ++h1_depth;
         }
-        if (node->type == GUMBO_NODE_TEMPLATE || is_hidden_tag(tag))
+        if (hides_text(node))
             ++hidden;
         if (tag == GUMBO_TAG_PRE || tag == GUMBO_TAG_LISTING)
             ++preformatted;
@@ -446,7 +455,7 @@ void walk_html(const GumboNode* root, TextBuilder& body, HtmlMeta& meta) {
             --title_depth;
         if (html_ns && tag == GUMBO_TAG_H1 && h1_depth > 0)
             --h1_depth;
-        if (node->type == GUMBO_NODE_TEMPLATE || is_hidden_tag(tag))
+        if (hides_text(node))
             --hidden;
         if (tag == GUMBO_TAG_PRE || tag == GUMBO_TAG_LISTING)
             --preformatted;

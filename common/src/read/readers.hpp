@@ -104,9 +104,10 @@ Article parse_markdown(std::string_view text, const FileInfo& info);
 inline constexpr std::size_t kMaxHtmlDepth = 256;
 
 /// .html/.htm: <title> (else the first <h1>), meta author/date/description/keywords, the
-/// html lang attribute, visible text only (no script/style/noscript/template), entities decoded,
-/// block elements separated by blank lines. Tags nested deeper than kMaxHtmlDepth are ignored
-/// (their text is kept; the number ignored goes to *dropped_tags), which keeps parse time linear.
+/// html lang attribute, visible text only (no script/style/noscript/template, no element marked
+/// hidden), entities decoded, block elements separated by blank lines. Tags nested deeper than
+/// kMaxHtmlDepth are ignored (their text is kept; the number ignored goes to *dropped_tags), which
+/// keeps parse time linear.
 Article parse_html(std::string_view text, const FileInfo& info,
                    std::size_t* dropped_tags = nullptr);
 
