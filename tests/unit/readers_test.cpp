@@ -867,8 +867,9 @@ BOOST_AUTO_TEST_CASE(reports_file_problems) {
          "E {}: file is larger than the --max-file-size limit (50 bytes)",
          1,
          {50}},
+        // JSON Lines are held to the limit line by line.
         {tmp.write("big.jsonl", std::string(60, ' ')),
-         "E {}: file is larger than the --max-file-size limit (50 bytes)",
+         "E {}:1: line is longer than the --max-file-size limit (50 bytes)",
          1,
          {50}},
         {tmp.write("nul.txt", bytes("Title\n\nab\0cd")),

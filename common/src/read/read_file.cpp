@@ -85,7 +85,10 @@ ReadStats read_file(const FileInfo& info, const ReadOptions& options, const Arti
     std::optional<std::string> bytes;
     try {
         input.emplace(info.path);
-        if (options.max_file_size != 0 && input->size() && *input->size() > options.max_file_size) {
+        // JSON Lines are read a record at a time, so a large file of them is no risk: each of
+        // its lines is held to the limit instead.
+        if (options.max_file_size != 0 && input->size() && *input->size() > options.max_file_size &&
+            format != Format::jsonl) {
             return fail(0, too_large);
         }
         if (format != Format::jsonl)
@@ -122,9 +125,7 @@ ReadStats read_file(const FileInfo& info, const ReadOptions& options, const Arti
         bool utf16_damaged = false;
         LineReader lines(info.offset == 0 ? decoding_utf16(std::move(raw), &utf16_damaged)
                                           : std::move(raw));
-        // A file's size was checked above; a stream's records are held to the limit instead.
-        const std::uint64_t line_limit = input->size() ? 0 : options.max_file_size;
-        stats = read_jsonl(lines, line_limit, info, sink, diagnostics);
+        stats = read_jsonl(lines, options.max_file_size, info, sink, diagnostics);
         if (utf16_damaged)
             report(Diagnostic::Severity::warning, 0, kUtf16Damaged);
         if (!read_error.empty()) {

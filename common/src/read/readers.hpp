@@ -173,8 +173,8 @@ Article read_document(Format format, std::string_view bytes, const FileInfo& inf
 /// Reads one file (or standard input for path "-") in the format its name says, with the
 /// encoding, binary and size checks; every article goes to `sink`, every problem to
 /// `diagnostics`. Never throws for a bad file: the failure is counted and reported (exceptions
-/// thrown by `sink` pass through). Standard input has no size to check before reading: its
-/// JSONL lines are each held to max_file_size instead. Articles read from "-" get path "".
+/// thrown by `sink` pass through). JSON Lines, from a file or standard input, are not held to
+/// max_file_size as a whole but line by line. Articles read from "-" get path "".
 ReadStats read_file(const FileInfo& info, const ReadOptions& options, const ArticleSink& sink,
                     const DiagnosticSink& diagnostics);
 
