@@ -560,8 +560,8 @@ BOOST_AUTO_TEST_CASE(hostile_files) {
          "error: " + in + "/missing-fields.jsonl:4: record has no 'title' and no 'body'", ""},
         {"duplicate-ids.jsonl",
          "warning: " + in +
-             "/duplicate-ids.jsonl: duplicate id 'dup' in this file: the later record replaces the "
-             "earlier",
+             "/duplicate-ids.jsonl:2: duplicate id 'dup' in this file (line 1): the later record "
+             "replaces the earlier",
          "duplicateok"},
         {"duplicate-ids.jsonl", "", "duplicatesecond"},
         {"truncated.jsonl", "error: " + in + "/truncated.jsonl:2: invalid JSON at column 35",
@@ -583,8 +583,8 @@ BOOST_AUTO_TEST_CASE(hostile_files) {
          ""},
         {"escapes.jsonl",
          "warning: " + in +
-             "/escapes.jsonl: duplicate id 'esc\\x1B]0;title\\x07\\x1B[2J' in this file: the later "
-             "record replaces the earlier",
+             "/escapes.jsonl:2: duplicate id 'esc\\x1B]0;title\\x07\\x1B[2J' in this file (line "
+             "1): the later record replaces the earlier",
          "escapesok"},
         {"many-tags.jsonl",
          "warning: " + in +

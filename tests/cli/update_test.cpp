@@ -371,10 +371,13 @@ BOOST_AUTO_TEST_CASE(jobs_keep_the_later_of_two_articles_with_one_id) {
             BOOST_TEST(summary["replaced"] == 2);
             BOOST_TEST(summary["warnings"] == 2);
             BOOST_TEST(contains(r.err,
-                                "/big.jsonl: duplicate id 's0' in this file: the later "
-                                "record replaces the earlier"),
+                                "/big.jsonl:11001: duplicate id 's0' in this file (line 1): "
+                                "the later record replaces the earlier"),
                        r.err);
-            BOOST_TEST(contains(r.err, "/z.jsonl: duplicate id 's1' (also in "), r.err);
+            BOOST_TEST(
+                contains(r.err, "/z.jsonl:1: duplicate id 's1' (also in " + dir / "big.jsonl" +
+                                    ":2): the later article replaces the earlier"),
+                r.err);
             BOOST_TEST(hits(db, "laterword OR otherword") == 2u);
             BOOST_TEST(hits(db, "unique0 OR unique1") == 0u);
         }

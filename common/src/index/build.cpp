@@ -19,6 +19,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 
@@ -113,31 +114,33 @@ std::vector<std::vector<Unit>> split_units(const std::vector<const FoundFile*>& 
     return out;
 }
 
-/// The warning for an article whose id was met before in this run, first in `first_path`.
-Diagnostic duplicate_id(const std::string& id, const std::string& path,
-                        const std::string& first_path) {
-    return Diagnostic{
-        Diagnostic::Severity::warning, path, 0,
-        first_path == path
-            ? "duplicate id '" + id + "' in this file: the later record replaces the earlier"
-            : "duplicate id '" + id + "' (also in " + first_path +
-                  "): the later article replaces the earlier"};
+/// The warning for an article (at `path`:`line`) whose id was met before in this run, `first`.
+Diagnostic duplicate_id(const std::string& id, const std::string& path, std::size_t line,
+                        const std::pair<std::string, std::size_t>& first) {
+    const std::string first_line = first.second == 0 ? "" : std::to_string(first.second);
+    return Diagnostic{Diagnostic::Severity::warning, path, line,
+                      first.first == path
+                          ? "duplicate id '" + id + "' in this file (line " + first_line +
+                                "): the later record replaces the earlier"
+                          : "duplicate id '" + id + "' (also in " + first.first +
+                                (first_line.empty() ? "" : ":" + first_line) +
+                                "): the later article replaces the earlier"};
 }
 
 /// Reports the ids that several jobs met, each of which saw only its own (`seen[j]`: job j's
 /// ids and where each was first), as one job reading the files in order would have.
-void report_ids_across_jobs(std::vector<std::unordered_map<std::string, std::string>>& seen,
-                            Run& run, IndexSummary& summary) {
-    std::unordered_map<std::string, std::string> earlier = std::move(seen.front());
+void report_ids_across_jobs(std::vector<SeenIds>& seen, Run& run, IndexSummary& summary) {
+    SeenIds earlier = std::move(seen.front());
     for (std::size_t j = 1; j < seen.size(); ++j) {
         std::vector<Diagnostic> repeated;
-        for (auto& [id, path] : seen[j]) {
-            auto [it, first] = earlier.emplace(id, path);
+        for (auto& [id, where] : seen[j]) {
+            auto [it, first] = earlier.emplace(id, where);
             if (!first)
-                repeated.push_back(duplicate_id(id, path, it->second));
+                repeated.push_back(duplicate_id(id, where.first, where.second, it->second));
         }
-        std::sort(repeated.begin(), repeated.end(),
-                  [](const Diagnostic& a, const Diagnostic& b) { return a.message < b.message; });
+        std::sort(repeated.begin(), repeated.end(), [](const Diagnostic& a, const Diagnostic& b) {
+            return std::tie(a.path, a.line) < std::tie(b.path, b.line);
+        });
         for (Diagnostic& d : repeated)
             run.report(std::move(d), summary);
     }
@@ -231,7 +234,7 @@ void share_out_spelling(std::vector<std::unique_ptr<ShardedWriter>>& writers) {
 }  // namespace
 
 void index_unit(const Unit& unit, ShardedWriter& writer, bool fresh, Run& run,
-                IndexSummary& summary, std::unordered_map<std::string, std::string>& seen) {
+                IndexSummary& summary, SeenIds& seen) {
     const FoundFile& file = *unit.file;
     const bool from_stdin = file.info.path == "-";
     std::unordered_map<std::string, bool> ids;
@@ -242,9 +245,10 @@ void index_unit(const Unit& unit, ShardedWriter& writer, bool fresh, Run& run,
             throw Stopped{};
         if (!from_stdin)
             article.path = file.info.id;
-        auto [it, first] = seen.emplace(article.id, file.info.path);
+        const std::size_t line = t_sink_line;  // of a JSON Lines record
+        auto [it, first] = seen.emplace(article.id, std::pair(file.info.path, line));
         if (!first)
-            diagnostics(duplicate_id(article.id, file.info.path, it->second));
+            diagnostics(duplicate_id(article.id, file.info.path, line, it->second));
         ids[article.id] = true;
         switch (writer.add(article)) {
             case IndexWriter::Outcome::added:
@@ -389,7 +393,7 @@ void build_generation(const std::string& generation, const std::vector<const Fou
     writer_options.defer_spelling = share_spelling;
     std::vector<std::unique_ptr<ShardedWriter>> writers(units.size());
     std::vector<IndexSummary> counts(units.size());
-    std::vector<std::unordered_map<std::string, std::string>> seen(units.size());
+    std::vector<SeenIds> seen(units.size());
     std::vector<std::function<void()>> work;
     for (std::size_t j = 0; j < units.size(); ++j) {
         work.emplace_back([&, j] {

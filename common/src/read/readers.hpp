@@ -170,6 +170,10 @@ Article parse_epub(std::string_view bytes, const FileInfo& info, std::uint64_t m
 Article read_document(Format format, std::string_view bytes, const FileInfo& info,
                       std::uint64_t max_expanded, std::size_t* dropped_tags);
 
+/// The line of the JSON Lines record whose article the reading thread is giving its sink, for
+/// the messages about the article; 0 while it gives a file's one article.
+extern thread_local std::size_t t_sink_line;
+
 /// Reads one file (or standard input for path "-") in the format its name says, with the
 /// encoding, binary and size checks; every article goes to `sink`, every problem to
 /// `diagnostics`. Never throws for a bad file: the failure is counted and reported (exceptions
