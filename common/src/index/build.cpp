@@ -118,13 +118,16 @@ std::vector<std::vector<Unit>> split_units(const std::vector<const FoundFile*>& 
 Diagnostic duplicate_id(const std::string& id, const std::string& path, std::size_t line,
                         const std::pair<std::string, std::size_t>& first) {
     const std::string first_line = first.second == 0 ? "" : std::to_string(first.second);
+    if (first.first == path) {
+        return Diagnostic{Diagnostic::Severity::warning, path, line,
+                          "duplicate id '" + id + "' in this file" +
+                              (first_line.empty() ? "" : " (line " + first_line + ")") +
+                              ": the later record replaces the earlier"};
+    }
     return Diagnostic{Diagnostic::Severity::warning, path, line,
-                      first.first == path
-                          ? "duplicate id '" + id + "' in this file (line " + first_line +
-                                "): the later record replaces the earlier"
-                          : "duplicate id '" + id + "' (also in " + first.first +
-                                (first_line.empty() ? "" : ":" + first_line) +
-                                "): the later article replaces the earlier"};
+                      "duplicate id '" + id + "' (also in " + first.first +
+                          (first_line.empty() ? "" : ":" + first_line) +
+                          "): the later article replaces the earlier"};
 }
 
 /// Reports the ids that several jobs met, each of which saw only its own (`seen[j]`: job j's
