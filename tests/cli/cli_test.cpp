@@ -168,6 +168,27 @@ BOOST_AUTO_TEST_CASE(oversized_and_missing_files_fail) {
     BOOST_TEST(doc_count(dir / "db") == 1u);
 }
 
+// A JSON Lines file larger than --max-file-size is read: each of its lines is held to the limit,
+// and only the longer one fails, with its line number.
+BOOST_AUTO_TEST_CASE(max_file_size_holds_json_lines_line_by_line) {
+    TempDir dir;
+    std::string records;
+    for (int i = 0; i < 40; ++i) {
+        records += "{\"id\":\"r" + std::to_string(i) + "\",\"title\":\"Record\",\"body\":\"" +
+                   std::string(40, 'x') + " recordword\"}\n";
+        if (i == 20)
+            records += "{\"title\":\"Long\",\"body\":\"" + std::string(2000, 'y') + "\"}\n";
+    }
+    write_file(dir / "many.jsonl", records);
+    RunResult r = run_indexer({"--db", dir / "db", "--max-file-size", "1k", dir / "many.jsonl"});
+    BOOST_TEST(r.status == 1);
+    BOOST_TEST(contains(r.err,
+                        "many.jsonl:22: line is longer than the --max-file-size limit "
+                        "(1024 bytes)"),
+               r.err);
+    BOOST_TEST(doc_count(dir / "db") == 40u);
+}
+
 // JSON Lines from standard input ("-").
 BOOST_AUTO_TEST_CASE(reads_standard_input) {
     TempDir dir;

@@ -504,6 +504,13 @@ BOOST_AUTO_TEST_CASE(hostile_files) {
         {"overlong-utf8.txt",
          "warning: " + in + "/overlong-utf8.txt: not valid UTF-8, decoded as Windows-1252",
          "overlongbody"},
+        {"mixed-utf8.txt",
+         "warning: " + in + "/mixed-utf8.txt: not valid UTF-8, decoded as Windows-1252",
+         "grüße"},  // its UTF-8 kept
+        {"utf16-le-nobom.txt",
+         "warning: " + in +
+             "/utf16-le-nobom.txt: UTF-16 without a byte-order mark, decoded as little-endian",
+         "utf16nobombody"},
         {"utf16-le.txt", "", "utf16lebody"},
         {"utf16-be.md", "", "utf16bebody"},
         {"utf16-le.jsonl", "", "utf16jsonlone"},
@@ -553,8 +560,8 @@ BOOST_AUTO_TEST_CASE(hostile_files) {
          "error: " + in + "/missing-fields.jsonl:4: record has no 'title' and no 'body'", ""},
         {"duplicate-ids.jsonl",
          "warning: " + in +
-             "/duplicate-ids.jsonl: duplicate id 'dup' in this file: the later record replaces the "
-             "earlier",
+             "/duplicate-ids.jsonl:2: duplicate id 'dup' in this file (line 1): the later record "
+             "replaces the earlier",
          "duplicateok"},
         {"duplicate-ids.jsonl", "", "duplicatesecond"},
         {"truncated.jsonl", "error: " + in + "/truncated.jsonl:2: invalid JSON at column 35",
@@ -576,8 +583,8 @@ BOOST_AUTO_TEST_CASE(hostile_files) {
          ""},
         {"escapes.jsonl",
          "warning: " + in +
-             "/escapes.jsonl: duplicate id 'esc\\x1B]0;title\\x07\\x1B[2J' in this file: the later "
-             "record replaces the earlier",
+             "/escapes.jsonl:2: duplicate id 'esc\\x1B]0;title\\x07\\x1B[2J' in this file (line "
+             "1): the later record replaces the earlier",
          "escapesok"},
         {"many-tags.jsonl",
          "warning: " + in +
@@ -614,12 +621,12 @@ BOOST_AUTO_TEST_CASE(hostile_files) {
     for (std::size_t at = 0; (at = r.err.find('\n', at)) != std::string::npos; ++at)
         ++lines;
     BOOST_TEST(lines == messages, r.err);
-    // Every good article: 3 good files, 11 good single-article files (4 of them UTF-16 or
-    // with an unknown language tag), 13 good records (2 of them UTF-16; a duplicate id counts
-    // once); the named pipe is a skip.
-    BOOST_TEST(summary["added"] == 27, r.out);
+    // Every good article: 3 good files, 13 good single-article files (6 of them UTF-16, mixed
+    // with Windows-1252 or with an unknown language tag), 13 good records (2 of them UTF-16; a
+    // duplicate id counts once); the named pipe is a skip.
+    BOOST_TEST(summary["added"] == 29, r.out);
     BOOST_TEST(summary["skipped"] >= 1, r.out);
-    BOOST_TEST(check_ids(db).documents == 27u);
+    BOOST_TEST(check_ids(db).documents == 29u);
     BOOST_TEST(r.err.find('\x1b') == std::string::npos, r.err);
     BOOST_TEST(xapian_check(db).status == 0);
     figure("inputs.hostile_inputs", static_cast<long long>(expected.size()));

@@ -350,6 +350,43 @@ BOOST_AUTO_TEST_CASE(jobs_do_not_change_the_index) {
     BOOST_TEST((a == b));
 }
 
+// An id met twice keeps the later article, with a warning, whether the two records are read by
+// one job or by two (the records in slices of one large JSONL file, and in two files).
+BOOST_AUTO_TEST_CASE(jobs_keep_the_later_of_two_articles_with_one_id) {
+    TempDir dir;
+    write_synthetic(dir / "big.jsonl", 11000);
+    std::ofstream(dir / "big.jsonl", std::ios::app)
+        << R"({"id":"s0","title":"Later","body":"laterword"})"
+        << "\n";
+    write_file(dir / "z.jsonl", R"({"id":"s1","title":"Other","body":"otherword"})"
+                                "\n");
+    for (const char* jobs : {"1", "4"}) {
+        BOOST_TEST_CONTEXT("-j " << jobs) {
+            const std::string db = dir / (std::string("j") + jobs);
+            RunResult r =
+                index_run({"--db", db, "-j", jobs, "--json", dir / "big.jsonl", dir / "z.jsonl"});
+            BOOST_TEST_REQUIRE(r.status == 0, r.err);
+            auto summary = nlohmann::json::parse(r.out);
+            BOOST_TEST(summary["added"] == 11000);
+            BOOST_TEST(summary["replaced"] == 2);
+            BOOST_TEST(summary["warnings"] == 2);
+            BOOST_TEST(contains(r.err,
+                                "/big.jsonl:11001: duplicate id 's0' in this file (line 1): "
+                                "the later record replaces the earlier"),
+                       r.err);
+            BOOST_TEST(
+                contains(r.err, "/z.jsonl:1: duplicate id 's1' (also in " + dir / "big.jsonl" +
+                                    ":2): the later article replaces the earlier"),
+                r.err);
+            BOOST_TEST(hits(db, "laterword OR otherword") == 2u);
+            BOOST_TEST(hits(db, "unique0 OR unique1") == 0u);
+        }
+    }
+    // The same documents at the same ids (the last id used differs: the merge left two holes).
+    auto documents = [](std::string d) { return d.substr(d.find('\n')); };
+    BOOST_TEST((documents(dump(dir / "j1")) == documents(dump(dir / "j4"))));
+}
+
 // A rebuild switches generations while searches run: not one search fails.
 BOOST_AUTO_TEST_CASE(rebuild_while_searching) {
     TempDir dir;

@@ -108,7 +108,7 @@ std::string markdown_body(const std::string& line) {
 
 BOOST_AUTO_TEST_SUITE(text_encoding)
 
-// Valid UTF-8 is kept, anything else is decoded byte by byte as Windows-1252.
+// Valid UTF-8 is kept, every other byte is decoded as Windows-1252, also where the two mix.
 BOOST_AUTO_TEST_CASE(to_utf8_keeps_utf8_and_repairs_the_rest) {
     struct Case {
         std::string in;
@@ -132,6 +132,10 @@ BOOST_AUTO_TEST_CASE(to_utf8_keeps_utf8_and_repairs_the_rest) {
         {"\xF4\x90\x80\x80", "\xC3\xB4\xC2\x90\xE2\x82\xAC\xE2\x82\xAC", true},  // > U+10FFFF
         {"trailing \xC3", "trailing \xC3\x83", true},                            // truncated
         {"\xEF\xBB\xBF\x93x\r\ny", "\xE2\x80\x9Cx\ny", true},
+        // UTF-8 with a stray Windows-1252 byte: its UTF-8 letters stay as they are.
+        {"caf\xC3\xA9 and caf\xE9", "caf\xC3\xA9 and caf\xC3\xA9", true},
+        {"\x93\xE2\x80\x94\x94 \xC3\xBC\xFC",
+         "\xE2\x80\x9C\xE2\x80\x94\xE2\x80\x9D \xC3\xBC\xC3\xBC", true},
         {std::string(37, 'a') + "\xE9" + std::string(20, 'b'),
          std::string(37, 'a') + "\xC3\xA9" + std::string(20, 'b'), true},
     };
@@ -150,6 +154,36 @@ BOOST_AUTO_TEST_CASE(looks_binary_finds_nul_bytes) {
     BOOST_TEST(!folio::looks_binary("text\x01\x7f\n"));
     BOOST_TEST(folio::looks_binary(bytes("ab\0cd")));
     BOOST_TEST(folio::looks_binary(std::string(1, '\0')));
+}
+
+// UTF-16 without a byte-order mark is told from binary data by its NUL bytes: those of Latin
+// letters, on one side; controls, unpaired surrogates and stray NUL bytes are binary.
+BOOST_AUTO_TEST_CASE(decode_unmarked_utf16_tells_text_from_binary) {
+    auto utf16 = [](std::u16string_view text, bool little) {
+        std::string out;
+        for (const char16_t u : text) {
+            const char high = static_cast<char>(u >> 8), low = static_cast<char>(u & 0xFF);
+            out += little ? low : high;
+            out += little ? high : low;
+        }
+        return out;
+    };
+    bool little = false;
+    auto le = folio::decode_unmarked_utf16(
+        utf16(u"Z\u00fcrich\r\n\u4e00 \U0001F600 caf\u00e9", true), &little);
+    BOOST_TEST((le == std::optional<std::string>(
+                          "Z\xC3\xBCrich\n\xE4\xB8\x80 \xF0\x9F\x98\x80 caf\xC3\xA9")));
+    BOOST_TEST(little);
+    auto be = folio::decode_unmarked_utf16(utf16(u"big-endian\ttext", false), &little);
+    BOOST_TEST((be == std::optional<std::string>("big-endian\ttext")));
+    BOOST_TEST(!little);
+    using namespace std::string_view_literals;
+    for (const std::string& binary :
+         {bytes("Title\n\nbody\0 with a stray NUL\n"), utf16(u"a\x0001z"sv, true),
+          utf16(u"ab\0c"sv, true), utf16(u"ab\xD800"sv, true), bytes("\0\0\0\0"), bytes("a\0b\0c"),
+          std::string()}) {
+        BOOST_TEST(!folio::decode_unmarked_utf16(binary, &little), binary);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -554,6 +588,18 @@ BOOST_AUTO_TEST_CASE(falls_back_to_h1_and_og_url) {
     BOOST_TEST(a.body == "First Heading\n\nSecond\n\nText");
 }
 
+// What a browser never shows is not indexed: an element marked hidden and all it holds (but
+// hidden="until-found", which find-in-page reveals).
+BOOST_AUTO_TEST_CASE(leaves_hidden_elements_out) {
+    const Article a = folio::parse_html(
+        "<title>Shown</title><p>one</p><div hidden><p>secret <b>nested</b></p></div>"
+        "<p HIDDEN=''>two</p><p>three</p><section hidden=until-found>four</section>"
+        "<p aria-hidden=true>five</p>",
+        info_for("h.html"));
+    BOOST_TEST(a.title == "Shown");
+    BOOST_TEST(a.body == "one\n\nthree\n\nfour\n\nfive");
+}
+
 // Table cells are separated by spaces, rows by paragraph breaks.
 BOOST_AUTO_TEST_CASE(separates_table_cells) {
     const Article a = folio::parse_html(
@@ -821,8 +867,9 @@ BOOST_AUTO_TEST_CASE(reports_file_problems) {
          "E {}: file is larger than the --max-file-size limit (50 bytes)",
          1,
          {50}},
+        // JSON Lines are held to the limit line by line.
         {tmp.write("big.jsonl", std::string(60, ' ')),
-         "E {}: file is larger than the --max-file-size limit (50 bytes)",
+         "E {}:1: line is longer than the --max-file-size limit (50 bytes)",
          1,
          {50}},
         {tmp.write("nul.txt", bytes("Title\n\nab\0cd")),
@@ -880,6 +927,50 @@ BOOST_AUTO_TEST_CASE(reports_a_directory) {
     BOOST_TEST(r.messages() == (std::vector<std::string>{"E " + (tmp.path() / "d.txt").string() +
                                                          ": cannot read file: Is a directory"}),
                boost::test_tools::per_element());
+}
+
+// An HTML page that is not UTF-8 is read in the character set it declares (<meta charset>,
+// http-equiv, an XML declaration), without a warning; Windows-1252 where it declares none or
+// Latin-1; a byte not valid in the declared set becomes U+FFFD with a warning.
+BOOST_AUTO_TEST_CASE(reads_html_in_its_declared_charset) {
+    struct Case {
+        std::string html;
+        std::string text;     ///< in the body
+        std::string message;  ///< after "W PATH: ", or ""
+    };
+    const std::vector<Case> cases = {
+        {"<meta charset=\"windows-1251\"><title>T</title><p>\xcf\xf0\xe8\xe2\xe5\xf2",
+         "\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82", ""},  // Privet
+        {"<META HTTP-EQUIV=Content-Type CONTENT='text/html; Charset=KOI8-R'><p>\xd0\xd2\xc9",
+         "\xD0\xBF\xD1\x80\xD0\xB8", ""},  // pri
+        {"<?xml version=\"1.0\" encoding=\"Shift_JIS\"?><html><p>\x93\xfa\x96\x7b",
+         "\xE6\x97\xA5\xE6\x9C\xAC", ""},  // Nihon
+        {"<meta charset=gb2312><p>\xd6\xd0\xce\xc4\r\n", "\xE4\xB8\xAD\xE6\x96\x87", ""},
+        {"<meta charset=iso-8859-1><p>caf\xe9 \x93q\x94", "caf\xC3\xA9 \xE2\x80\x9Cq\xE2\x80\x9D",
+         "not valid UTF-8, decoded as Windows-1252"},
+        {"<meta charset=x-no-such-set><p>caf\xe9", "caf\xC3\xA9",
+         "not valid UTF-8, decoded as Windows-1252"},
+        {"<meta charset=\"../../x//TRANSLIT\"><p>caf\xe9", "caf\xC3\xA9",
+         "not valid UTF-8, decoded as Windows-1252"},
+        {"<meta charset=shift_jis><p>\x93\xfa\x96\x7b \xa0\xff ok", "\xE6\x97\xA5\xE6\x9C\xAC",
+         "not valid shift_jis (the charset it declares): bytes replaced by U+FFFD"},
+        // Valid UTF-8 stays UTF-8 whatever the page says.
+        {"<meta charset=windows-1251><p>caf\xC3\xA9", "caf\xC3\xA9", ""},
+    };
+    TempDir tmp;
+    for (const Case& c : cases) {
+        BOOST_TEST_CONTEXT(c.html) {
+            const std::string path = tmp.write("p.html", c.html);
+            const Result r = read(path);
+            BOOST_REQUIRE_EQUAL(r.articles.size(), 1u);
+            BOOST_TEST(r.articles[0].body.find(c.text) != std::string::npos, r.articles[0].body);
+            BOOST_TEST(
+                r.messages() == (c.message.empty()
+                                     ? std::vector<std::string>{}
+                                     : std::vector<std::string>{"W " + path + ": " + c.message}),
+                boost::test_tools::per_element());
+        }
+    }
 }
 
 // Windows-1252 files are decoded with a warning: 0x93 becomes U+201C and 0xFC becomes u-umlaut.

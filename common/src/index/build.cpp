@@ -19,6 +19,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 
@@ -113,6 +114,41 @@ std::vector<std::vector<Unit>> split_units(const std::vector<const FoundFile*>& 
     return out;
 }
 
+/// The warning for an article (at `path`:`line`) whose id was met before in this run, `first`.
+Diagnostic duplicate_id(const std::string& id, const std::string& path, std::size_t line,
+                        const std::pair<std::string, std::size_t>& first) {
+    const std::string first_line = first.second == 0 ? "" : std::to_string(first.second);
+    if (first.first == path) {
+        return Diagnostic{Diagnostic::Severity::warning, path, line,
+                          "duplicate id '" + id + "' in this file" +
+                              (first_line.empty() ? "" : " (line " + first_line + ")") +
+                              ": the later record replaces the earlier"};
+    }
+    return Diagnostic{Diagnostic::Severity::warning, path, line,
+                      "duplicate id '" + id + "' (also in " + first.first +
+                          (first_line.empty() ? "" : ":" + first_line) +
+                          "): the later article replaces the earlier"};
+}
+
+/// Reports the ids that several jobs met, each of which saw only its own (`seen[j]`: job j's
+/// ids and where each was first), as one job reading the files in order would have.
+void report_ids_across_jobs(std::vector<SeenIds>& seen, Run& run, IndexSummary& summary) {
+    SeenIds earlier = std::move(seen.front());
+    for (std::size_t j = 1; j < seen.size(); ++j) {
+        std::vector<Diagnostic> repeated;
+        for (auto& [id, where] : seen[j]) {
+            auto [it, first] = earlier.emplace(id, where);
+            if (!first)
+                repeated.push_back(duplicate_id(id, where.first, where.second, it->second));
+        }
+        std::sort(repeated.begin(), repeated.end(), [](const Diagnostic& a, const Diagnostic& b) {
+            return std::tie(a.path, a.line) < std::tie(b.path, b.line);
+        });
+        for (Diagnostic& d : repeated)
+            run.report(std::move(d), summary);
+    }
+}
+
 void merge(IndexSummary& into, const IndexSummary& part) {
     into.files += part.files;
     into.added += part.added;
@@ -138,7 +174,20 @@ std::size_t merge_duplicate_ids(Xapian::WritableDatabase& db) {
     }
     for (const auto& term : duplicated) {
         std::vector<Xapian::docid> ids(db.postlist_begin(term), db.postlist_end(term));
-        db.replace_document(ids.front(), db.get_document(ids.back()));
+        // A copy, not the document read: Xapian 1.4 takes the unmodified document it read last
+        // for that document written back, whatever the docid given, and replaces nothing (the
+        // earlier article stayed).
+        const Xapian::Document later = db.get_document(ids.back());
+        Xapian::Document copy;
+        copy.set_data(later.get_data());
+        for (auto t = later.termlist_begin(); t != later.termlist_end(); ++t) {
+            copy.add_term(*t, t.get_wdf());
+            for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p)
+                copy.add_posting(*t, *p, 0);
+        }
+        for (auto v = later.values_begin(); v != later.values_end(); ++v)
+            copy.add_value(v.get_valueno(), *v);
+        db.replace_document(ids.front(), copy);
         for (std::size_t i = 1; i < ids.size(); ++i)
             db.delete_document(ids[i]);
         moved += ids.size() - 1;
@@ -188,7 +237,7 @@ void share_out_spelling(std::vector<std::unique_ptr<ShardedWriter>>& writers) {
 }  // namespace
 
 void index_unit(const Unit& unit, ShardedWriter& writer, bool fresh, Run& run,
-                IndexSummary& summary, std::unordered_map<std::string, std::string>& seen) {
+                IndexSummary& summary, SeenIds& seen) {
     const FoundFile& file = *unit.file;
     const bool from_stdin = file.info.path == "-";
     std::unordered_map<std::string, bool> ids;
@@ -199,16 +248,10 @@ void index_unit(const Unit& unit, ShardedWriter& writer, bool fresh, Run& run,
             throw Stopped{};
         if (!from_stdin)
             article.path = file.info.id;
-        auto [it, first] = seen.emplace(article.id, file.info.path);
-        if (ids.count(article.id) != 0) {
-            diagnostics(Diagnostic{Diagnostic::Severity::warning, file.info.path, 0,
-                                   "duplicate id '" + article.id +
-                                       "' in this file: the later record replaces the earlier"});
-        } else if (!first && it->second != file.info.path) {
-            diagnostics(Diagnostic{Diagnostic::Severity::warning, file.info.path, 0,
-                                   "duplicate id '" + article.id + "' (also in " + it->second +
-                                       "): the later article replaces the earlier"});
-        }
+        const std::size_t line = t_sink_line;  // of a JSON Lines record
+        auto [it, first] = seen.emplace(article.id, std::pair(file.info.path, line));
+        if (!first)
+            diagnostics(duplicate_id(article.id, file.info.path, line, it->second));
         ids[article.id] = true;
         switch (writer.add(article)) {
             case IndexWriter::Outcome::added:
@@ -353,15 +396,15 @@ void build_generation(const std::string& generation, const std::vector<const Fou
     writer_options.defer_spelling = share_spelling;
     std::vector<std::unique_ptr<ShardedWriter>> writers(units.size());
     std::vector<IndexSummary> counts(units.size());
+    std::vector<SeenIds> seen(units.size());
     std::vector<std::function<void()>> work;
     for (std::size_t j = 0; j < units.size(); ++j) {
         work.emplace_back([&, j] {
             writers[j] = std::make_unique<ShardedWriter>(parts[j], writer_options);
-            std::unordered_map<std::string, std::string> seen;
             for (const Unit& unit : units[j]) {
                 if (run.stopped())
                     throw Stopped{};
-                index_unit(unit, *writers[j], true, run, counts[j], seen);
+                index_unit(unit, *writers[j], true, run, counts[j], seen[j]);
             }
             if (!share_spelling)
                 writers[j]->commit();
@@ -370,6 +413,7 @@ void build_generation(const std::string& generation, const std::vector<const Fou
     run_threads(std::move(work), run, files.size(), total);
     for (const auto& c : counts)
         merge(summary, c);
+    report_ids_across_jobs(seen, run, summary);
     if (share_spelling)
         share_out_spelling(writers);
     writers.clear();  // closes the parts

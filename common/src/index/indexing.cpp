@@ -168,7 +168,7 @@ void update_generation(const std::vector<std::string>& shards, Survey& s,
         }
         for (const auto& [file, record] : s.touch)
             writer.record_file(record);
-        std::unordered_map<std::string, std::string> seen;
+        SeenIds seen;
         for (const FoundFile* f : files) {
             if (run.stopped())
                 throw Stopped{};

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <xapian.h>
@@ -82,8 +83,6 @@ class Run {
     std::atomic<std::uint64_t> bytes_done_{0};
 };
 
-/// Reads one unit into `writer`, counting into `summary`. `seen` holds the ids this writer has
-
 /// The files found, and what the manifest says of them.
 struct Survey {
     std::vector<FoundFile> found;
@@ -99,11 +98,15 @@ struct Survey {
 Survey survey(const IndexOptions& options, const std::map<std::string, FileRecord>& manifest,
               Run& run, IndexSummary& summary);
 
+/// The ids met in a run, each with the file and line (0 for a file's one article) it was first
+/// met at.
+using SeenIds = std::unordered_map<std::string, std::pair<std::string, std::size_t>>;
+
 /// Reads one unit into `writer`, counting into `summary`. `seen` holds the ids this writer has
 /// met in this run (a repeated one is reported). In an update (`fresh` false), articles of a
 /// re-read file that it no longer has are deleted.
 void index_unit(const Unit& unit, ShardedWriter& writer, bool fresh, Run& run,
-                IndexSummary& summary, std::unordered_map<std::string, std::string>& seen);
+                IndexSummary& summary, SeenIds& seen);
 
 /// Waits for `work` on `threads`, reporting progress meanwhile; rethrows a worker's exception.
 void run_threads(std::vector<std::function<void()>> work, Run& run, std::size_t files_total,

@@ -154,6 +154,15 @@ std::string_view attribute(const GumboElement& element, const char* name) {
     return attr == nullptr ? std::string_view() : std::string_view(attr->value);
 }
 
+/// An element whose text a browser never shows: script, style and the like, a template, and
+/// one marked `hidden` (but for hidden="until-found", which find-in-page reveals).
+bool hides_text(const GumboNode* node) {
+    if (node->type == GUMBO_NODE_TEMPLATE || is_hidden_tag(node->v.element.tag))
+        return true;
+    const GumboAttribute* hidden = gumbo_get_attribute(&node->v.element.attributes, "hidden");
+    return hidden != nullptr && !iequals(trim(hidden->value), "until-found");
+}
+
 // What the <head> (and <html>) say about the page.
 struct HtmlMeta {
     std::string title;
@@ -262,6 +271,41 @@ std::size_t tag_end(std::string_view html, std::size_t i) {
 }
 
 }  // namespace
+
+std::string declared_charset(std::string_view html) {
+    // Browsers look at the first 1 KB before parsing and change their minds when a later
+    // <meta> says otherwise; a long <head> is read further here instead.
+    html = html.substr(0, 16384);
+    const std::string lowered = detail::lower(html);
+    auto value_after = [&](std::size_t at) {
+        while (at < lowered.size() && (is_space(lowered[at]) || lowered[at] == '=' ||
+                                       lowered[at] == '"' || lowered[at] == '\''))
+            ++at;
+        std::size_t end = at;
+        while (end < lowered.size() &&
+               (std::isalnum(static_cast<unsigned char>(lowered[end])) || lowered[end] == '-' ||
+                lowered[end] == '_' || lowered[end] == '.' || lowered[end] == ':'))
+            ++end;
+        return lowered.substr(at, end - at);
+    };
+    if (lowered.starts_with("<?xml")) {
+        const std::size_t end = lowered.find("?>");
+        const std::size_t at = lowered.find("encoding", 0);
+        if (at != std::string::npos && at < end)
+            return value_after(at + 8);
+    }
+    for (std::size_t meta = lowered.find("<meta"); meta != std::string::npos;
+         meta = lowered.find("<meta", meta + 5)) {
+        const std::size_t end = tag_end(lowered, meta);
+        const std::size_t at = lowered.find("charset", meta);
+        if (at < end) {
+            std::string value = value_after(at + 7);
+            if (!value.empty())
+                return value;
+        }
+    }
+    return {};
+}
 
 std::size_t flatten_html_nesting(std::string_view html, std::size_t max_depth, std::string& out) {
     out.clear();
@@ -390,7 +434,7 @@ void walk_html(const GumboNode* root, TextBuilder& body, HtmlMeta& meta) {
             seen_h1 = true;
             ++h1_depth;
         }
-        if (node->type == GUMBO_NODE_TEMPLATE || is_hidden_tag(tag))
+        if (hides_text(node))
             ++hidden;
         if (tag == GUMBO_TAG_PRE || tag == GUMBO_TAG_LISTING)
             ++preformatted;
@@ -411,7 +455,7 @@ void walk_html(const GumboNode* root, TextBuilder& body, HtmlMeta& meta) {
             --title_depth;
         if (html_ns && tag == GUMBO_TAG_H1 && h1_depth > 0)
             --h1_depth;
-        if (node->type == GUMBO_NODE_TEMPLATE || is_hidden_tag(tag))
+        if (hides_text(node))
             --hidden;
         if (tag == GUMBO_TAG_PRE || tag == GUMBO_TAG_LISTING)
             --preformatted;

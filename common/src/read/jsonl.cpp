@@ -16,6 +16,8 @@ namespace folio {
 
 using namespace detail;
 
+thread_local std::size_t t_sink_line = 0;
+
 namespace {
 
 // JSONL
@@ -187,6 +189,12 @@ class JsonlReader {
         if (std::string dropped = dropped_values_warning(); !dropped.empty())
             report(Diagnostic::Severity::warning, number, std::move(dropped));
         ++stats_.articles;
+        struct AtLine {  // t_sink_line back to 0, whatever the sink throws
+            explicit AtLine(std::size_t line) { t_sink_line = line; }
+            ~AtLine() { t_sink_line = 0; }
+            AtLine(const AtLine&) = delete;
+            AtLine& operator=(const AtLine&) = delete;
+        } at_line(number);
         sink_(std::move(article));
     }
 

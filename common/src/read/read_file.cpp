@@ -85,7 +85,10 @@ ReadStats read_file(const FileInfo& info, const ReadOptions& options, const Arti
     std::optional<std::string> bytes;
     try {
         input.emplace(info.path);
-        if (options.max_file_size != 0 && input->size() && *input->size() > options.max_file_size) {
+        // JSON Lines are read a record at a time, so a large file of them is no risk: each of
+        // its lines is held to the limit instead.
+        if (options.max_file_size != 0 && input->size() && *input->size() > options.max_file_size &&
+            format != Format::jsonl) {
             return fail(0, too_large);
         }
         if (format != Format::jsonl)
@@ -122,9 +125,7 @@ ReadStats read_file(const FileInfo& info, const ReadOptions& options, const Arti
         bool utf16_damaged = false;
         LineReader lines(info.offset == 0 ? decoding_utf16(std::move(raw), &utf16_damaged)
                                           : std::move(raw));
-        // A file's size was checked above; a stream's records are held to the limit instead.
-        const std::uint64_t line_limit = input->size() ? 0 : options.max_file_size;
-        stats = read_jsonl(lines, line_limit, info, sink, diagnostics);
+        stats = read_jsonl(lines, options.max_file_size, info, sink, diagnostics);
         if (utf16_damaged)
             report(Diagnostic::Severity::warning, 0, kUtf16Damaged);
         if (!read_error.empty()) {
@@ -164,13 +165,32 @@ ReadStats read_file(const FileInfo& info, const ReadOptions& options, const Arti
         if (utf16_damaged) {
             report(Diagnostic::Severity::warning, 0, kUtf16Damaged);
         }
+    } else if (bool little = false; looks_binary(*bytes)) {
+        // Without the mark, NUL bytes between Latin letters are UTF-16's, not a binary file's.
+        if (std::optional<std::string> unmarked = decode_unmarked_utf16(*bytes, &little)) {
+            bytes = std::move(unmarked);
+            report(Diagnostic::Severity::warning, 0,
+                   std::string("UTF-16 without a byte-order mark, decoded as ") +
+                       (little ? "little" : "big") + "-endian");
+        }
     }
     if (looks_binary(*bytes)) {
         report(Diagnostic::Severity::warning, 0, "binary file (contains NUL bytes), skipped");
         return stats;
     }
     bool transcoded = false;
-    const std::string text = to_utf8(*bytes, &transcoded);
+    std::string text = to_utf8(*bytes, &transcoded);
+    // A page that is not UTF-8 is read in the character set it declares (windows-1251,
+    // shift_jis...), where there is one other than Windows-1252's family.
+    std::string charset;
+    bool damaged = false;
+    if (format == Format::html && transcoded) {
+        charset = declared_charset(*bytes);
+        if (std::optional<std::string> decoded = decode_charset(*bytes, charset, &damaged)) {
+            text = std::move(*decoded);
+            transcoded = false;
+        }
+    }
     bytes.reset();
     if (is_blank(text)) {
         report(Diagnostic::Severity::warning, 0, "empty file, skipped");
@@ -178,6 +198,10 @@ ReadStats read_file(const FileInfo& info, const ReadOptions& options, const Arti
     }
     if (transcoded)
         report(Diagnostic::Severity::warning, 0, "not valid UTF-8, decoded as Windows-1252");
+    if (damaged) {
+        report(Diagnostic::Severity::warning, 0,
+               "not valid " + charset + " (the charset it declares): bytes replaced by U+FFFD");
+    }
     Article article;
     std::size_t dropped_tags = 0;
     std::vector<Diagnostic> notes;

@@ -104,11 +104,17 @@ Article parse_markdown(std::string_view text, const FileInfo& info);
 inline constexpr std::size_t kMaxHtmlDepth = 256;
 
 /// .html/.htm: <title> (else the first <h1>), meta author/date/description/keywords, the
-/// html lang attribute, visible text only (no script/style/noscript/template), entities decoded,
-/// block elements separated by blank lines. Tags nested deeper than kMaxHtmlDepth are ignored
-/// (their text is kept; the number ignored goes to *dropped_tags), which keeps parse time linear.
+/// html lang attribute, visible text only (no script/style/noscript/template, no element marked
+/// hidden), entities decoded, block elements separated by blank lines. Tags nested deeper than
+/// kMaxHtmlDepth are ignored (their text is kept; the number ignored goes to *dropped_tags), which
+/// keeps parse time linear.
 Article parse_html(std::string_view text, const FileInfo& info,
                    std::size_t* dropped_tags = nullptr);
+
+/// The character set an HTML page declares, lower-cased, from its first 16 KB: <meta charset>,
+/// <meta http-equiv="Content-Type" content="...; charset=..."> or <?xml ... encoding="..."?>;
+/// "" when it declares none.
+std::string declared_charset(std::string_view html);
 
 /// Copies `html` to `out` without the start and end tags of elements nested deeper than
 /// `max_depth` (each becomes a space; text, comments and raw text are kept). Counts nesting by
@@ -164,11 +170,15 @@ Article parse_epub(std::string_view bytes, const FileInfo& info, std::uint64_t m
 Article read_document(Format format, std::string_view bytes, const FileInfo& info,
                       std::uint64_t max_expanded, std::size_t* dropped_tags);
 
+/// The line of the JSON Lines record whose article the reading thread is giving its sink, for
+/// the messages about the article; 0 while it gives a file's one article.
+extern thread_local std::size_t t_sink_line;
+
 /// Reads one file (or standard input for path "-") in the format its name says, with the
 /// encoding, binary and size checks; every article goes to `sink`, every problem to
 /// `diagnostics`. Never throws for a bad file: the failure is counted and reported (exceptions
-/// thrown by `sink` pass through). Standard input has no size to check before reading: its
-/// JSONL lines are each held to max_file_size instead. Articles read from "-" get path "".
+/// thrown by `sink` pass through). JSON Lines, from a file or standard input, are not held to
+/// max_file_size as a whole but line by line. Articles read from "-" get path "".
 ReadStats read_file(const FileInfo& info, const ReadOptions& options, const ArticleSink& sink,
                     const DiagnosticSink& diagnostics);
 

@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <iconv.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +41,8 @@ void append_unix_lines(std::string& out, std::string_view s) {
     }
 }
 
+// Valid UTF-8 sequences are kept and only the other bytes decoded, so that a UTF-8 file with a
+// stray Windows-1252 byte (a pasted smart quote) keeps its other accented letters.
 std::string decode_windows_1252(std::string_view s) {
     std::string out;
     out.reserve(s.size() + s.size() / 4);
@@ -56,6 +64,9 @@ std::string decode_windows_1252(std::string_view s) {
                 ++i;
         } else if (c < 0x80) {
             out += static_cast<char>(c);
+        } else if (const std::size_t len = detail::utf8_sequence(s, i); len > 1) {
+            out.append(s.substr(i, len));
+            i += len - 1;
         } else if (c < 0xA0) {
             detail::append_code_point(out, kCp1252High[c - 0x80]);
         } else {
@@ -156,6 +167,109 @@ std::optional<std::string> decode_utf16(std::string_view bytes, bool* damaged) {
     out.reserve(utf8.size());
     append_unix_lines(out, utf8);
     return out;
+}
+
+std::optional<std::string> decode_unmarked_utf16(std::string_view bytes, bool* little_endian) {
+    if (bytes.size() < 2 || bytes.size() % 2 != 0)
+        return std::nullopt;
+    std::size_t nuls[2] = {};  // at even and odd offsets
+    for (std::size_t i = 0; i < bytes.size(); ++i)
+        nuls[i % 2] += bytes[i] == '\0' ? 1 : 0;
+    // Latin letters in UTF-16 have a NUL high half: after each letter in little-endian order.
+    const bool little = nuls[1] > nuls[0];
+    const std::size_t high = nuls[little ? 1 : 0], low = nuls[little ? 0 : 1];
+    if (high * 4 < bytes.size() / 2 || low * 4 > high)
+        return std::nullopt;
+    Utf16Decoder decoder(little);
+    std::string utf8;
+    utf8.reserve(bytes.size() * 3 / 2);
+    decoder.decode(bytes, utf8);
+    decoder.finish(utf8);
+    if (decoder.damaged())
+        return std::nullopt;
+    for (const char c : utf8) {
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r' &&
+            c != '\f') {
+            return std::nullopt;  // NUL and other controls: binary data, not text
+        }
+    }
+    if (little_endian != nullptr)
+        *little_endian = little;
+    std::string out;
+    out.reserve(utf8.size());
+    append_unix_lines(out, utf8);
+    return out;
+}
+
+std::optional<std::string> decode_charset(std::string_view bytes, std::string_view label,
+                                          bool* damaged) {
+    if (damaged != nullptr)
+        *damaged = false;
+    std::string name;
+    for (const char c : label) {
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.' &&
+            c != ':') {
+            return std::nullopt;  // nothing iconv would read as a path or an option ("//")
+        }
+        name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    // What to_utf8 decodes already (HTML reads ISO-8859-1 and ASCII as Windows-1252, as
+    // browsers do, and a UTF-16 label in a page that is read as bytes as UTF-8).
+    static constexpr std::string_view kOurs[] = {
+        "utf-8",        "utf8",   "unicode-1-1-utf-8", "utf-16",     "utf-16le",       "utf-16be",
+        "windows-1252", "cp1252", "x-cp1252",          "iso-8859-1", "iso8859-1",      "iso_8859-1",
+        "latin1",       "l1",     "us-ascii",          "ascii",      "ansi_x3.4-1968", "iso-ir-100",
+        "cp819",        "ibm819"};
+    if (name.empty() || name.size() > 40 ||
+        std::find(std::begin(kOurs), std::end(kOurs), name) != std::end(kOurs)) {
+        return std::nullopt;
+    }
+    // Labels for which browsers decode a superset (the WHATWG Encoding Standard).
+    static constexpr std::pair<std::string_view, const char*> kSupersets[] = {
+        {"shift_jis", "CP932"},   {"sjis", "CP932"},     {"ms_kanji", "CP932"},
+        {"x-sjis", "CP932"},      {"gb2312", "GB18030"}, {"gbk", "GB18030"},
+        {"x-gbk", "GB18030"},     {"euc-kr", "CP949"},   {"ks_c_5601-1987", "CP949"},
+        {"big5", "BIG5-HKSCS"},   {"tis-620", "CP874"},  {"iso-8859-11", "CP874"},
+        {"iso-8859-9", "CP1254"}, {"latin5", "CP1254"}};
+    for (const auto& [from, to] : kSupersets) {
+        if (name == from)
+            name = to;
+    }
+    const iconv_t cd = iconv_open("UTF-8", name.c_str());
+    if (cd == reinterpret_cast<iconv_t>(static_cast<std::intptr_t>(-1)))
+        return std::nullopt;
+    const std::unique_ptr<void, int (*)(iconv_t)> closer(cd, iconv_close);
+    std::string utf8;
+    utf8.reserve(bytes.size() * 2);
+    char* in = const_cast<char*>(bytes.data());  // iconv's signature; it does not write there
+    std::size_t in_left = bytes.size();
+    char buffer[16384];
+    char* out = buffer;
+    std::size_t out_left = sizeof buffer;
+    auto drain = [&] {
+        utf8.append(buffer, static_cast<std::size_t>(out - buffer));
+        out = buffer;
+        out_left = sizeof buffer;
+    };
+    while (in_left > 0) {
+        const std::size_t r = iconv(cd, &in, &in_left, &out, &out_left);
+        drain();
+        if (r == static_cast<std::size_t>(-1) && errno != E2BIG) {
+            // EILSEQ, or EINVAL (a sequence cut short at the end): the byte is replaced.
+            detail::append_code_point(utf8, 0xFFFD);
+            ++in;
+            --in_left;
+            if (damaged != nullptr)
+                *damaged = true;
+            iconv(cd, nullptr, nullptr, nullptr, nullptr);
+        }
+    }
+    iconv(cd, nullptr, nullptr, &out, &out_left);  // a stateful encoding's return to ASCII
+    drain();
+    std::string unix_lines;
+    unix_lines.reserve(utf8.size());
+    append_unix_lines(unix_lines, utf8);
+    return unix_lines;
 }
 
 bool looks_binary(std::string_view bytes) {

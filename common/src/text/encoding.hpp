@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// text/encoding.hpp: input bytes made UTF-8: valid UTF-8 kept, Windows-1252 decoded, UTF-16 with
-// its byte-order mark decoded whole or as it streams; and the binary-file test.
+// text/encoding.hpp: input bytes made UTF-8: valid UTF-8 kept, Windows-1252 decoded, UTF-16
+// decoded whole or as it streams, a declared character set through iconv; and the binary-file
+// test.
 #pragma once
 
 #include <cstdint>
@@ -10,9 +11,9 @@
 
 namespace folio {
 
-/// Makes text valid UTF-8: strips a UTF-8 BOM, keeps valid UTF-8 as it is, and otherwise
-/// decodes the bytes as Windows-1252 (Latin-1 where 1252 has holes). Line ends become "\n".
-/// Sets *transcoded when the bytes were not valid UTF-8.
+/// Makes text valid UTF-8: strips a UTF-8 BOM, keeps valid UTF-8 sequences as they are, and
+/// decodes every other byte as Windows-1252 (Latin-1 where 1252 has holes). Line ends become
+/// "\n". Sets *transcoded when the bytes were not valid UTF-8.
 std::string to_utf8(std::string_view bytes, bool* transcoded = nullptr);
 
 /// Text that starts with a UTF-16 byte-order mark (FF FE little-endian, FE FF big-endian) as
@@ -43,6 +44,21 @@ class Utf16Decoder {
     std::uint32_t high_ = 0;  // a high surrogate waiting for its low half
     bool damaged_ = false;
 };
+
+/// Text in UTF-16 without a byte-order mark as UTF-8, line ends made "\n", its byte order told
+/// by its NUL bytes (the high halves of Latin letters: at least a quarter of the code units,
+/// four in five or more on one side); sets *little_endian. std::nullopt for other bytes, and for
+/// UTF-16 with unpaired surrogates, NUL or other control characters than tab, line ends and form
+/// feed (binary data).
+std::optional<std::string> decode_unmarked_utf16(std::string_view bytes, bool* little_endian);
+
+/// `bytes` in the character set that `label` names (as an HTML page declares it:
+/// "windows-1251", "shift_jis", "koi8-r"; browsers' supersets for the labels that have one) as
+/// UTF-8, line ends made "\n", through iconv. std::nullopt for a label iconv does not know, and
+/// for UTF-8, UTF-16, ASCII, ISO-8859-1 and Windows-1252, which to_utf8 decodes. Bytes not valid
+/// in the character set become U+FFFD and set *damaged.
+std::optional<std::string> decode_charset(std::string_view bytes, std::string_view label,
+                                          bool* damaged = nullptr);
 
 /// True when the bytes contain a NUL byte (taken as a binary file).
 bool looks_binary(std::string_view bytes);
