@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/stemmer.hpp"
 #include "snippet/snippet.hpp"
 
 namespace folio {
@@ -117,6 +118,25 @@ BOOST_AUTO_TEST_CASE(matches_words_by_stem) {
     const Snippet s = only_passage("Troops arrived; the troop left the troupe.", terms);
     BOOST_TEST(marked(s) == "[Troops] arrived; the [troop] left the troupe.");
     BOOST_TEST(s.highlights == (Highlights{{0, 6}, {20, 25}}), boost::test_tools::per_element());
+}
+
+// Stems have their accents folded: a word with an elided article and accents, or an Irish word
+// with its lenition, is still highlighted by its stem.
+BOOST_AUTO_TEST_CASE(matches_elided_and_accented_words_by_stem) {
+    auto passage = [](std::string_view text, const std::vector<std::string>& words,
+                      const char* language) {
+        const Xapian::Stem stem = folio::make_stemmer(language);
+        MatchTerms terms;
+        for (const auto& w : words)
+            terms.stems.push_back(stem(w));
+        const auto passages = folio::make_passages(text, terms, stem, {1, 240});
+        BOOST_REQUIRE_EQUAL(passages.size(), 1U);
+        return marked(passages.front());
+    };
+    BOOST_TEST(passage("Vu l'hôpital et l’œuvre.", {"hopital", "oeuvre"}, "french") ==
+               "Vu [l'hôpital] et [l’œuvre].");
+    BOOST_TEST(passage("D'fhág sé é. Fhág sé é.", {"fág"}, "irish") ==
+               "[D'fhág] sé é. [Fhág] sé é.");
 }
 
 // A phrase's words are highlighted, as one range, only where they form the phrase.

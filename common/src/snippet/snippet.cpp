@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "snippet/snippet.hpp"
+#include "analysis/stemmer.hpp"
 #include "analysis/tokenizer.hpp"
 #include "text/utf8.hpp"
 
@@ -217,22 +218,34 @@ class Matcher {
     // stems, so few words are stemmed. Suffix stemmers keep a word's first two bytes (English
     // "dying" -> "die" turns y to i) and do not grow it by more than kMaxStemGrowth bytes;
     // prefix stemmers (Indonesian, Irish) leave the stem's first three bytes inside a longer
-    // word. A word starting with a non-ASCII letter may have it folded (German ä -> a): always
-    // stemmed. A stemmer that rewrites an ASCII word start may miss highlights.
-    bool may_stem_to_one(const std::string& term) const {
-        const auto first = static_cast<unsigned char>(term[0]);
+    // word. A word starting with a non-ASCII letter may have it folded (German ä -> a), and a
+    // word with an apostrophe may lose an elided article (French "l'hôpital", Irish "d'fhág"):
+    // always stemmed. Stems have their accents folded (fold_accents), so a word with accents
+    // past its first letter is compared folded; Irish lenition drops the h after a word's first
+    // letter ("fhág" -> "fág"). A stemmer that rewrites an ASCII word start otherwise may miss
+    // highlights.
+    bool may_stem_to_one(const std::string& word) const {
+        const auto first = static_cast<unsigned char>(word[0]);
         if (first >= 0x80) {
             return true;
         }
         if (!(first >= 'a' && first <= 'z')) {
             return false;  // TermGenerator stems only words starting with a letter
         }
+        if (word.find('\'') != std::string::npos) {
+            return true;
+        }
+        const bool ascii = std::all_of(word.begin(), word.end(),
+                                       [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+        const std::string folded = ascii ? std::string() : fold_accents(word);
+        const std::string& term = ascii ? word : folded;
         for (const std::string& s : candidates_) {
             if (s.empty() || s[0] != term[0] || term.size() + kMaxStemGrowth < s.size()) {
                 continue;
             }
             if (s.size() == 1 || term.size() == 1 || s[1] == term[1] ||
-                static_cast<unsigned char>(term[1]) >= 0x80 || (term[1] == 'y' && s[1] == 'i')) {
+                static_cast<unsigned char>(term[1]) >= 0x80 || (term[1] == 'y' && s[1] == 'i') ||
+                (term[1] == 'h' && term.size() > 2 && s[1] == term[2])) {
                 return true;
             }
         }
