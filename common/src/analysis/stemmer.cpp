@@ -31,12 +31,13 @@ class SnowballStemmer : public Xapian::StemImplementation {
   public:
     explicit SnowballStemmer(std::string language, bool word_rules = false)
         : language_(std::move(language)),
-          elide_(word_rules && split_elision("l'a", language_).size() == 1),
+          elide_(word_rules && split_elision("l'a", language_) != "l'a"),
           fold_(word_rules),
           // Alphabets without accented letters: a stray accent would change the stem itself
           // (English "élections" is "élection", "elections" "elect"), so it goes first.
           fold_first_(word_rules && (language_ == "english" || language_ == "porter" ||
                                      language_ == "indonesian")),
+          catalan_(word_rules && language_ == "catalan"),
           stemmer_(sb_stemmer_new(language_.c_str(), nullptr)) {
         if (stemmer_ == nullptr)
             throw UsageError("unknown language '" + language_ + "'");
@@ -69,6 +70,16 @@ class SnowballStemmer : public Xapian::StemImplementation {
         if (fold_first_) {
             folded = fold_accents(word);
             word = folded;
+        } else if (catalan_ && word.find("\u00B7") != std::string_view::npos) {
+            // Catalan l·l is ll to its reader: "col·lecció" is found by "collecció" (the
+            // stemmer would keep the dot, as '.').
+            for (std::size_t i = 0; i < word.size(); ++i) {
+                if (word.substr(i, 2) == "\u00B7")
+                    ++i;
+                else
+                    folded += word[i];
+            }
+            word = folded;
         }
         const sb_symbol* out =
             sb_stemmer_stem(stemmer_, reinterpret_cast<const sb_symbol*>(word.data()),
@@ -84,6 +95,7 @@ class SnowballStemmer : public Xapian::StemImplementation {
     bool elide_;       // split_elision before stemming
     bool fold_;        // fold_accents after stemming (the stemmer reads the accents)
     bool fold_first_;  // and before
+    bool catalan_;     // l·l as ll before stemming
     sb_stemmer* stemmer_;
     std::unordered_map<std::string, std::string> cache_;
 };
@@ -127,6 +139,28 @@ constexpr std::pair<std::string_view, std::string_view> kIsoCodes[] = {
     {"zh", "chinese"},     {"zho", "chinese"},    {"chi", "chinese"},    {"cmn", "chinese"},
     {"yue", "chinese"},    {"wuu", "chinese"},    {"hak", "chinese"},    {"nan", "chinese"},
     {"ja", "japanese"},    {"jpn", "japanese"},   {"ko", "korean"},      {"kor", "korean"},
+};
+
+/// The languages' names in themselves, and other names they go by, as metadata often gives
+/// them (front matter "language: Deutsch", a document property "Français"): compared lower case
+/// with accents folded, so "FRANÇAIS" and "francais" are French too.
+constexpr std::pair<std::string_view, std::string_view> kNames[] = {
+    {"العربية", "arabic"},     {"عربي", "arabic"},          {"հայերեն", "armenian"},
+    {"euskara", "basque"},     {"euskera", "basque"},       {"català", "catalan"},
+    {"dansk", "danish"},       {"nederlands", "dutch"},     {"vlaams", "dutch"},
+    {"flemish", "dutch"},      {"suomi", "finnish"},        {"français", "french"},
+    {"deutsch", "german"},     {"ελληνικά", "greek"},       {"हिन्दी", "hindi"},
+    {"हिंदी", "hindi"},         {"magyar", "hungarian"},     {"bahasa indonesia", "indonesian"},
+    {"gaeilge", "irish"},      {"italiano", "italian"},     {"lietuvių", "lithuanian"},
+    {"नेपाली", "nepali"},       {"norsk", "norwegian"},      {"bokmål", "norwegian"},
+    {"nynorsk", "norwegian"},  {"português", "portuguese"}, {"română", "romanian"},
+    {"moldavian", "romanian"}, {"русский", "russian"},      {"српски", "serbian"},
+    {"srpski", "serbian"},     {"español", "spanish"},      {"castellano", "spanish"},
+    {"castilian", "spanish"},  {"svenska", "swedish"},      {"தமிழ்", "tamil"},
+    {"türkçe", "turkish"},     {"ייִדיש", "yiddish"},        {"יידיש", "yiddish"},
+    {"中文", "chinese"},       {"汉语", "chinese"},         {"漢語", "chinese"},
+    {"mandarin", "chinese"},   {"cantonese", "chinese"},    {"日本語", "japanese"},
+    {"한국어", "korean"},
 };
 
 /// Snowball's English stop-word list (snowballstem.org/algorithms/english/stop.txt).
@@ -224,6 +258,11 @@ std::string language_of_tag(std::string_view tag) {
         if (lower == *name)
             return lower;
     }
+    const std::string folded = fold_accents(Xapian::Unicode::tolower(lower));
+    for (const auto& [name, language] : kNames) {
+        if (folded == fold_accents(name))
+            return std::string(language);
+    }
     return "";
 }
 
@@ -263,6 +302,11 @@ std::string_view split_elision(std::string_view word, std::string_view language)
     static constexpr std::string_view kCatalan[] = {"d", "l", "m", "n", "s", "t"};
     static constexpr std::string_view kIrish[] = {"d", "m", "b"};
     std::span<const std::string_view> articles;
+    if (language == "turkish") {
+        // A proper name's suffixes follow an apostrophe: "istanbul'da" is "istanbul" + "da".
+        const std::size_t cut = std::min(word.find('\''), word.find("\u2019"));
+        return cut == 0 || cut == std::string_view::npos ? word : word.substr(0, cut);
+    }
     if (language == "french")
         articles = kFrench;
     else if (language == "italian")
@@ -286,6 +330,43 @@ std::string_view split_elision(std::string_view word, std::string_view language)
         return word;
     return word.substr(after);
 }
+
+namespace {
+
+/// Hebrew points and cantillation marks, Arabic harakat, Quranic marks and tatweel: marks that
+/// writers add or leave out, never the letters.
+bool is_hebrew_or_arabic_mark(std::uint32_t cp) {
+    return (cp >= 0x591 && cp <= 0x5BD) || cp == 0x5BF || cp == 0x5C1 || cp == 0x5C2 ||
+           cp == 0x5C4 || cp == 0x5C5 || cp == 0x5C7 || (cp >= 0x610 && cp <= 0x61A) ||
+           cp == 0x640 || (cp >= 0x64B && cp <= 0x65F) || cp == 0x670 ||
+           (cp >= 0x6D6 && cp <= 0x6DC) || (cp >= 0x6DF && cp <= 0x6E4) || cp == 0x6E7 ||
+           cp == 0x6E8 || (cp >= 0x6EA && cp <= 0x6ED);
+}
+
+/// The letters of Latin Extended-B that fold: Romanian ș ț (comma below, as ş ţ with a
+/// cedilla), Vietnamese ơ ư, Pinyin's tone marks on vowels (ǎ ǐ ǒ ǔ ǖ ǘ ǚ ǜ); "" for the rest.
+std::string_view extended_b(std::uint32_t cp) {
+    static constexpr std::string_view kPinyin[] = {"a", "a", "i", "i", "o", "o", "u", "u",
+                                                   "u", "u", "u", "u", "u", "u", "u", "u"};
+    switch (cp) {
+        case 0x1A0:
+        case 0x1A1:
+            return "o";
+        case 0x1AF:
+        case 0x1B0:
+            return "u";
+        case 0x218:
+        case 0x219:
+            return "s";
+        case 0x21A:
+        case 0x21B:
+            return "t";
+        default:
+            return cp >= 0x1CD && cp <= 0x1DC ? kPinyin[cp - 0x1CD] : std::string_view();
+    }
+}
+
+}  // namespace
 
 std::string fold_accents(std::string_view text) {
     // Lower-case Latin-1 Supplement and Latin Extended-A letters (U+00DF-U+017F) to what they
@@ -322,12 +403,16 @@ std::string fold_accents(std::string_view text) {
                                  (static_cast<unsigned char>(text[i + 1]) & 0x3F);
         std::string_view folded;
         bool drop = false;
-        if (cp >= 0x300 && cp <= 0x36F) {
-            drop = true;  // a combining mark: NFD text folds like NFC
+        if ((cp >= 0x300 && cp <= 0x36F) || is_hebrew_or_arabic_mark(cp) || cp == 0xB7) {
+            // A combining mark (NFD text folds like NFC); Hebrew points and cantillation, Arabic
+            // harakat and tatweel (written or not, the same word); Catalan l·l is ll.
+            drop = true;
         } else if (cp >= 0xDF && cp <= 0xFF) {
             folded = kLatin[cp - 0xDF];
         } else if (cp >= 0x100 && cp <= 0x17F) {
             folded = kExtendedA[cp - 0x100];
+        } else if (cp >= 0x1A0 && cp <= 0x21B) {
+            folded = extended_b(cp);
         } else if (cp >= 0x3AC && cp <= 0x3CE) {
             switch (cp) {  // Greek: tonos and dialytika, final sigma
                 case 0x3AC:
