@@ -111,6 +111,20 @@ BOOST_AUTO_TEST_CASE(cjk_characters_are_words_in_an_ngram_index) {
     BOOST_TEST(marked(only_passage("今天北京天气", terms)) == "今天北京天气");
 }
 
+// A character of a query word of several characters is highlighted beside the character it
+// pairs with, not alone elsewhere: 北京 is not 北 of 北方; a word of one character is.
+BOOST_AUTO_TEST_CASE(cjk_characters_of_a_word_only_inside_the_word) {
+    MatchTerms terms;
+    terms.stems = {"北", "北京", "京"};
+    terms.cjk_ngrams = true;
+    BOOST_TEST(marked(only_passage("北京很好。北方很冷，京剧很美。", terms)) ==
+               "[北京]很好。北方很冷，京剧很美。");
+    terms.stems = {"서", "서울", "울"};
+    BOOST_TEST(marked(only_passage("서울의 도서관", terms)) == "[서울]의 도서관");
+    terms.stems = {"北", "京"};  // two words of one character each
+    BOOST_TEST(marked(only_passage("北方很冷，京剧", terms)) == "[北]方很冷，[京]剧");
+}
+
 // A stem matches every text word with that stem ("troops", "Troop"), not other words.
 BOOST_AUTO_TEST_CASE(matches_words_by_stem) {
     MatchTerms terms;
