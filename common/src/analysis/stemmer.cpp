@@ -236,6 +236,8 @@ std::vector<std::string> stemmer_languages() {
 }
 
 std::string language_of_tag(std::string_view tag) {
+    // A list ("de, en" in an HTTP Content-Language, "en-US,en;q=0.9"): its first language.
+    tag = tag.substr(0, tag.find_first_of(",;"));
     while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t'))
         tag.remove_prefix(1);
     while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t'))
