@@ -294,7 +294,7 @@ const std::vector<Native>& natives() {
         {"Deutsch",
          "german",
          "Die Straße nach München war lang. Die Bäume blühen.",
-         {"Strasse", "STRASSE", "Munchen", "Baum"},
+         {"Strasse", "STRASSE", "Munchen", "Muenchen", "Baum", "Baeume"},
          "Straße"},
         {"fr-CA",
          "french",

@@ -236,6 +236,21 @@ BOOST_DATA_TEST_CASE(
     BOOST_TEST(fold_accents(input) == expected);
 }
 
+// German umlauts written ae, oe, ue are the umlauts: "Muenchen" is "München", but Quelle and
+// Feuer keep their u.
+BOOST_AUTO_TEST_CASE(german_umlauts_written_out) {
+    Xapian::Stem german = make_stemmer("german");
+    BOOST_TEST(german("muenchen") == german("münchen"));
+    BOOST_TEST(german("baeume") == german("bäume"));
+    BOOST_TEST(german("oesterreicher") == german("österreicher"));
+    BOOST_TEST(german("schroeder") == german("schröder"));
+    BOOST_TEST(german("ueber") == german("über"));
+    BOOST_TEST(german("quelle") == "quell");
+    BOOST_TEST(german("feuer") == "feu");  // a u after a vowel is a consonant
+    BOOST_TEST(german("frauen") == "frau");
+    BOOST_TEST(make_stemmer("english")("poem") == "poem");  // German only
+}
+
 // With today's word rules, a stem is folded: accents never hide a word.
 BOOST_AUTO_TEST_CASE(stems_fold) {
     Xapian::Stem french = make_stemmer("french");

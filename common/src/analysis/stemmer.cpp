@@ -38,6 +38,7 @@ class SnowballStemmer : public Xapian::StemImplementation {
           fold_first_(word_rules && (language_ == "english" || language_ == "porter" ||
                                      language_ == "indonesian")),
           catalan_(word_rules && language_ == "catalan"),
+          german_(word_rules && language_ == "german"),
           stemmer_(sb_stemmer_new(language_.c_str(), nullptr)) {
         if (stemmer_ == nullptr)
             throw UsageError("unknown language '" + language_ + "'");
@@ -70,6 +71,9 @@ class SnowballStemmer : public Xapian::StemImplementation {
         if (fold_first_) {
             folded = fold_accents(word);
             word = folded;
+        } else if (german_ && word.find('e') != std::string_view::npos) {
+            folded = german_umlauts(word);
+            word = folded;
         } else if (catalan_ && word.find("\u00B7") != std::string_view::npos) {
             // Catalan l·l is ll to its reader: "col·lecció" is found by "collecció" (the
             // stemmer would keep the dot, as '.').
@@ -91,11 +95,46 @@ class SnowballStemmer : public Xapian::StemImplementation {
         return fold_ ? fold_accents(stem) : stem;
     }
 
+    /// German umlauts written ae, oe, ue (as without a German keyboard) as the umlauts, for the
+    /// stemmer: "muenchen" is "münchen", as Snowball's german2 has it; a u between vowels is a
+    /// consonant (Feuer, Frauen) and "qu" keeps its u (Quelle).
+    static std::string german_umlauts(std::string_view word) {
+        auto vowel_at = [&](std::size_t i) {  // word[i] starts a vowel (a e i o u y ä ö ü)
+            if (i >= word.size())
+                return false;
+            const char c = word[i];
+            return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y' ||
+                   (c == '\xC3' && i + 1 < word.size() &&
+                    (word[i + 1] == '\xA4' || word[i + 1] == '\xB6' || word[i + 1] == '\xBC'));
+        };
+        auto vowel_before = [&](std::size_t i) {  // a vowel ends just before word[i]
+            return i > 0 && (vowel_at(i - 1) || (i > 1 && vowel_at(i - 2) &&
+                                                 static_cast<unsigned char>(word[i - 1]) >= 0x80));
+        };
+        std::string out;
+        out.reserve(word.size() + 4);
+        for (std::size_t i = 0; i < word.size(); ++i) {
+            const char c = word[i];
+            if (c == 'q' && i + 1 < word.size() && word[i + 1] == 'u') {
+                out += "qu";
+                ++i;
+            } else if ((c == 'a' || c == 'o' || (c == 'u' && !vowel_before(i))) &&
+                       i + 1 < word.size() && word[i + 1] == 'e') {
+                out += c == 'a' ? "\u00E4" : c == 'o' ? "\u00F6" : "\u00FC";
+                ++i;
+            } else {
+                out += c;
+            }
+        }
+        return out;
+    }
+
     std::string language_;
     bool elide_;       // split_elision before stemming
     bool fold_;        // fold_accents after stemming (the stemmer reads the accents)
     bool fold_first_;  // and before
     bool catalan_;     // l·l as ll before stemming
+    bool german_;      // ae oe ue as ä ö ü before stemming
     sb_stemmer* stemmer_;
     std::unordered_map<std::string, std::string> cache_;
 };

@@ -23,9 +23,11 @@ bool first_sight_of_unknown_tag(std::string_view tag);
 /// Each Stem owns its own libstemmer state, so it is NOT thread-safe: make one per thread.
 /// Throws UsageError for an unknown language.
 /// With `word_rules`, the elided article or pronoun of a French, Italian, Catalan or Irish word
-/// is split off before stemming, as Lucene's ElisionFilter does (split_elision), and the stem's
+/// (the suffixes after a Turkish word's apostrophe) is split off before stemming, as Lucene's
+/// ElisionFilter does (split_elision), and the stem's
 /// accents are folded (fold_accents; for English, Porter and Indonesian, whose alphabets have
-/// no accents, the word's before stemming too); databases record whether they were built so
+/// no accents, the word's before stemming too; German ae oe ue are read as ä ö ü, Catalan l·l
+/// as ll); databases record whether they were built so
 /// (schema::kMetaWordRules).
 Xapian::Stem make_stemmer(const std::string& language, bool word_rules = true);
 
