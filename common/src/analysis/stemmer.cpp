@@ -435,6 +435,16 @@ std::string fold_accents(std::string_view text) {
         std::size_t length = c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
         if (i + length > text.size())
             length = text.size() - i;
+        if (length == 3 && c == 0xEF && static_cast<unsigned char>(text[i + 1]) == 0xBC &&
+            static_cast<unsigned char>(text[i + 2]) >= 0xA1 &&
+            static_cast<unsigned char>(text[i + 2]) <= 0xBA) {
+            // Full-width Ａ-Ｚ (U+FF21-U+FF3A): lower case, ａ-ｚ. Xapian's CJK n-grams keep
+            // their case, where its query parser lowers it.
+            out += "\xEF\xBD";
+            out += static_cast<char>(static_cast<unsigned char>(text[i + 2]) - 0xA1 + 0x81);
+            i += 3;
+            continue;
+        }
         if (length != 2) {
             out.append(text, i, length);
             i += length;

@@ -36,8 +36,8 @@ Xapian::Stem make_stemmer(const std::string& language, bool word_rules = true);
 /// with diacritics become their base letter (é e, ç c, ø o, ł l, Romanian ș ț, Vietnamese ơ ư,
 /// Pinyin ǎ), æ ae, œ oe, ß ss, Greek vowels lose their tonos and dialytika (ά α, ϊ ι) and
 /// final sigma becomes σ; Hebrew points and cantillation, Arabic harakat and tatweel, and the
-/// middle dot of Catalan l·l are dropped. Turkish dotless ı stays ı (it is a letter of its own,
-/// not an accented i); other scripts are left alone.
+/// middle dot of Catalan l·l are dropped; full-width capitals (Ａ-Ｚ) are lower-cased. Turkish
+/// dotless ı stays ı (it is a letter of its own, not an accented i); other scripts are left alone.
 std::string fold_accents(std::string_view text);
 
 /// `word` (lower case) without its elided article or pronoun in `language` ("l'abstention":
