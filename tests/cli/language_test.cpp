@@ -275,6 +275,219 @@ BOOST_AUTO_TEST_CASE(every_language_end_to_end) {
     }
 }
 
+namespace {
+
+/// An article as a native speaker writes it, tagged as metadata often tags it (a name, a code,
+/// a regional tag), and the words they would search for it by: without accents, in capitals,
+/// inflected. `language` is the language it is indexed in; `highlight` is what the first
+/// query highlights.
+struct Native {
+    const char* tag;
+    const char* language;
+    const char* body;
+    std::vector<const char*> queries;
+    const char* highlight;
+};
+
+const std::vector<Native>& natives() {
+    static const std::vector<Native> rows = {
+        {"Deutsch",
+         "german",
+         "Die Straße nach München war lang. Die Bäume blühen.",
+         {"Strasse", "STRASSE", "Munchen", "Muenchen", "Baum", "Baeume"},
+         "Straße"},
+        {"fr-CA",
+         "french",
+         "L'œuvre qu'elle a vue. Jusqu'à présent, l'hôpital n'a pas répondu.",
+         {"hopital", "oeuvre", "HÔPITAL", "present"},
+         "l'hôpital"},
+        {"es",
+         "spanish",
+         "La niña habló con el señor en la estación de Málaga.",
+         {"nina", "senor", "estacion", "malaga"},
+         "niña"},
+        {"pt_BR",
+         "portuguese",
+         "As eleições presidenciais aconteceram em São Paulo.",
+         {"eleicoes", "\"sao paulo\""},
+         "eleições"},
+        {"Italiano",
+         "italian",
+         "La città è bellissima. Dell'arte si parla; l'università è chiusa.",
+         {"citta", "universita", "arte"},
+         "città"},
+        {"nl",
+         "dutch",
+         "De ijsberen van IJsland zwemmen. Het ĳs smelt.",
+         {"ijsland", "IJSLAND", "ijsbeer"},
+         "IJsland"},
+        {"da",
+         "danish",
+         "Søerne i København er smukke. Børnene spiser æbler.",
+         {"kobenhavn", "æble"},
+         "København"},
+        {"nb-NO",
+         "norwegian",
+         "Bøkene på biblioteket i Tromsø er gamle.",
+         {"bok", "tromso"},
+         "Bøkene"},
+        {"sv",
+         "swedish",
+         "Sjöarna nära Göteborg är kalla. Vi åt räkor.",
+         {"goteborg", "räka"},
+         "Göteborg"},
+        {"fi",
+         "finnish",
+         "Helsingin kirjastoissa on paljon kirjoja. Järvellä oli hiljaista.",
+         {"kirjasto", "järvi"},
+         "kirjastoissa"},
+        {"hu",
+         "hungarian",
+         "A budapesti hidakon sok autó halad át.",
+         {"híd", "budapest"},
+         "hidakon"},
+        {"tr",
+         "turkish",
+         "Ankara'ya kışın gittik. Kırmızı ılık çay içtik. İSTANBUL HABERLERİ.",
+         {"ankara", "kış", "haber", "istanbul"},
+         "Ankara'ya"},
+        {"el",
+         "greek",
+         "Η Αθήνα είναι η πρωτεύουσα. ΟΙ ΑΝΘΡΩΠΟΙ ΤΗΣ ΠΟΛΗΣ.",
+         {"αθηνα", "ΑΘΗΝΑ", "πόλη", "ανθρωπος"},
+         "Αθήνα"},
+        {"ru",
+         "russian",
+         "Новогодние ёлки стоят на площадях Москвы. Всё было зелёное.",
+         {"елка", "Москва", "зеленый"},
+         "ёлки"},
+        {"ar",
+         "arabic",
+         "ذهبَ الطالبُ إلى المَكْتَبَةِ العامة في الإسكندرية.",
+         {"المكتبة", "مكتبة", "الاسكندرية"},
+         "المَكْتَبَةِ"},
+        {"he", "english", "שָׁלוֹם עֲלֵיכֶם. הספרייה בירושלים פתוחה.", {"שלום", "עליכם"}, "שָׁלוֹם"},
+        {"hi",
+         "hindi",
+         "दिल्ली के पुस्तकालयों में बहुत सारी किताबें हैं। बच्चों ने कहानियाँ पढ़ीं।",
+         {"किताब", "पुस्तकालय", "कहानी"},
+         "किताबें"},
+        {"ne", "nepali", "काठमाडौंका मन्दिरहरू धेरै पुराना छन्।", {"मन्दिर"}, "मन्दिरहरू"},
+        {"id",
+         "indonesian",
+         "Perpustakaan di Jakarta menyediakan buku. Mereka membacanya.",
+         {"perpustakaan", "membaca"},
+         "Perpustakaan"},
+        {"ga",
+         "irish",
+         "Tá an leabharlann i nGaillimh ar oscailt.",
+         {"leabharlann", "Gaillimh"},
+         "leabharlann"},
+        {"hy", "armenian", "Երևանի գրադարանները շատ գրքեր ունեն։", {"Երևան"}, "Երևանի"},
+        {"eu",
+         "basque",
+         "Bilboko liburutegietan liburu asko daude.",
+         {"liburutegi", "Bilbo"},
+         "liburutegietan"},
+        {"ca",
+         "catalan",
+         "L'escola i la col·lecció de Barcelona obren d'hora.",
+         {"escola", "collecció", "col·lecció"},
+         "L'escola"},
+        {"lt",
+         "lithuanian",
+         "Vilniaus bibliotekose yra daug knygų. Žmonės skaito.",
+         {"knyga", "zmones"},
+         "knygų"},
+        {"ro",
+         "romanian",
+         "Cărțile vechi sunt în biblioteca orașului.",
+         {"cărți", "orasul"},
+         "Cărțile"},
+        {"sr-Cyrl",
+         "serbian",
+         "Београдске библиотеке имају много књига.",
+         {"knjiga", "библиотека"},
+         "књига"},
+        {"sr-Latn", "serbian", "Čitaoci žele više knjiga.", {"citaoci", "читаоци"}, "Čitaoci"},
+        {"ta", "tamil", "சென்னை நூலகங்களில் நிறைய புத்தகங்கள் உள்ளன.", {"நூலகம்", "புத்தகம்"}, "நூலகங்களில்"},
+        {"yi", "yiddish", "די ביכער אין דער ביבליאָטעק זענען אַלט.", {"ביכער", "ביבליאטעק"}, "ביכער"},
+        {"zh-Hant",
+         "chinese",
+         "今天臺北天氣很好。我們用iPhone拍照片。",
+         {"臺北", "天氣", "iphone"},
+         "臺北"},
+        {"ja",
+         "japanese",
+         "東京の天気は晴れです。ＮＨＫのニュース。",
+         {"東京", "晴れ", "ＮＨＫ", "ｎｈｋ"},
+         "東京"},
+        {"ko", "korean", "서울의 도서관에는 책이 많습니다.", {"서울", "도서관"}, "서울"},
+        {"en-GB",
+         "english",
+         "The colours of the harbours. A naïve café.",
+         {"colour", "cafe", "naive"},
+         "colours"},
+        {"uk", "english", "Київські каштани цвітуть навесні.", {"каштани"}, "каштани"},
+        {"xx-garbage!!", "english", "Starships and their engines.", {"starship"}, "Starships"},
+    };
+    return rows;
+}
+
+}  // namespace
+
+// One article per language, as a native speaker writes and tags it, in one database: each is
+// found by the words its reader would type, in its own language, highlighted on its own words.
+BOOST_AUTO_TEST_CASE(native_speakers) {
+    TempDir dir;
+    std::string all;
+    for (std::size_t i = 0; i < natives().size(); ++i) {
+        const Native& row = natives()[i];
+        all += nlohmann::json{{"id", std::to_string(i)},
+                              {"lang", row.tag},
+                              {"title", std::string("Article ") + std::to_string(i)},
+                              {"body", row.body}}
+                   .dump() +
+               "\n";
+    }
+    const std::string input = dir / "natives.jsonl";
+    write_file(input, all);
+    const std::string db = dir / "db";
+    RunResult indexed = index({"--db", db, "--language", "en", input});
+    BOOST_TEST_REQUIRE(indexed.status == 0, indexed.err);
+    for (const char* unknown : {"'uk'", "'xx-garbage!!'", "'he'"})
+        BOOST_TEST(indexed.err.find(unknown) != std::string::npos, indexed.err);
+    BOOST_TEST(indexed.err.find("Deutsch") == std::string::npos, indexed.err);
+    for (std::size_t i = 0; i < natives().size(); ++i) {
+        const Native& row = natives()[i];
+        for (const char* query : row.queries) {
+            RunResult r = search({"--db", db, "--json", "-m", "50", "--expand", "0", query});
+            BOOST_TEST_REQUIRE(r.status <= 1, r.err);
+            const nlohmann::json result = nlohmann::json::parse(r.out);
+            const nlohmann::json* hit = nullptr;
+            for (const auto& h : result["hits"]) {
+                if (h["id"] == std::to_string(i))
+                    hit = &h;
+            }
+            BOOST_TEST(hit != nullptr, row.tag << ": " << query << " finds " << row.body);
+            if (hit == nullptr)
+                continue;
+            BOOST_TEST((*hit)["language"] == row.language, row.tag);
+            if (query != row.queries.front())
+                continue;
+            const auto& passage = (*hit)["passages"][0];
+            const std::string text = passage["text"];
+            std::vector<std::string> highlighted;
+            for (const auto& span : passage["highlights"])
+                highlighted.push_back(
+                    text.substr(span[0].get<std::size_t>(),
+                                span[1].get<std::size_t>() - span[0].get<std::size_t>()));
+            BOOST_TEST(has(highlighted, row.highlight),
+                       row.tag << ": " << query << " highlights " << passage.dump());
+        }
+    }
+}
+
 // A sharded index: the languages come from every shard, whichever holds which article.
 BOOST_AUTO_TEST_CASE(languages_over_shards) {
     TempDir dir;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/stemmer.hpp"
 #include "snippet/snippet.hpp"
 
 namespace folio {
@@ -110,6 +111,20 @@ BOOST_AUTO_TEST_CASE(cjk_characters_are_words_in_an_ngram_index) {
     BOOST_TEST(marked(only_passage("今天北京天气", terms)) == "今天北京天气");
 }
 
+// A character of a query word of several characters is highlighted beside the character it
+// pairs with, not alone elsewhere: 北京 is not 北 of 北方; a word of one character is.
+BOOST_AUTO_TEST_CASE(cjk_characters_of_a_word_only_inside_the_word) {
+    MatchTerms terms;
+    terms.stems = {"北", "北京", "京"};
+    terms.cjk_ngrams = true;
+    BOOST_TEST(marked(only_passage("北京很好。北方很冷，京剧很美。", terms)) ==
+               "[北京]很好。北方很冷，京剧很美。");
+    terms.stems = {"서", "서울", "울"};
+    BOOST_TEST(marked(only_passage("서울의 도서관", terms)) == "[서울]의 도서관");
+    terms.stems = {"北", "京"};  // two words of one character each
+    BOOST_TEST(marked(only_passage("北方很冷，京剧", terms)) == "[北]方很冷，[京]剧");
+}
+
 // A stem matches every text word with that stem ("troops", "Troop"), not other words.
 BOOST_AUTO_TEST_CASE(matches_words_by_stem) {
     MatchTerms terms;
@@ -117,6 +132,25 @@ BOOST_AUTO_TEST_CASE(matches_words_by_stem) {
     const Snippet s = only_passage("Troops arrived; the troop left the troupe.", terms);
     BOOST_TEST(marked(s) == "[Troops] arrived; the [troop] left the troupe.");
     BOOST_TEST(s.highlights == (Highlights{{0, 6}, {20, 25}}), boost::test_tools::per_element());
+}
+
+// Stems have their accents folded: a word with an elided article and accents, or an Irish word
+// with its lenition, is still highlighted by its stem.
+BOOST_AUTO_TEST_CASE(matches_elided_and_accented_words_by_stem) {
+    auto passage = [](std::string_view text, const std::vector<std::string>& words,
+                      const char* language) {
+        const Xapian::Stem stem = folio::make_stemmer(language);
+        MatchTerms terms;
+        for (const auto& w : words)
+            terms.stems.push_back(stem(w));
+        const auto passages = folio::make_passages(text, terms, stem, {1, 240});
+        BOOST_REQUIRE_EQUAL(passages.size(), 1U);
+        return marked(passages.front());
+    };
+    BOOST_TEST(passage("Vu l'hôpital et l’œuvre.", {"hopital", "oeuvre"}, "french") ==
+               "Vu [l'hôpital] et [l’œuvre].");
+    BOOST_TEST(passage("D'fhág sé é. Fhág sé é.", {"fág"}, "irish") ==
+               "[D'fhág] sé é. [Fhág] sé é.");
 }
 
 // A phrase's words are highlighted, as one range, only where they form the phrase.

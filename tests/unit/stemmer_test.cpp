@@ -151,17 +151,22 @@ BOOST_AUTO_TEST_SUITE_END()
 // BCP 47 tags: the primary subtag names the language, whatever the script, region or variant;
 // ISO 639-2 and 639-3 codes and names work too.
 BOOST_DATA_TEST_CASE(language_tags,
-                     bdata::make({"fr-CA",   "pt-BR",   "zh-Hant",    "zh-Hant-TW",
-                                  "ZH_hans", "sr-Latn", "sr-Cyrl-RS", "en-GB-oxendict",
-                                  "fra",     "fre",     "ger",        "deu",
-                                  "ell",     "gre",     "yi",         "yid",
-                                  "hi-IN",   "nb-NO",   "ja-JP",      "ko-KR",
-                                  "cmn",     " de-AT ", "Greek",      "none"}) ^
-                         bdata::make({"french",  "portuguese", "chinese",   "chinese",  "chinese",
-                                      "serbian", "serbian",    "english",   "french",   "french",
-                                      "german",  "german",     "greek",     "greek",    "yiddish",
-                                      "yiddish", "hindi",      "norwegian", "japanese", "korean",
-                                      "chinese", "german",     "greek",     "none"}),
+                     bdata::make({"fr-CA",    "pt-BR",         "zh-Hant",    "zh-Hant-TW",
+                                  "ZH_hans",  "sr-Latn",       "sr-Cyrl-RS", "en-GB-oxendict",
+                                  "fra",      "fre",           "ger",        "deu",
+                                  "ell",      "gre",           "yi",         "yid",
+                                  "hi-IN",    "nb-NO",         "ja-JP",      "ko-KR",
+                                  "cmn",      " de-AT ",       "Greek",      "none",
+                                  "Deutsch",  "FRANÇAIS",      "francais",   "Español",
+                                  "ελληνικά", "Русский",       "日本語",     "Bokmål",
+                                  "de, en",   "en-US,en;q=0.9"}) ^
+                         bdata::make({"french",   "portuguese", "chinese",   "chinese",  "chinese",
+                                      "serbian",  "serbian",    "english",   "french",   "french",
+                                      "german",   "german",     "greek",     "greek",    "yiddish",
+                                      "yiddish",  "hindi",      "norwegian", "japanese", "korean",
+                                      "chinese",  "german",     "greek",     "none",     "german",
+                                      "french",   "french",     "spanish",   "greek",    "russian",
+                                      "japanese", "norwegian",  "german",    "english"}),
                      input, expected) {
     BOOST_TEST(language_of_tag(input) == expected);
     BOOST_TEST(canonical_language(input) == expected);
@@ -170,7 +175,7 @@ BOOST_DATA_TEST_CASE(language_tags,
 // Tags that name no language Folio knows: "" (the caller uses the database's language).
 BOOST_DATA_TEST_CASE(unknown_language_tags,
                      bdata::make({"", "tlh", "tlh-Latn", "x-klingon", "i-klingon", "und", "mul",
-                                  "zxx", "-fr", "f", "ελληνικά", "en\x01"})) {
+                                  "zxx", "-fr", "f", "ქართული", "en\x01", "Deutschland"})) {
     BOOST_TEST(language_of_tag(sample).empty());
 }
 
@@ -193,16 +198,18 @@ BOOST_AUTO_TEST_CASE(unstemmed_languages_keep_words) {
 }
 
 // Elided articles and pronouns are split off before stemming in French, Italian, Catalan and
-// Irish (Lucene's ElisionFilter lists), with either apostrophe; other languages keep them.
-BOOST_DATA_TEST_CASE(elision_is_split_off,
-                     bdata::make({"l'abstention", "qu'il", "jusqu\u2019ici", "dell'arte", "d'aigua",
-                                  "d'fhág", "l'abstention", "o'neill", "l'", "xl'a",
-                                  "aujourd'hui"}) ^
-                         bdata::make({"french", "french", "french", "italian", "catalan", "irish",
-                                      "english", "french", "french", "french", "french"}) ^
-                         bdata::make({"abstention", "il", "ici", "arte", "aigua", "fhág",
-                                      "l'abstention", "o'neill", "l'", "xl'a", "aujourd'hui"}),
-                     word, language, expected) {
+// Irish (Lucene's ElisionFilter lists), with either apostrophe; other languages keep them. A
+// Turkish word is what comes before its apostrophe (the suffixes of a proper name).
+BOOST_DATA_TEST_CASE(
+    elision_is_split_off,
+    bdata::make({"l'abstention", "qu'il", "jusqu\u2019ici", "dell'arte", "d'aigua", "d'fhág",
+                 "l'abstention", "o'neill", "l'", "xl'a", "aujourd'hui", "istanbul'da",
+                 "ankara\u2019ya", "l'a"}) ^
+        bdata::make({"french", "french", "french", "italian", "catalan", "irish", "english",
+                     "french", "french", "french", "french", "turkish", "turkish", "english"}) ^
+        bdata::make({"abstention", "il", "ici", "arte", "aigua", "fhág", "l'abstention", "o'neill",
+                     "l'", "xl'a", "aujourd'hui", "istanbul", "ankara", "l'a"}),
+    word, language, expected) {
     BOOST_TEST(std::string(split_elision(word, language)) == expected);
 }
 
@@ -213,14 +220,35 @@ BOOST_AUTO_TEST_CASE(elision_before_stemming) {
 }
 
 // Accents fold for matching: Latin diacritics, ligatures, ß, Greek tonos and final sigma,
-// combining marks (NFD); Turkish dotless ı and other scripts stay.
-BOOST_DATA_TEST_CASE(accents_fold,
-                     bdata::make({"élections", "e\u0301lections", "çà", "bäume", "straße", "œuvre",
-                                  "łódź", "θάλασσες", "ΐϋ", "ılık", "москва", "北京", "naïve"}) ^
-                         bdata::make({"elections", "elections", "ca", "baume", "strasse", "oeuvre",
-                                      "lodz", "θαλασσεσ", "ιυ", "ılık", "москва", "北京", "naive"}),
-                     input, expected) {
+// combining marks (NFD), Romanian, Vietnamese and Pinyin letters, Hebrew points, Arabic harakat
+// and tatweel, Catalan l·l, full-width capitals; Turkish dotless ı and other scripts stay.
+BOOST_DATA_TEST_CASE(
+    accents_fold,
+    bdata::make({"élections", "e\u0301lections", "çà",         "bäume", "straße",  "œuvre",
+                 "łódź",      "θάλασσες",        "ΐϋ",         "ılık",  "москва",  "北京",
+                 "naïve",     "orașului",        "țară",       "cơm",   "nǚ",      "שָׁלוֹם",
+                 "المَكْتَبَةِ",   "كتـــاب",         "col·lecció", "ستمبر", "ＮＨＫｎ"}) ^
+        bdata::make({"elections", "elections", "ca",        "baume", "strasse", "oeuvre",
+                     "lodz",      "θαλασσεσ",  "ιυ",        "ılık",  "москва",  "北京",
+                     "naive",     "orasului",  "tara",      "com",   "nu",      "שלום",
+                     "المكتبة",   "كتاب",      "colleccio", "ستمبر", "ｎｈｋｎ"}),
+    input, expected) {
     BOOST_TEST(fold_accents(input) == expected);
+}
+
+// German umlauts written ae, oe, ue are the umlauts: "Muenchen" is "München", but Quelle and
+// Feuer keep their u.
+BOOST_AUTO_TEST_CASE(german_umlauts_written_out) {
+    Xapian::Stem german = make_stemmer("german");
+    BOOST_TEST(german("muenchen") == german("münchen"));
+    BOOST_TEST(german("baeume") == german("bäume"));
+    BOOST_TEST(german("oesterreicher") == german("österreicher"));
+    BOOST_TEST(german("schroeder") == german("schröder"));
+    BOOST_TEST(german("ueber") == german("über"));
+    BOOST_TEST(german("quelle") == "quell");
+    BOOST_TEST(german("feuer") == "feu");  // a u after a vowel is a consonant
+    BOOST_TEST(german("frauen") == "frau");
+    BOOST_TEST(make_stemmer("english")("poem") == "poem");  // German only
 }
 
 // With today's word rules, a stem is folded: accents never hide a word.

@@ -20,7 +20,8 @@ inline constexpr std::string_view kUnstemmedLanguages[] = {"chinese", "japanese"
 /// case and '_' do not matter; the primary subtag decides (ISO 639-1 "fr", ISO 639-2/3
 /// "fra"/"fre", or a name "French"); script, region and variant subtags are ignored ("fr-CA",
 /// "pt-BR", "zh-Hant-TW", "sr-Latn"); private-use and grandfathered tags ("x-...", "i-...")
-/// and "und", "mul", "zxx" have no language. "none" stays "none".
+/// and "und", "mul", "zxx" have no language. Of a list ("de, en", as HTTP Content-Language
+/// has it) the first names the language. "none" stays "none".
 std::string language_of_tag(std::string_view tag);
 
 /// Maps a language name, ISO 639 code or BCP 47 tag ("en", "eng", "English", "en-US") to its

@@ -31,12 +31,14 @@ class SnowballStemmer : public Xapian::StemImplementation {
   public:
     explicit SnowballStemmer(std::string language, bool word_rules = false)
         : language_(std::move(language)),
-          elide_(word_rules && split_elision("l'a", language_).size() == 1),
+          elide_(word_rules && split_elision("l'a", language_) != "l'a"),
           fold_(word_rules),
           // Alphabets without accented letters: a stray accent would change the stem itself
           // (English "élections" is "élection", "elections" "elect"), so it goes first.
           fold_first_(word_rules && (language_ == "english" || language_ == "porter" ||
                                      language_ == "indonesian")),
+          catalan_(word_rules && language_ == "catalan"),
+          german_(word_rules && language_ == "german"),
           stemmer_(sb_stemmer_new(language_.c_str(), nullptr)) {
         if (stemmer_ == nullptr)
             throw UsageError("unknown language '" + language_ + "'");
@@ -69,6 +71,19 @@ class SnowballStemmer : public Xapian::StemImplementation {
         if (fold_first_) {
             folded = fold_accents(word);
             word = folded;
+        } else if (german_ && word.find('e') != std::string_view::npos) {
+            folded = german_umlauts(word);
+            word = folded;
+        } else if (catalan_ && word.find("\u00B7") != std::string_view::npos) {
+            // Catalan l·l is ll to its reader: "col·lecció" is found by "collecció" (the
+            // stemmer would keep the dot, as '.').
+            for (std::size_t i = 0; i < word.size(); ++i) {
+                if (word.substr(i, 2) == "\u00B7")
+                    ++i;
+                else
+                    folded += word[i];
+            }
+            word = folded;
         }
         const sb_symbol* out =
             sb_stemmer_stem(stemmer_, reinterpret_cast<const sb_symbol*>(word.data()),
@@ -80,10 +95,46 @@ class SnowballStemmer : public Xapian::StemImplementation {
         return fold_ ? fold_accents(stem) : stem;
     }
 
+    /// German umlauts written ae, oe, ue (as without a German keyboard) as the umlauts, for the
+    /// stemmer: "muenchen" is "münchen", as Snowball's german2 has it; a u between vowels is a
+    /// consonant (Feuer, Frauen) and "qu" keeps its u (Quelle).
+    static std::string german_umlauts(std::string_view word) {
+        auto vowel_at = [&](std::size_t i) {  // word[i] starts a vowel (a e i o u y ä ö ü)
+            if (i >= word.size())
+                return false;
+            const char c = word[i];
+            return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y' ||
+                   (c == '\xC3' && i + 1 < word.size() &&
+                    (word[i + 1] == '\xA4' || word[i + 1] == '\xB6' || word[i + 1] == '\xBC'));
+        };
+        auto vowel_before = [&](std::size_t i) {  // a vowel ends just before word[i]
+            return i > 0 && (vowel_at(i - 1) || (i > 1 && vowel_at(i - 2) &&
+                                                 static_cast<unsigned char>(word[i - 1]) >= 0x80));
+        };
+        std::string out;
+        out.reserve(word.size() + 4);
+        for (std::size_t i = 0; i < word.size(); ++i) {
+            const char c = word[i];
+            if (c == 'q' && i + 1 < word.size() && word[i + 1] == 'u') {
+                out += "qu";
+                ++i;
+            } else if ((c == 'a' || c == 'o' || (c == 'u' && !vowel_before(i))) &&
+                       i + 1 < word.size() && word[i + 1] == 'e') {
+                out += c == 'a' ? "\u00E4" : c == 'o' ? "\u00F6" : "\u00FC";
+                ++i;
+            } else {
+                out += c;
+            }
+        }
+        return out;
+    }
+
     std::string language_;
     bool elide_;       // split_elision before stemming
     bool fold_;        // fold_accents after stemming (the stemmer reads the accents)
     bool fold_first_;  // and before
+    bool catalan_;     // l·l as ll before stemming
+    bool german_;      // ae oe ue as ä ö ü before stemming
     sb_stemmer* stemmer_;
     std::unordered_map<std::string, std::string> cache_;
 };
@@ -127,6 +178,28 @@ constexpr std::pair<std::string_view, std::string_view> kIsoCodes[] = {
     {"zh", "chinese"},     {"zho", "chinese"},    {"chi", "chinese"},    {"cmn", "chinese"},
     {"yue", "chinese"},    {"wuu", "chinese"},    {"hak", "chinese"},    {"nan", "chinese"},
     {"ja", "japanese"},    {"jpn", "japanese"},   {"ko", "korean"},      {"kor", "korean"},
+};
+
+/// The languages' names in themselves, and other names they go by, as metadata often gives
+/// them (front matter "language: Deutsch", a document property "Français"): compared lower case
+/// with accents folded, so "FRANÇAIS" and "francais" are French too.
+constexpr std::pair<std::string_view, std::string_view> kNames[] = {
+    {"العربية", "arabic"},     {"عربي", "arabic"},          {"հայերեն", "armenian"},
+    {"euskara", "basque"},     {"euskera", "basque"},       {"català", "catalan"},
+    {"dansk", "danish"},       {"nederlands", "dutch"},     {"vlaams", "dutch"},
+    {"flemish", "dutch"},      {"suomi", "finnish"},        {"français", "french"},
+    {"deutsch", "german"},     {"ελληνικά", "greek"},       {"हिन्दी", "hindi"},
+    {"हिंदी", "hindi"},         {"magyar", "hungarian"},     {"bahasa indonesia", "indonesian"},
+    {"gaeilge", "irish"},      {"italiano", "italian"},     {"lietuvių", "lithuanian"},
+    {"नेपाली", "nepali"},       {"norsk", "norwegian"},      {"bokmål", "norwegian"},
+    {"nynorsk", "norwegian"},  {"português", "portuguese"}, {"română", "romanian"},
+    {"moldavian", "romanian"}, {"русский", "russian"},      {"српски", "serbian"},
+    {"srpski", "serbian"},     {"español", "spanish"},      {"castellano", "spanish"},
+    {"castilian", "spanish"},  {"svenska", "swedish"},      {"தமிழ்", "tamil"},
+    {"türkçe", "turkish"},     {"ייִדיש", "yiddish"},        {"יידיש", "yiddish"},
+    {"中文", "chinese"},       {"汉语", "chinese"},         {"漢語", "chinese"},
+    {"mandarin", "chinese"},   {"cantonese", "chinese"},    {"日本語", "japanese"},
+    {"한국어", "korean"},
 };
 
 /// Snowball's English stop-word list (snowballstem.org/algorithms/english/stop.txt).
@@ -202,6 +275,8 @@ std::vector<std::string> stemmer_languages() {
 }
 
 std::string language_of_tag(std::string_view tag) {
+    // A list ("de, en" in an HTTP Content-Language, "en-US,en;q=0.9"): its first language.
+    tag = tag.substr(0, tag.find_first_of(",;"));
     while (!tag.empty() && (tag.front() == ' ' || tag.front() == '\t'))
         tag.remove_prefix(1);
     while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t'))
@@ -223,6 +298,11 @@ std::string language_of_tag(std::string_view tag) {
     for (const char** name = sb_stemmer_list(); *name != nullptr; ++name) {
         if (lower == *name)
             return lower;
+    }
+    const std::string folded = fold_accents(Xapian::Unicode::tolower(lower));
+    for (const auto& [name, language] : kNames) {
+        if (folded == fold_accents(name))
+            return std::string(language);
     }
     return "";
 }
@@ -263,6 +343,11 @@ std::string_view split_elision(std::string_view word, std::string_view language)
     static constexpr std::string_view kCatalan[] = {"d", "l", "m", "n", "s", "t"};
     static constexpr std::string_view kIrish[] = {"d", "m", "b"};
     std::span<const std::string_view> articles;
+    if (language == "turkish") {
+        // A proper name's suffixes follow an apostrophe: "istanbul'da" is "istanbul" + "da".
+        const std::size_t cut = std::min(word.find('\''), word.find("\u2019"));
+        return cut == 0 || cut == std::string_view::npos ? word : word.substr(0, cut);
+    }
     if (language == "french")
         articles = kFrench;
     else if (language == "italian")
@@ -286,6 +371,43 @@ std::string_view split_elision(std::string_view word, std::string_view language)
         return word;
     return word.substr(after);
 }
+
+namespace {
+
+/// Hebrew points and cantillation marks, Arabic harakat, Quranic marks and tatweel: marks that
+/// writers add or leave out, never the letters.
+bool is_hebrew_or_arabic_mark(std::uint32_t cp) {
+    return (cp >= 0x591 && cp <= 0x5BD) || cp == 0x5BF || cp == 0x5C1 || cp == 0x5C2 ||
+           cp == 0x5C4 || cp == 0x5C5 || cp == 0x5C7 || (cp >= 0x610 && cp <= 0x61A) ||
+           cp == 0x640 || (cp >= 0x64B && cp <= 0x65F) || cp == 0x670 ||
+           (cp >= 0x6D6 && cp <= 0x6DC) || (cp >= 0x6DF && cp <= 0x6E4) || cp == 0x6E7 ||
+           cp == 0x6E8 || (cp >= 0x6EA && cp <= 0x6ED);
+}
+
+/// The letters of Latin Extended-B that fold: Romanian ș ț (comma below, as ş ţ with a
+/// cedilla), Vietnamese ơ ư, Pinyin's tone marks on vowels (ǎ ǐ ǒ ǔ ǖ ǘ ǚ ǜ); "" for the rest.
+std::string_view extended_b(std::uint32_t cp) {
+    static constexpr std::string_view kPinyin[] = {"a", "a", "i", "i", "o", "o", "u", "u",
+                                                   "u", "u", "u", "u", "u", "u", "u", "u"};
+    switch (cp) {
+        case 0x1A0:
+        case 0x1A1:
+            return "o";
+        case 0x1AF:
+        case 0x1B0:
+            return "u";
+        case 0x218:
+        case 0x219:
+            return "s";
+        case 0x21A:
+        case 0x21B:
+            return "t";
+        default:
+            return cp >= 0x1CD && cp <= 0x1DC ? kPinyin[cp - 0x1CD] : std::string_view();
+    }
+}
+
+}  // namespace
 
 std::string fold_accents(std::string_view text) {
     // Lower-case Latin-1 Supplement and Latin Extended-A letters (U+00DF-U+017F) to what they
@@ -313,6 +435,16 @@ std::string fold_accents(std::string_view text) {
         std::size_t length = c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
         if (i + length > text.size())
             length = text.size() - i;
+        if (length == 3 && c == 0xEF && static_cast<unsigned char>(text[i + 1]) == 0xBC &&
+            static_cast<unsigned char>(text[i + 2]) >= 0xA1 &&
+            static_cast<unsigned char>(text[i + 2]) <= 0xBA) {
+            // Full-width Ａ-Ｚ (U+FF21-U+FF3A): lower case, ａ-ｚ. Xapian's CJK n-grams keep
+            // their case, where its query parser lowers it.
+            out += "\xEF\xBD";
+            out += static_cast<char>(static_cast<unsigned char>(text[i + 2]) - 0xA1 + 0x81);
+            i += 3;
+            continue;
+        }
         if (length != 2) {
             out.append(text, i, length);
             i += length;
@@ -322,12 +454,16 @@ std::string fold_accents(std::string_view text) {
                                  (static_cast<unsigned char>(text[i + 1]) & 0x3F);
         std::string_view folded;
         bool drop = false;
-        if (cp >= 0x300 && cp <= 0x36F) {
-            drop = true;  // a combining mark: NFD text folds like NFC
+        if ((cp >= 0x300 && cp <= 0x36F) || is_hebrew_or_arabic_mark(cp) || cp == 0xB7) {
+            // A combining mark (NFD text folds like NFC); Hebrew points and cantillation, Arabic
+            // harakat and tatweel (written or not, the same word); Catalan l·l is ll.
+            drop = true;
         } else if (cp >= 0xDF && cp <= 0xFF) {
             folded = kLatin[cp - 0xDF];
         } else if (cp >= 0x100 && cp <= 0x17F) {
             folded = kExtendedA[cp - 0x100];
+        } else if (cp >= 0x1A0 && cp <= 0x21B) {
+            folded = extended_b(cp);
         } else if (cp >= 0x3AC && cp <= 0x3CE) {
             switch (cp) {  // Greek: tonos and dialytika, final sigma
                 case 0x3AC:

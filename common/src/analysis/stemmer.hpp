@@ -23,24 +23,30 @@ bool first_sight_of_unknown_tag(std::string_view tag);
 /// Each Stem owns its own libstemmer state, so it is NOT thread-safe: make one per thread.
 /// Throws UsageError for an unknown language.
 /// With `word_rules`, the elided article or pronoun of a French, Italian, Catalan or Irish word
-/// is split off before stemming, as Lucene's ElisionFilter does (split_elision), and the stem's
+/// (the suffixes after a Turkish word's apostrophe) is split off before stemming, as Lucene's
+/// ElisionFilter does (split_elision), and the stem's
 /// accents are folded (fold_accents; for English, Porter and Indonesian, whose alphabets have
-/// no accents, the word's before stemming too); databases record whether they were built so
+/// no accents, the word's before stemming too; German ae oe ue are read as ä ö ü, Catalan l·l
+/// as ll); databases record whether they were built so
 /// (schema::kMetaWordRules).
 Xapian::Stem make_stemmer(const std::string& language, bool word_rules = true);
 
 /// `text` (lower case, UTF-8) with accents folded, for matching only (the stored text keeps
 /// them): combining marks (U+0300-U+036F, so NFD text folds like NFC) are dropped, Latin letters
-/// with diacritics become their base letter (é e, ç c, ø o, ł l), æ ae, œ oe, ß ss, Greek
-/// vowels lose their tonos and dialytika (ά α, ϊ ι) and final sigma becomes σ. Turkish dotless
-/// ı stays ı (it is a letter of its own, not an accented i); other scripts are left alone.
+/// with diacritics become their base letter (é e, ç c, ø o, ł l, Romanian ș ț, Vietnamese ơ ư,
+/// Pinyin ǎ), æ ae, œ oe, ß ss, Greek vowels lose their tonos and dialytika (ά α, ϊ ι) and
+/// final sigma becomes σ; Hebrew points and cantillation, Arabic harakat and tatweel, and the
+/// middle dot of Catalan l·l are dropped; full-width capitals (Ａ-Ｚ) are lower-cased. Turkish
+/// dotless ı stays ı (it is a letter of its own, not an accented i); other scripts are left alone.
 std::string fold_accents(std::string_view text);
 
 /// `word` (lower case) without its elided article or pronoun in `language` ("l'abstention":
 /// "abstention"; French l' m' t' qu' n' s' j' d' c' jusqu' quoiqu' lorsqu' puisqu', Italian
 /// c' l' all' dall' dell' nell' sull' coll' pell' gl' agl' dagl' degl' negl' sugl' un' m' t' s'
-/// v' d', Catalan d' l' m' n' s' t', Irish d' m' b'; the apostrophe ' or U+2019); `word` as it
-/// is in other languages or without such a prefix.
+/// v' d', Catalan d' l' m' n' s' t', Irish d' m' b'; the apostrophe ' or U+2019); in Turkish,
+/// the word before its apostrophe, where a proper name's suffixes start ("istanbul'da":
+/// "istanbul", as Lucene's ApostropheFilter); `word` as it is in other languages or without such
+/// a prefix.
 std::string_view split_elision(std::string_view word, std::string_view language);
 
 /// A stemmer that leaves words alone but, unlike make_stemmer("none"), still has Xapian put

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "snippet/snippet.hpp"
+#include "analysis/stemmer.hpp"
 #include "analysis/tokenizer.hpp"
 #include "text/utf8.hpp"
 
@@ -217,22 +218,34 @@ class Matcher {
     // stems, so few words are stemmed. Suffix stemmers keep a word's first two bytes (English
     // "dying" -> "die" turns y to i) and do not grow it by more than kMaxStemGrowth bytes;
     // prefix stemmers (Indonesian, Irish) leave the stem's first three bytes inside a longer
-    // word. A word starting with a non-ASCII letter may have it folded (German ä -> a): always
-    // stemmed. A stemmer that rewrites an ASCII word start may miss highlights.
-    bool may_stem_to_one(const std::string& term) const {
-        const auto first = static_cast<unsigned char>(term[0]);
+    // word. A word starting with a non-ASCII letter may have it folded (German ä -> a), and a
+    // word with an apostrophe may lose an elided article (French "l'hôpital", Irish "d'fhág"):
+    // always stemmed. Stems have their accents folded (fold_accents), so a word with accents
+    // past its first letter is compared folded; Irish lenition drops the h after a word's first
+    // letter ("fhág" -> "fág"). A stemmer that rewrites an ASCII word start otherwise may miss
+    // highlights.
+    bool may_stem_to_one(const std::string& word) const {
+        const auto first = static_cast<unsigned char>(word[0]);
         if (first >= 0x80) {
             return true;
         }
         if (!(first >= 'a' && first <= 'z')) {
             return false;  // TermGenerator stems only words starting with a letter
         }
+        if (word.find('\'') != std::string::npos) {
+            return true;
+        }
+        const bool ascii = std::all_of(word.begin(), word.end(),
+                                       [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+        const std::string folded = ascii ? std::string() : fold_accents(word);
+        const std::string& term = ascii ? word : folded;
         for (const std::string& s : candidates_) {
             if (s.empty() || s[0] != term[0] || term.size() + kMaxStemGrowth < s.size()) {
                 continue;
             }
             if (s.size() == 1 || term.size() == 1 || s[1] == term[1] ||
-                static_cast<unsigned char>(term[1]) >= 0x80 || (term[1] == 'y' && s[1] == 'i')) {
+                static_cast<unsigned char>(term[1]) >= 0x80 || (term[1] == 'y' && s[1] == 'i') ||
+                (term[1] == 'h' && term.size() > 2 && s[1] == term[2])) {
                 return true;
             }
         }
@@ -315,6 +328,63 @@ struct Analysis {
     bool truncated = false;         // words after `stop` were not looked at
 };
 
+// In an index of CJK n-grams, a query word of several characters is its characters and their
+// pairs ("北京": 北, 北京, 京): a character of such a word is its match only beside the
+// character it pairs with, not alone elsewhere (北 of 北方).
+class CjkPairs {
+  public:
+    explicit CjkPairs(const MatchTerms& terms) {
+        if (!terms.cjk_ngrams) {
+            return;
+        }
+        for (const std::string& s : terms.stems) {
+            if (s.empty()) {
+                continue;
+            }
+            const Char first = decode(s, 0);
+            if (!is_cjk(first.cp) || first.len >= s.size()) {
+                continue;
+            }
+            const Char second = decode(s, first.len);
+            if (first.len + second.len == s.size() && is_cjk(second.cp)) {
+                pairs_.push_back(s);
+                paired_.push_back(s.substr(0, first.len));
+                paired_.push_back(s.substr(first.len));
+            }
+        }
+    }
+
+    // Whether token t, matched by a term of its own, is a match: always, unless it is a CJK
+    // character that only pairs make (then one of its pairs must be beside it).
+    bool stands_alone(std::string_view text, const std::vector<Token>& tokens,
+                      std::size_t t) const {
+        if (pairs_.empty()) {
+            return true;
+        }
+        const std::string_view c = bytes(text, tokens[t]);
+        if (std::find(paired_.begin(), paired_.end(), c) == paired_.end()) {
+            return true;
+        }
+        const auto pair_with = [&](std::size_t left, std::size_t right) {
+            if (tokens[left].end != tokens[right].begin) {
+                return false;
+            }
+            const std::string pair =
+                std::string(bytes(text, tokens[left])) + std::string(bytes(text, tokens[right]));
+            return std::find(pairs_.begin(), pairs_.end(), pair) != pairs_.end();
+        };
+        return (t > 0 && pair_with(t - 1, t)) || (t + 1 < tokens.size() && pair_with(t, t + 1));
+    }
+
+  private:
+    static std::string_view bytes(std::string_view text, const Token& token) {
+        return text.substr(token.begin, token.end - token.begin);
+    }
+
+    std::vector<std::string> pairs_;   // the stems of two CJK characters
+    std::vector<std::string> paired_;  // their characters
+};
+
 Analysis analyse(std::string_view text, const MatchTerms& terms, const Xapian::Stem& stem,
                  std::size_t limit, bool sentences) {
     Analysis a;
@@ -344,8 +414,9 @@ Analysis analyse(std::string_view text, const MatchTerms& terms, const Xapian::S
     a.weights = matcher.weights();
 
     const auto& tokens = a.tokens;
+    const CjkPairs pairs(terms);
     for (std::size_t t = 0; t < tokens.size(); ++t) {
-        if (tokens[t].slot >= 0) {
+        if (tokens[t].slot >= 0 && pairs.stands_alone(text, tokens, t)) {
             a.hits.push_back({t, t, tokens[t].slot});
         }
     }
