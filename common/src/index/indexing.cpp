@@ -357,6 +357,13 @@ bool build_and_switch(DatabaseLayout& layout, Survey& s, const std::string& lang
 void update_current(const std::string& current, const std::vector<std::string>& current_shards,
                     Survey& s, const std::string& language, Run& run, IndexSummary& summary) {
     summary.generation = current;
+    if (const int rules = schema::word_rules_of(Xapian::Database(current_shards.front()));
+        rules > 0 && rules < schema::kWordRules) {
+        run.report(Diagnostic{Diagnostic::Severity::warning, run.options().db, 0,
+                              schema::older_word_rules(run.options().db, rules) +
+                                  " (the articles added or changed now are)"},
+                   summary);
+    }
     update_generation(current_shards, s, language, run, summary);
     if (!run.options().synonyms.empty()) {
         for (const auto& shard : current_shards) {

@@ -379,7 +379,7 @@ void IndexWriter::record_language() {
     if (db_.get_metadata(std::string(schema::kMetaLanguage)).empty()) {
         db_.set_metadata(std::string(schema::kMetaLanguage), language_);
         db_.set_metadata(std::string(schema::kMetaSchema), std::to_string(schema::kVersion));
-        db_.set_metadata(std::string(schema::kMetaWordRules), "1");
+        db_.set_metadata(std::string(schema::kMetaWordRules), std::to_string(schema::kWordRules));
     }
 }
 

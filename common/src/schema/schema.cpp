@@ -120,8 +120,25 @@ unsigned shard_of(std::string_view id, unsigned shards) {
     return static_cast<unsigned>(XXH3_64bits(id.data(), id.size()) % shards);
 }
 
+int word_rules_of(const Xapian::Database& db) {
+    const std::string recorded = db.get_metadata(std::string(kMetaWordRules));
+    if (recorded.empty() || recorded.size() > 4 ||
+        recorded.find_first_not_of("0123456789") != std::string::npos)
+        return 0;
+    return std::stoi(recorded);
+}
+
 bool uses_word_rules(const Xapian::Database& db) {
-    return db.get_metadata(std::string(kMetaWordRules)) == "1";
+    return word_rules_of(db) > 0;
+}
+
+std::string older_word_rules(const std::string& name, int version) {
+    return name + " was indexed by older word rules (version " + std::to_string(version) + " of " +
+           std::to_string(kWordRules) +
+           "): words typed without their marks in Romanian, Vietnamese, Pinyin, Hebrew or "
+           "Arabic, German ae/oe/ue for umlauts, Turkish names before their apostrophe and "
+           "full-width capitals may miss its articles; folio-indexer --rebuild indexes them all "
+           "by today's rules";
 }
 
 int version_of(const Xapian::Database& db) {

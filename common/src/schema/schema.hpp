@@ -72,15 +72,27 @@ inline constexpr char kListSeparator = '\x1f';
 inline constexpr std::string_view kMetaSchema = "folio.schema";
 inline constexpr std::string_view kMetaLanguage = "folio.language";
 inline constexpr std::string_view kMetaUpdated = "folio.updated";
-/// "1" in a database whose words were indexed by today's word rules: French, Italian, Catalan
-/// and Irish words without their elided article ("l'abstention" as "abstention",
-/// folio::split_elision), stems with their accents folded (folio::fold_accents: "élect" as
-/// "elect"), and CJK text as n-grams (Xapian's FLAG_CJK_NGRAM); databases made before lack it,
-/// and keep being indexed and searched as they were.
+/// The version of the word rules a database's words were indexed by (kWordRules when it was
+/// made): French, Italian, Catalan and Irish words without their elided article
+/// ("l'abstention" as "abstention", folio::split_elision), stems with their accents folded
+/// (folio::fold_accents: "élect" as "elect"), and CJK text as n-grams (Xapian's
+/// FLAG_CJK_NGRAM). Databases made before the rules lack it, and keep being indexed and
+/// searched as they were.
 inline constexpr std::string_view kMetaWordRules = "folio.words";
+/// Today's word rules. 2 added to 1: a Turkish word without the suffixes after its apostrophe,
+/// German ae oe ue read as umlauts, more marks folded or dropped (Romanian, Vietnamese,
+/// Pinyin, Hebrew, Arabic, Catalan l·l) and full-width capitals lower-cased. A database of
+/// older rules holds some of those words as they were written, which a query typed by today's
+/// rules does not find: the searcher and the indexer say so (older_word_rules).
+inline constexpr int kWordRules = 2;
 
-/// True when `db` (its first shard) records kMetaWordRules.
+/// The word rules' version `db` (its first shard) records in kMetaWordRules; 0 for none.
+int word_rules_of(const Xapian::Database& db);
+/// True when `db` (its first shard) records word rules of any version.
 bool uses_word_rules(const Xapian::Database& db);
+/// A warning about a database `name` of word rules older than kWordRules (`version`): which
+/// words may be missed, and the rebuild that mends it.
+std::string older_word_rules(const std::string& name, int version);
 /// In every shard of a sharded index: how many shards it has, and which one this is ("0"...).
 /// The file manifest lives in shard 0 only; articles go to shard_of(id, shards).
 inline constexpr std::string_view kMetaShards = "folio.shards";

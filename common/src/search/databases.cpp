@@ -310,7 +310,8 @@ void Searcher::open_once(bool retry_damage) {
     Xapian::Database db;
     std::vector<std::string> recorded;       // each shard's language, to be read in any order
     std::vector<std::string> sub_languages;  // the language of each database db_ holds
-    std::size_t eliding = 0;  // shards with today's word rules (schema::kMetaWordRules)
+    std::size_t eliding = 0;                 // shards with word rules (schema::kMetaWordRules)
+    std::vector<std::pair<std::string, int>> older;  // those of older rules, and their version
     std::size_t opened = 0;
     std::size_t local = 0;  // of them, local databases
     for (std::size_t k = 0; k < impl_->shards_.size(); ++k) {
@@ -335,8 +336,11 @@ void Searcher::open_once(bool retry_damage) {
             sub_languages.insert(sub_languages.end(), one.size(), language);
             if (!language.empty())
                 recorded.push_back(std::move(language));
-            if (schema::uses_word_rules(one))
+            if (const int rules = schema::word_rules_of(one); rules > 0) {
                 ++eliding;
+                if (rules < schema::kWordRules)
+                    older.emplace_back(shard_name(k), rules);
+            }
         } catch (const Xapian::DatabaseModifiedError&) {
             throw;  // not a fault of the shard: open() opens again
         } catch (const Xapian::DatabaseCorruptError& e) {
@@ -370,6 +374,12 @@ void Searcher::open_once(bool retry_damage) {
     }
     impl_->db_ = db;
     impl_->sub_languages_ = std::move(sub_languages);
+    for (const auto& [name, rules] : older) {
+        std::string warning = schema::older_word_rules(name, rules);
+        auto& warnings = impl_->warnings_;
+        if (std::find(warnings.begin(), warnings.end(), warning) == warnings.end())
+            warnings.push_back(std::move(warning));  // once, not again at each reopen
+    }
     // Databases of different languages searched as one: the query's stop words are those of
     // the first language by name, not by the order of --db; its words are looked for in every
     // language any of them holds (database_languages).
