@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "folio/error.hpp"
+#include "read/parse_util.hpp"
 #include "read/readers.hpp"
 #include "temp_dir.hpp"
 
@@ -187,6 +188,19 @@ BOOST_AUTO_TEST_CASE(decode_unmarked_utf16_tells_text_from_binary) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// The scripts written without spaces that Folio does not split into words are told apart, at
+// any place in the text; other scripts (CJK, which is split, Latin, Cyrillic) are not named.
+BOOST_AUTO_TEST_CASE(unsegmented_scripts_are_named) {
+    using folio::detail::unsegmented_script;
+    BOOST_TEST(unsegmented_script("news: \u0e01\u0e23\u0e38\u0e07\u0e40\u0e17\u0e1e") == "Thai");
+    BOOST_TEST(unsegmented_script("\u0ea7\u0ebd\u0e87\u0e88\u0eb1\u0e99") == "Lao");
+    BOOST_TEST(unsegmented_script("x \u1797\u17d2\u1793\u17c6") == "Khmer");
+    BOOST_TEST(unsegmented_script("\u1019\u103c\u1014\u103a\u1019\u102c") == "Burmese");
+    for (const std::string other :
+         {"", "ab", "caf\u00e9 \u5317\u4eac \u0434\u043e\u043c", "\u1e00\u1e9e \u0fff", "\xe0\xb8"})
+        BOOST_TEST(unsegmented_script(other).empty(), other);
+}
 
 BOOST_AUTO_TEST_SUITE(dates)
 

@@ -188,6 +188,9 @@ class JsonlReader {
         }
         if (std::string dropped = dropped_values_warning(); !dropped.empty())
             report(Diagnostic::Severity::warning, number, std::move(dropped));
+        check_script(article, [&](std::string message) {
+            report(Diagnostic::Severity::warning, number, std::move(message));
+        });
         ++stats_.articles;
         struct AtLine {  // t_sink_line back to 0, whatever the sink throws
             explicit AtLine(std::size_t line) { t_sink_line = line; }

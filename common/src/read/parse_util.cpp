@@ -3,6 +3,9 @@
 
 #include "read/parse_util.hpp"
 
+#include <cstring>
+#include <mutex>
+#include <set>
 #include <string>
 #include <unordered_set>
 
@@ -133,6 +136,51 @@ void check_language(Article& article, const std::function<void(std::string)>& wa
              "', indexed in the database's language (warned once per tag)");
     }
     article.language.clear();
+}
+
+std::string_view unsegmented_script(std::string_view text) {
+    // In UTF-8: Thai U+0E00-U+0E7F and Lao U+0E80-U+0EFF are E0 B8-BB xx, Burmese
+    // U+1000-U+109F E1 80-82 xx, Khmer U+1780-U+17FF E1 9E-9F xx.
+    const char* p = text.data();
+    const char* const end = p + text.size();
+    while (end - p >= 3) {
+        const auto* hit = static_cast<const char*>(std::memchr(p, '\xE0', end - p - 2));
+        const auto* other = static_cast<const char*>(std::memchr(p, '\xE1', end - p - 2));
+        if (hit == nullptr || (other != nullptr && other < hit))
+            hit = other;
+        if (hit == nullptr)
+            break;
+        const auto lead = static_cast<unsigned char>(hit[0]);
+        const auto second = static_cast<unsigned char>(hit[1]);
+        if (lead == 0xE0 && second >= 0xB8 && second <= 0xB9)
+            return "Thai";
+        if (lead == 0xE0 && second >= 0xBA && second <= 0xBB)
+            return "Lao";
+        if (lead == 0xE1 && second >= 0x80 && second <= 0x82)
+            return "Burmese";
+        if (lead == 0xE1 && second >= 0x9E && second <= 0x9F)
+            return "Khmer";
+        p = hit + 1;
+    }
+    return {};
+}
+
+void check_script(const Article& article, const std::function<void(std::string)>& warn) {
+    std::string_view script = unsegmented_script(article.title);
+    if (script.empty())
+        script = unsegmented_script(article.body);
+    if (script.empty())
+        return;
+    static std::mutex mutex;
+    static std::set<std::string_view> warned;  // of the few scripts above, so bounded
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (!warned.insert(script).second)
+            return;
+    }
+    warn(std::string(script) +
+         " text: its words are written without spaces, which Folio does not split yet; a word "
+         "inside a run between spaces is not found (warned once per script)");
 }
 
 Article new_article(const FileInfo& info) {

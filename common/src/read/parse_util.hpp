@@ -85,6 +85,15 @@ std::string language_or_tag(std::string_view tag);
 /// with one warning per tag in a run (first_sight_of_unknown_tag), not one per file.
 void check_language(Article& article, const std::function<void(std::string)>& warn);
 
+/// The first script of `text` written without spaces between words that Folio does not split
+/// into words (Thai, Lao, Khmer, Burmese: Xapian indexes the runs between spaces, so a word
+/// inside a run is not found), or "" when it has none.
+std::string_view unsegmented_script(std::string_view text);
+
+/// Warns once per script in a run when `article`'s title or text is written in an
+/// unsegmented_script, whose words are not found apart (README, Languages).
+void check_script(const Article& article, const std::function<void(std::string)>& warn);
+
 /// An article with the id, source and path its file gives it.
 Article new_article(const FileInfo& info);
 

@@ -63,6 +63,9 @@ ReadStats read_file(const FileInfo& info, const ReadOptions& options, const Arti
         check_language(article, [&](std::string message) {
             report(Diagnostic::Severity::warning, 0, std::move(message));
         });
+        check_script(article, [&](std::string message) {
+            report(Diagnostic::Severity::warning, 0, std::move(message));
+        });
         if (dropped_tags > 0) {
             report(Diagnostic::Severity::warning, 0,
                    "HTML nested deeper than " + std::to_string(kMaxHtmlDepth) + " elements: " +
