@@ -199,7 +199,8 @@ ReadStats read_file(const FileInfo& info, const ReadOptions& options, const Arti
         report(Diagnostic::Severity::warning, 0, "empty file, skipped");
         return stats;
     }
-    if (transcoded)
+    // Not for a page that declares the Windows-1252 family: it was read as it says it is.
+    if (transcoded && !windows_1252_label(charset))
         report(Diagnostic::Severity::warning, 0, "not valid UTF-8, decoded as Windows-1252");
     if (damaged) {
         report(Diagnostic::Severity::warning, 0,

@@ -201,6 +201,17 @@ std::optional<std::string> decode_unmarked_utf16(std::string_view bytes, bool* l
     return out;
 }
 
+bool windows_1252_label(std::string_view label) {
+    static constexpr std::string_view kLabels[] = {
+        "windows-1252", "cp1252", "x-cp1252", "iso-8859-1",  "iso8859-1",      "iso_8859-1",
+        "iso88591",     "latin1", "l1",       "us-ascii",    "ascii",          "ansi_x3.4-1968",
+        "iso-ir-100",   "cp819",  "ibm819",   "csisolatin1", "iso_8859-1:1987"};
+    std::string name;
+    for (const char c : label)
+        name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return std::find(std::begin(kLabels), std::end(kLabels), name) != std::end(kLabels);
+}
+
 std::optional<std::string> decode_charset(std::string_view bytes, std::string_view label,
                                           bool* damaged) {
     if (damaged != nullptr)
@@ -215,13 +226,10 @@ std::optional<std::string> decode_charset(std::string_view bytes, std::string_vi
     }
     // What to_utf8 decodes already (HTML reads ISO-8859-1 and ASCII as Windows-1252, as
     // browsers do, and a UTF-16 label in a page that is read as bytes as UTF-8).
-    static constexpr std::string_view kOurs[] = {
-        "utf-8",        "utf8",   "unicode-1-1-utf-8", "utf-16",     "utf-16le",       "utf-16be",
-        "windows-1252", "cp1252", "x-cp1252",          "iso-8859-1", "iso8859-1",      "iso_8859-1",
-        "latin1",       "l1",     "us-ascii",          "ascii",      "ansi_x3.4-1968", "iso-ir-100",
-        "cp819",        "ibm819"};
-    if (name.empty() || name.size() > 40 ||
-        std::find(std::begin(kOurs), std::end(kOurs), name) != std::end(kOurs)) {
+    static constexpr std::string_view kUnicode[] = {"utf-8",  "utf8",     "unicode-1-1-utf-8",
+                                                    "utf-16", "utf-16le", "utf-16be"};
+    if (name.empty() || name.size() > 40 || windows_1252_label(name) ||
+        std::find(std::begin(kUnicode), std::end(kUnicode), name) != std::end(kUnicode)) {
         return std::nullopt;
     }
     // Labels for which browsers decode a superset (the WHATWG Encoding Standard).

@@ -52,6 +52,11 @@ class Utf16Decoder {
 /// feed (binary data).
 std::optional<std::string> decode_unmarked_utf16(std::string_view bytes, bool* little_endian);
 
+/// True when `label` (any case) names Windows-1252 or a character set browsers read as it
+/// (ISO-8859-1, Latin-1, ASCII: the WHATWG Encoding Standard's labels): what to_utf8 decodes
+/// text that is not UTF-8 as.
+bool windows_1252_label(std::string_view label);
+
 /// `bytes` in the character set that `label` names (as an HTML page declares it:
 /// "windows-1251", "shift_jis", "koi8-r"; browsers' supersets for the labels that have one) as
 /// UTF-8, line ends made "\n", through iconv. std::nullopt for a label iconv does not know, and
