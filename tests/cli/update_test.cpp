@@ -150,6 +150,11 @@ BOOST_AUTO_TEST_CASE(add_change_delete_rename) {
     BOOST_TEST(contains(plan.out, "b.txt\n"), plan.out);
     BOOST_TEST(contains(plan.out, "1 to add, 2 to update, 2 to delete, 0 unchanged"), plan.out);
     BOOST_TEST(hits(db, "banana") == 0u);  // a dry run changes nothing
+    // A file to delete is named as the root was, as the files to add and update are.
+    const std::string spelled = src + "/sub/..";
+    plan = index_run({"--db", db, "--dry-run", spelled});
+    BOOST_TEST(contains(plan.out, "update " + spelled + "/a.txt\n"), plan.out);
+    BOOST_TEST(contains(plan.out, "delete " + spelled + "/b.txt\n"), plan.out);
 
     auto second = index_json({"--db", db, src});
     BOOST_TEST(second["files"] == 3);

@@ -564,6 +564,30 @@ RootsToUpdate roots_to_update(const std::string& db) {
     return out;
 }
 
+namespace {
+
+/// `path` (absolute, as the manifest holds it) under the root it was found through, as `paths`
+/// name that root ("corpus/a.txt" where "corpus" was named), as the files found are named; else
+/// as it is.
+std::string as_named(const std::string& path, const std::vector<std::string>& paths) {
+    for (const std::string& named : paths) {
+        if (named == "-")
+            continue;
+        const std::string root = root_of(named);
+        if (path == root)
+            return named;
+        if (within(path, root)) {
+            std::string out = named;
+            while (out.size() > 1 && out.back() == '/')
+                out.pop_back();
+            return out + path.substr(root.size());
+        }
+    }
+    return path;
+}
+
+}  // namespace
+
 IndexPlan plan_index(const IndexOptions& options, const IndexObserver& observer) {
     IndexSummary ignored;
     Run run(options, observer);
@@ -579,7 +603,8 @@ IndexPlan plan_index(const IndexOptions& options, const IndexObserver& observer)
         plan.add.push_back(f->info.path);
     for (const FoundFile* f : s.update)
         plan.update.push_back(f->info.path);
-    plan.remove = s.remove;
+    for (const std::string& path : s.remove)
+        plan.remove.push_back(as_named(path, options.paths));
     plan.unchanged = s.unchanged;
     return plan;
 }
