@@ -46,11 +46,12 @@ struct Flags {
     folio::OpenOptions open;
 };
 
-/// Prints the searcher's new warnings (shards left out) on standard error.
+/// Prints the searcher's new warnings (shards left out, a deadline passed, older word rules) on
+/// standard error.
 void print_warnings(const folio::Searcher& searcher, std::size_t& printed) {
     for (; printed < searcher.warnings().size(); ++printed) {
         std::cerr << kProgram << ": warning: " << folio::terminal_text(searcher.warnings()[printed])
-                  << "; the results are partial\n";
+                  << "\n";
     }
 }
 

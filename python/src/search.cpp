@@ -493,7 +493,8 @@ void add_result_classes(py::module_& m) {
             "The query matched something (even where this page holds no hit).")
         .def_property_readonly(
             "warnings", [](const Results& r) { return texts(r.warnings); },
-            "Shards left out (allow_partial=True), one message each: the results are partial.")
+            "Warnings, one message each: shards left out (allow_partial=True) and searches past "
+            "their deadline, whose results are partial; databases of older word rules.")
         .def(
             "to_json",
             [](const Results& r, bool pretty) { return text(result_json(r.result, pretty)); },

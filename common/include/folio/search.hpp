@@ -194,8 +194,9 @@ class Searcher {
     const std::vector<ShardSpec>& shards() const noexcept;
     /// True when some shard is remote (features the remote backend lacks are then refused).
     bool remote() const noexcept;
-    /// The shards left out (with OpenOptions::allow_partial), one message each, in the order
-    /// they failed; results are partial when this is not empty.
+    /// Warnings, one message each, in the order they arose: the shards left out (with
+    /// OpenOptions::allow_partial) and searches past their deadline, each saying that the
+    /// results are partial, and databases of older word rules (schema::older_word_rules).
     const std::vector<std::string>& warnings() const noexcept;
 
   private:

@@ -327,7 +327,8 @@ void Searcher::open_once(bool retry_damage) {
                     (impl_->shards_.size() > 1 ? " (--allow-partial searches the others)" : ""));
             }
             impl_->excluded_.insert(shard.address);
-            impl_->warnings_.push_back(shard_name(k) + " left out: " + why);
+            impl_->warnings_.push_back(shard_name(k) + " left out: " + why +
+                                       "; the results are partial");
         };
         Xapian::Database one;
         try {
@@ -355,7 +356,8 @@ void Searcher::open_once(bool retry_damage) {
                                     " FILES...)");
             }
             impl_->excluded_.insert(shard.address);
-            impl_->warnings_.push_back(shard_name(k) + " left out: no database there");
+            impl_->warnings_.push_back(shard_name(k) +
+                                       " left out: no database there; the results are partial");
             continue;
         } catch (const Xapian::Error& e) {
             left_out(reason(e));
@@ -419,7 +421,8 @@ bool Searcher::handle_failure() {
     }
     for (std::size_t i = 0; i < failed.size(); ++i) {
         impl_->excluded_.insert(impl_->shards_[failed[i]].address);
-        impl_->warnings_.push_back(shard_name(failed[i]) + " left out: " + reasons[i]);
+        impl_->warnings_.push_back(shard_name(failed[i]) + " left out: " + reasons[i] +
+                                   "; the results are partial");
     }
     open();
     return true;
