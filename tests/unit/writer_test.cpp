@@ -105,6 +105,37 @@ BOOST_AUTO_TEST_CASE(indexes_every_field) {
     BOOST_TEST((schema::stored_article(doc) == sample()));
 }
 
+// build_terms gives the words of build with the same wdf (what feedback over remote shards reads
+// of an article), without positions, values or the stored article.
+BOOST_AUTO_TEST_CASE(build_terms_are_builds_words) {
+    Article french = sample();
+    french.language = "fr";
+    french.title = "L'abstention des électeurs";
+    french.description = "Un résumé de l'élection";
+    french.body = "Qu'il vienne : l'abstention a été forte, très forte.";
+    Article cjk = sample();
+    cjk.language = "zh";
+    cjk.body = "今天北京天气很好 Beijing weather";
+    for (const Article& article : {sample(), french, cjk}) {
+        DocumentBuilder builder("english");
+        const Xapian::Document full = builder.build(article);
+        const Xapian::Document terms = builder.build_terms(article);
+        std::vector<std::string> expected, got;  // "term wdf"
+        for (auto t = full.termlist_begin(); t != full.termlist_end(); ++t) {
+            if (t.get_wdf() > 0)  // boolean terms have none
+                expected.push_back(*t + " " + std::to_string(t.get_wdf()));
+        }
+        for (auto t = terms.termlist_begin(); t != terms.termlist_end(); ++t) {
+            got.push_back(*t + " " + std::to_string(t.get_wdf()));
+            BOOST_TEST(t.positionlist_count() == 0u, *t);
+        }
+        BOOST_TEST(!got.empty());
+        BOOST_TEST(got == expected, boost::test_tools::per_element());
+        BOOST_TEST(terms.values_count() == 0u);
+        BOOST_TEST(terms.get_data().empty());
+    }
+}
+
 // Title words weigh more than body words.
 BOOST_AUTO_TEST_CASE(title_words_weigh_more) {
     auto db = memory_db();

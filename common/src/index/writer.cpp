@@ -273,6 +273,50 @@ const std::string& DocumentBuilder::language_of(const Article& article) {
     return it->second;
 }
 
+void DocumentBuilder::index_words(const Article& article, Xapian::Document& doc, bool positions) {
+    using schema::kPrefixAuthor;
+    using schema::kPrefixTitle;
+    generator_.set_document(doc);
+    Xapian::Stem& stem = stemmer_for(language_of(article));
+    generator_.set_stemmer(stem);
+    counted_ = stems_only_ && !stem.is_none() && counts_ != nullptr;
+    // The same terms and wdf either way: Xapian adds a position or not.
+    auto index = [&](const std::string& text, Xapian::termcount weight = 1,
+                     const std::string& prefix = {}) {
+        if (positions)
+            generator_.index_text(text, weight, prefix);
+        else
+            generator_.index_text_without_positions(text, weight, prefix);
+    };
+
+    // Title words: once under the title prefix, and weighted above body words in the
+    // unprefixed field so plain queries rank title matches higher.
+    index(article.title, 1, std::string(kPrefixTitle));
+    generator_.increase_termpos();
+    counting_ = counts_;  // the free-text fields' words are the spelling words
+    index(article.title, schema::kTitleWeight);
+    generator_.increase_termpos(100);  // no phrase spans title and body
+    if (!article.description.empty()) {
+        index(article.description);
+        generator_.increase_termpos(100);
+    }
+    index(article.body);
+    counting_ = nullptr;
+    for (const auto& author : article.authors) {
+        generator_.increase_termpos(10);
+        index(author, 1, std::string(kPrefixAuthor));
+    }
+}
+
+Xapian::Document DocumentBuilder::build_terms(const Article& article) {
+    Xapian::Document doc;
+    SpellingCounts* counts = counts_;
+    counts_ = nullptr;  // no spelling words from here
+    index_words(article, doc, false);
+    counts_ = counts;
+    return doc;
+}
+
 Xapian::Document DocumentBuilder::build(const Article& article, std::string_view content_hash,
                                         std::string_view file_stamp) {
     std::string computed_hash;
@@ -283,30 +327,9 @@ Xapian::Document DocumentBuilder::build(const Article& article, std::string_view
     using namespace schema;
     const std::string& language = language_of(article);
     Xapian::Document doc;
-    generator_.set_document(doc);
-    Xapian::Stem& stem = stemmer_for(language);
-    generator_.set_stemmer(stem);
-    counted_ = stems_only_ && !stem.is_none() && counts_ != nullptr;
-
-    // Title words: once under the title prefix, and weighted above body words in the
-    // unprefixed field so plain queries rank title matches higher.
-    generator_.index_text(article.title, 1, std::string(kPrefixTitle));
-    generator_.increase_termpos();
-    counting_ = counts_;  // the free-text fields' words are the spelling words
-    generator_.index_text(article.title, kTitleWeight);
-    generator_.increase_termpos(100);  // no phrase spans title and body
-    if (!article.description.empty()) {
-        generator_.index_text(article.description);
-        generator_.increase_termpos(100);
-    }
-    generator_.index_text(article.body);
-    counting_ = nullptr;
-
-    for (const auto& author : article.authors) {
-        generator_.increase_termpos(10);
-        generator_.index_text(author, 1, std::string(kPrefixAuthor));
+    index_words(article, doc, true);
+    for (const auto& author : article.authors)
         doc.add_boolean_term(boolean_term(kPrefixAuthorExact, author));
-    }
     for (const auto& tag : article.tags)
         doc.add_boolean_term(boolean_term(kPrefixTag, tag));
     if (!article.source.empty())

@@ -46,6 +46,11 @@ class DocumentBuilder {
     Xapian::Document build(const Article& article, std::string_view content_hash = {},
                            std::string_view file_stamp = {});
 
+    /// The free-text terms of build(`article`) with their wdf, without positions, values, the
+    /// boolean terms or the stored article: what pseudo-relevance feedback reads of a document
+    /// (over remote shards, whose term lists are a round trip each). Counts no spelling words.
+    Xapian::Document build_terms(const Article& article);
+
     /// Counts the words of the free-text fields (title, description, body) into `counts` as
     /// build() stems them, for the spelling dictionary (nullptr: stop counting). Only words
     /// that get stemmed are counted (schema 2 and later, with a stemmer); the unstemmed terms of
@@ -61,6 +66,9 @@ class DocumentBuilder {
 
   private:
     Xapian::Stem& stemmer_for(const std::string& language);
+    /// Indexes the words of `article`'s title, description, body and authors into `doc`, with
+    /// their positions or not.
+    void index_words(const Article& article, Xapian::Document& doc, bool positions);
 
     std::string default_language_;
     int version_;

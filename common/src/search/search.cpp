@@ -68,15 +68,16 @@ const std::map<std::string, Xapian::valueno>& collapse_fields() {
 
 namespace {
 
-/// `article`'s document as the indexer makes it in a database of `language`, schema
-/// `version` and word rules `elide`, through the builder kept for that language in `builders`.
+/// `article`'s free-text terms and their wdf as the indexer indexes them in a database of
+/// `language`, schema `version` and word rules `elide` (DocumentBuilder::build_terms), through
+/// the builder kept for that language in `builders`.
 Xapian::Document indexed_again(const Article& article, const std::string& language, int version,
                                bool elide,
                                std::map<std::string, std::unique_ptr<DocumentBuilder>>& builders) {
     std::unique_ptr<DocumentBuilder>& builder = builders[language];
     if (!builder)
         builder = std::make_unique<DocumentBuilder>(language, version, elide);
-    return builder->build(article);
+    return builder->build_terms(article);
 }
 
 }  // namespace
