@@ -305,6 +305,60 @@ BOOST_AUTO_TEST_CASE(handles_texts_without_words) {
     BOOST_TEST(s.text == "-- !! --");
 }
 
+// A word over 64 bytes (a URL, a run of Thai or of unspaced CJK text) is no word: a passage
+// that leaves it out neither begins nor ends the article, so it must not say it does.
+BOOST_AUTO_TEST_CASE(a_passage_beside_words_too_long_to_index_is_not_the_whole_text) {
+    const std::string blob(80, 'q');  // base64, a hash, a URL's path
+    Snippet s = only_passage(blob + " zebra " + blob, words({"zebra"}));
+    BOOST_TEST(s.text == "zebra");
+    BOOST_TEST(!s.at_start);
+    BOOST_TEST(!s.at_end);
+    // Whitespace and punctuation outside the passage are nothing left out.
+    s = only_passage(" \u2014 zebra! -- \n", words({"zebra"}));
+    BOOST_TEST(s.at_start);
+    BOOST_TEST(s.at_end);
+
+    // A text without a word to index shows its start, and says whether that is all of it.
+    std::string thai;
+    for (int i = 0; i < 20; ++i) {
+        thai += "\u0e20\u0e32\u0e29\u0e32\u0e44\u0e17\u0e22";  // one 21-byte run, no space
+    }
+    s = only_passage(thai, words({"zebra"}), 100);
+    BOOST_TEST(s.text.size() <= 100U);
+    BOOST_TEST(s.at_start);
+    BOOST_TEST(!s.at_end);
+    BOOST_TEST(only_passage(thai, words({"zebra"}), 1000).at_end);
+}
+
+// Where a text without words is cut, no combining mark loses its letter and no emoji joined
+// by U+200D or given a skin tone is split.
+BOOST_AUTO_TEST_CASE(cuts_a_text_without_words_between_characters_as_shown) {
+    // e + three combining acutes, 7 bytes a cluster, in one long word: a cut at 100 bytes falls
+    // inside the cluster at [98, 105).
+    std::string marks;
+    for (int i = 0; i < 20; ++i) {
+        marks += "e\u0301\u0301\u0301";
+    }
+    Snippet s = only_passage(marks, words({"zebra"}), 100);
+    BOOST_TEST(s.text.size() == 98U);
+    BOOST_TEST(s.text.substr(s.text.size() - 7) == "e\u0301\u0301\u0301");
+    // A family emoji (man ZWJ woman ZWJ girl, 18 bytes) and a thumbs up with a skin tone.
+    std::string emoji;
+    for (int i = 0; i < 10; ++i) {
+        emoji += "\U0001F468\u200D\U0001F469\u200D\U0001F467 \U0001F44D\U0001F3FD ";
+    }
+    for (std::size_t length = 20; length <= 120; ++length) {
+        s = only_passage(emoji, words({"zebra"}), length);
+        BOOST_TEST_INFO("length " << length << ": " << s.text);
+        BOOST_TEST(s.text.size() <= length);
+        BOOST_TEST(emoji.starts_with(s.text));
+        const char last = s.text.back();
+        // Each cluster ends with the last byte of U+1F467 or U+1F3FD.
+        BOOST_TEST((last == '\xA7' || last == '\xBD'));
+        BOOST_TEST(!s.at_end);
+    }
+}
+
 // Initials, "C++" and numbers with separators are single words, as TermGenerator makes them.
 BOOST_AUTO_TEST_CASE(tokenises_like_term_generator) {
     const Snippet s =

@@ -115,6 +115,60 @@ void mark_sentences(std::string_view text, std::vector<Token>& tokens, std::size
     }
 }
 
+// A character that shows none of the article's content: whitespace, a control or format
+// character (cut_snippet collapses or keeps these unseen) or punctuation.
+bool is_filler(unsigned cp) {
+    if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || is_space(cp)) {
+        return true;
+    }
+    switch (Xapian::Unicode::get_category(cp)) {
+        case Xapian::Unicode::FORMAT:
+        case Xapian::Unicode::CONNECTOR_PUNCTUATION:
+        case Xapian::Unicode::DASH_PUNCTUATION:
+        case Xapian::Unicode::OPEN_PUNCTUATION:
+        case Xapian::Unicode::CLOSE_PUNCTUATION:
+        case Xapian::Unicode::INITIAL_QUOTE_PUNCTUATION:
+        case Xapian::Unicode::FINAL_QUOTE_PUNCTUATION:
+        case Xapian::Unicode::OTHER_PUNCTUATION:
+            return true;
+        default:
+            return false;
+    }
+}
+
+// Whether text[from, to) holds content: a word too long to be a token, a symbol, an emoji. A
+// passage that leaves such bytes out does not begin (or end) the article. Stops at the first.
+bool holds_content(std::string_view text, std::size_t from, std::size_t to) {
+    for (std::size_t p = from; p < to;) {
+        const Char c = decode(text, p);
+        if (!is_filler(c.cp)) {
+            return true;
+        }
+        p += c.len;
+    }
+    return false;
+}
+
+// Whether the character at `pos` belongs to the one before it: a combining mark, a variation
+// selector, an emoji modifier, or a character joined by a zero-width joiner (0 < pos < size). A
+// cut there would leave a mark without its letter (e + U+0301) or split an emoji (U+1F468
+// U+200D U+1F469).
+bool continues_cluster(std::string_view text, std::size_t pos) {
+    const unsigned cp = decode(text, pos).cp;
+    if (cp == 0x200D || (cp >= 0x1F3FB && cp <= 0x1F3FF) ||
+        decode(text, previous_char(text, pos)).cp == 0x200D) {
+        return true;
+    }
+    switch (Xapian::Unicode::get_category(cp)) {
+        case Xapian::Unicode::NON_SPACING_MARK:
+        case Xapian::Unicode::COMBINING_SPACING_MARK:
+        case Xapian::Unicode::ENCLOSING_MARK:
+            return true;
+        default:
+            return false;
+    }
+}
+
 // ---- matching -----------------------------------------------------------------------------
 
 // Assigns each word its standalone term slot and phrase word id. Slots: words, then stems,
@@ -642,11 +696,18 @@ std::vector<Snippet> make_passages(std::string_view text, const MatchTerms& term
                (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
             --end;
         }
+        const std::size_t whole = end;
+        while (end < text.size() && end > 0 && continues_cluster(text, end)) {
+            end = previous_char(text, end);
+        }
+        if (end == 0) {
+            end = whole;  // one cluster longer than the passage: cut it rather than show nothing
+        }
         Snippet snippet = cut_snippet(text, 0, end, a.ranges);
         if (!snippet.text.empty()) {
             snippet.at_start = true;
             snippet.page = page_at(0);
-            snippet.at_end = !a.truncated;
+            snippet.at_end = !holds_content(text, end, text.size());
             passages.push_back(std::move(snippet));
         }
         return passages;
@@ -654,8 +715,11 @@ std::vector<Snippet> make_passages(std::string_view text, const MatchTerms& term
 
     auto emit = [&](const Placement& p) {
         Snippet snippet = cut_snippet(text, p.begin, p.end, a.ranges);
-        snippet.at_start = p.first_token == 0;
-        snippet.at_end = p.last_token + 1 == tokens.size() && !a.truncated;
+        // Words too long to index are no tokens: the bytes outside the passage must hold
+        // nothing but whitespace and punctuation.
+        snippet.at_start = p.first_token == 0 && !holds_content(text, 0, p.begin);
+        snippet.at_end =
+            p.last_token + 1 == tokens.size() && !holds_content(text, p.end, text.size());
         // The page of its first highlighted word (a passage may start a page before it).
         const auto first =
             std::lower_bound(a.ranges.begin(), a.ranges.end(), p.begin,

@@ -67,13 +67,18 @@ struct PassageOptions {
 /// word end within `length` bytes (never before its last match). A passage shorter than `length`
 /// is extended backwards (to an earlier sentence start when one fits). Sentences end at . ! ? or
 /// U+2026 followed by whitespace, at 。！？, and at blank lines. Passages never cut a character.
+/// A passage begins (ends) the text when only whitespace and punctuation lie before (after) it:
+/// words over 64 bytes are no tokens, so a passage beside one does neither.
 ///
 /// A text with form feeds has pages: each passage says the page of its first highlighted word,
 /// else of its start (Snippet::page).
 ///
 /// No match (terms empty, or the text matched only through a filter): ONE passage from the
-/// start of the text (whatever options.count), no highlights. Fewer than options.count passages
-/// when the matches run out. Empty or all-whitespace text, or count 0: no passages.
+/// start of the text (whatever options.count), no highlights. A text without a word to tokenise
+/// (a single word over 64 bytes, emoji) is cut at options.length bytes, back to the start of a
+/// character cluster: never between a letter and its combining marks, nor inside an emoji
+/// sequence (U+200D joins, skin tones). Fewer than options.count passages when the matches run
+/// out. Empty or all-whitespace text, or count 0: no passages.
 ///
 /// Linear in the size of the text. Each distinct word that could match a stem is stemmed at most
 /// once per call; "could" is a cheap test that holds for the Snowball stemmers: the word keeps
