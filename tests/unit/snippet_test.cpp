@@ -129,6 +129,39 @@ BOOST_AUTO_TEST_CASE(highlights_phrase_words_only_inside_the_phrase) {
     BOOST_TEST(s.highlights == (Highlights{{4, 18}}), boost::test_tools::per_element());
 }
 
+// ADJ/N and NEAR/N: the words are highlighted only where they lie within the window (in order
+// for ADJ, in any order for NEAR), each word alone, and the passage is where they do, not
+// where the same words lie apart.
+BOOST_AUTO_TEST_CASE(highlights_adj_and_near_words_only_within_their_window) {
+    const std::string text =
+        "Alpha opens the text. Then a long stretch of other words goes on and on for a good "
+        "while here. Beta comes. More filler words fill the gap to push the pair far. Later "
+        "beta and then alpha sit close.";
+    MatchTerms terms;
+    terms.phrases = {{"alpha", "beta"}};
+    terms.phrase_spans = {{4, true}};  // alpha NEAR/3 beta: within 4 words, any order
+    Snippet s = only_passage(text, terms, 40);
+    BOOST_TEST(marked(s) == "Later [beta] and then [alpha] sit close.");
+    // In order (alpha ADJ/3 beta): "beta and then alpha" is not a match, nor is anything else.
+    terms.phrase_spans = {{4, false}};
+    s = only_passage(text, terms, 40);
+    BOOST_TEST(s.highlights.empty());
+    terms.phrases = {{"beta", "alpha"}};
+    s = only_passage(text, terms, 40);
+    BOOST_TEST(marked(s) == "Later [beta] and then [alpha] sit close.");
+    // One word short of the window: no match.
+    terms.phrase_spans = {{3, false}};
+    BOOST_TEST(only_passage(text, terms, 40).highlights.empty());
+    terms.phrase_spans = {{3, true}};
+    BOOST_TEST(only_passage(text, terms, 40).highlights.empty());
+    // A word named twice must be there twice; every word of the group inside a match is shown.
+    MatchTerms twice;
+    twice.phrases = {{"a", "a", "b"}};
+    twice.phrase_spans = {{5, true}};
+    BOOST_TEST(marked(only_passage("a b x x x x a x b a x a", twice)) ==
+               "a b x x x x [a] x [b] [a] x [a]");
+}
+
 // A phrase occurrence may span punctuation and a line break; the range covers it.
 BOOST_AUTO_TEST_CASE(highlights_a_phrase_across_a_line_break) {
     MatchTerms terms;

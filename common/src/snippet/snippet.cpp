@@ -360,6 +360,92 @@ struct ByteRange {
     std::size_t end;
 };
 
+// Token ranges [first, last] to highlight.
+using Marks = std::vector<std::pair<std::size_t, std::size_t>>;
+
+// The occurrences of a phrase whose words may lie apart (ADJ/N in order, NEAR/N in any order):
+// its words within `span.window` tokens (last - first < window). Each occurrence is a hit of
+// `slot` from its first to its last word; the words themselves are marked, not those between.
+void match_within(const std::vector<Token>& tokens, const std::vector<std::int32_t>& ids,
+                  PhraseSpan span, std::int32_t slot, std::vector<Occurrence>& hits, Marks& marks) {
+    const std::size_t window = std::max<std::size_t>(span.window, 1);
+    std::vector<std::size_t> at;  // tokens holding a word of the phrase, in text order
+    for (std::size_t t = 0; t < tokens.size(); ++t) {
+        if (std::find(ids.begin(), ids.end(), tokens[t].phrase_word) != ids.end()) {
+            at.push_back(t);
+        }
+    }
+    if (!span.any_order) {
+        // In order: from each occurrence of the first word, the earliest next word each time.
+        std::vector<std::vector<std::size_t>> where(ids.size());
+        for (const std::size_t t : at) {
+            for (std::size_t k = 0; k < ids.size(); ++k) {
+                if (tokens[t].phrase_word == ids[k]) {
+                    where[k].push_back(t);
+                }
+            }
+        }
+        std::vector<std::size_t> chosen;
+        for (const std::size_t first : where[0]) {
+            chosen.assign(1, first);
+            for (std::size_t k = 1; k < ids.size(); ++k) {
+                const auto next = std::upper_bound(where[k].begin(), where[k].end(), chosen.back());
+                if (next == where[k].end() || *next - first >= window) {
+                    break;
+                }
+                chosen.push_back(*next);
+            }
+            if (chosen.size() == ids.size()) {
+                hits.push_back({first, chosen.back(), slot});
+                for (const std::size_t t : chosen) {
+                    marks.emplace_back(t, t);
+                }
+            }
+        }
+        return;
+    }
+    // Any order: the shortest run of `at` from each start that holds every word (as often as
+    // the phrase names it); both ends only move forward.
+    std::vector<std::int32_t> distinct = ids;
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    std::vector<int> need(distinct.size(), 0);
+    std::vector<int> have(distinct.size(), 0);
+    auto index_of = [&](std::int32_t id) {
+        return static_cast<std::size_t>(std::lower_bound(distinct.begin(), distinct.end(), id) -
+                                        distinct.begin());
+    };
+    for (const std::int32_t id : ids) {
+        ++need[index_of(id)];
+    }
+    std::size_t missing = distinct.size();
+    std::size_t right = 0;
+    std::size_t marked = 0;  // `at` indices below this are marked
+    for (std::size_t left = 0; left < at.size(); ++left) {
+        while (missing > 0 && right < at.size()) {
+            const std::size_t d = index_of(tokens[at[right]].phrase_word);
+            if (++have[d] == need[d]) {
+                --missing;
+            }
+            ++right;
+        }
+        if (missing > 0) {
+            break;
+        }
+        if (at[right - 1] - at[left] < window) {
+            hits.push_back({at[left], at[right - 1], slot});
+            for (std::size_t i = std::max(marked, left); i < right; ++i) {
+                marks.emplace_back(at[i], at[i]);
+            }
+            marked = std::max(marked, right);
+        }
+        const std::size_t d = index_of(tokens[at[left]].phrase_word);
+        if (have[d]-- == need[d]) {
+            ++missing;
+        }
+    }
+}
+
 struct Analysis {
     std::vector<Token> tokens;
     std::vector<Occurrence> hits;   // sorted by first token
@@ -405,9 +491,19 @@ Analysis analyse(std::string_view text, const MatchTerms& terms, const Xapian::S
     }
     const auto& phrases = matcher.phrases();
     const std::size_t standalone = a.hits.size();
+    Marks marks;  // standalone words and phrases in a row: as their hits
+    for (const Occurrence& h : a.hits) {
+        marks.emplace_back(h.first, h.last);
+    }
     for (std::size_t p = 0; p < phrases.size(); ++p) {
         const auto& ids = phrases[p];
         if (ids.empty() || ids.size() > tokens.size()) {
+            continue;
+        }
+        const PhraseSpan span =
+            p < terms.phrase_spans.size() ? terms.phrase_spans[p] : PhraseSpan{};
+        if (span.any_order || span.window > ids.size()) {
+            match_within(tokens, ids, span, matcher.phrase_slot(p), a.hits, marks);
             continue;
         }
         for (std::size_t t = 0; t + ids.size() <= tokens.size(); ++t) {
@@ -417,6 +513,7 @@ Analysis analyse(std::string_view text, const MatchTerms& terms, const Xapian::S
             }
             if (k == ids.size()) {
                 a.hits.push_back({t, t + k - 1, matcher.phrase_slot(p)});
+                marks.emplace_back(t, t + k - 1);
             }
         }
     }
@@ -424,9 +521,10 @@ Analysis analyse(std::string_view text, const MatchTerms& terms, const Xapian::S
         std::sort(a.hits.begin(), a.hits.end(), [](const Occurrence& x, const Occurrence& y) {
             return x.first != y.first ? x.first < y.first : x.last < y.last;
         });
+        std::sort(marks.begin(), marks.end());
     }
-    for (const Occurrence& h : a.hits) {
-        const ByteRange r{tokens[h.first].begin, tokens[h.last].end};
+    for (const auto& [first, last] : marks) {
+        const ByteRange r{tokens[first].begin, tokens[last].end};
         // Touching ranges are one (CJK characters, each a word, have nothing between them).
         if (!a.ranges.empty() && r.begin <= a.ranges.back().end) {
             a.ranges.back().end = std::max(a.ranges.back().end, r.end);

@@ -15,6 +15,15 @@
 
 namespace folio {
 
+/// How the words of a phrase must lie to match, as Xapian's OP_PHRASE and OP_NEAR take them:
+/// within `window` consecutive words (their first and last less than `window` words apart), in
+/// order, or in any order for NEAR. A window no wider than the phrase's words, in order: the
+/// words in a row (a "quoted phrase").
+struct PhraseSpan {
+    std::size_t window = 0;
+    bool any_order = false;
+};
+
 /// What to highlight, built by the searcher from the parsed query. All strings are lower case,
 /// as Xapian::TermGenerator indexes them (apostrophes as ASCII '\'').
 struct MatchTerms {
@@ -28,6 +37,10 @@ struct MatchTerms {
     /// last word's last byte. A word that is also in `words`, `stems` or `prefixes` is
     /// highlighted everywhere regardless.
     std::vector<std::vector<std::string>> phrases;
+    /// How each of `phrases` matches, by index (ADJ/N, NEAR/N); a phrase without an entry is
+    /// its words in a row. Each occurrence within a wider window highlights its words alone
+    /// (not the words between them), and counts as one term.
+    std::vector<PhraseSpan> phrase_spans;
     /// The words of `phrases` are stems (a stems-only index, schema 2 and later): a text word is a
     /// phrase word when its stem equals it, as for `stems` (words starting with a digit as
     /// written).
