@@ -392,6 +392,24 @@ BOOST_AUTO_TEST_CASE(cuts_a_text_without_words_between_characters_as_shown) {
     }
 }
 
+// The same lines repeated in a text (a boilerplate line, a chorus) give one passage, not one
+// per copy: the next passage is the next best with other words.
+BOOST_AUTO_TEST_CASE(repeated_text_is_one_passage) {
+    const std::string text =
+        "Join the zebra club now. Other words here that fill it out well. Join the zebra club "
+        "now. Some more words to fill a sentence now. The zebra ran away fast.";
+    const auto passages = make_passages(text, words({"zebra"}), english(), {3, 30});
+    BOOST_TEST_REQUIRE(passages.size() == 2U);
+    BOOST_TEST(marked(passages[0]) == "Join the [zebra] club now.");
+    BOOST_TEST(marked(passages[1]) == "The [zebra] ran away fast.");
+    // A text of one sentence many times over: one passage, found without trying every copy.
+    std::string chorus;
+    for (int i = 0; i < 20000; ++i) {
+        chorus += "Zebra zebra all day long. ";
+    }
+    BOOST_TEST(make_passages(chorus, words({"zebra"}), english(), {5, 30}).size() == 1U);
+}
+
 // Initials, "C++" and numbers with separators are single words, as TermGenerator makes them.
 BOOST_AUTO_TEST_CASE(tokenises_like_term_generator) {
     const Snippet s =

@@ -31,6 +31,9 @@ constexpr std::size_t kUnmatchedScanLengths = 3;
 // margin for any stemmer that appends).
 constexpr std::size_t kMaxStemGrowth = 2;
 constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
+// Passages whose text repeats one already chosen are skipped, up to this many per call (a text
+// that is one line repeated thousands of times must not be searched window by window).
+constexpr std::size_t kMaxRepeatedPassages = 16;
 
 using Offset = std::uint32_t;  // texts are clamped to 4 GB; halves the token array
 
@@ -833,7 +836,8 @@ std::vector<Snippet> make_passages(std::string_view text, const MatchTerms& term
     }
 
     std::vector<Placement> placed;
-    while (placed.size() < options.count) {
+    std::size_t repeats = 0;
+    while (passages.size() < options.count && repeats <= kMaxRepeatedPassages) {
         const auto window = best_window(a, placed, length);
         if (!window) {
             break;
@@ -858,6 +862,14 @@ std::vector<Snippet> make_passages(std::string_view text, const MatchTerms& term
         }
         placed.push_back(place(tokens, ta, tb, lo_tok, hi_tok, lo_byte, hi_byte, length));
         emit(placed.back());
+        // Text repeated in the article (a boilerplate line, a chorus) is shown once: its place
+        // stays taken, and the next best window is tried.
+        if (std::any_of(passages.begin(), passages.end() - 1, [&](const Snippet& earlier) {
+                return earlier.text == passages.back().text;
+            })) {
+            passages.pop_back();
+            ++repeats;
+        }
     }
     return passages;
 }

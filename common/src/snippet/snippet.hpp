@@ -73,11 +73,13 @@ struct PassageOptions {
 /// A passage is chosen by scoring windows of about options.length bytes: the sum of the weights
 /// of the DISTINCT terms inside (a phrase occurrence is one term), plus a tenth of a term's weight
 /// for each of up to five further occurrences; ties go to the earlier window. Each next passage is
-/// the best window among the matches outside the passages already chosen. A passage starts at the
-/// beginning of the sentence holding its first match when the passage stays within 1.5 x length,
-/// else a little before the match at a word start; it ends at the sentence end nearest to
-/// `length` bytes from its start when one lies within [length/2, 1.25 x length], else at the last
-/// word end within `length` bytes (never before its last match). A passage shorter than `length`
+/// the best window among the matches outside the passages already chosen; one whose text is that
+/// of a passage already chosen (the same lines repeated in the text) is left out for the next (up
+/// to 16 such in a call). A passage starts at the beginning of the sentence holding its first
+/// match when the passage stays within 1.5 x length, else a little before the match at a word
+/// start; it ends at the sentence end nearest to `length` bytes from its start when one lies
+/// within [length/2, 1.25 x length], else at the last word end within `length` bytes (never
+/// before its last match). A passage shorter than `length`
 /// is extended backwards (to an earlier sentence start when one fits). Sentences end at . ! ? or
 /// U+2026 followed by whitespace, at 。！？, and at blank lines. Passages never cut a character.
 /// A passage begins (ends) the text when only whitespace and punctuation lie before (after) it:
