@@ -445,15 +445,20 @@ BOOST_AUTO_TEST_CASE(agrees_with_term_generator_positions) {
     BOOST_TEST(s.highlights == (Highlights{{0, s.text.size()}}), boost::test_tools::per_element());
 }
 
-// highlight_all keeps the whole (collapsed) text and highlights every match.
+// highlight_all keeps the whole text as it is and highlights every match: the offsets are into
+// the title itself (the JSON gives the title exact, control characters and all, beside them).
 BOOST_AUTO_TEST_CASE(highlights_a_whole_title) {
     MatchTerms terms;
     terms.stems = {english()("war")};
-    const Snippet s = folio::highlight_all(" War and\n peace: the wars ", terms, english());
-    BOOST_TEST(marked(s) == "[War] and peace: the [wars]");
-    BOOST_TEST(s.highlights == (Highlights{{0, 3}, {19, 23}}), boost::test_tools::per_element());
+    Snippet s = folio::highlight_all(" War and\n peace: the wars ", terms, english());
+    BOOST_TEST(marked(s) == " [War] and\n peace: the [wars] ");
+    BOOST_TEST(s.highlights == (Highlights{{1, 4}, {21, 25}}), boost::test_tools::per_element());
     BOOST_TEST(s.at_start);
     BOOST_TEST(s.at_end);
+    const std::string title = "Bad \x1b]0;x\x07 war \x1b[2J\tend";
+    s = folio::highlight_all(title, terms, english());
+    BOOST_TEST(s.text == title);
+    BOOST_TEST(s.highlights == (Highlights{{11, 14}}), boost::test_tools::per_element());
 }
 
 // Invalid UTF-8 in the text comes out as U+FFFD, so passages are always valid UTF-8.

@@ -695,10 +695,11 @@ Placement place(const std::vector<Token>& t, std::size_t ta, std::size_t tb, std
 
 // ---- cutting the snippet ------------------------------------------------------------------
 
-// Copies text[begin, end) collapsing whitespace and replacing invalid UTF-8, and maps the
-// highlight ranges that intersect it (clipped) to offsets in the copy.
+// Copies text[begin, end) collapsing whitespace (and control characters) unless `collapse` is
+// false, and replacing invalid UTF-8, and maps the highlight ranges that intersect it (clipped)
+// to offsets in the copy.
 Snippet cut_snippet(std::string_view text, std::size_t begin, std::size_t end,
-                    const std::vector<ByteRange>& ranges) {
+                    const std::vector<ByteRange>& ranges, bool collapse = true) {
     Snippet out;
     std::string& s = out.text;
     s.reserve(end - begin);
@@ -731,7 +732,7 @@ Snippet cut_snippet(std::string_view text, std::size_t begin, std::size_t end,
                 space = Xapian::Unicode::is_whitespace(decode(text, p).cp);
             }
         }
-        if (space) {
+        if (space && collapse) {
             pending_space = !s.empty();
         } else {
             if (pending_space) {
@@ -877,7 +878,8 @@ std::vector<Snippet> make_passages(std::string_view text, const MatchTerms& term
 Snippet highlight_all(std::string_view text, const MatchTerms& terms, const Xapian::Stem& stem) {
     text = text.substr(0, std::numeric_limits<Offset>::max() - 1);
     const Analysis a = analyse(text, terms, stem, text.size(), false);
-    Snippet snippet = cut_snippet(text, 0, text.size(), a.ranges);
+    // The text as it is: a script slices the title the JSON gives by these offsets.
+    Snippet snippet = cut_snippet(text, 0, text.size(), a.ranges, false);
     snippet.at_start = true;
     snippet.at_end = true;
     return snippet;

@@ -107,8 +107,10 @@ std::vector<Snippet> make_passages(std::string_view text, const MatchTerms& term
                                    const Xapian::Stem& stem, const PassageOptions& options = {});
 
 /// Highlights every match of `terms` in a short text shown whole (e.g. a title), tokenised and
-/// matched as by make_passages. The result holds all of `text` with whitespace collapsed as in
-/// Snippet::text; at_start and at_end are true. Same thread-safety as make_passages.
+/// matched as by make_passages. The result holds all of `text` as it is (whitespace and control
+/// characters kept; only invalid UTF-8 replaced by U+FFFD), so that the highlights are offsets
+/// into the text itself, as the JSON's title_highlights are into its title; at_start and at_end
+/// are true. Same thread-safety as make_passages.
 Snippet highlight_all(std::string_view text, const MatchTerms& terms, const Xapian::Stem& stem);
 
 }  // namespace folio
