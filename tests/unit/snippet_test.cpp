@@ -402,6 +402,18 @@ BOOST_AUTO_TEST_CASE(repeated_text_is_one_passage) {
     BOOST_TEST_REQUIRE(passages.size() == 2U);
     BOOST_TEST(marked(passages[0]) == "Join the [zebra] club now.");
     BOOST_TEST(marked(passages[1]) == "The [zebra] ran away fast.");
+    // A text repeated whole (an article pasted twice over, ten times): its copies of the best
+    // passage are skipped for the next best, and so on (up to 16 copies of each in a row).
+    std::string copies;
+    for (int i = 0; i < 10; ++i) {
+        copies += "A zebra and a zebra here. Filler words go on for a while now. One zebra only. ";
+    }
+    const auto distinct = make_passages(copies, words({"zebra"}), english(), {3, 30});
+    BOOST_TEST_REQUIRE(distinct.size() == 3U);
+    BOOST_TEST(marked(distinct[0]) == "A [zebra] and a [zebra] here.");
+    BOOST_TEST(distinct[1].text != distinct[0].text);
+    BOOST_TEST(distinct[2].text != distinct[0].text);
+    BOOST_TEST(distinct[2].text != distinct[1].text);
     // A text of one sentence many times over: one passage, found without trying every copy.
     std::string chorus;
     for (int i = 0; i < 20000; ++i) {

@@ -31,7 +31,7 @@ constexpr std::size_t kUnmatchedScanLengths = 3;
 // margin for any stemmer that appends).
 constexpr std::size_t kMaxStemGrowth = 2;
 constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
-// Passages whose text repeats one already chosen are skipped, up to this many per call (a text
+// Passages whose text repeats one already chosen are skipped, up to this many in a row (a text
 // that is one line repeated thousands of times must not be searched window by window).
 constexpr std::size_t kMaxRepeatedPassages = 16;
 
@@ -870,6 +870,8 @@ std::vector<Snippet> make_passages(std::string_view text, const MatchTerms& term
             })) {
             passages.pop_back();
             ++repeats;
+        } else {
+            repeats = 0;
         }
     }
     return passages;

@@ -75,7 +75,7 @@ struct PassageOptions {
 /// for each of up to five further occurrences; ties go to the earlier window. Each next passage is
 /// the best window among the matches outside the passages already chosen; one whose text is that
 /// of a passage already chosen (the same lines repeated in the text) is left out for the next (up
-/// to 16 such in a call). A passage starts at the beginning of the sentence holding its first
+/// to 16 such in a row). A passage starts at the beginning of the sentence holding its first
 /// match when the passage stays within 1.5 x length, else a little before the match at a word
 /// start; it ends at the sentence end nearest to `length` bytes from its start when one lies
 /// within [length/2, 1.25 x length], else at the last word end within `length` bytes (never
