@@ -349,6 +349,21 @@ BOOST_AUTO_TEST_CASE(json_output) {
     }
 }
 
+// NEAR/n and ADJ/n highlight their words where the hit matched them, within the distance.
+BOOST_AUTO_TEST_CASE(json_output_highlights_near_words) {
+    for (const std::string query : {"shipments NEAR/3 port", "shipments ADJ/3 port"}) {
+        RunResult r = good_index().search({"--json", query});
+        BOOST_TEST_REQUIRE(r.status == 0, r.err);
+        const auto j = nlohmann::json::parse(r.out);
+        BOOST_TEST_REQUIRE(j["hits"].size() == 1u);
+        std::vector<std::string> words;
+        for (const auto& match : j["hits"][0]["passages"][0]["matches"])
+            words.push_back(match["text"]);
+        BOOST_TEST(words == (std::vector<std::string>{"shipments", "port"}),
+                   query << ": " << r.out);
+    }
+}
+
 // A hit's language is the one it is indexed in: an article that names none (a .txt file) is
 // in its database's language, as --stats says, not "".
 BOOST_AUTO_TEST_CASE(hit_language_is_its_database_s) {

@@ -342,11 +342,23 @@ BOOST_AUTO_TEST_CASE(article_fields_cannot_drive_the_terminal) {
     RunResult r = searcher({"--db", idx.db, "--color", "never", "zebra"});
     BOOST_TEST(contains(r.out, "Ann \\x1B]0;pwned\\x07"), r.out);
     BOOST_TEST(contains(r.out, "<U+009B>31m<U+202E>drow<U+2066>x"), r.out);
+    BOOST_TEST(contains(r.out, " crossing \\x1B]0;pwned\\x07"), r.out);  // the title's too
     // --json stays exact.
     r = searcher({"--db", idx.db, "--json", "zebra"});
     auto json = nlohmann::json::parse(r.out);
     BOOST_TEST(json["hits"][0]["authors"][0].get<std::string>().find("\x1b]0;pwned\x07") !=
                std::string::npos);
+    // The title's highlights are offsets into that exact title, control characters and all.
+    r = searcher({"--db", idx.db, "--json", "pwned"});
+    json = nlohmann::json::parse(r.out);
+    BOOST_TEST_REQUIRE(!json["hits"].empty(), r.out);
+    for (const auto& hit : json["hits"]) {
+        const std::string title = hit["title"];
+        BOOST_TEST_REQUIRE(hit["title_highlights"].size() == 1u, r.out);
+        const std::size_t begin = hit["title_highlights"][0][0];
+        const std::size_t end = hit["title_highlights"][0][1];
+        BOOST_TEST(title.substr(begin, end - begin) == "pwned", title);
+    }
     // Errors too: the path the user gave is shown, its escapes made visible.
     r = searcher({"--db", idx.dir / "no\x1b]0;x\x07where", "zebra"});
     BOOST_TEST(r.status == 2);

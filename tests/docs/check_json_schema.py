@@ -100,6 +100,7 @@ def main(argv):
             ["--expand-synonyms", "--sort", "-date", "port"],
             ["--boost-recent", "1y", "--reference-date", "20250101", "cocoa OR nato"],
             ["nothingmatchesthis"],
+            ["--passages", "3", "harbour NEAR/3 pilots OR shipments ADJ/3 port"],
         ]
         for args in searches:
             out = run(searcher, "--db", db, "--json", *args, ok=(0, 1))
@@ -109,14 +110,25 @@ def main(argv):
             failures.append("folio-searcher --jsonl printed no hits")
         for line in lines:
             check("folio-searcher --jsonl", "hit", json.loads(line))
+        # A blank line, one of spaces and a CR, and a CRLF line are answered too, the last
+        # without a newline at the end of the input.
         batch = run(searcher, "--db", db, "--batch", "--facet", "tag",
-                    stdin="cocoa\n(harbour\nnothingmatchesthis\n", ok=(2,)).splitlines()
-        if len(batch) != 3:
-            failures.append(f"folio-searcher --batch printed {len(batch)} lines for 3 queries")
+                    stdin="cocoa\n(harbour\nnothingmatchesthis\n\n  \r\ncocoa\r\nport",
+                    ok=(2,)).splitlines()
+        if len(batch) != 7:
+            failures.append(f"folio-searcher --batch printed {len(batch)} lines for 7 queries")
         for line in batch:
             check("folio-searcher --batch", "batch_line", json.loads(line))
-        if batch:
-            check("folio-searcher --batch (malformed query)", "query_error", json.loads(batch[1]))
+        if len(batch) == 7:
+            for k, what in ((1, "malformed query"), (3, "blank line"), (4, "spaces")):
+                check(f"folio-searcher --batch ({what})", "query_error", json.loads(batch[k]))
+            for k in (5, 6):
+                check("folio-searcher --batch (CRLF, no newline)", "search_result",
+                      json.loads(batch[k]))
+        # A malformed query with --json or --jsonl prints the error object on stdout.
+        for mode in ("--json", "--jsonl"):
+            check(f"folio-searcher {mode} (malformed query)", "query_error",
+                  json.loads(run(searcher, "--db", db, mode, "(harbour", ok=(2,))))
         shown = run(searcher, "--db", db, "--files", "cocoa").splitlines()[0]
         check("folio-searcher --show --json", "articles",
               json.loads(run(searcher, "--db", db, "--json", "--show", shown)))

@@ -271,6 +271,25 @@ BOOST_AUTO_TEST_CASE(phrase_terms) {
     QueryTerms t3 = query_terms(b.parse("title:\"military matters\""));
     BOOST_TEST_REQUIRE(t3.phrases.size() == 1u);
     BOOST_TEST(t3.phrases[0] == (std::vector<std::string>{"militari", "matter"}));
+    BOOST_TEST(t3.phrase_spans.at(0).window == 0u);  // in a row
+}
+
+// ADJ/N and NEAR/N are phrases with their windows (NEAR in any order): their words are
+// highlighted only where a hit matched them, not wherever they occur.
+BOOST_AUTO_TEST_CASE(adj_and_near_terms_keep_their_window) {
+    QueryBuilder b(db, QueryOptions{});
+    QueryTerms near = query_terms(b.parse("european NEAR/3 union"));
+    BOOST_TEST_REQUIRE(near.phrases.size() == 1u);
+    BOOST_TEST(near.phrases[0] == (std::vector<std::string>{"european", "union"}));
+    BOOST_TEST(near.phrase_spans.at(0).window == 4u);
+    BOOST_TEST(near.phrase_spans.at(0).any_order);
+    BOOST_TEST(near.phrase_only == (std::vector<std::string>{"Zeuropean", "Zunion"}));
+    QueryTerms adj = query_terms(b.parse("european ADJ/3 union OR troops"));
+    BOOST_TEST_REQUIRE(adj.phrases.size() == 1u);
+    BOOST_TEST(adj.phrase_spans.at(0).window == 4u);
+    BOOST_TEST(!adj.phrase_spans.at(0).any_order);
+    QueryTerms row = query_terms(b.parse("european ADJ/1 union"));
+    BOOST_TEST(row.phrase_spans.at(0).window == 0u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -163,6 +163,39 @@ BOOST_AUTO_TEST_CASE(highlights_phrase_words_only_inside_the_phrase) {
     BOOST_TEST(s.highlights == (Highlights{{4, 18}}), boost::test_tools::per_element());
 }
 
+// ADJ/N and NEAR/N: the words are highlighted only where they lie within the window (in order
+// for ADJ, in any order for NEAR), each word alone, and the passage is where they do, not
+// where the same words lie apart.
+BOOST_AUTO_TEST_CASE(highlights_adj_and_near_words_only_within_their_window) {
+    const std::string text =
+        "Alpha opens the text. Then a long stretch of other words goes on and on for a good "
+        "while here. Beta comes. More filler words fill the gap to push the pair far. Later "
+        "beta and then alpha sit close.";
+    MatchTerms terms;
+    terms.phrases = {{"alpha", "beta"}};
+    terms.phrase_spans = {{4, true}};  // alpha NEAR/3 beta: within 4 words, any order
+    Snippet s = only_passage(text, terms, 40);
+    BOOST_TEST(marked(s) == "Later [beta] and then [alpha] sit close.");
+    // In order (alpha ADJ/3 beta): "beta and then alpha" is not a match, nor is anything else.
+    terms.phrase_spans = {{4, false}};
+    s = only_passage(text, terms, 40);
+    BOOST_TEST(s.highlights.empty());
+    terms.phrases = {{"beta", "alpha"}};
+    s = only_passage(text, terms, 40);
+    BOOST_TEST(marked(s) == "Later [beta] and then [alpha] sit close.");
+    // One word short of the window: no match.
+    terms.phrase_spans = {{3, false}};
+    BOOST_TEST(only_passage(text, terms, 40).highlights.empty());
+    terms.phrase_spans = {{3, true}};
+    BOOST_TEST(only_passage(text, terms, 40).highlights.empty());
+    // A word named twice must be there twice; every word of the group inside a match is shown.
+    MatchTerms twice;
+    twice.phrases = {{"a", "a", "b"}};
+    twice.phrase_spans = {{5, true}};
+    BOOST_TEST(marked(only_passage("a b x x x x a x b a x a", twice)) ==
+               "a b x x x x [a] x [b] [a] x [a]");
+}
+
 // A phrase occurrence may span punctuation and a line break; the range covers it.
 BOOST_AUTO_TEST_CASE(highlights_a_phrase_across_a_line_break) {
     MatchTerms terms;
@@ -339,6 +372,90 @@ BOOST_AUTO_TEST_CASE(handles_texts_without_words) {
     BOOST_TEST(s.text == "-- !! --");
 }
 
+// A word over 64 bytes (a URL, a run of Thai or of unspaced CJK text) is no word: a passage
+// that leaves it out neither begins nor ends the article, so it must not say it does.
+BOOST_AUTO_TEST_CASE(a_passage_beside_words_too_long_to_index_is_not_the_whole_text) {
+    const std::string blob(80, 'q');  // base64, a hash, a URL's path
+    Snippet s = only_passage(blob + " zebra " + blob, words({"zebra"}));
+    BOOST_TEST(s.text == "zebra");
+    BOOST_TEST(!s.at_start);
+    BOOST_TEST(!s.at_end);
+    // Whitespace and punctuation outside the passage are nothing left out.
+    s = only_passage(" \u2014 zebra! -- \n", words({"zebra"}));
+    BOOST_TEST(s.at_start);
+    BOOST_TEST(s.at_end);
+
+    // A text without a word to index shows its start, and says whether that is all of it.
+    std::string thai;
+    for (int i = 0; i < 20; ++i) {
+        thai += "\u0e20\u0e32\u0e29\u0e32\u0e44\u0e17\u0e22";  // one 21-byte run, no space
+    }
+    s = only_passage(thai, words({"zebra"}), 100);
+    BOOST_TEST(s.text.size() <= 100U);
+    BOOST_TEST(s.at_start);
+    BOOST_TEST(!s.at_end);
+    BOOST_TEST(only_passage(thai, words({"zebra"}), 1000).at_end);
+}
+
+// Where a text without words is cut, no combining mark loses its letter and no emoji joined
+// by U+200D or given a skin tone is split.
+BOOST_AUTO_TEST_CASE(cuts_a_text_without_words_between_characters_as_shown) {
+    // e + three combining acutes, 7 bytes a cluster, in one long word: a cut at 100 bytes falls
+    // inside the cluster at [98, 105).
+    std::string marks;
+    for (int i = 0; i < 20; ++i) {
+        marks += "e\u0301\u0301\u0301";
+    }
+    Snippet s = only_passage(marks, words({"zebra"}), 100);
+    BOOST_TEST(s.text.size() == 98U);
+    BOOST_TEST(s.text.substr(s.text.size() - 7) == "e\u0301\u0301\u0301");
+    // A family emoji (man ZWJ woman ZWJ girl, 18 bytes) and a thumbs up with a skin tone.
+    std::string emoji;
+    for (int i = 0; i < 10; ++i) {
+        emoji += "\U0001F468\u200D\U0001F469\u200D\U0001F467 \U0001F44D\U0001F3FD ";
+    }
+    for (std::size_t length = 20; length <= 120; ++length) {
+        s = only_passage(emoji, words({"zebra"}), length);
+        BOOST_TEST_INFO("length " << length << ": " << s.text);
+        BOOST_TEST(s.text.size() <= length);
+        BOOST_TEST(emoji.starts_with(s.text));
+        const char last = s.text.back();
+        // Each cluster ends with the last byte of U+1F467 or U+1F3FD.
+        BOOST_TEST((last == '\xA7' || last == '\xBD'));
+        BOOST_TEST(!s.at_end);
+    }
+}
+
+// The same lines repeated in a text (a boilerplate line, a chorus) give one passage, not one
+// per copy: the next passage is the next best with other words.
+BOOST_AUTO_TEST_CASE(repeated_text_is_one_passage) {
+    const std::string text =
+        "Join the zebra club now. Other words here that fill it out well. Join the zebra club "
+        "now. Some more words to fill a sentence now. The zebra ran away fast.";
+    const auto passages = make_passages(text, words({"zebra"}), english(), {3, 30});
+    BOOST_TEST_REQUIRE(passages.size() == 2U);
+    BOOST_TEST(marked(passages[0]) == "Join the [zebra] club now.");
+    BOOST_TEST(marked(passages[1]) == "The [zebra] ran away fast.");
+    // A text repeated whole (an article pasted twice over, ten times): its copies of the best
+    // passage are skipped for the next best, and so on (up to 16 copies of each in a row).
+    std::string copies;
+    for (int i = 0; i < 10; ++i) {
+        copies += "A zebra and a zebra here. Filler words go on for a while now. One zebra only. ";
+    }
+    const auto distinct = make_passages(copies, words({"zebra"}), english(), {3, 30});
+    BOOST_TEST_REQUIRE(distinct.size() == 3U);
+    BOOST_TEST(marked(distinct[0]) == "A [zebra] and a [zebra] here.");
+    BOOST_TEST(distinct[1].text != distinct[0].text);
+    BOOST_TEST(distinct[2].text != distinct[0].text);
+    BOOST_TEST(distinct[2].text != distinct[1].text);
+    // A text of one sentence many times over: one passage, found without trying every copy.
+    std::string chorus;
+    for (int i = 0; i < 20000; ++i) {
+        chorus += "Zebra zebra all day long. ";
+    }
+    BOOST_TEST(make_passages(chorus, words({"zebra"}), english(), {5, 30}).size() == 1U);
+}
+
 // Initials, "C++" and numbers with separators are single words, as TermGenerator makes them.
 BOOST_AUTO_TEST_CASE(tokenises_like_term_generator) {
     const Snippet s =
@@ -374,15 +491,20 @@ BOOST_AUTO_TEST_CASE(agrees_with_term_generator_positions) {
     BOOST_TEST(s.highlights == (Highlights{{0, s.text.size()}}), boost::test_tools::per_element());
 }
 
-// highlight_all keeps the whole (collapsed) text and highlights every match.
+// highlight_all keeps the whole text as it is and highlights every match: the offsets are into
+// the title itself (the JSON gives the title exact, control characters and all, beside them).
 BOOST_AUTO_TEST_CASE(highlights_a_whole_title) {
     MatchTerms terms;
     terms.stems = {english()("war")};
-    const Snippet s = folio::highlight_all(" War and\n peace: the wars ", terms, english());
-    BOOST_TEST(marked(s) == "[War] and peace: the [wars]");
-    BOOST_TEST(s.highlights == (Highlights{{0, 3}, {19, 23}}), boost::test_tools::per_element());
+    Snippet s = folio::highlight_all(" War and\n peace: the wars ", terms, english());
+    BOOST_TEST(marked(s) == " [War] and\n peace: the [wars] ");
+    BOOST_TEST(s.highlights == (Highlights{{1, 4}, {21, 25}}), boost::test_tools::per_element());
     BOOST_TEST(s.at_start);
     BOOST_TEST(s.at_end);
+    const std::string title = "Bad \x1b]0;x\x07 war \x1b[2J\tend";
+    s = folio::highlight_all(title, terms, english());
+    BOOST_TEST(s.text == title);
+    BOOST_TEST(s.highlights == (Highlights{{11, 14}}), boost::test_tools::per_element());
 }
 
 // Invalid UTF-8 in the text comes out as U+FFFD, so passages are always valid UTF-8.

@@ -24,8 +24,10 @@ struct Snippet {
     std::string text;
     /// Sorted, non-overlapping, non-empty ranges of `text`.
     std::vector<Highlight> highlights;
-    bool at_start = false;  ///< no word of the text precedes the passage
-    bool at_end = false;    ///< no word of the text follows the passage
+    /// Nothing of the text but whitespace and punctuation precedes the passage (not even a
+    /// word too long to index, a symbol or an emoji).
+    bool at_start = false;
+    bool at_end = false;  ///< nothing but whitespace and punctuation follows the passage
     /// The page of the passage's first highlighted word (else of its start), counted from 1,
     /// when the text has pages (form feeds between them, as the PDF reader writes); 0 when it
     /// has none.

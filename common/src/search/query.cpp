@@ -6,6 +6,7 @@
 #include <array>
 #include <cctype>
 #include <cstdlib>
+#include <limits>
 #include <optional>
 #include <set>
 #include <string_view>
@@ -16,6 +17,7 @@
 #include "search/query.hpp"
 #include "search/query_parts.hpp"
 #include "text/dates.hpp"
+#include "text/utf8.hpp"
 
 namespace folio {
 
@@ -442,9 +444,15 @@ void collect(const Xapian::Query& q, bool in_phrase, QueryTerms& out, std::set<s
         }
         return;
     }
-    if (type == Xapian::Query::OP_PHRASE) {
+    if (type == Xapian::Query::OP_PHRASE || type == Xapian::Query::OP_NEAR) {
         // Each position is a term, or the OR of a word's forms in the database's languages,
-        // aligned (QueryBuilder::expand_languages): one phrase per language.
+        // aligned (QueryBuilder::expand_languages): one phrase per language. ADJ/N is a phrase
+        // with a wider window, NEAR/N one in any order: their words are highlighted only where
+        // they lie within the window, as a hit matched them.
+        PhraseSpan span;
+        span.any_order = type == Xapian::Query::OP_NEAR;
+        span.window = detail::window_of(q, span.any_order ? "NEAR" : "PHRASE");
+        bool cjk = false;
         std::vector<std::vector<std::string>> forms;
         std::size_t languages = 1;
         for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) {
@@ -463,15 +471,34 @@ void collect(const Xapian::Query& q, bool in_phrase, QueryTerms& out, std::set<s
             }
             if (position.empty())
                 continue;  // not a word (as before: the phrase's words only)
+            cjk = cjk || detail::is_cjk(detail::first_code_point(position.front()));
             languages = std::max(languages, position.size());
             forms.push_back(std::move(position));
         }
+        // The index's CJK n-grams sit between characters (QueryBuilder::cjk_ngrams widens the
+        // window for them), so its window counts other words than the text's: a phrase of CJK
+        // characters is matched in a row, as ever, and NEAR anywhere.
+        if (span.any_order && (span.window == 0 || cjk))
+            span.window = std::numeric_limits<std::size_t>::max();  // unread: anywhere
+        else if (cjk)
+            span = PhraseSpan{};
+        else if (!span.any_order && span.window <= q.get_num_subqueries())
+            span = PhraseSpan{};  // the words in a row
         for (std::size_t k = 0; k < languages && !forms.empty(); ++k) {
             std::vector<std::string> words;
             for (const auto& position : forms)
                 words.push_back(position[k < position.size() ? k : 0]);
-            if (std::find(out.phrases.begin(), out.phrases.end(), words) == out.phrases.end())
+            bool known = false;
+            for (std::size_t i = 0; i < out.phrases.size() && !known; ++i) {
+                const PhraseSpan other =
+                    i < out.phrase_spans.size() ? out.phrase_spans[i] : PhraseSpan{};
+                known = out.phrases[i] == words && other.window == span.window &&
+                        other.any_order == span.any_order;
+            }
+            if (!known) {
                 out.phrases.push_back(std::move(words));
+                out.phrase_spans.push_back(span);
+            }
         }
         return;
     }

@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "snippet/snippet.hpp"
+
 namespace folio {
 
 struct QueryOptions {
@@ -34,7 +36,9 @@ struct QueryOptions {
 struct QueryTerms {
     /// Each phrase's words in order, as indexed: stems from schema 2 on, lower-case words in 1.
     std::vector<std::vector<std::string>> phrases;
-    std::vector<std::string> phrase_only;  ///< terms that occur only inside phrases
+    /// How each phrase matches (ADJ/N, NEAR/N), by index: MatchTerms::phrase_spans.
+    std::vector<PhraseSpan> phrase_spans;
+    std::vector<std::string> phrase_only;  ///< terms that occur only inside phrases and NEAR
 };
 
 /// When "did you mean" offers another word for a word that is in the index (a misspelling that
@@ -192,7 +196,8 @@ inline constexpr unsigned kMaxDistance = 1000;
 /// than kMaxQueryWords words; throws QueryError pointing at the first one.
 void check_query_syntax(const std::string& text);
 
-/// The phrases of a parsed query and the terms found only inside them; excluded parts (the
+/// The phrases of a parsed query (ADJ and NEAR groups among them, with their windows) and the
+/// terms found only inside them; excluded parts (the
 /// right side of AND_NOT) are left out, as no hit is there for them. A phrase whose words
 /// are looked for in several languages (an OP_OR of its forms, in the languages' order) gives
 /// one phrase per form: the first forms, the second forms (or the first where a word has fewer),

@@ -32,6 +32,10 @@ std::string checked_query(const std::string& text);
 /// AND and AND_NOT; AND_MAYBE inside an excluded part cut to its first subquery).
 Xapian::Query as_run(const Xapian::Query& query);
 
+/// The window of a PHRASE or NEAR query (`word`), read from its description as Xapian prints it
+/// ("((a PHRASE 2 b))"); 0 when it cannot be read.
+Xapian::termcount window_of(const Xapian::Query& query, std::string_view word);
+
 /// Reads a date or year range's bound as the date field does ("2020", "2020-01", "2020-01-31";
 /// the upper bound of a year or month is its last day): true with `out` its "YYYYMMDD".
 bool date_bound(const std::string& text, bool upper, std::string& out);

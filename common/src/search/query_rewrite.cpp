@@ -22,12 +22,9 @@ namespace folio {
 using detail::as_run;
 using detail::first_code_point;
 using detail::is_cjk;
+using detail::window_of;
 
-namespace {
-
-/// The number after `word` at the top level of a compound query's description, as Xapian
-/// prints the window of PHRASE and NEAR ("((a PHRASE 2 b))"); 0 when it cannot be read.
-Xapian::termcount window_of(const Xapian::Query& query, std::string_view word) {
+Xapian::termcount detail::window_of(const Xapian::Query& query, std::string_view word) {
     const std::string description = query.get_description();
     std::string first = query.get_subquery(0).get_description();  // "Query(...)"
     if (first.size() < 7)
@@ -39,6 +36,8 @@ Xapian::termcount window_of(const Xapian::Query& query, std::string_view word) {
     return static_cast<Xapian::termcount>(
         std::strtoul(description.c_str() + head.size(), nullptr, 10));
 }
+
+namespace {
 
 /// The query position of a leaf term as its description shows it ("Query(Zword@3)"), or 0.
 Xapian::termpos position_of(const Xapian::Query& leaf) {

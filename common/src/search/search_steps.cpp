@@ -138,6 +138,7 @@ MatchTerms match_terms_for(const std::vector<std::string>& matching, const Query
                            double doccount, bool stems_only, std::map<std::string, double>& idfs) {
     MatchTerms out;
     out.phrases = query.phrases;
+    out.phrase_spans = query.phrase_spans;
     out.stemmed_phrases = stems_only;
     for (const std::string& term : matching) {
         if (phrase_only.count(term) != 0 || feedback.count(term) != 0)

@@ -32,6 +32,9 @@ constexpr std::size_t kUnmatchedScanLengths = 3;
 // margin for any stemmer that appends).
 constexpr std::size_t kMaxStemGrowth = 2;
 constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
+// Passages whose text repeats one already chosen are skipped, up to this many in a row (a text
+// that is one line repeated thousands of times must not be searched window by window).
+constexpr std::size_t kMaxRepeatedPassages = 16;
 
 using Offset = std::uint32_t;  // texts are clamped to 4 GB; halves the token array
 
@@ -113,6 +116,60 @@ void mark_sentences(std::string_view text, std::vector<Token>& tokens, std::size
             }
             tok.lead = static_cast<Offset>(gap_end - lead <= kMaxAttachedRun ? lead : gap_end);
         }
+    }
+}
+
+// A character that shows none of the article's content: whitespace, a control or format
+// character (cut_snippet collapses or keeps these unseen) or punctuation.
+bool is_filler(unsigned cp) {
+    if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || is_space(cp)) {
+        return true;
+    }
+    switch (Xapian::Unicode::get_category(cp)) {
+        case Xapian::Unicode::FORMAT:
+        case Xapian::Unicode::CONNECTOR_PUNCTUATION:
+        case Xapian::Unicode::DASH_PUNCTUATION:
+        case Xapian::Unicode::OPEN_PUNCTUATION:
+        case Xapian::Unicode::CLOSE_PUNCTUATION:
+        case Xapian::Unicode::INITIAL_QUOTE_PUNCTUATION:
+        case Xapian::Unicode::FINAL_QUOTE_PUNCTUATION:
+        case Xapian::Unicode::OTHER_PUNCTUATION:
+            return true;
+        default:
+            return false;
+    }
+}
+
+// Whether text[from, to) holds content: a word too long to be a token, a symbol, an emoji. A
+// passage that leaves such bytes out does not begin (or end) the article. Stops at the first.
+bool holds_content(std::string_view text, std::size_t from, std::size_t to) {
+    for (std::size_t p = from; p < to;) {
+        const Char c = decode(text, p);
+        if (!is_filler(c.cp)) {
+            return true;
+        }
+        p += c.len;
+    }
+    return false;
+}
+
+// Whether the character at `pos` belongs to the one before it: a combining mark, a variation
+// selector, an emoji modifier, or a character joined by a zero-width joiner (0 < pos < size). A
+// cut there would leave a mark without its letter (e + U+0301) or split an emoji (U+1F468
+// U+200D U+1F469).
+bool continues_cluster(std::string_view text, std::size_t pos) {
+    const unsigned cp = decode(text, pos).cp;
+    if (cp == 0x200D || (cp >= 0x1F3FB && cp <= 0x1F3FF) ||
+        decode(text, previous_char(text, pos)).cp == 0x200D) {
+        return true;
+    }
+    switch (Xapian::Unicode::get_category(cp)) {
+        case Xapian::Unicode::NON_SPACING_MARK:
+        case Xapian::Unicode::COMBINING_SPACING_MARK:
+        case Xapian::Unicode::ENCLOSING_MARK:
+            return true;
+        default:
+            return false;
     }
 }
 
@@ -319,6 +376,92 @@ struct ByteRange {
     std::size_t end;
 };
 
+// Token ranges [first, last] to highlight.
+using Marks = std::vector<std::pair<std::size_t, std::size_t>>;
+
+// The occurrences of a phrase whose words may lie apart (ADJ/N in order, NEAR/N in any order):
+// its words within `span.window` tokens (last - first < window). Each occurrence is a hit of
+// `slot` from its first to its last word; the words themselves are marked, not those between.
+void match_within(const std::vector<Token>& tokens, const std::vector<std::int32_t>& ids,
+                  PhraseSpan span, std::int32_t slot, std::vector<Occurrence>& hits, Marks& marks) {
+    const std::size_t window = std::max<std::size_t>(span.window, 1);
+    std::vector<std::size_t> at;  // tokens holding a word of the phrase, in text order
+    for (std::size_t t = 0; t < tokens.size(); ++t) {
+        if (std::find(ids.begin(), ids.end(), tokens[t].phrase_word) != ids.end()) {
+            at.push_back(t);
+        }
+    }
+    if (!span.any_order) {
+        // In order: from each occurrence of the first word, the earliest next word each time.
+        std::vector<std::vector<std::size_t>> where(ids.size());
+        for (const std::size_t t : at) {
+            for (std::size_t k = 0; k < ids.size(); ++k) {
+                if (tokens[t].phrase_word == ids[k]) {
+                    where[k].push_back(t);
+                }
+            }
+        }
+        std::vector<std::size_t> chosen;
+        for (const std::size_t first : where[0]) {
+            chosen.assign(1, first);
+            for (std::size_t k = 1; k < ids.size(); ++k) {
+                const auto next = std::upper_bound(where[k].begin(), where[k].end(), chosen.back());
+                if (next == where[k].end() || *next - first >= window) {
+                    break;
+                }
+                chosen.push_back(*next);
+            }
+            if (chosen.size() == ids.size()) {
+                hits.push_back({first, chosen.back(), slot});
+                for (const std::size_t t : chosen) {
+                    marks.emplace_back(t, t);
+                }
+            }
+        }
+        return;
+    }
+    // Any order: the shortest run of `at` from each start that holds every word (as often as
+    // the phrase names it); both ends only move forward.
+    std::vector<std::int32_t> distinct = ids;
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    std::vector<int> need(distinct.size(), 0);
+    std::vector<int> have(distinct.size(), 0);
+    auto index_of = [&](std::int32_t id) {
+        return static_cast<std::size_t>(std::lower_bound(distinct.begin(), distinct.end(), id) -
+                                        distinct.begin());
+    };
+    for (const std::int32_t id : ids) {
+        ++need[index_of(id)];
+    }
+    std::size_t missing = distinct.size();
+    std::size_t right = 0;
+    std::size_t marked = 0;  // `at` indices below this are marked
+    for (std::size_t left = 0; left < at.size(); ++left) {
+        while (missing > 0 && right < at.size()) {
+            const std::size_t d = index_of(tokens[at[right]].phrase_word);
+            if (++have[d] == need[d]) {
+                --missing;
+            }
+            ++right;
+        }
+        if (missing > 0) {
+            break;
+        }
+        if (at[right - 1] - at[left] < window) {
+            hits.push_back({at[left], at[right - 1], slot});
+            for (std::size_t i = std::max(marked, left); i < right; ++i) {
+                marks.emplace_back(at[i], at[i]);
+            }
+            marked = std::max(marked, right);
+        }
+        const std::size_t d = index_of(tokens[at[left]].phrase_word);
+        if (have[d]-- == need[d]) {
+            ++missing;
+        }
+    }
+}
+
 struct Analysis {
     std::vector<Token> tokens;
     std::vector<Occurrence> hits;   // sorted by first token
@@ -422,9 +565,19 @@ Analysis analyse(std::string_view text, const MatchTerms& terms, const Xapian::S
     }
     const auto& phrases = matcher.phrases();
     const std::size_t standalone = a.hits.size();
+    Marks marks;  // standalone words and phrases in a row: as their hits
+    for (const Occurrence& h : a.hits) {
+        marks.emplace_back(h.first, h.last);
+    }
     for (std::size_t p = 0; p < phrases.size(); ++p) {
         const auto& ids = phrases[p];
         if (ids.empty() || ids.size() > tokens.size()) {
+            continue;
+        }
+        const PhraseSpan span =
+            p < terms.phrase_spans.size() ? terms.phrase_spans[p] : PhraseSpan{};
+        if (span.any_order || span.window > ids.size()) {
+            match_within(tokens, ids, span, matcher.phrase_slot(p), a.hits, marks);
             continue;
         }
         for (std::size_t t = 0; t + ids.size() <= tokens.size(); ++t) {
@@ -434,6 +587,7 @@ Analysis analyse(std::string_view text, const MatchTerms& terms, const Xapian::S
             }
             if (k == ids.size()) {
                 a.hits.push_back({t, t + k - 1, matcher.phrase_slot(p)});
+                marks.emplace_back(t, t + k - 1);
             }
         }
     }
@@ -441,9 +595,10 @@ Analysis analyse(std::string_view text, const MatchTerms& terms, const Xapian::S
         std::sort(a.hits.begin(), a.hits.end(), [](const Occurrence& x, const Occurrence& y) {
             return x.first != y.first ? x.first < y.first : x.last < y.last;
         });
+        std::sort(marks.begin(), marks.end());
     }
-    for (const Occurrence& h : a.hits) {
-        const ByteRange r{tokens[h.first].begin, tokens[h.last].end};
+    for (const auto& [first, last] : marks) {
+        const ByteRange r{tokens[first].begin, tokens[last].end};
         // Touching ranges are one (CJK characters, each a word, have nothing between them).
         if (!a.ranges.empty() && r.begin <= a.ranges.back().end) {
             a.ranges.back().end = std::max(a.ranges.back().end, r.end);
@@ -611,10 +766,11 @@ Placement place(const std::vector<Token>& t, std::size_t ta, std::size_t tb, std
 
 // ---- cutting the snippet ------------------------------------------------------------------
 
-// Copies text[begin, end) collapsing whitespace and replacing invalid UTF-8, and maps the
-// highlight ranges that intersect it (clipped) to offsets in the copy.
+// Copies text[begin, end) collapsing whitespace (and control characters) unless `collapse` is
+// false, and replacing invalid UTF-8, and maps the highlight ranges that intersect it (clipped)
+// to offsets in the copy.
 Snippet cut_snippet(std::string_view text, std::size_t begin, std::size_t end,
-                    const std::vector<ByteRange>& ranges) {
+                    const std::vector<ByteRange>& ranges, bool collapse = true) {
     Snippet out;
     std::string& s = out.text;
     s.reserve(end - begin);
@@ -647,7 +803,7 @@ Snippet cut_snippet(std::string_view text, std::size_t begin, std::size_t end,
                 space = Xapian::Unicode::is_whitespace(decode(text, p).cp);
             }
         }
-        if (space) {
+        if (space && collapse) {
             pending_space = !s.empty();
         } else {
             if (pending_space) {
@@ -713,11 +869,18 @@ std::vector<Snippet> make_passages(std::string_view text, const MatchTerms& term
                (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
             --end;
         }
+        const std::size_t whole = end;
+        while (end < text.size() && end > 0 && continues_cluster(text, end)) {
+            end = previous_char(text, end);
+        }
+        if (end == 0) {
+            end = whole;  // one cluster longer than the passage: cut it rather than show nothing
+        }
         Snippet snippet = cut_snippet(text, 0, end, a.ranges);
         if (!snippet.text.empty()) {
             snippet.at_start = true;
             snippet.page = page_at(0);
-            snippet.at_end = !a.truncated;
+            snippet.at_end = !holds_content(text, end, text.size());
             passages.push_back(std::move(snippet));
         }
         return passages;
@@ -725,8 +888,11 @@ std::vector<Snippet> make_passages(std::string_view text, const MatchTerms& term
 
     auto emit = [&](const Placement& p) {
         Snippet snippet = cut_snippet(text, p.begin, p.end, a.ranges);
-        snippet.at_start = p.first_token == 0;
-        snippet.at_end = p.last_token + 1 == tokens.size() && !a.truncated;
+        // Words too long to index are no tokens: the bytes outside the passage must hold
+        // nothing but whitespace and punctuation.
+        snippet.at_start = p.first_token == 0 && !holds_content(text, 0, p.begin);
+        snippet.at_end =
+            p.last_token + 1 == tokens.size() && !holds_content(text, p.end, text.size());
         // The page of its first highlighted word (a passage may start a page before it).
         const auto first =
             std::lower_bound(a.ranges.begin(), a.ranges.end(), p.begin,
@@ -742,7 +908,8 @@ std::vector<Snippet> make_passages(std::string_view text, const MatchTerms& term
     }
 
     std::vector<Placement> placed;
-    while (placed.size() < options.count) {
+    std::size_t repeats = 0;
+    while (passages.size() < options.count && repeats <= kMaxRepeatedPassages) {
         const auto window = best_window(a, placed, length);
         if (!window) {
             break;
@@ -767,6 +934,16 @@ std::vector<Snippet> make_passages(std::string_view text, const MatchTerms& term
         }
         placed.push_back(place(tokens, ta, tb, lo_tok, hi_tok, lo_byte, hi_byte, length));
         emit(placed.back());
+        // Text repeated in the article (a boilerplate line, a chorus) is shown once: its place
+        // stays taken, and the next best window is tried.
+        if (std::any_of(passages.begin(), passages.end() - 1, [&](const Snippet& earlier) {
+                return earlier.text == passages.back().text;
+            })) {
+            passages.pop_back();
+            ++repeats;
+        } else {
+            repeats = 0;
+        }
     }
     return passages;
 }
@@ -774,7 +951,8 @@ std::vector<Snippet> make_passages(std::string_view text, const MatchTerms& term
 Snippet highlight_all(std::string_view text, const MatchTerms& terms, const Xapian::Stem& stem) {
     text = text.substr(0, std::numeric_limits<Offset>::max() - 1);
     const Analysis a = analyse(text, terms, stem, text.size(), false);
-    Snippet snippet = cut_snippet(text, 0, text.size(), a.ranges);
+    // The text as it is: a script slices the title the JSON gives by these offsets.
+    Snippet snippet = cut_snippet(text, 0, text.size(), a.ranges, false);
     snippet.at_start = true;
     snippet.at_end = true;
     return snippet;

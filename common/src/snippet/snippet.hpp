@@ -15,6 +15,15 @@
 
 namespace folio {
 
+/// How the words of a phrase must lie to match, as Xapian's OP_PHRASE and OP_NEAR take them:
+/// within `window` consecutive words (their first and last less than `window` words apart), in
+/// order, or in any order for NEAR. A window no wider than the phrase's words, in order: the
+/// words in a row (a "quoted phrase").
+struct PhraseSpan {
+    std::size_t window = 0;
+    bool any_order = false;
+};
+
 /// What to highlight, built by the searcher from the parsed query. All strings are lower case,
 /// as Xapian::TermGenerator indexes them (apostrophes as ASCII '\'').
 struct MatchTerms {
@@ -28,6 +37,10 @@ struct MatchTerms {
     /// last word's last byte. A word that is also in `words`, `stems` or `prefixes` is
     /// highlighted everywhere regardless.
     std::vector<std::vector<std::string>> phrases;
+    /// How each of `phrases` matches, by index (ADJ/N, NEAR/N); a phrase without an entry is
+    /// its words in a row. Each occurrence within a wider window highlights its words alone
+    /// (not the words between them), and counts as one term.
+    std::vector<PhraseSpan> phrase_spans;
     /// The words of `phrases` are stems (a stems-only index, schema 2 and later): a text word is a
     /// phrase word when its stem equals it, as for `stems` (words starting with a digit as
     /// written).
@@ -60,20 +73,27 @@ struct PassageOptions {
 /// A passage is chosen by scoring windows of about options.length bytes: the sum of the weights
 /// of the DISTINCT terms inside (a phrase occurrence is one term), plus a tenth of a term's weight
 /// for each of up to five further occurrences; ties go to the earlier window. Each next passage is
-/// the best window among the matches outside the passages already chosen. A passage starts at the
-/// beginning of the sentence holding its first match when the passage stays within 1.5 x length,
-/// else a little before the match at a word start; it ends at the sentence end nearest to
-/// `length` bytes from its start when one lies within [length/2, 1.25 x length], else at the last
-/// word end within `length` bytes (never before its last match). A passage shorter than `length`
+/// the best window among the matches outside the passages already chosen; one whose text is that
+/// of a passage already chosen (the same lines repeated in the text) is left out for the next (up
+/// to 16 such in a row). A passage starts at the beginning of the sentence holding its first
+/// match when the passage stays within 1.5 x length, else a little before the match at a word
+/// start; it ends at the sentence end nearest to `length` bytes from its start when one lies
+/// within [length/2, 1.25 x length], else at the last word end within `length` bytes (never
+/// before its last match). A passage shorter than `length`
 /// is extended backwards (to an earlier sentence start when one fits). Sentences end at . ! ? or
 /// U+2026 followed by whitespace, at 。！？, and at blank lines. Passages never cut a character.
+/// A passage begins (ends) the text when only whitespace and punctuation lie before (after) it:
+/// words over 64 bytes are no tokens, so a passage beside one does neither.
 ///
 /// A text with form feeds has pages: each passage says the page of its first highlighted word,
 /// else of its start (Snippet::page).
 ///
 /// No match (terms empty, or the text matched only through a filter): ONE passage from the
-/// start of the text (whatever options.count), no highlights. Fewer than options.count passages
-/// when the matches run out. Empty or all-whitespace text, or count 0: no passages.
+/// start of the text (whatever options.count), no highlights. A text without a word to tokenise
+/// (a single word over 64 bytes, emoji) is cut at options.length bytes, back to the start of a
+/// character cluster: never between a letter and its combining marks, nor inside an emoji
+/// sequence (U+200D joins, skin tones). Fewer than options.count passages when the matches run
+/// out. Empty or all-whitespace text, or count 0: no passages.
 ///
 /// Linear in the size of the text. Each distinct word that could match a stem is stemmed at most
 /// once per call; "could" is a cheap test that holds for the Snowball stemmers: the word keeps
@@ -87,8 +107,10 @@ std::vector<Snippet> make_passages(std::string_view text, const MatchTerms& term
                                    const Xapian::Stem& stem, const PassageOptions& options = {});
 
 /// Highlights every match of `terms` in a short text shown whole (e.g. a title), tokenised and
-/// matched as by make_passages. The result holds all of `text` with whitespace collapsed as in
-/// Snippet::text; at_start and at_end are true. Same thread-safety as make_passages.
+/// matched as by make_passages. The result holds all of `text` as it is (whitespace and control
+/// characters kept; only invalid UTF-8 replaced by U+FFFD), so that the highlights are offsets
+/// into the text itself, as the JSON's title_highlights are into its title; at_start and at_end
+/// are true. Same thread-safety as make_passages.
 Snippet highlight_all(std::string_view text, const MatchTerms& terms, const Xapian::Stem& stem);
 
 }  // namespace folio
