@@ -40,7 +40,7 @@ cmake --build build/asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir build/asan --output-on-failure -j "$jobs"
+  ctest --test-dir build/asan --output-on-failure --timeout 600 -j "$jobs"
 
 echo "== fuzzing: each libFuzzer target for a fixed time (clang, ASan + UBSan)"
 bash scripts/fuzz.sh "${FOLIO_FUZZ_SECONDS:-25}"

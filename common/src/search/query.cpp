@@ -332,9 +332,10 @@ std::string QueryBuilder::rewrite_wildcards(const std::string& text, const std::
             continue;
         std::size_t start = (w[0] == '+' || w[0] == '-') ? 1 : 0;
         std::size_t colon = w.find(':', start);
-        std::string_view field = colon == std::string::npos
-                                     ? std::string_view(groups.empty() ? "" : groups.back())
-                                     : std::string_view(w).substr(start, colon - start);
+        std::string_view field =
+            colon == std::string::npos
+                ? (groups.empty() ? std::string_view() : std::string_view(groups.back()))
+                : std::string_view(w).substr(start, colon - start);
         std::size_t word = colon == std::string::npos ? start : colon + 1;
         if (word + 1 >= w.size())
             continue;
