@@ -3,7 +3,6 @@
 
 #include "read/parse_util.hpp"
 
-#include <cstring>
 #include <mutex>
 #include <set>
 #include <string>
@@ -140,18 +139,14 @@ void check_language(Article& article, const std::function<void(std::string)>& wa
 
 std::string_view unsegmented_script(std::string_view text) {
     // In UTF-8: Thai U+0E00-U+0E7F and Lao U+0E80-U+0EFF are E0 B8-BB xx, Burmese
-    // U+1000-U+109F E1 80-82 xx, Khmer U+1780-U+17FF E1 9E-9F xx.
-    const char* p = text.data();
-    const char* const end = p + text.size();
-    while (end - p >= 3) {
-        const auto* hit = static_cast<const char*>(std::memchr(p, '\xE0', end - p - 2));
-        const auto* other = static_cast<const char*>(std::memchr(p, '\xE1', end - p - 2));
-        if (hit == nullptr || (other != nullptr && other < hit))
-            hit = other;
-        if (hit == nullptr)
-            break;
-        const auto lead = static_cast<unsigned char>(hit[0]);
-        const auto second = static_cast<unsigned char>(hit[1]);
+    // U+1000-U+109F E1 80-82 xx, Khmer U+1780-U+17FF E1 9E-9F xx. One pass over the bytes: text
+    // in other scripts of those lead bytes (Devanagari is E0 A4-A5) is read once, not searched
+    // again from each of its characters.
+    for (std::size_t i = 0; i + 2 < text.size(); ++i) {
+        const auto lead = static_cast<unsigned char>(text[i]);
+        if (lead != 0xE0 && lead != 0xE1)
+            continue;
+        const auto second = static_cast<unsigned char>(text[i + 1]);
         if (lead == 0xE0 && second >= 0xB8 && second <= 0xB9)
             return "Thai";
         if (lead == 0xE0 && second >= 0xBA && second <= 0xBB)
@@ -160,7 +155,6 @@ std::string_view unsegmented_script(std::string_view text) {
             return "Burmese";
         if (lead == 0xE1 && second >= 0x9E && second <= 0x9F)
             return "Khmer";
-        p = hit + 1;
     }
     return {};
 }
